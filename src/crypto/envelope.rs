@@ -1,0 +1,418 @@
+//! The three envelope layouts, byte for byte (documented in `docs/format.md`).
+//!
+//! Every frame starts with `"PS"`, the version byte `1` and a kind byte.
+//!
+//! * per-recipient (`0x01`): `eph(32) | ChaCha20-Poly1305(msg) | tag(16)`, one per device.
+//! * bagged (`0x02`): `n(u32) | n × (eph(32) | masked key(32)) | commitment(32) | content | tag(16)`.
+//! * bagged, shared ephemeral (`0x03`): `eph(32) | n(u32) | n × masked key(32) | commitment(32) | content | tag(16)`.
+//!
+//! A masked key is the random content key XORed with a one-time mask derived (X25519 then
+//! HKDF-SHA256 over both public keys) for that device. The commitment, derived from the content
+//! key, lets a device check the key it unmasked before use: any changed bit in a stanza, the
+//! commitment or the content makes opening fail.
+
+use rand::CryptoRng;
+use rayon::prelude::*;
+use zeroize::Zeroizing;
+
+use super::kdf::{self, TAG_LEN, label};
+use super::{OpenError, PublicKey, SealError, SecretKey};
+
+/// The two magic bytes every plainsight frame starts with.
+pub const MAGIC: &[u8; 2] = b"PS";
+/// The format version this build writes and reads.
+pub const VERSION: u8 = 1;
+/// Length of the common frame header (magic, version, kind).
+pub const HEADER_LEN: usize = 4;
+/// The largest message an envelope carries (64 MiB).
+pub const MAX_MESSAGE: usize = 64 << 20;
+/// The most recipient devices one envelope is sealed to.
+pub const MAX_RECIPIENTS: usize = 100_000;
+
+/// Frame kinds.
+pub mod kind {
+    /// One envelope sealed to one device.
+    pub const PER_RECIPIENT: u8 = 0x01;
+    /// One content ciphertext, one ephemeral key and masked content key per device.
+    pub const BAGGED: u8 = 0x02;
+    /// One content ciphertext, one ephemeral key for all devices, a masked content key per device.
+    pub const BAGGED_SHARED: u8 = 0x03;
+}
+
+/// Bytes a bagged envelope spends per recipient device.
+pub const BAGGED_STANZA_LEN: usize = 64;
+/// Bytes a shared-ephemeral bagged envelope spends per recipient device.
+pub const SHARED_STANZA_LEN: usize = 32;
+/// Fixed overhead of a per-recipient envelope (header, ephemeral key, tag).
+pub const PER_RECIPIENT_OVERHEAD: usize = HEADER_LEN + 32 + TAG_LEN;
+
+/// Below this many devices, sealing stays on one thread: spreading the work costs more than it saves.
+const PARALLEL_FROM: usize = 16;
+const ZERO_NONCE: [u8; 12] = [0; 12];
+
+fn header(kind: u8) -> [u8; HEADER_LEN] {
+    [MAGIC[0], MAGIC[1], VERSION, kind]
+}
+
+/// Reads the common header and returns the kind byte.
+pub fn frame_kind(bytes: &[u8]) -> Result<u8, OpenError> {
+    if bytes.len() < HEADER_LEN {
+        return Err(OpenError::Truncated { needed: HEADER_LEN, got: bytes.len() });
+    }
+    if &bytes[..2] != MAGIC {
+        return Err(OpenError::BadMagic);
+    }
+    if bytes[2] != VERSION {
+        return Err(OpenError::UnsupportedVersion(bytes[2]));
+    }
+    Ok(bytes[3])
+}
+
+fn check_message(message: &[u8]) -> Result<(), SealError> {
+    if message.len() > MAX_MESSAGE {
+        return Err(SealError::MessageTooLarge { asked: message.len(), max: MAX_MESSAGE });
+    }
+    Ok(())
+}
+
+fn check_recipients(recipients: &[PublicKey]) -> Result<(), SealError> {
+    if recipients.is_empty() {
+        return Err(SealError::NoRecipients);
+    }
+    if recipients.len() > MAX_RECIPIENTS {
+        return Err(SealError::TooManyRecipients { asked: recipients.len(), max: MAX_RECIPIENTS });
+    }
+    Ok(())
+}
+
+/// Random secret bytes for `n` ephemeral keys, drawn in order from `rng` (the RNG is not shared
+/// across threads; the expensive scalar multiplications happen later, in parallel).
+fn ephemeral_seeds(rng: &mut (impl CryptoRng + ?Sized), n: usize) -> Vec<Zeroizing<[u8; 32]>> {
+    (0..n)
+        .map(|_| {
+            let mut seed = Zeroizing::new([0u8; 32]);
+            rng.fill_bytes(seed.as_mut());
+            seed
+        })
+        .collect()
+}
+
+/// Seals `message` to one device: `PS 1 0x01 | eph | ciphertext | tag`.
+pub fn seal_one(
+    rng: &mut (impl CryptoRng + ?Sized),
+    recipient: &PublicKey,
+    message: &[u8],
+) -> Result<Vec<u8>, SealError> {
+    check_message(message)?;
+    let mut seed = Zeroizing::new([0u8; 32]);
+    rng.fill_bytes(seed.as_mut());
+    seal_one_with(&SecretKey::from_bytes(*seed), recipient, message).ok_or(SealError::WeakRecipientKey { index: 0 })
+}
+
+/// Per-recipient sealing with a given ephemeral key (for known-answer tests and parallel fan-out).
+pub fn seal_one_with(ephemeral: &SecretKey, recipient: &PublicKey, message: &[u8]) -> Option<Vec<u8>> {
+    let eph = ephemeral.public().to_bytes();
+    let key = kdf::agree(ephemeral, recipient, &eph, recipient.as_bytes(), label::PER_RECIPIENT)?;
+    let mut out = Vec::with_capacity(PER_RECIPIENT_OVERHEAD + message.len());
+    out.extend_from_slice(&header(kind::PER_RECIPIENT));
+    out.extend_from_slice(&eph);
+    let start = out.len();
+    out.extend_from_slice(message);
+    // The key is fresh for every envelope (a new ephemeral key each time), so a fixed nonce is safe.
+    let (aad, _) = out.split_at(start);
+    let aad = aad.to_vec();
+    kdf::seal_in_place(&key, &ZERO_NONCE, &aad, &mut out, start);
+    Some(out)
+}
+
+/// Seals `message` once per device, each with its own ephemeral key.
+pub fn seal_per_recipient(
+    rng: &mut (impl CryptoRng + ?Sized),
+    recipients: &[PublicKey],
+    message: &[u8],
+) -> Result<Vec<Vec<u8>>, SealError> {
+    check_message(message)?;
+    check_recipients(recipients)?;
+    let seeds = ephemeral_seeds(rng, recipients.len());
+    let seal = |(index, (seed, recipient)): (usize, (&Zeroizing<[u8; 32]>, &PublicKey))| {
+        seal_one_with(&SecretKey::from_bytes(**seed), recipient, message)
+            .ok_or(SealError::WeakRecipientKey { index })
+    };
+    if recipients.len() >= PARALLEL_FROM {
+        seeds.par_iter().zip(recipients.par_iter()).enumerate().map(seal).collect()
+    } else {
+        seeds.iter().zip(recipients.iter()).enumerate().map(seal).collect()
+    }
+}
+
+/// Opens a per-recipient envelope with a device's private key.
+pub fn open_one(secret: &SecretKey, envelope: &[u8]) -> Result<Vec<u8>, OpenError> {
+    let found = frame_kind(envelope)?;
+    if found != kind::PER_RECIPIENT {
+        return Err(OpenError::WrongKind { expected: "per-recipient envelope", found });
+    }
+    let needed = PER_RECIPIENT_OVERHEAD;
+    if envelope.len() < needed {
+        return Err(OpenError::Truncated { needed, got: envelope.len() });
+    }
+    let eph: [u8; 32] = envelope[HEADER_LEN..HEADER_LEN + 32].try_into().expect("length checked above");
+    let me = secret.public().to_bytes();
+    let key = kdf::agree(secret, &PublicKey::from(eph), &eph, &me, label::PER_RECIPIENT)
+        .ok_or(OpenError::WeakEphemeralKey)?;
+    kdf::open(&key, &ZERO_NONCE, &envelope[..HEADER_LEN + 32], &envelope[HEADER_LEN + 32..])
+}
+
+fn xor_into(out: &mut [u8], a: &[u8; 32], b: &[u8; 32]) {
+    for ((o, x), y) in out.iter_mut().zip(a).zip(b) {
+        *o = x ^ y;
+    }
+}
+
+/// Compares without an early exit, so timing does not say where two keys differ.
+fn equal_ct(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn seal_content(out: &mut Vec<u8>, content_key: &[u8; 32], message: &[u8]) {
+    let (aead_key, commitment) = kdf::content_keys(content_key);
+    out.extend_from_slice(&commitment);
+    let start = out.len();
+    out.extend_from_slice(message);
+    // The AAD is the 4-byte header only, so a server may split a bag into per-device parts.
+    let aad = out[..HEADER_LEN].to_vec();
+    kdf::seal_in_place(&aead_key, &ZERO_NONCE, &aad, out, start);
+}
+
+fn open_content(content_key: &[u8; 32], envelope: &[u8], tail: usize) -> Result<Vec<u8>, OpenError> {
+    let (aead_key, _) = kdf::content_keys(content_key);
+    kdf::open(&aead_key, &ZERO_NONCE, &envelope[..HEADER_LEN], &envelope[tail + 32..])
+}
+
+fn commitment_matches(content_key: &[u8; 32], commitment: &[u8]) -> bool {
+    equal_ct(&kdf::content_keys(content_key).1, commitment)
+}
+
+/// Seals `message` once under a random content key and masks that key for each device, each
+/// with its own ephemeral key.
+pub fn seal_bagged(
+    rng: &mut (impl CryptoRng + ?Sized),
+    recipients: &[PublicKey],
+    message: &[u8],
+) -> Result<Vec<u8>, SealError> {
+    check_message(message)?;
+    check_recipients(recipients)?;
+    let mut content_key = Zeroizing::new([0u8; 32]);
+    rng.fill_bytes(content_key.as_mut());
+    let seeds = ephemeral_seeds(rng, recipients.len());
+    let n = recipients.len();
+    let mut out = Vec::with_capacity(HEADER_LEN + 4 + n * BAGGED_STANZA_LEN + 32 + message.len() + TAG_LEN);
+    out.extend_from_slice(&header(kind::BAGGED));
+    out.extend_from_slice(&(n as u32).to_be_bytes());
+    let stanzas_at = out.len();
+    out.resize(stanzas_at + n * BAGGED_STANZA_LEN, 0);
+    let wrap = |(index, ((stanza, seed), recipient)): (usize, ((&mut [u8], &Zeroizing<[u8; 32]>), &PublicKey))| {
+        let eph = SecretKey::from_bytes(**seed);
+        let eph_pub = eph.public().to_bytes();
+        let mask = kdf::agree(&eph, recipient, &eph_pub, recipient.as_bytes(), label::BAGGED)
+            .ok_or(SealError::WeakRecipientKey { index })?;
+        stanza[..32].copy_from_slice(&eph_pub);
+        xor_into(&mut stanza[32..], &content_key, &mask);
+        Ok::<(), SealError>(())
+    };
+    let stanzas = &mut out[stanzas_at..];
+    if n >= PARALLEL_FROM {
+        stanzas
+            .par_chunks_mut(BAGGED_STANZA_LEN)
+            .zip(seeds.par_iter())
+            .zip(recipients.par_iter())
+            .enumerate()
+            .try_for_each(wrap)?;
+    } else {
+        stanzas
+            .chunks_mut(BAGGED_STANZA_LEN)
+            .zip(seeds.iter())
+            .zip(recipients.iter())
+            .enumerate()
+            .try_for_each(wrap)?;
+    }
+    seal_content(&mut out, &content_key, message);
+    Ok(out)
+}
+
+/// Seals `message` once under a random content key and masks that key for each device with one
+/// ephemeral key shared by all (one X25519 per device; the KDF binds each device's public key).
+pub fn seal_bagged_shared(
+    rng: &mut (impl CryptoRng + ?Sized),
+    recipients: &[PublicKey],
+    message: &[u8],
+) -> Result<Vec<u8>, SealError> {
+    check_message(message)?;
+    check_recipients(recipients)?;
+    let mut content_key = Zeroizing::new([0u8; 32]);
+    rng.fill_bytes(content_key.as_mut());
+    let mut seed = Zeroizing::new([0u8; 32]);
+    rng.fill_bytes(seed.as_mut());
+    let eph = SecretKey::from_bytes(*seed);
+    let eph_pub = eph.public().to_bytes();
+    let n = recipients.len();
+    let mut out = Vec::with_capacity(HEADER_LEN + 36 + n * SHARED_STANZA_LEN + 32 + message.len() + TAG_LEN);
+    out.extend_from_slice(&header(kind::BAGGED_SHARED));
+    out.extend_from_slice(&eph_pub);
+    out.extend_from_slice(&(n as u32).to_be_bytes());
+    let stanzas_at = out.len();
+    out.resize(stanzas_at + n * SHARED_STANZA_LEN, 0);
+    let wrap = |(index, (stanza, recipient)): (usize, (&mut [u8], &PublicKey))| {
+        let mask = kdf::agree(&eph, recipient, &eph_pub, recipient.as_bytes(), label::BAGGED_SHARED)
+            .ok_or(SealError::WeakRecipientKey { index })?;
+        xor_into(stanza, &content_key, &mask);
+        Ok::<(), SealError>(())
+    };
+    let stanzas = &mut out[stanzas_at..];
+    if n >= PARALLEL_FROM {
+        stanzas
+            .par_chunks_mut(SHARED_STANZA_LEN)
+            .zip(recipients.par_iter())
+            .enumerate()
+            .try_for_each(wrap)?;
+    } else {
+        stanzas
+            .chunks_mut(SHARED_STANZA_LEN)
+            .zip(recipients.iter())
+            .enumerate()
+            .try_for_each(wrap)?;
+    }
+    seal_content(&mut out, &content_key, message);
+    Ok(out)
+}
+
+/// The parsed outline of a bag: where its parts are.
+struct BagLayout {
+    kind: u8,
+    /// Offset of the first stanza.
+    stanzas_at: usize,
+    stanza_len: usize,
+    count: usize,
+    /// Offset of the commitment (the content ciphertext follows it).
+    commitment_at: usize,
+}
+
+fn bag_layout(bag: &[u8]) -> Result<BagLayout, OpenError> {
+    let kind = frame_kind(bag)?;
+    let (count_at, stanza_len) = match kind {
+        kind::BAGGED => (HEADER_LEN, BAGGED_STANZA_LEN),
+        kind::BAGGED_SHARED => (HEADER_LEN + 32, SHARED_STANZA_LEN),
+        found => return Err(OpenError::WrongKind { expected: "bagged envelope", found }),
+    };
+    let need = |needed: usize| {
+        if bag.len() < needed { Err(OpenError::Truncated { needed, got: bag.len() }) } else { Ok(()) }
+    };
+    need(count_at + 4)?;
+    let count = u32::from_be_bytes(bag[count_at..count_at + 4].try_into().expect("length checked")) as usize;
+    if count == 0 {
+        return Err(OpenError::Malformed("a bag with no stanzas"));
+    }
+    // Checked arithmetic: a forged count must not overflow or allocate.
+    let commitment_at = count
+        .checked_mul(stanza_len)
+        .and_then(|s| s.checked_add(count_at + 4))
+        .ok_or(OpenError::Malformed("stanza count overflows"))?;
+    need(commitment_at + 32 + TAG_LEN)?;
+    Ok(BagLayout { kind, stanzas_at: count_at + 4, stanza_len, count, commitment_at })
+}
+
+/// How many recipient devices a bag is addressed to.
+pub fn bag_recipients(bag: &[u8]) -> Result<usize, OpenError> {
+    Ok(bag_layout(bag)?.count)
+}
+
+/// A bag holding only the chosen stanzas (what a server delivers to one device, or forwards
+/// towards a subset of devices). Indices out of range are an error.
+pub fn bag_select(bag: &[u8], indices: &[usize]) -> Result<Vec<u8>, OpenError> {
+    let layout = bag_layout(bag)?;
+    if indices.is_empty() || indices.iter().any(|&i| i >= layout.count) {
+        return Err(OpenError::Malformed("stanza index out of range"));
+    }
+    let count_at = layout.stanzas_at - 4;
+    let mut out = Vec::with_capacity(bag.len());
+    out.extend_from_slice(&bag[..count_at]);
+    out.extend_from_slice(&(indices.len() as u32).to_be_bytes());
+    for &i in indices {
+        let at = layout.stanzas_at + i * layout.stanza_len;
+        out.extend_from_slice(&bag[at..at + layout.stanza_len]);
+    }
+    out.extend_from_slice(&bag[layout.commitment_at..]);
+    Ok(out)
+}
+
+/// Opens a bag (either kind) with a device's private key, trying each stanza.
+pub fn open_bag(secret: &SecretKey, bag: &[u8]) -> Result<Vec<u8>, OpenError> {
+    Ok(open_bag_key(secret, bag)?.1)
+}
+
+/// Opens a bag and also returns the unmasked content key (a malicious server re-wraps it).
+pub(crate) fn open_bag_key(secret: &SecretKey, bag: &[u8]) -> Result<(Zeroizing<[u8; 32]>, Vec<u8>), OpenError> {
+    let layout = bag_layout(bag)?;
+    let me = secret.public().to_bytes();
+    let commitment = &bag[layout.commitment_at..layout.commitment_at + 32];
+    let mut content_key = Zeroizing::new([0u8; 32]);
+    let stanza = |i: usize| &bag[layout.stanzas_at + i * layout.stanza_len..][..layout.stanza_len];
+    let found = match layout.kind {
+        kind::BAGGED => (0..layout.count).any(|i| {
+            let s = stanza(i);
+            let eph: [u8; 32] = s[..32].try_into().expect("stanza is 64 bytes");
+            let Some(mask) = kdf::agree(secret, &PublicKey::from(eph), &eph, &me, label::BAGGED) else {
+                return false;
+            };
+            xor_into(content_key.as_mut(), s[32..].try_into().expect("stanza is 64 bytes"), &mask);
+            commitment_matches(&content_key, commitment)
+        }),
+        _ => {
+            let eph: [u8; 32] = bag[HEADER_LEN..HEADER_LEN + 32].try_into().expect("layout checked");
+            let mask = kdf::agree(secret, &PublicKey::from(eph), &eph, &me, label::BAGGED_SHARED)
+                .ok_or(OpenError::WeakEphemeralKey)?;
+            (0..layout.count).any(|i| {
+                xor_into(content_key.as_mut(), stanza(i).try_into().expect("stanza is 32 bytes"), &mask);
+                commitment_matches(&content_key, commitment)
+            })
+        }
+    };
+    if !found {
+        return Err(OpenError::NotARecipient);
+    }
+    let plain = open_content(&content_key, bag, layout.commitment_at)?;
+    Ok((content_key, plain))
+}
+
+/// Replaces the stanza that `secret` opens with a fresh one for `to` (bagged kind `0x02`), or
+/// re-masks for `to` under the shared ephemeral key (kind `0x03`, which needs the ephemeral
+/// secret, so it is re-sealed as a whole instead). Returns the new bag and the plaintext read.
+pub(crate) fn rewrap_bag(
+    rng: &mut (impl CryptoRng + ?Sized),
+    secret: &SecretKey,
+    to: &PublicKey,
+    bag: &[u8],
+) -> Result<(Vec<u8>, Vec<u8>), OpenError> {
+    let (_, plain) = open_bag_key(secret, bag)?;
+    let layout = bag_layout(bag)?;
+    let sealed = if layout.kind == kind::BAGGED {
+        seal_bagged(rng, std::slice::from_ref(to), &plain)
+    } else {
+        seal_bagged_shared(rng, std::slice::from_ref(to), &plain)
+    }
+    .map_err(|_| OpenError::Malformed("could not re-seal"))?;
+    Ok((sealed, plain))
+}
+
+/// Opens any envelope kind with a device's private key.
+pub fn open_envelope(secret: &SecretKey, envelope: &[u8]) -> Result<Vec<u8>, OpenError> {
+    match frame_kind(envelope)? {
+        kind::PER_RECIPIENT => open_one(secret, envelope),
+        kind::BAGGED | kind::BAGGED_SHARED => open_bag(secret, envelope),
+        found => Err(OpenError::WrongKind { expected: "envelope", found }),
+    }
+}
+
+/// Whether these bytes are an envelope (of any kind), judged by the header alone.
+pub fn is_envelope(bytes: &[u8]) -> bool {
+    matches!(frame_kind(bytes), Ok(kind::PER_RECIPIENT | kind::BAGGED | kind::BAGGED_SHARED))
+}

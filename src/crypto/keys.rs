@@ -1,0 +1,159 @@
+//! Device keys: X25519 key pairs that never print their secret half.
+
+use rand::CryptoRng;
+use sha2::{Digest, Sha256};
+use x25519_dalek::{PublicKey as DalekPublic, SharedSecret, StaticSecret};
+use zeroize::Zeroizing;
+
+/// An X25519 public key: what a key directory hands out and what senders seal to.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PublicKey(DalekPublic);
+
+impl PublicKey {
+    /// The 32 bytes of the key, as they travel on the wire.
+    pub fn to_bytes(&self) -> [u8; 32] {
+        self.0.to_bytes()
+    }
+
+    /// The 32 bytes of the key, borrowed.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        self.0.as_bytes()
+    }
+
+    /// A short, human-comparable fingerprint ("safety number") of this key: the first
+    /// 8 bytes of SHA-256 over a label and the key, as four groups of hex.
+    pub fn fingerprint(&self) -> String {
+        let digest = Sha256::new()
+            .chain_update(b"plainsight/v1/fingerprint")
+            .chain_update(self.as_bytes())
+            .finalize();
+        digest[..8]
+            .chunks(2)
+            .map(|pair| format!("{:02x}{:02x}", pair[0], pair[1]))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    pub(crate) fn dalek(&self) -> &DalekPublic {
+        &self.0
+    }
+}
+
+impl From<[u8; 32]> for PublicKey {
+    fn from(bytes: [u8; 32]) -> Self {
+        PublicKey(DalekPublic::from(bytes))
+    }
+}
+
+impl std::fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PublicKey({})", self.fingerprint())
+    }
+}
+
+/// An X25519 private key (a device's, or one a malicious server substituted).
+///
+/// The secret is zeroized on drop (x25519-dalek's `StaticSecret` does it) and never appears in
+/// `Debug` output: only the public key's fingerprint does.
+#[derive(Clone)]
+pub struct SecretKey {
+    secret: StaticSecret,
+    public: PublicKey,
+}
+
+impl SecretKey {
+    /// A fresh key pair from `rng`. The simulation passes its seeded RNG (reproducible teaching
+    /// keys, never for real use); real callers pass the operating system's RNG.
+    pub fn generate<R: CryptoRng + ?Sized>(rng: &mut R) -> Self {
+        Self::from_static(StaticSecret::random_from_rng(rng))
+    }
+
+    /// A key pair from 32 secret bytes (clamped by X25519 as RFC 7748 says).
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        Self::from_static(StaticSecret::from(bytes))
+    }
+
+    fn from_static(secret: StaticSecret) -> Self {
+        let public = PublicKey(DalekPublic::from(&secret));
+        SecretKey { secret, public }
+    }
+
+    /// The public half.
+    pub fn public(&self) -> PublicKey {
+        self.public
+    }
+
+    /// The 32 secret bytes, in a buffer that is wiped when dropped.
+    pub fn to_bytes(&self) -> Zeroizing<[u8; 32]> {
+        Zeroizing::new(self.secret.to_bytes())
+    }
+
+    pub(crate) fn diffie_hellman(&self, their: &PublicKey) -> SharedSecret {
+        self.secret.diffie_hellman(their.dalek())
+    }
+}
+
+impl std::fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecretKey")
+            .field("public", &self.public)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A 32-byte symmetric key (an at-rest database key, a content key, a TLS session key),
+/// wiped when dropped and never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SymmetricKey(Zeroizing<[u8; 32]>);
+
+impl SymmetricKey {
+    /// A fresh random key.
+    pub fn generate<R: CryptoRng + ?Sized>(rng: &mut R) -> Self {
+        let mut bytes = Zeroizing::new([0u8; 32]);
+        rng.fill_bytes(bytes.as_mut());
+        SymmetricKey(bytes)
+    }
+
+    /// Wraps 32 key bytes.
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        SymmetricKey(Zeroizing::new(bytes))
+    }
+
+    /// The key bytes.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SymmetricKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SymmetricKey(..)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn debug_never_shows_secret_bytes() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+        let key = SecretKey::generate(&mut rng);
+        let secret_hex: String = key.to_bytes().iter().map(|b| format!("{b:02x}")).collect();
+        let shown = format!("{key:?}");
+        assert!(!shown.contains(&secret_hex[..8]), "{shown}");
+        assert!(shown.contains(&key.public().fingerprint()));
+        let sym = SymmetricKey::generate(&mut rng);
+        assert_eq!(format!("{sym:?}"), "SymmetricKey(..)");
+    }
+
+    #[test]
+    fn fingerprints_differ_between_keys() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(2);
+        let a = SecretKey::generate(&mut rng).public();
+        let b = SecretKey::generate(&mut rng).public();
+        assert_ne!(a.fingerprint(), b.fingerprint());
+        assert_eq!(a.fingerprint().len(), 19);
+    }
+}
