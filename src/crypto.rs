@@ -13,17 +13,19 @@ mod keys;
 mod scheme;
 
 pub use envelope::{
-    BAGGED_STANZA_LEN, HEADER_LEN, MAGIC, MAX_MESSAGE, MAX_RECIPIENTS, PER_RECIPIENT_OVERHEAD, SHARED_STANZA_LEN,
-    VERSION, bag_recipients, bag_select, frame_kind, is_envelope, kind, open_bag, open_envelope, open_one,
-    seal_bagged, seal_bagged_shared, seal_one, seal_one_with, seal_per_recipient,
+    BAGGED_STANZA_LEN, HEADER_LEN, MAGIC, MAX_MESSAGE, MAX_RECIPIENTS, PER_RECIPIENT_OVERHEAD,
+    SHARED_STANZA_LEN, VERSION, bag_recipients, bag_select, frame_kind, is_envelope, kind,
+    open_bag, open_envelope, open_one, seal_bagged, seal_bagged_shared, seal_one, seal_one_with,
+    seal_per_recipient,
 };
 pub use error::{OpenError, SealError};
 pub use kdf::TAG_LEN;
 pub use keys::{PublicKey, SecretKey, SymmetricKey};
 pub use scheme::{Bagged, BaggedSharedEphemeral, Fanout, FanoutScheme, PerRecipient, Sealed};
 
-pub(crate) use envelope::rewrap_bag;
-pub(crate) use kdf::{counter_nonce, open as aead_open, seal_in_place as aead_seal_in_place, session_key};
+pub(crate) use kdf::{
+    counter_nonce, open as aead_open, seal_in_place as aead_seal_in_place, session_key,
+};
 
 /// The operating system's random number generator, for real (non-simulation) sealing.
 pub fn os_rng() -> impl rand::CryptoRng {

@@ -3,3 +3,12 @@
 #![deny(missing_docs)]
 
 pub mod crypto;
+pub mod exposure;
+pub mod report;
+mod run;
+pub mod scenario;
+pub mod sim;
+pub mod wire;
+pub use run::Run;
+#[cfg(feature = "viewer")]
+pub mod viewer;

@@ -1,3 +1,9 @@
+//! The `plainsight` command: the viewer, `check`, `trace`, `matrix`, `explain`, `render`.
+
+#![forbid(unsafe_code)]
+
+mod cli;
+
 fn main() {
-    println!("Hello, world!");
+    std::process::exit(cli::main());
 }

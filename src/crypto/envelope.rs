@@ -57,7 +57,10 @@ fn header(kind: u8) -> [u8; HEADER_LEN] {
 /// Reads the common header and returns the kind byte.
 pub fn frame_kind(bytes: &[u8]) -> Result<u8, OpenError> {
     if bytes.len() < HEADER_LEN {
-        return Err(OpenError::Truncated { needed: HEADER_LEN, got: bytes.len() });
+        return Err(OpenError::Truncated {
+            needed: HEADER_LEN,
+            got: bytes.len(),
+        });
     }
     if &bytes[..2] != MAGIC {
         return Err(OpenError::BadMagic);
@@ -70,7 +73,10 @@ pub fn frame_kind(bytes: &[u8]) -> Result<u8, OpenError> {
 
 fn check_message(message: &[u8]) -> Result<(), SealError> {
     if message.len() > MAX_MESSAGE {
-        return Err(SealError::MessageTooLarge { asked: message.len(), max: MAX_MESSAGE });
+        return Err(SealError::MessageTooLarge {
+            asked: message.len(),
+            max: MAX_MESSAGE,
+        });
     }
     Ok(())
 }
@@ -80,7 +86,10 @@ fn check_recipients(recipients: &[PublicKey]) -> Result<(), SealError> {
         return Err(SealError::NoRecipients);
     }
     if recipients.len() > MAX_RECIPIENTS {
-        return Err(SealError::TooManyRecipients { asked: recipients.len(), max: MAX_RECIPIENTS });
+        return Err(SealError::TooManyRecipients {
+            asked: recipients.len(),
+            max: MAX_RECIPIENTS,
+        });
     }
     Ok(())
 }
@@ -106,13 +115,24 @@ pub fn seal_one(
     check_message(message)?;
     let mut seed = Zeroizing::new([0u8; 32]);
     rng.fill_bytes(seed.as_mut());
-    seal_one_with(&SecretKey::from_bytes(*seed), recipient, message).ok_or(SealError::WeakRecipientKey { index: 0 })
+    seal_one_with(&SecretKey::from_bytes(*seed), recipient, message)
+        .ok_or(SealError::WeakRecipientKey { index: 0 })
 }
 
 /// Per-recipient sealing with a given ephemeral key (for known-answer tests and parallel fan-out).
-pub fn seal_one_with(ephemeral: &SecretKey, recipient: &PublicKey, message: &[u8]) -> Option<Vec<u8>> {
+pub fn seal_one_with(
+    ephemeral: &SecretKey,
+    recipient: &PublicKey,
+    message: &[u8],
+) -> Option<Vec<u8>> {
     let eph = ephemeral.public().to_bytes();
-    let key = kdf::agree(ephemeral, recipient, &eph, recipient.as_bytes(), label::PER_RECIPIENT)?;
+    let key = kdf::agree(
+        ephemeral,
+        recipient,
+        &eph,
+        recipient.as_bytes(),
+        label::PER_RECIPIENT,
+    )?;
     let mut out = Vec::with_capacity(PER_RECIPIENT_OVERHEAD + message.len());
     out.extend_from_slice(&header(kind::PER_RECIPIENT));
     out.extend_from_slice(&eph);
@@ -139,9 +159,19 @@ pub fn seal_per_recipient(
             .ok_or(SealError::WeakRecipientKey { index })
     };
     if recipients.len() >= PARALLEL_FROM {
-        seeds.par_iter().zip(recipients.par_iter()).enumerate().map(seal).collect()
+        seeds
+            .par_iter()
+            .zip(recipients.par_iter())
+            .enumerate()
+            .map(seal)
+            .collect()
     } else {
-        seeds.iter().zip(recipients.iter()).enumerate().map(seal).collect()
+        seeds
+            .iter()
+            .zip(recipients.iter())
+            .enumerate()
+            .map(seal)
+            .collect()
     }
 }
 
@@ -149,17 +179,36 @@ pub fn seal_per_recipient(
 pub fn open_one(secret: &SecretKey, envelope: &[u8]) -> Result<Vec<u8>, OpenError> {
     let found = frame_kind(envelope)?;
     if found != kind::PER_RECIPIENT {
-        return Err(OpenError::WrongKind { expected: "per-recipient envelope", found });
+        return Err(OpenError::WrongKind {
+            expected: "per-recipient envelope",
+            found,
+        });
     }
     let needed = PER_RECIPIENT_OVERHEAD;
     if envelope.len() < needed {
-        return Err(OpenError::Truncated { needed, got: envelope.len() });
+        return Err(OpenError::Truncated {
+            needed,
+            got: envelope.len(),
+        });
     }
-    let eph: [u8; 32] = envelope[HEADER_LEN..HEADER_LEN + 32].try_into().expect("length checked above");
+    let eph: [u8; 32] = envelope[HEADER_LEN..HEADER_LEN + 32]
+        .try_into()
+        .expect("length checked above");
     let me = secret.public().to_bytes();
-    let key = kdf::agree(secret, &PublicKey::from(eph), &eph, &me, label::PER_RECIPIENT)
-        .ok_or(OpenError::WeakEphemeralKey)?;
-    kdf::open(&key, &ZERO_NONCE, &envelope[..HEADER_LEN + 32], &envelope[HEADER_LEN + 32..])
+    let key = kdf::agree(
+        secret,
+        &PublicKey::from(eph),
+        &eph,
+        &me,
+        label::PER_RECIPIENT,
+    )
+    .ok_or(OpenError::WeakEphemeralKey)?;
+    kdf::open(
+        &key,
+        &ZERO_NONCE,
+        &envelope[..HEADER_LEN + 32],
+        &envelope[HEADER_LEN + 32..],
+    )
 }
 
 fn xor_into(out: &mut [u8], a: &[u8; 32], b: &[u8; 32]) {
@@ -183,9 +232,18 @@ fn seal_content(out: &mut Vec<u8>, content_key: &[u8; 32], message: &[u8]) {
     kdf::seal_in_place(&aead_key, &ZERO_NONCE, &aad, out, start);
 }
 
-fn open_content(content_key: &[u8; 32], envelope: &[u8], tail: usize) -> Result<Vec<u8>, OpenError> {
+fn open_content(
+    content_key: &[u8; 32],
+    envelope: &[u8],
+    tail: usize,
+) -> Result<Vec<u8>, OpenError> {
     let (aead_key, _) = kdf::content_keys(content_key);
-    kdf::open(&aead_key, &ZERO_NONCE, &envelope[..HEADER_LEN], &envelope[tail + 32..])
+    kdf::open(
+        &aead_key,
+        &ZERO_NONCE,
+        &envelope[..HEADER_LEN],
+        &envelope[tail + 32..],
+    )
 }
 
 fn commitment_matches(content_key: &[u8; 32], commitment: &[u8]) -> bool {
@@ -205,16 +263,26 @@ pub fn seal_bagged(
     rng.fill_bytes(content_key.as_mut());
     let seeds = ephemeral_seeds(rng, recipients.len());
     let n = recipients.len();
-    let mut out = Vec::with_capacity(HEADER_LEN + 4 + n * BAGGED_STANZA_LEN + 32 + message.len() + TAG_LEN);
+    let mut out =
+        Vec::with_capacity(HEADER_LEN + 4 + n * BAGGED_STANZA_LEN + 32 + message.len() + TAG_LEN);
     out.extend_from_slice(&header(kind::BAGGED));
     out.extend_from_slice(&(n as u32).to_be_bytes());
     let stanzas_at = out.len();
     out.resize(stanzas_at + n * BAGGED_STANZA_LEN, 0);
-    let wrap = |(index, ((stanza, seed), recipient)): (usize, ((&mut [u8], &Zeroizing<[u8; 32]>), &PublicKey))| {
+    let wrap = |(index, ((stanza, seed), recipient)): (
+        usize,
+        ((&mut [u8], &Zeroizing<[u8; 32]>), &PublicKey),
+    )| {
         let eph = SecretKey::from_bytes(**seed);
         let eph_pub = eph.public().to_bytes();
-        let mask = kdf::agree(&eph, recipient, &eph_pub, recipient.as_bytes(), label::BAGGED)
-            .ok_or(SealError::WeakRecipientKey { index })?;
+        let mask = kdf::agree(
+            &eph,
+            recipient,
+            &eph_pub,
+            recipient.as_bytes(),
+            label::BAGGED,
+        )
+        .ok_or(SealError::WeakRecipientKey { index })?;
         stanza[..32].copy_from_slice(&eph_pub);
         xor_into(&mut stanza[32..], &content_key, &mask);
         Ok::<(), SealError>(())
@@ -255,15 +323,22 @@ pub fn seal_bagged_shared(
     let eph = SecretKey::from_bytes(*seed);
     let eph_pub = eph.public().to_bytes();
     let n = recipients.len();
-    let mut out = Vec::with_capacity(HEADER_LEN + 36 + n * SHARED_STANZA_LEN + 32 + message.len() + TAG_LEN);
+    let mut out =
+        Vec::with_capacity(HEADER_LEN + 36 + n * SHARED_STANZA_LEN + 32 + message.len() + TAG_LEN);
     out.extend_from_slice(&header(kind::BAGGED_SHARED));
     out.extend_from_slice(&eph_pub);
     out.extend_from_slice(&(n as u32).to_be_bytes());
     let stanzas_at = out.len();
     out.resize(stanzas_at + n * SHARED_STANZA_LEN, 0);
     let wrap = |(index, (stanza, recipient)): (usize, (&mut [u8], &PublicKey))| {
-        let mask = kdf::agree(&eph, recipient, &eph_pub, recipient.as_bytes(), label::BAGGED_SHARED)
-            .ok_or(SealError::WeakRecipientKey { index })?;
+        let mask = kdf::agree(
+            &eph,
+            recipient,
+            &eph_pub,
+            recipient.as_bytes(),
+            label::BAGGED_SHARED,
+        )
+        .ok_or(SealError::WeakRecipientKey { index })?;
         xor_into(stanza, &content_key, &mask);
         Ok::<(), SealError>(())
     };
@@ -301,13 +376,29 @@ fn bag_layout(bag: &[u8]) -> Result<BagLayout, OpenError> {
     let (count_at, stanza_len) = match kind {
         kind::BAGGED => (HEADER_LEN, BAGGED_STANZA_LEN),
         kind::BAGGED_SHARED => (HEADER_LEN + 32, SHARED_STANZA_LEN),
-        found => return Err(OpenError::WrongKind { expected: "bagged envelope", found }),
+        found => {
+            return Err(OpenError::WrongKind {
+                expected: "bagged envelope",
+                found,
+            });
+        }
     };
     let need = |needed: usize| {
-        if bag.len() < needed { Err(OpenError::Truncated { needed, got: bag.len() }) } else { Ok(()) }
+        if bag.len() < needed {
+            Err(OpenError::Truncated {
+                needed,
+                got: bag.len(),
+            })
+        } else {
+            Ok(())
+        }
     };
     need(count_at + 4)?;
-    let count = u32::from_be_bytes(bag[count_at..count_at + 4].try_into().expect("length checked")) as usize;
+    let count = u32::from_be_bytes(
+        bag[count_at..count_at + 4]
+            .try_into()
+            .expect("length checked"),
+    ) as usize;
     if count == 0 {
         return Err(OpenError::Malformed("a bag with no stanzas"));
     }
@@ -317,7 +408,13 @@ fn bag_layout(bag: &[u8]) -> Result<BagLayout, OpenError> {
         .and_then(|s| s.checked_add(count_at + 4))
         .ok_or(OpenError::Malformed("stanza count overflows"))?;
     need(commitment_at + 32 + TAG_LEN)?;
-    Ok(BagLayout { kind, stanzas_at: count_at + 4, stanza_len, count, commitment_at })
+    Ok(BagLayout {
+        kind,
+        stanzas_at: count_at + 4,
+        stanza_len,
+        count,
+        commitment_at,
+    })
 }
 
 /// How many recipient devices a bag is addressed to.
@@ -350,7 +447,10 @@ pub fn open_bag(secret: &SecretKey, bag: &[u8]) -> Result<Vec<u8>, OpenError> {
 }
 
 /// Opens a bag and also returns the unmasked content key (a malicious server re-wraps it).
-pub(crate) fn open_bag_key(secret: &SecretKey, bag: &[u8]) -> Result<(Zeroizing<[u8; 32]>, Vec<u8>), OpenError> {
+fn open_bag_key(
+    secret: &SecretKey,
+    bag: &[u8],
+) -> Result<(Zeroizing<[u8; 32]>, Vec<u8>), OpenError> {
     let layout = bag_layout(bag)?;
     let me = secret.public().to_bytes();
     let commitment = &bag[layout.commitment_at..layout.commitment_at + 32];
@@ -360,18 +460,35 @@ pub(crate) fn open_bag_key(secret: &SecretKey, bag: &[u8]) -> Result<(Zeroizing<
         kind::BAGGED => (0..layout.count).any(|i| {
             let s = stanza(i);
             let eph: [u8; 32] = s[..32].try_into().expect("stanza is 64 bytes");
-            let Some(mask) = kdf::agree(secret, &PublicKey::from(eph), &eph, &me, label::BAGGED) else {
+            let Some(mask) = kdf::agree(secret, &PublicKey::from(eph), &eph, &me, label::BAGGED)
+            else {
                 return false;
             };
-            xor_into(content_key.as_mut(), s[32..].try_into().expect("stanza is 64 bytes"), &mask);
+            xor_into(
+                content_key.as_mut(),
+                s[32..].try_into().expect("stanza is 64 bytes"),
+                &mask,
+            );
             commitment_matches(&content_key, commitment)
         }),
         _ => {
-            let eph: [u8; 32] = bag[HEADER_LEN..HEADER_LEN + 32].try_into().expect("layout checked");
-            let mask = kdf::agree(secret, &PublicKey::from(eph), &eph, &me, label::BAGGED_SHARED)
-                .ok_or(OpenError::WeakEphemeralKey)?;
+            let eph: [u8; 32] = bag[HEADER_LEN..HEADER_LEN + 32]
+                .try_into()
+                .expect("layout checked");
+            let mask = kdf::agree(
+                secret,
+                &PublicKey::from(eph),
+                &eph,
+                &me,
+                label::BAGGED_SHARED,
+            )
+            .ok_or(OpenError::WeakEphemeralKey)?;
             (0..layout.count).any(|i| {
-                xor_into(content_key.as_mut(), stanza(i).try_into().expect("stanza is 32 bytes"), &mask);
+                xor_into(
+                    content_key.as_mut(),
+                    stanza(i).try_into().expect("stanza is 32 bytes"),
+                    &mask,
+                );
                 commitment_matches(&content_key, commitment)
             })
         }
@@ -383,36 +500,22 @@ pub(crate) fn open_bag_key(secret: &SecretKey, bag: &[u8]) -> Result<(Zeroizing<
     Ok((content_key, plain))
 }
 
-/// Replaces the stanza that `secret` opens with a fresh one for `to` (bagged kind `0x02`), or
-/// re-masks for `to` under the shared ephemeral key (kind `0x03`, which needs the ephemeral
-/// secret, so it is re-sealed as a whole instead). Returns the new bag and the plaintext read.
-pub(crate) fn rewrap_bag(
-    rng: &mut (impl CryptoRng + ?Sized),
-    secret: &SecretKey,
-    to: &PublicKey,
-    bag: &[u8],
-) -> Result<(Vec<u8>, Vec<u8>), OpenError> {
-    let (_, plain) = open_bag_key(secret, bag)?;
-    let layout = bag_layout(bag)?;
-    let sealed = if layout.kind == kind::BAGGED {
-        seal_bagged(rng, std::slice::from_ref(to), &plain)
-    } else {
-        seal_bagged_shared(rng, std::slice::from_ref(to), &plain)
-    }
-    .map_err(|_| OpenError::Malformed("could not re-seal"))?;
-    Ok((sealed, plain))
-}
-
 /// Opens any envelope kind with a device's private key.
 pub fn open_envelope(secret: &SecretKey, envelope: &[u8]) -> Result<Vec<u8>, OpenError> {
     match frame_kind(envelope)? {
         kind::PER_RECIPIENT => open_one(secret, envelope),
         kind::BAGGED | kind::BAGGED_SHARED => open_bag(secret, envelope),
-        found => Err(OpenError::WrongKind { expected: "envelope", found }),
+        found => Err(OpenError::WrongKind {
+            expected: "envelope",
+            found,
+        }),
     }
 }
 
 /// Whether these bytes are an envelope (of any kind), judged by the header alone.
 pub fn is_envelope(bytes: &[u8]) -> bool {
-    matches!(frame_kind(bytes), Ok(kind::PER_RECIPIENT | kind::BAGGED | kind::BAGGED_SHARED))
+    matches!(
+        frame_kind(bytes),
+        Ok(kind::PER_RECIPIENT | kind::BAGGED | kind::BAGGED_SHARED)
+    )
 }

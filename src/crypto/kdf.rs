@@ -77,7 +77,13 @@ pub(crate) fn counter_nonce(counter: u64) -> [u8; 12] {
 }
 
 /// Encrypts `out[start..]` in place and appends the tag.
-pub(crate) fn seal_in_place(key: &[u8; 32], nonce: &[u8; 12], aad: &[u8], out: &mut Vec<u8>, start: usize) {
+pub(crate) fn seal_in_place(
+    key: &[u8; 32],
+    nonce: &[u8; 12],
+    aad: &[u8],
+    out: &mut Vec<u8>,
+    start: usize,
+) {
     let cipher = ChaCha20Poly1305::new(&Key::from(*key));
     let tag = cipher
         .encrypt_inout_detached(&Nonce::from(*nonce), aad, (&mut out[start..]).into())
@@ -86,22 +92,25 @@ pub(crate) fn seal_in_place(key: &[u8; 32], nonce: &[u8; 12], aad: &[u8], out: &
 }
 
 /// Decrypts `sealed` (ciphertext || tag) into a new buffer.
-pub(crate) fn open(key: &[u8; 32], nonce: &[u8; 12], aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, OpenError> {
-    let split = sealed.len().checked_sub(TAG_LEN).ok_or(OpenError::Truncated {
-        needed: TAG_LEN,
-        got: sealed.len(),
-    })?;
+pub(crate) fn open(
+    key: &[u8; 32],
+    nonce: &[u8; 12],
+    aad: &[u8],
+    sealed: &[u8],
+) -> Result<Vec<u8>, OpenError> {
+    let split = sealed
+        .len()
+        .checked_sub(TAG_LEN)
+        .ok_or(OpenError::Truncated {
+            needed: TAG_LEN,
+            got: sealed.len(),
+        })?;
     let (body, tag) = sealed.split_at(split);
     let tag = Tag::try_from(tag).map_err(|_| OpenError::Malformed("tag length"))?;
     let mut plain = body.to_vec();
     let cipher = ChaCha20Poly1305::new(&Key::from(*key));
     cipher
-        .decrypt_inout_detached(
-            &Nonce::from(*nonce),
-            aad,
-            plain.as_mut_slice().into(),
-            &tag,
-        )
+        .decrypt_inout_detached(&Nonce::from(*nonce), aad, plain.as_mut_slice().into(), &tag)
         .map_err(|_| OpenError::Authentication)?;
     Ok(plain)
 }

@@ -93,6 +93,15 @@ impl SecretKey {
     }
 }
 
+/// Two secret keys are equal when their public halves are (X25519 clamping makes several byte
+/// strings the same key).
+impl PartialEq for SecretKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.public == other.public
+    }
+}
+impl Eq for SecretKey {}
+
 impl std::fmt::Debug for SecretKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SecretKey")

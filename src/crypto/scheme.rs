@@ -9,7 +9,9 @@ use super::envelope::{self, bag_select};
 use super::{OpenError, PublicKey, SealError, SecretKey};
 
 /// How a message is encrypted to many devices.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Fanout {
     /// The whole message sealed once per recipient device.
@@ -22,7 +24,11 @@ pub enum Fanout {
 
 impl Fanout {
     /// Every scheme, in a stable order.
-    pub const ALL: [Fanout; 3] = [Fanout::PerRecipient, Fanout::Bagged, Fanout::BaggedSharedEphemeral];
+    pub const ALL: [Fanout; 3] = [
+        Fanout::PerRecipient,
+        Fanout::Bagged,
+        Fanout::BaggedSharedEphemeral,
+    ];
 
     /// The scheme's name on the command line and in JSON.
     pub fn name(self) -> &'static str {
@@ -98,7 +104,12 @@ pub trait FanoutScheme: Send + Sync {
     fn fanout(&self) -> Fanout;
 
     /// Seals `message` to every key in `recipients`, drawing randomness from `rng`.
-    fn seal(&self, rng: &mut dyn CryptoRng, recipients: &[PublicKey], message: &[u8]) -> Result<Sealed, SealError>;
+    fn seal(
+        &self,
+        rng: &mut dyn CryptoRng,
+        recipients: &[PublicKey],
+        message: &[u8],
+    ) -> Result<Sealed, SealError>;
 
     /// Opens what one device received.
     fn open(&self, secret: &SecretKey, delivered: &[u8]) -> Result<Vec<u8>, OpenError> {
@@ -120,7 +131,12 @@ impl FanoutScheme for PerRecipient {
     fn fanout(&self) -> Fanout {
         Fanout::PerRecipient
     }
-    fn seal(&self, rng: &mut dyn CryptoRng, recipients: &[PublicKey], message: &[u8]) -> Result<Sealed, SealError> {
+    fn seal(
+        &self,
+        rng: &mut dyn CryptoRng,
+        recipients: &[PublicKey],
+        message: &[u8],
+    ) -> Result<Sealed, SealError> {
         envelope::seal_per_recipient(rng, recipients, message).map(Sealed::PerRecipient)
     }
 }
@@ -129,7 +145,12 @@ impl FanoutScheme for Bagged {
     fn fanout(&self) -> Fanout {
         Fanout::Bagged
     }
-    fn seal(&self, rng: &mut dyn CryptoRng, recipients: &[PublicKey], message: &[u8]) -> Result<Sealed, SealError> {
+    fn seal(
+        &self,
+        rng: &mut dyn CryptoRng,
+        recipients: &[PublicKey],
+        message: &[u8],
+    ) -> Result<Sealed, SealError> {
         envelope::seal_bagged(rng, recipients, message).map(Sealed::Bag)
     }
 }
@@ -138,7 +159,12 @@ impl FanoutScheme for BaggedSharedEphemeral {
     fn fanout(&self) -> Fanout {
         Fanout::BaggedSharedEphemeral
     }
-    fn seal(&self, rng: &mut dyn CryptoRng, recipients: &[PublicKey], message: &[u8]) -> Result<Sealed, SealError> {
+    fn seal(
+        &self,
+        rng: &mut dyn CryptoRng,
+        recipients: &[PublicKey],
+        message: &[u8],
+    ) -> Result<Sealed, SealError> {
         envelope::seal_bagged_shared(rng, recipients, message).map(Sealed::Bag)
     }
 }

@@ -1,0 +1,324 @@
+//! Command-line parsing and dispatch. Errors end here: printed once, exit code 1.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use plainsight::Run;
+use plainsight::report;
+use plainsight::scenario::{DEFAULT_SCENE, ModelChoice, SHIPPED, Scenario};
+
+/// Shows, with real cryptography, where a direct message exists as plaintext and who could read it there.
+#[derive(Debug, Parser)]
+#[command(name = "plainsight", version, args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// A scenario to open in the viewer (a path, or a shipped name such as `e2e`).
+    scene: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Open the visual simulator.
+    View {
+        /// A scenario file, or a shipped name (default: e2e).
+        scene: Option<String>,
+        /// Run under another model: plain-web, server-encrypted, e2e, e2e-per-recipient, e2e-bagged.
+        #[arg(long)]
+        model: Option<String>,
+    },
+    /// Validate scenarios; exit 1 with a located error on bad input.
+    Check {
+        /// Scenario files.
+        #[arg(required = true)]
+        scenes: Vec<String>,
+    },
+    /// Print every step: place, bytes (text or hex), who can read there.
+    Trace {
+        /// A scenario file.
+        scene: String,
+        /// Run under another model.
+        #[arg(long)]
+        model: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The who-can-read table: observers x messages.
+    Matrix {
+        /// Scenario files.
+        #[arg(required = true)]
+        scenes: Vec<String>,
+        /// Run under another model.
+        #[arg(long)]
+        model: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Draw one frame of the viewer to a PNG, without a window.
+    Render {
+        /// A scenario file.
+        scene: String,
+        /// Run under another model.
+        #[arg(long)]
+        model: Option<String>,
+        /// The step to show (0 = the first step; default: the last step).
+        #[arg(long)]
+        step: Option<usize>,
+        /// View as this observer.
+        #[arg(long)]
+        observer: Option<String>,
+        /// Image width in pixels.
+        #[arg(long, default_value_t = 1280)]
+        width: u32,
+        /// Image height in pixels.
+        #[arg(long, default_value_t = 720)]
+        height: u32,
+        /// Where to write the PNG.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// The reasons behind one observer's verdicts.
+    Explain {
+        /// A scenario file.
+        scene: String,
+        /// The observer's name.
+        #[arg(long)]
+        observer: String,
+        /// Run under another model.
+        #[arg(long)]
+        model: Option<String>,
+    },
+}
+
+/// Loads a scenario from a path, or a shipped one by name when no such file exists.
+pub fn load_scene(name: &str) -> Result<Scenario> {
+    let path = PathBuf::from(name);
+    if !path.exists()
+        && let Some((file, text)) = SHIPPED
+            .iter()
+            .find(|(f, _)| *f == name || f.strip_suffix(".ron") == Some(name))
+    {
+        return Ok(Scenario::parse(text, &format!("scenes/{file}"))?);
+    }
+    Ok(Scenario::load(&path)?)
+}
+
+/// Parses `--model`.
+pub fn parse_model(model: Option<&str>) -> Result<Option<ModelChoice>> {
+    model
+        .map(|m| {
+            ModelChoice::parse(m).with_context(|| {
+                format!(
+                    "unknown model \"{m}\"; expected one of {}",
+                    ModelChoice::NAMES.join(", ")
+                )
+            })
+        })
+        .transpose()
+}
+
+fn run_scene(scene: &str, model: Option<&str>) -> Result<Run> {
+    let choice = parse_model(model)?;
+    let scenario = load_scene(scene)?;
+    Ok(Run::new(scenario, choice)?)
+}
+
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // --help and --version are not errors; everything else is bad input: exit 1.
+            return if e.use_stderr() { 1 } else { 0 };
+        }
+    };
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            1
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<i32> {
+    match cli.command {
+        None => view(cli.scene.as_deref(), None),
+        Some(Command::View { scene, model }) => view(scene.as_deref(), model.as_deref()),
+        Some(Command::Check { scenes }) => {
+            let mut failed = 0;
+            for name in &scenes {
+                match load_scene(name) {
+                    Ok(sc) => println!(
+                        "ok  {}: {} people, {} devices, {} servers, {} links, {} messages, {} observers",
+                        sc.source,
+                        sc.people.len(),
+                        sc.devices.len(),
+                        sc.servers.len(),
+                        sc.links.len(),
+                        sc.messages.len(),
+                        sc.observers.len()
+                    ),
+                    Err(e) => {
+                        failed += 1;
+                        eprintln!("error: {e:#}");
+                    }
+                }
+            }
+            Ok(if failed > 0 { 1 } else { 0 })
+        }
+        Some(Command::Trace { scene, model, json }) => {
+            let run = run_scene(&scene, model.as_deref())?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report::trace_json(&run))?
+                );
+            } else {
+                print!("{}", report::trace_text(&run));
+            }
+            Ok(0)
+        }
+        Some(Command::Matrix {
+            scenes,
+            model,
+            json,
+        }) => {
+            let runs = scenes
+                .iter()
+                .map(|s| run_scene(s, model.as_deref()))
+                .collect::<Result<Vec<_>>>()?;
+            if json {
+                let all: Vec<_> = runs.iter().map(report::matrix_json).collect();
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&serde_json::json!({ "scenes": all }))?
+                );
+            } else {
+                let texts: Vec<String> = runs.iter().map(report::matrix_text).collect();
+                print!("{}", texts.join("\n"));
+            }
+            Ok(0)
+        }
+        Some(Command::Render {
+            scene,
+            model,
+            step,
+            observer,
+            width,
+            height,
+            out,
+        }) => {
+            let run = run_scene(&scene, model.as_deref())?;
+            render(run, step, observer, width, height, out)
+        }
+        Some(Command::Explain {
+            scene,
+            observer,
+            model,
+        }) => {
+            let run = run_scene(&scene, model.as_deref())?;
+            let Some(o) = run.scenario.observer_named(&observer) else {
+                let names: Vec<String> = run
+                    .scenario
+                    .observers
+                    .iter()
+                    .map(|o| format!("\"{}\"", o.name))
+                    .collect();
+                bail!(
+                    "no observer \"{observer}\" in {}; observers are {}",
+                    run.scenario.source,
+                    names.join(", ")
+                );
+            };
+            print!("{}", report::explain_text(&run, o));
+            Ok(0)
+        }
+    }
+}
+
+#[cfg(feature = "viewer")]
+fn view(scene: Option<&str>, model: Option<&str>) -> Result<i32> {
+    let run = run_scene(scene.unwrap_or(DEFAULT_SCENE), model)?;
+    plainsight::viewer::open(run)?;
+    Ok(0)
+}
+
+/// Checks the options that do not need a display, then draws the frame.
+fn render(
+    run: Run,
+    step: Option<usize>,
+    observer: Option<String>,
+    width: u32,
+    height: u32,
+    out: PathBuf,
+) -> Result<i32> {
+    let steps = run.trace.steps.len();
+    let step = step.unwrap_or(steps.saturating_sub(1));
+    if step >= steps {
+        bail!(
+            "--step {step} is past the end: {} has steps 0 to {}",
+            run.scenario.source,
+            steps.saturating_sub(1)
+        );
+    }
+    let observer = match observer {
+        Some(name) => Some(run.scenario.observer_named(&name).with_context(|| {
+            let names: Vec<String> = run
+                .scenario
+                .observers
+                .iter()
+                .map(|o| format!("\"{}\"", o.name))
+                .collect();
+            format!(
+                "no observer \"{name}\" in {}; observers are {}",
+                run.scenario.source,
+                names.join(", ")
+            )
+        })?),
+        None => None,
+    };
+    if !(64..=7680).contains(&width) || !(64..=4320).contains(&height) {
+        bail!(
+            "--width {width} --height {height}: each side must be between 64 and 7680 x 4320 pixels"
+        );
+    }
+    draw(run, step, observer, width, height, out)
+}
+
+#[cfg(feature = "viewer")]
+fn draw(
+    run: Run,
+    step: usize,
+    observer: Option<usize>,
+    width: u32,
+    height: u32,
+    out: PathBuf,
+) -> Result<i32> {
+    let options = plainsight::viewer::RenderOptions {
+        step,
+        observer,
+        width,
+        height,
+        out,
+    };
+    plainsight::viewer::render_png(run, options)?;
+    Ok(0)
+}
+
+#[cfg(not(feature = "viewer"))]
+fn draw(_: Run, _: usize, _: Option<usize>, _: u32, _: u32, _: PathBuf) -> Result<i32> {
+    bail!("this build has no viewer (built without the `viewer` feature), so it cannot render")
+}
+
+#[cfg(not(feature = "viewer"))]
+fn view(scene: Option<&str>, model: Option<&str>) -> Result<i32> {
+    // Still validate, so the error for a bad scene is the same with or without the viewer.
+    let _ = run_scene(scene.unwrap_or(DEFAULT_SCENE), model)?;
+    bail!(
+        "this build has no viewer (built without the `viewer` feature); use `plainsight trace` or `plainsight matrix`"
+    )
+}

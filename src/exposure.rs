@@ -1,0 +1,195 @@
+//! Exposure: for every observer, the places they reach and the keys found there; for every
+//! message, an attempt to open what they reached with those keys. Nothing is labelled by hand:
+//! if the cryptography opens, they can read it.
+
+mod read;
+
+use crate::scenario::{Reach, Scenario};
+use crate::sim::Trace;
+use crate::wire::KeyBlob;
+
+pub use read::Reading;
+
+/// What an observer gets of a message's content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Content {
+    /// They opened it: they can read the words.
+    Plaintext,
+    /// They reached its bytes but could not open them.
+    Ciphertext,
+    /// They reached no bytes of it.
+    None,
+}
+
+impl Content {
+    /// `plaintext`, `ciphertext` or `none`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Content::Plaintext => "plaintext",
+            Content::Ciphertext => "ciphertext",
+            Content::None => "none",
+        }
+    }
+}
+
+/// A piece of metadata an observer can learn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum MetaField {
+    /// Who sent it.
+    Sender,
+    /// Who it was for.
+    Recipients,
+    /// How big it was.
+    Size,
+    /// When it was sent.
+    Time,
+}
+
+impl MetaField {
+    /// The field's name in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            MetaField::Sender => "sender",
+            MetaField::Recipients => "recipients",
+            MetaField::Size => "size",
+            MetaField::Time => "time",
+        }
+    }
+}
+
+/// A key an observer holds, and where they found it.
+#[derive(Debug, Clone)]
+pub struct HeldKey {
+    /// The key.
+    pub blob: KeyBlob,
+    /// Where it was found.
+    pub found_at: Reach,
+}
+
+impl HeldKey {
+    /// "bob-phone's private key", "social.example's at-rest key".
+    pub fn describe(&self) -> String {
+        match &self.blob {
+            KeyBlob::Secret { owner, .. } => format!("{owner}'s private key"),
+            KeyBlob::Public { owner, .. } => format!("{owner}'s public key"),
+            KeyBlob::AtRest { owner, .. } => format!("{owner}'s at-rest key"),
+        }
+    }
+}
+
+/// One observer's result for one message.
+#[derive(Debug, Clone)]
+pub struct MessageExposure {
+    /// Index into [`Scenario::messages`].
+    pub message: usize,
+    /// What they get of the content.
+    pub content: Content,
+    /// Metadata they learned, in [`MetaField`] order.
+    pub metadata: Vec<MetaField>,
+    /// The step where they first got plaintext.
+    pub first_plaintext_step: Option<usize>,
+    /// The place of that step.
+    pub first_plaintext_at: Option<Reach>,
+    /// The shortest chain of reasons behind the verdict.
+    pub why: Vec<String>,
+}
+
+/// One observer's whole result.
+#[derive(Debug, Clone)]
+pub struct ObserverExposure {
+    /// Index into [`Scenario::observers`].
+    pub observer: usize,
+    /// Keys they hold (found at places they reach).
+    pub keys: Vec<HeldKey>,
+    /// What they see at each step they reach, in trace order.
+    pub readings: Vec<Reading>,
+    /// Per message, in scenario order.
+    pub messages: Vec<MessageExposure>,
+}
+
+impl ObserverExposure {
+    /// What they see at a step, if they reach it.
+    pub fn reading(&self, step: usize) -> Option<&Reading> {
+        self.readings
+            .binary_search_by_key(&step, |r| r.step)
+            .ok()
+            .map(|i| &self.readings[i])
+    }
+
+    /// How many messages they read in plaintext.
+    pub fn plaintext_count(&self) -> usize {
+        self.messages
+            .iter()
+            .filter(|m| m.content == Content::Plaintext)
+            .count()
+    }
+}
+
+/// Every observer's result.
+#[derive(Debug, Clone)]
+pub struct Exposure {
+    /// In scenario order.
+    pub observers: Vec<ObserverExposure>,
+}
+
+/// Analyses a trace: for each observer, collect keys from reached places, then try to open
+/// every reached step's bytes with them.
+pub fn analyse(sc: &Scenario, trace: &Trace) -> Exposure {
+    let observers = (0..sc.observers.len())
+        .map(|o| analyse_observer(sc, trace, o))
+        .collect();
+    Exposure { observers }
+}
+
+fn analyse_observer(sc: &Scenario, trace: &Trace, o: usize) -> ObserverExposure {
+    let reached: Vec<_> = trace
+        .steps
+        .iter()
+        .filter(|s| sc.reaches(o, s.place))
+        .collect();
+    let keys = read::collect_keys(&reached);
+    let readings: Vec<Reading> = reached
+        .iter()
+        .map(|s| read::read_step(sc, s, &keys))
+        .collect();
+    let messages = (0..sc.messages.len())
+        .map(|m| {
+            let mine: Vec<&Reading> = readings.iter().filter(|r| r.message == Some(m)).collect();
+            let mut metadata: Vec<MetaField> = mine
+                .iter()
+                .flat_map(|r| r.metadata.iter().copied())
+                .collect();
+            metadata.sort();
+            metadata.dedup();
+            let first_plain = mine.iter().find(|r| r.plaintext.is_some());
+            let first_content = mine.iter().find(|r| r.carries_content);
+            let (content, why) = match (first_plain, first_content) {
+                (Some(r), _) => (Content::Plaintext, r.why.clone()),
+                (None, Some(r)) => (Content::Ciphertext, r.why.clone()),
+                (None, None) if mine.is_empty() => (
+                    Content::None,
+                    vec!["reaches no place this message passed".to_string()],
+                ),
+                (None, None) => {
+                    let mut why = mine[0].why.clone();
+                    why.push("holds only a key lookup, not the message: none".to_string());
+                    (Content::None, why)
+                }
+            };
+            MessageExposure {
+                message: m,
+                content,
+                metadata,
+                first_plaintext_step: first_plain.map(|r| r.step),
+                first_plaintext_at: first_plain.map(|r| trace.steps[r.step].place),
+                why,
+            }
+        })
+        .collect();
+    ObserverExposure {
+        observer: o,
+        keys,
+        readings,
+        messages,
+    }
+}

@@ -1,0 +1,336 @@
+//! Reports for people and programs: the who-can-read matrix, the step-by-step trace, and the
+//! reasons behind a verdict, as aligned text or JSON. Strings only: the binary prints them.
+
+use serde_json::{Value, json};
+
+use crate::exposure::{Content, MetaField};
+use crate::run::Run;
+use crate::scenario::Reach;
+use crate::sim::Step;
+use crate::wire::{self, Body, Frame};
+
+/// Hex of up to `max` bytes, with an ellipsis and the total when cut.
+pub fn hex_preview(bytes: &[u8], max: usize) -> String {
+    let shown: String = bytes.iter().take(max).map(|b| format!("{b:02x}")).collect();
+    if bytes.len() > max {
+        format!("{shown}… ({} bytes)", bytes.len())
+    } else {
+        shown
+    }
+}
+
+/// What a step's bytes look like to someone with no keys: text where the words are in the
+/// clear, a description and hex where they are sealed.
+pub fn describe_bytes(step: &Step) -> String {
+    let Ok(frames) = wire::parse_frames(&step.bytes) else {
+        return if step.bytes.is_empty() {
+            "(no bytes)".into()
+        } else {
+            hex_preview(&step.bytes, 24)
+        };
+    };
+    frames
+        .iter()
+        .map(|f| match f {
+            Frame::Key(blob) => format!("[key] {}", key_name(blob)),
+            Frame::Tls { sealed, .. } => format!("[TLS record] {}", hex_preview(sealed, 16)),
+            Frame::Post(p) => match &p.body {
+                Body::Text(t) => format!("“{t}”"),
+                Body::Envelope(e) => format!("[e2e envelope] {}", hex_preview(e, 16)),
+                Body::AtRest(a) => format!("[at-rest row] {}", hex_preview(a, 16)),
+                Body::Keys(keys) => format!(
+                    "[keys] {}",
+                    keys.iter().map(key_name).collect::<Vec<_>>().join(", ")
+                ),
+            },
+        })
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+fn key_name(blob: &wire::KeyBlob) -> String {
+    match blob {
+        wire::KeyBlob::Secret { owner, .. } => format!("{owner} private key"),
+        wire::KeyBlob::Public { owner, key } => format!("{owner} public key {}", key.fingerprint()),
+        wire::KeyBlob::AtRest { owner, .. } => format!("{owner} at-rest key"),
+    }
+}
+
+fn meta_names(fields: &[MetaField]) -> Vec<&'static str> {
+    fields.iter().map(|f| f.name()).collect()
+}
+
+fn place_label(run: &Run, place: Reach) -> String {
+    run.scenario.reach_label(place)
+}
+
+/// The matrix of one run as the JSON object DESIGN.md specifies.
+pub fn matrix_json(run: &Run) -> Value {
+    let sc = &run.scenario;
+    let p = run.trace.protection;
+    let observers: Vec<Value> = run
+        .exposure
+        .observers
+        .iter()
+        .map(|ox| {
+            let o = &sc.observers[ox.observer];
+            json!({
+                "name": o.name,
+                "role": o.role.name(),
+                "server": o.server.map(|s| sc.servers[s].name.clone()),
+                "messages": ox.messages.iter().map(|mx| json!({
+                    "id": sc.messages[mx.message].id,
+                    "content": mx.content.name(),
+                    "metadata": meta_names(&mx.metadata),
+                    "first_plaintext_at": mx.first_plaintext_at.map(|r| place_label(run, r)),
+                    "why": mx.why,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "scene": sc.source,
+        "title": sc.title,
+        "model": p.model.name(),
+        "fanout": p.e2e_fanout().map(|f| f.name()),
+        "keys_verified": p.keys_verified,
+        "keys_synced_via_server": sc.keys_synced_via_server,
+        "observers": observers,
+    })
+}
+
+fn cell(content: Content, metadata: &[MetaField]) -> String {
+    let word = match content {
+        Content::Plaintext => "READS",
+        Content::Ciphertext => "cipher",
+        Content::None => "-",
+    };
+    let meta: String = metadata
+        .iter()
+        .map(|m| match m {
+            MetaField::Sender => 's',
+            MetaField::Recipients => 'r',
+            MetaField::Size => 'z',
+            MetaField::Time => 't',
+        })
+        .collect();
+    if meta.is_empty() {
+        word.to_string()
+    } else {
+        format!("{word} [{meta}]")
+    }
+}
+
+/// The who-can-read table of one run, for a terminal.
+pub fn matrix_text(run: &Run) -> String {
+    let sc = &run.scenario;
+    let p = run.trace.protection;
+    let mut out = String::new();
+    out.push_str(&format!("{} — {}\n", sc.source, sc.title));
+    out.push_str(&format!(
+        "model: {}   keys verified: {}   keys synced via server: {}\n\n",
+        p.label(),
+        if p.keys_verified { "yes" } else { "no" },
+        if sc.keys_synced_via_server {
+            "yes"
+        } else {
+            "no"
+        }
+    ));
+    let mut rows: Vec<Vec<String>> = vec![
+        std::iter::once("observer".to_string())
+            .chain(std::iter::once("role".to_string()))
+            .chain(sc.messages.iter().map(|m| m.id.clone()))
+            .collect(),
+    ];
+    for ox in &run.exposure.observers {
+        let o = &sc.observers[ox.observer];
+        let mut row = vec![o.name.clone(), o.role.name().to_string()];
+        row.extend(ox.messages.iter().map(|mx| cell(mx.content, &mx.metadata)));
+        rows.push(row);
+    }
+    let widths: Vec<usize> = (0..rows[0].len())
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    for row in &rows {
+        let line: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(text, w)| format!("{text}{}", " ".repeat(w - text.chars().count())))
+            .collect();
+        out.push_str(line.join("  ").trim_end());
+        out.push('\n');
+    }
+    let mut reasons = Vec::new();
+    for ox in &run.exposure.observers {
+        for mx in &ox.messages {
+            if let Some(at) = mx.first_plaintext_at {
+                reasons.push(format!(
+                    "  {} reads {} at {}: {}",
+                    sc.observers[ox.observer].name,
+                    sc.messages[mx.message].id,
+                    place_label(run, at),
+                    mx.why.join(" -> ")
+                ));
+            }
+        }
+    }
+    if !reasons.is_empty() {
+        out.push_str("\nwhy:\n");
+        out.push_str(&reasons.join("\n"));
+        out.push('\n');
+    }
+    out.push_str("\nREADS = opened it, can read the words; cipher = holds the bytes, cannot open them; - = never sees it\n");
+    out.push_str("metadata learned: s = sender, r = recipients, z = size, t = time\n");
+    out
+}
+
+fn readers(run: &Run, step: &Step) -> Vec<(String, &'static str)> {
+    run.exposure
+        .observers
+        .iter()
+        .filter_map(|ox| {
+            let r = ox.reading(step.index)?;
+            let what = if r.plaintext.is_some() {
+                "plaintext"
+            } else if r.carries_content {
+                "ciphertext"
+            } else if !r.keys.is_empty() {
+                "keys"
+            } else {
+                "metadata"
+            };
+            Some((run.scenario.observers[ox.observer].name.clone(), what))
+        })
+        .collect()
+}
+
+/// Every step, for a terminal: place, action, bytes (text or hex), who reads there.
+pub fn trace_text(run: &Run) -> String {
+    let sc = &run.scenario;
+    let mut out = format!(
+        "{} — {}\nmodel: {}   seed: {}\n\n",
+        sc.source,
+        sc.title,
+        run.trace.protection.label(),
+        run.trace.seed
+    );
+    for step in &run.trace.steps {
+        let place = place_label(run, step.place);
+        let detail = step
+            .detail
+            .as_ref()
+            .map(|d| format!(" ({d})"))
+            .unwrap_or_default();
+        let message = step
+            .message
+            .map(|m| format!("[{}] ", sc.messages[m].id))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "{:>3}  t={:<4} {message}{place}{detail}  {}\n",
+            step.index,
+            step.time,
+            step.action.name()
+        ));
+        out.push_str(&format!("       {}\n", step.note));
+        out.push_str(&format!(
+            "       {} bytes: {}\n",
+            step.bytes.len(),
+            describe_bytes(step)
+        ));
+        let who = readers(run, step);
+        if !who.is_empty() {
+            let list: Vec<String> = who.iter().map(|(n, w)| format!("{n} ({w})")).collect();
+            out.push_str(&format!("       reachable by: {}\n", list.join(", ")));
+        }
+    }
+    out
+}
+
+/// Every step as JSON: full bytes in hex, text where it is plaintext.
+pub fn trace_json(run: &Run) -> Value {
+    let sc = &run.scenario;
+    let steps: Vec<Value> = run
+        .trace
+        .steps
+        .iter()
+        .map(|step| {
+            let plaintext = wire::parse_frames(&step.bytes).ok().and_then(|frames| {
+                frames.into_iter().find_map(|f| match f {
+                    Frame::Post(p) => match p.body {
+                        Body::Text(t) => Some(t),
+                        _ => None,
+                    },
+                    _ => None,
+                })
+            });
+            json!({
+                "index": step.index,
+                "time": step.time,
+                "place": place_label(run, step.place),
+                "detail": step.detail,
+                "action": step.action.name(),
+                "message": step.message.map(|m| sc.messages[m].id.clone()),
+                "note": step.note,
+                "size": step.bytes.len(),
+                "plaintext": plaintext,
+                "hex": hex_preview(&step.bytes, usize::MAX),
+                "readers": readers(run, step).into_iter().map(|(n, w)| json!({"observer": n, "sees": w})).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "scene": sc.source,
+        "model": run.trace.protection.model.name(),
+        "fanout": run.trace.protection.e2e_fanout().map(|f| f.name()),
+        "keys_verified": run.trace.protection.keys_verified,
+        "seed": run.trace.seed,
+        "wire_bytes": run.trace.wire_bytes(),
+        "steps": steps,
+    })
+}
+
+/// The reasons behind one observer's verdicts, for a terminal.
+pub fn explain_text(run: &Run, observer: usize) -> String {
+    let sc = &run.scenario;
+    let ox = &run.exposure.observers[observer];
+    let o = &sc.observers[observer];
+    let mut out = format!(
+        "{} ({}) under {} — reads {} of {} messages\n",
+        o.name,
+        o.role.name(),
+        run.trace.protection.label(),
+        ox.plaintext_count(),
+        sc.messages.len()
+    );
+    let reach: Vec<String> = o.reach.iter().map(|r| sc.reach_label(*r)).collect();
+    out.push_str(&format!("reaches: {}\n", reach.join(", ")));
+    let keys: Vec<String> = ox
+        .keys
+        .iter()
+        .map(|k| format!("{} (from {})", k.describe(), sc.reach_label(k.found_at)))
+        .collect();
+    out.push_str(&format!(
+        "holds: {}\n",
+        if keys.is_empty() {
+            "no keys".to_string()
+        } else {
+            keys.join(", ")
+        }
+    ));
+    for mx in &ox.messages {
+        let meta = meta_names(&mx.metadata);
+        out.push_str(&format!(
+            "\n{} -> {}{}\n  {}\n",
+            sc.messages[mx.message].id,
+            mx.content.name(),
+            if meta.is_empty() {
+                String::new()
+            } else {
+                format!("   (metadata: {})", meta.join(", "))
+            },
+            mx.why.join(" -> ")
+        ));
+    }
+    out
+}

@@ -1,0 +1,114 @@
+//! Scenarios: people, devices, servers, links, messages and observers, read from RON files in
+//! `scenes/`. Parse, then validate: [`ScenarioFile`] is the plain serde mirror of the file;
+//! [`Scenario::parse`] and [`Scenario::load`] turn it into a [`Scenario`] with every name
+//! resolved and every route computed, or a [`ScenarioError`] naming file, line and column.
+
+mod error;
+mod file;
+pub mod limits;
+mod types;
+mod validate;
+
+use std::path::Path;
+
+pub use error::{ScenarioError, ScenarioErrorKind};
+pub use file::{
+    AdminFile, LayoutFile, LinkFile, Locator, MessageFile, ObserverFile, PersonFile, ScenarioFile,
+    ServerFile, Str,
+};
+pub use types::*;
+
+/// The scenarios shipped in `scenes/`, embedded in the binary: `(file name, RON text)`.
+pub const SHIPPED: &[(&str, &str)] = &[
+    ("plain-web.ron", include_str!("../scenes/plain-web.ron")),
+    (
+        "server-encrypted.ron",
+        include_str!("../scenes/server-encrypted.ron"),
+    ),
+    ("e2e.ron", include_str!("../scenes/e2e.ron")),
+    (
+        "mastodon-federation.ron",
+        include_str!("../scenes/mastodon-federation.ron"),
+    ),
+];
+
+/// The scene the viewer opens when given none.
+pub const DEFAULT_SCENE: &str = "e2e.ron";
+
+impl Scenario {
+    /// Parses and validates RON text. `file` names the source in errors.
+    pub fn parse(source: &str, file: &str) -> Result<Scenario, ScenarioError> {
+        if source.len() as u64 > limits::MAX_FILE_BYTES {
+            return Err(ScenarioError {
+                file: file.to_string(),
+                line: 1,
+                column: 1,
+                kind: ScenarioErrorKind::Limit,
+                message: format!(
+                    "file of {} bytes; the limit is {}",
+                    source.len(),
+                    limits::MAX_FILE_BYTES
+                ),
+                line_text: None,
+            });
+        }
+        file::reset_ordinals();
+        let options = ron::Options::default()
+            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+            .with_recursion_limit(limits::MAX_NESTING);
+        let parsed: ScenarioFile = options.from_str(source).map_err(|e| {
+            let at = (e.span.start.line.max(1), e.span.start.col.max(1));
+            ScenarioError::at(
+                file,
+                source,
+                at,
+                ScenarioErrorKind::Syntax,
+                e.code.to_string(),
+            )
+        })?;
+        validate::validate(parsed, file, source)
+    }
+
+    /// Reads and validates a scenario file, refusing files over the size limit before reading.
+    pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+        let file = path.display().to_string();
+        let io = |message: String| ScenarioError {
+            file: file.clone(),
+            line: 1,
+            column: 1,
+            kind: ScenarioErrorKind::Io,
+            message,
+            line_text: None,
+        };
+        let meta = std::fs::metadata(path).map_err(|e| io(format!("cannot read: {e}")))?;
+        if meta.is_dir() {
+            return Err(io("is a folder, not a scenario file".into()));
+        }
+        if meta.len() > limits::MAX_FILE_BYTES {
+            return Err(ScenarioError {
+                kind: ScenarioErrorKind::Limit,
+                ..io(format!(
+                    "file of {} bytes; the limit is {}",
+                    meta.len(),
+                    limits::MAX_FILE_BYTES
+                ))
+            });
+        }
+        let bytes = std::fs::read(path).map_err(|e| io(format!("cannot read: {e}")))?;
+        let source = String::from_utf8(bytes).map_err(|e| {
+            io(format!(
+                "not UTF-8 text (byte {})",
+                e.utf8_error().valid_up_to()
+            ))
+        })?;
+        Scenario::parse(&source, &file)
+    }
+
+    /// A shipped scenario by file name (`e2e.ron`) or stem (`e2e`).
+    pub fn shipped(name: &str) -> Option<Scenario> {
+        let (file, text) = SHIPPED
+            .iter()
+            .find(|(f, _)| *f == name || f.strip_suffix(".ron") == Some(name))?;
+        Scenario::parse(text, &format!("scenes/{file}")).ok()
+    }
+}

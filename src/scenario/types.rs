@@ -1,0 +1,487 @@
+//! The resolved scenario: every name turned into an index, every route computed.
+
+use std::collections::BTreeMap;
+
+use crate::crypto::Fanout;
+
+/// How messages are protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Model {
+    /// Text typed into a website: plaintext to the server, stored and forwarded as is.
+    PlainWeb,
+    /// The server encrypts what it stores with a key it holds (encryption at rest).
+    ServerEncrypted,
+    /// The sender's device encrypts to each recipient device's public key.
+    E2e,
+}
+
+impl Model {
+    /// Every model, in teaching order.
+    pub const ALL: [Model; 3] = [Model::PlainWeb, Model::ServerEncrypted, Model::E2e];
+
+    /// The model's name in files, on the command line and in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Model::PlainWeb => "plain-web",
+            Model::ServerEncrypted => "server-encrypted",
+            Model::E2e => "e2e",
+        }
+    }
+}
+
+impl std::fmt::Display for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The model together with its e2e options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Protection {
+    /// The model.
+    pub model: Model,
+    /// The fan-out scheme (used under e2e).
+    pub fanout: Fanout,
+    /// Whether senders verified recipients' keys out of band.
+    pub keys_verified: bool,
+}
+
+impl Protection {
+    /// The fan-out, if the model is e2e.
+    pub fn e2e_fanout(&self) -> Option<Fanout> {
+        (self.model == Model::E2e).then_some(self.fanout)
+    }
+
+    /// A short label: `plain-web`, `server-encrypted`, `e2e (bagged)`.
+    pub fn label(&self) -> String {
+        match self.e2e_fanout() {
+            Some(f) => format!("e2e ({f})"),
+            None => self.model.name().to_string(),
+        }
+    }
+}
+
+/// A `--model` choice: runs the same topology under another model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModelChoice {
+    /// `plain-web`
+    PlainWeb,
+    /// `server-encrypted`
+    ServerEncrypted,
+    /// `e2e`: the scene's fan-out, or per-recipient.
+    E2e,
+    /// `e2e-per-recipient`
+    E2ePerRecipient,
+    /// `e2e-bagged`
+    E2eBagged,
+    /// `e2e-bagged-shared-ephemeral`
+    E2eBaggedShared,
+}
+
+impl ModelChoice {
+    /// The accepted names.
+    pub const NAMES: [&'static str; 6] = [
+        "plain-web",
+        "server-encrypted",
+        "e2e",
+        "e2e-per-recipient",
+        "e2e-bagged",
+        "e2e-bagged-shared-ephemeral",
+    ];
+
+    /// Parses a name from [`ModelChoice::NAMES`].
+    pub fn parse(name: &str) -> Option<ModelChoice> {
+        Some(match name {
+            "plain-web" => ModelChoice::PlainWeb,
+            "server-encrypted" => ModelChoice::ServerEncrypted,
+            "e2e" => ModelChoice::E2e,
+            "e2e-per-recipient" => ModelChoice::E2ePerRecipient,
+            "e2e-bagged" => ModelChoice::E2eBagged,
+            "e2e-bagged-shared-ephemeral" => ModelChoice::E2eBaggedShared,
+            _ => return None,
+        })
+    }
+
+    /// Applies the choice to a scenario's own protection.
+    pub fn apply(self, base: Protection) -> Protection {
+        let (model, fanout) = match self {
+            ModelChoice::PlainWeb => (Model::PlainWeb, base.fanout),
+            ModelChoice::ServerEncrypted => (Model::ServerEncrypted, base.fanout),
+            ModelChoice::E2e => (Model::E2e, base.fanout),
+            ModelChoice::E2ePerRecipient => (Model::E2e, Fanout::PerRecipient),
+            ModelChoice::E2eBagged => (Model::E2e, Fanout::Bagged),
+            ModelChoice::E2eBaggedShared => (Model::E2e, Fanout::BaggedSharedEphemeral),
+        };
+        Protection {
+            model,
+            fanout,
+            keys_verified: base.keys_verified,
+        }
+    }
+}
+
+/// A part of a server: a place where bytes can be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Part {
+    /// Terminates TLS (a load balancer): sees what the link carried, decrypted.
+    TlsFront,
+    /// The application's memory, where requests are handled.
+    AppMemory,
+    /// The database.
+    Database,
+    /// Backups of the database.
+    Backup,
+    /// Where the server keeps keys (the at-rest database key, key backups).
+    KeyVault,
+    /// The public-key directory that hands out device keys.
+    KeyDirectory,
+}
+
+impl Part {
+    /// Every part, in the order a request meets them.
+    pub const ALL: [Part; 6] = [
+        Part::TlsFront,
+        Part::AppMemory,
+        Part::Database,
+        Part::Backup,
+        Part::KeyVault,
+        Part::KeyDirectory,
+    ];
+
+    /// The part's name in files and location labels.
+    pub fn name(self) -> &'static str {
+        match self {
+            Part::TlsFront => "tls-front",
+            Part::AppMemory => "app-memory",
+            Part::Database => "database",
+            Part::Backup => "backup",
+            Part::KeyVault => "key-vault",
+            Part::KeyDirectory => "key-directory",
+        }
+    }
+
+    /// Parses a part name.
+    pub fn parse(name: &str) -> Option<Part> {
+        Part::ALL.into_iter().find(|p| p.name() == name)
+    }
+}
+
+/// A part of a device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DevicePart {
+    /// The app's memory and screen: where the message is typed and read.
+    Memory,
+    /// Where the device keeps its private key.
+    Keystore,
+}
+
+impl DevicePart {
+    /// The part's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            DevicePart::Memory => "memory",
+            DevicePart::Keystore => "keystore",
+        }
+    }
+}
+
+/// What an admin can do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Capability {
+    /// Production access: the TLS front, the application's memory, the key directory.
+    ProductionAccess,
+    /// Reads the database and its backups.
+    DatabaseRead,
+    /// Holds the database keys (the key vault).
+    DatabaseKeys,
+}
+
+impl Capability {
+    /// Every capability.
+    pub const ALL: [Capability; 3] = [
+        Capability::ProductionAccess,
+        Capability::DatabaseRead,
+        Capability::DatabaseKeys,
+    ];
+
+    /// The capability's name in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Capability::ProductionAccess => "production-access",
+            Capability::DatabaseRead => "database-read",
+            Capability::DatabaseKeys => "database-keys",
+        }
+    }
+
+    /// The server parts this capability reaches.
+    pub fn parts(self) -> &'static [Part] {
+        match self {
+            Capability::ProductionAccess => &[Part::TlsFront, Part::AppMemory, Part::KeyDirectory],
+            Capability::DatabaseRead => &[Part::Database, Part::Backup],
+            Capability::DatabaseKeys => &[Part::KeyVault],
+        }
+    }
+}
+
+/// An observer's role, from DESIGN.md's fixed vocabulary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    /// The sender's own device.
+    SenderDevice,
+    /// A recipient's device.
+    RecipientDevice,
+    /// An admin of a server.
+    ServerAdmin,
+    /// An admin with database access.
+    DatabaseAdmin,
+    /// Someone who can compel admins.
+    AdminBoss,
+    /// Someone holding a copy of a database, without keys.
+    DatabaseThief,
+    /// Someone listening on a link.
+    WireEavesdropper,
+    /// A state that compels servers in its jurisdiction and taps links.
+    NationState,
+    /// A server operator that substitutes keys in its directory.
+    MaliciousServer,
+    /// An attacker in control of a device.
+    CompromisedDevice,
+    /// Another user of the service.
+    OtherUser,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Role; 11] = [
+        Role::SenderDevice,
+        Role::RecipientDevice,
+        Role::ServerAdmin,
+        Role::DatabaseAdmin,
+        Role::AdminBoss,
+        Role::DatabaseThief,
+        Role::WireEavesdropper,
+        Role::NationState,
+        Role::MaliciousServer,
+        Role::CompromisedDevice,
+        Role::OtherUser,
+    ];
+
+    /// The role's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::SenderDevice => "sender-device",
+            Role::RecipientDevice => "recipient-device",
+            Role::ServerAdmin => "server-admin",
+            Role::DatabaseAdmin => "database-admin",
+            Role::AdminBoss => "admin-boss",
+            Role::DatabaseThief => "database-thief",
+            Role::WireEavesdropper => "wire-eavesdropper",
+            Role::NationState => "nation-state",
+            Role::MaliciousServer => "malicious-server",
+            Role::CompromisedDevice => "compromised-device",
+            Role::OtherUser => "other-user",
+        }
+    }
+
+    /// Parses a role name.
+    pub fn parse(name: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.name() == name)
+    }
+}
+
+/// A node of the network: a device or a server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Node {
+    /// A device, by index.
+    Device(usize),
+    /// A server, by index.
+    Server(usize),
+}
+
+/// A person.
+#[derive(Debug, Clone)]
+pub struct Person {
+    /// Name.
+    pub name: String,
+    /// Their devices (indices into [`Scenario::devices`]).
+    pub devices: Vec<usize>,
+}
+
+/// A device.
+#[derive(Debug, Clone)]
+pub struct Device {
+    /// Name.
+    pub name: String,
+    /// Owner (index into [`Scenario::people`]).
+    pub owner: usize,
+}
+
+/// An admin.
+#[derive(Debug, Clone)]
+pub struct Admin {
+    /// Name.
+    pub name: String,
+    /// Capabilities.
+    pub can: Vec<Capability>,
+}
+
+/// A server.
+#[derive(Debug, Clone)]
+pub struct Server {
+    /// Name.
+    pub name: String,
+    /// Parts, in [`Part::ALL`] order; always includes the application's memory.
+    pub parts: Vec<Part>,
+    /// Admins.
+    pub admins: Vec<Admin>,
+}
+
+impl Server {
+    /// Whether the server has this part.
+    pub fn has(&self, part: Part) -> bool {
+        self.parts.contains(&part)
+    }
+}
+
+/// A link.
+#[derive(Debug, Clone)]
+pub struct Link {
+    /// One end, as written in the file.
+    pub from: Node,
+    /// The other end.
+    pub to: Node,
+    /// Whether TLS protects it.
+    pub tls: bool,
+}
+
+/// How one copy of a message reaches one recipient device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    /// The recipient device.
+    pub device: usize,
+    /// Nodes from the sender's device to the recipient's device.
+    pub nodes: Vec<Node>,
+    /// Links crossed, in order (`nodes.len() - 1` of them).
+    pub links: Vec<usize>,
+}
+
+/// A message.
+#[derive(Debug, Clone)]
+pub struct Message {
+    /// Id, e.g. `m1`.
+    pub id: String,
+    /// Sending person.
+    pub from: usize,
+    /// Sending device.
+    pub from_device: usize,
+    /// Recipient people, in file order.
+    pub to: Vec<usize>,
+    /// One route per recipient device, in a stable order.
+    pub routes: Vec<Route>,
+    /// The words.
+    pub text: String,
+}
+
+/// A place an observer can reach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Reach {
+    /// One part of a server.
+    ServerPart(usize, Part),
+    /// One part of a device.
+    DevicePart(usize, DevicePart),
+    /// The wire of a link.
+    Wire(usize),
+}
+
+/// An observer, resolved.
+#[derive(Debug, Clone)]
+pub struct Observer {
+    /// Display name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// Everything they reach, sorted.
+    pub reach: Vec<Reach>,
+    /// Servers they control entirely (a malicious server substitutes keys at these).
+    pub controls: Vec<usize>,
+    /// The server they belong to, if one (an admin's server, or the one server they reach).
+    pub server: Option<usize>,
+}
+
+/// A validated scenario with every name resolved.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// Where it came from (a path, or `<embedded>`).
+    pub source: String,
+    /// Title.
+    pub title: String,
+    /// What it shows.
+    pub about: String,
+    /// The scenario's own model.
+    pub protection: Protection,
+    /// Whether device keys are synced through the service.
+    pub keys_synced_via_server: bool,
+    /// RNG seed.
+    pub seed: u64,
+    /// People.
+    pub people: Vec<Person>,
+    /// Devices.
+    pub devices: Vec<Device>,
+    /// Servers.
+    pub servers: Vec<Server>,
+    /// Links.
+    pub links: Vec<Link>,
+    /// Messages.
+    pub messages: Vec<Message>,
+    /// Observers.
+    pub observers: Vec<Observer>,
+    /// Layout hints by node.
+    pub layout: BTreeMap<Node, (f32, f32)>,
+}
+
+impl Scenario {
+    /// A node's name.
+    pub fn node_name(&self, node: Node) -> &str {
+        match node {
+            Node::Device(d) => &self.devices[d].name,
+            Node::Server(s) => &self.servers[s].name,
+        }
+    }
+
+    /// A link's label, `a -> b`.
+    pub fn link_label(&self, link: usize) -> String {
+        let l = &self.links[link];
+        format!("{} -> {}", self.node_name(l.from), self.node_name(l.to))
+    }
+
+    /// The label of a reachable place: `server/part`, `device/part` or `a -> b/wire`.
+    pub fn reach_label(&self, reach: Reach) -> String {
+        match reach {
+            Reach::ServerPart(s, p) => format!("{}/{}", self.servers[s].name, p.name()),
+            Reach::DevicePart(d, p) => format!("{}/{}", self.devices[d].name, p.name()),
+            Reach::Wire(l) => format!("{}/wire", self.link_label(l)),
+        }
+    }
+
+    /// The home server of a device: the server its first link goes to.
+    pub fn home_server(&self, device: usize) -> Option<usize> {
+        self.links.iter().find_map(|l| match (l.from, l.to) {
+            (Node::Device(d), Node::Server(s)) | (Node::Server(s), Node::Device(d))
+                if d == device =>
+            {
+                Some(s)
+            }
+            _ => None,
+        })
+    }
+
+    /// Whether an observer reaches a place.
+    pub fn reaches(&self, observer: usize, place: Reach) -> bool {
+        self.observers[observer].reach.binary_search(&place).is_ok()
+    }
+
+    /// Finds an observer by name.
+    pub fn observer_named(&self, name: &str) -> Option<usize> {
+        self.observers.iter().position(|o| o.name == name)
+    }
+}

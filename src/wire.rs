@@ -1,0 +1,501 @@
+//! The simulated protocol's frames, byte for byte: posts (a routing header and a body), TLS
+//! records, at-rest database rows and key blobs. Envelopes are in [`crate::crypto`]. All share
+//! the `"PS" | version | kind` header; `docs/format.md` has the layouts.
+//!
+//! Decoding never trusts a length field: every read is bounds-checked, so any byte string gives
+//! a frame or an [`OpenError`], never a panic.
+
+use crate::crypto::{
+    self, HEADER_LEN, MAGIC, OpenError, PublicKey, SecretKey, SymmetricKey, VERSION,
+};
+
+/// Frame kinds of the simulated protocol.
+pub mod kind {
+    /// A TLS-like record on a link.
+    pub const TLS_RECORD: u8 = 0x10;
+    /// A database row body sealed with the server's at-rest key.
+    pub const AT_REST: u8 = 0x11;
+    /// A post: routing header and body.
+    pub const POST: u8 = 0x20;
+    /// A key blob.
+    pub const KEY: u8 = 0x30;
+}
+
+/// A post: what a client sends and a server stores and forwards.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Post {
+    /// Logical send time.
+    pub time: u64,
+    /// Sending account.
+    pub sender: String,
+    /// Recipient accounts.
+    pub recipients: Vec<String>,
+    /// The body.
+    pub body: Body,
+}
+
+/// A post's body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Body {
+    /// The words of the message, as typed.
+    Text(String),
+    /// An e2e envelope (per-recipient or a bag).
+    Envelope(Vec<u8>),
+    /// An at-rest frame (a body sealed with a server's database key).
+    AtRest(Vec<u8>),
+    /// Public keys served by a key directory.
+    Keys(Vec<KeyBlob>),
+}
+
+/// Key material as it sits in a keystore, a key vault or a directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyBlob {
+    /// An X25519 private key, and whose it is.
+    Secret {
+        /// Whose key (a device, or "server (posing as device)").
+        owner: String,
+        /// The key.
+        key: SecretKey,
+    },
+    /// An X25519 public key.
+    Public {
+        /// Whose key.
+        owner: String,
+        /// The key.
+        key: PublicKey,
+    },
+    /// A server's at-rest database key.
+    AtRest {
+        /// Which server's.
+        owner: String,
+        /// The key.
+        key: SymmetricKey,
+    },
+}
+
+/// One parsed frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Frame {
+    /// A post.
+    Post(Post),
+    /// A TLS record: sequence number and sealed post.
+    Tls {
+        /// Record sequence number (the nonce).
+        seq: u64,
+        /// Ciphertext and tag.
+        sealed: Vec<u8>,
+    },
+    /// Key material.
+    Key(KeyBlob),
+}
+
+const BODY_TEXT: u8 = 0;
+const BODY_ENVELOPE: u8 = 1;
+const BODY_AT_REST: u8 = 2;
+const BODY_KEYS: u8 = 3;
+const KEY_SECRET: u8 = 1;
+const KEY_PUBLIC: u8 = 2;
+const KEY_AT_REST: u8 = 3;
+
+fn header(kind: u8) -> [u8; HEADER_LEN] {
+    [MAGIC[0], MAGIC[1], VERSION, kind]
+}
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    let bytes = &s.as_bytes()[..s.len().min(u16::MAX as usize)];
+    out.extend_from_slice(&(bytes.len() as u16).to_be_bytes());
+    out.extend_from_slice(bytes);
+}
+
+/// A bounds-checked reader.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], OpenError> {
+        let end = self
+            .at
+            .checked_add(n)
+            .ok_or(OpenError::Malformed("length overflows"))?;
+        if end > self.bytes.len() {
+            return Err(OpenError::Truncated {
+                needed: end,
+                got: self.bytes.len(),
+            });
+        }
+        let slice = &self.bytes[self.at..end];
+        self.at = end;
+        Ok(slice)
+    }
+    fn u8(&mut self) -> Result<u8, OpenError> {
+        Ok(self.take(1)?[0])
+    }
+    fn u16(&mut self) -> Result<u16, OpenError> {
+        Ok(u16::from_be_bytes(
+            self.take(2)?.try_into().expect("took 2 bytes"),
+        ))
+    }
+    fn u32(&mut self) -> Result<u32, OpenError> {
+        Ok(u32::from_be_bytes(
+            self.take(4)?.try_into().expect("took 4 bytes"),
+        ))
+    }
+    fn u64(&mut self) -> Result<u64, OpenError> {
+        Ok(u64::from_be_bytes(
+            self.take(8)?.try_into().expect("took 8 bytes"),
+        ))
+    }
+    fn key32(&mut self) -> Result<[u8; 32], OpenError> {
+        Ok(self.take(32)?.try_into().expect("took 32 bytes"))
+    }
+    fn str(&mut self) -> Result<String, OpenError> {
+        let n = self.u16()? as usize;
+        String::from_utf8(self.take(n)?.to_vec())
+            .map_err(|_| OpenError::Malformed("name is not UTF-8"))
+    }
+    fn header(&mut self, expected: u8, what: &'static str) -> Result<(), OpenError> {
+        let found = crypto::frame_kind(&self.bytes[self.at..])?;
+        if found != expected {
+            return Err(OpenError::WrongKind {
+                expected: what,
+                found,
+            });
+        }
+        self.at += HEADER_LEN;
+        Ok(())
+    }
+    fn done(&self) -> bool {
+        self.at == self.bytes.len()
+    }
+}
+
+impl Body {
+    fn encode_into(&self, out: &mut Vec<u8>) {
+        let (kind, payload): (u8, std::borrow::Cow<'_, [u8]>) = match self {
+            Body::Text(t) => (BODY_TEXT, t.as_bytes().into()),
+            Body::Envelope(e) => (BODY_ENVELOPE, e.as_slice().into()),
+            Body::AtRest(a) => (BODY_AT_REST, a.as_slice().into()),
+            Body::Keys(keys) => {
+                let mut all = Vec::new();
+                for k in keys {
+                    all.extend_from_slice(&k.encode());
+                }
+                (BODY_KEYS, all.into())
+            }
+        };
+        out.push(kind);
+        out.extend_from_slice(&(payload.len() as u32).to_be_bytes());
+        out.extend_from_slice(&payload);
+    }
+
+    /// The body's bytes (kind, length, payload): what an at-rest row seals.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.encode_into(&mut out);
+        out
+    }
+
+    fn read(r: &mut Reader<'_>) -> Result<Body, OpenError> {
+        let kind = r.u8()?;
+        let n = r.u32()? as usize;
+        let payload = r.take(n)?;
+        Ok(match kind {
+            BODY_TEXT => Body::Text(
+                String::from_utf8(payload.to_vec())
+                    .map_err(|_| OpenError::Malformed("text is not UTF-8"))?,
+            ),
+            BODY_ENVELOPE => Body::Envelope(payload.to_vec()),
+            BODY_AT_REST => Body::AtRest(payload.to_vec()),
+            BODY_KEYS => {
+                let mut keys = Vec::new();
+                let mut inner = Reader {
+                    bytes: payload,
+                    at: 0,
+                };
+                while !inner.done() {
+                    keys.push(KeyBlob::read(&mut inner)?);
+                }
+                Body::Keys(keys)
+            }
+            _ => return Err(OpenError::Malformed("unknown body kind")),
+        })
+    }
+
+    /// Decodes a whole body (as an opened at-rest row holds).
+    pub fn decode(bytes: &[u8]) -> Result<Body, OpenError> {
+        let mut r = Reader { bytes, at: 0 };
+        let body = Body::read(&mut r)?;
+        if !r.done() {
+            return Err(OpenError::Malformed("bytes after the body"));
+        }
+        Ok(body)
+    }
+}
+
+impl Post {
+    /// The post's bytes.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = header(kind::POST).to_vec();
+        out.extend_from_slice(&self.time.to_be_bytes());
+        put_str(&mut out, &self.sender);
+        out.extend_from_slice(&(self.recipients.len().min(u16::MAX as usize) as u16).to_be_bytes());
+        for r in self.recipients.iter().take(u16::MAX as usize) {
+            put_str(&mut out, r);
+        }
+        self.body.encode_into(&mut out);
+        out
+    }
+
+    fn read(r: &mut Reader<'_>) -> Result<Post, OpenError> {
+        r.header(kind::POST, "post")?;
+        let time = r.u64()?;
+        let sender = r.str()?;
+        let n = r.u16()? as usize;
+        let mut recipients = Vec::new();
+        for _ in 0..n {
+            recipients.push(r.str()?);
+        }
+        let body = Body::read(r)?;
+        Ok(Post {
+            time,
+            sender,
+            recipients,
+            body,
+        })
+    }
+
+    /// Decodes one whole post.
+    pub fn decode(bytes: &[u8]) -> Result<Post, OpenError> {
+        let mut r = Reader { bytes, at: 0 };
+        let post = Post::read(&mut r)?;
+        if !r.done() {
+            return Err(OpenError::Malformed("bytes after the post"));
+        }
+        Ok(post)
+    }
+}
+
+impl KeyBlob {
+    /// The blob's bytes. They hold secret key bytes for secret kinds: handle with care.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = header(kind::KEY).to_vec();
+        let (kind, owner, bytes) = match self {
+            KeyBlob::Secret { owner, key } => (KEY_SECRET, owner, *key.to_bytes()),
+            KeyBlob::Public { owner, key } => (KEY_PUBLIC, owner, key.to_bytes()),
+            KeyBlob::AtRest { owner, key } => (KEY_AT_REST, owner, *key.as_bytes()),
+        };
+        out.push(kind);
+        put_str(&mut out, owner);
+        out.extend_from_slice(&bytes);
+        out
+    }
+
+    fn read(r: &mut Reader<'_>) -> Result<KeyBlob, OpenError> {
+        r.header(kind::KEY, "key blob")?;
+        let kind = r.u8()?;
+        let owner = r.str()?;
+        let bytes = r.key32()?;
+        Ok(match kind {
+            KEY_SECRET => KeyBlob::Secret {
+                owner,
+                key: SecretKey::from_bytes(bytes),
+            },
+            KEY_PUBLIC => KeyBlob::Public {
+                owner,
+                key: PublicKey::from(bytes),
+            },
+            KEY_AT_REST => KeyBlob::AtRest {
+                owner,
+                key: SymmetricKey::from_bytes(bytes),
+            },
+            _ => return Err(OpenError::Malformed("unknown key kind")),
+        })
+    }
+
+    /// Whose key this is.
+    pub fn owner(&self) -> &str {
+        match self {
+            KeyBlob::Secret { owner, .. }
+            | KeyBlob::Public { owner, .. }
+            | KeyBlob::AtRest { owner, .. } => owner,
+        }
+    }
+}
+
+/// Seals a post into a TLS record with a hop session key.
+pub(crate) fn tls_record(key: &SymmetricKey, seq: u64, post: &[u8]) -> Vec<u8> {
+    let mut out = header(kind::TLS_RECORD).to_vec();
+    out.extend_from_slice(&seq.to_be_bytes());
+    out.extend_from_slice(&((post.len() + crypto::TAG_LEN) as u32).to_be_bytes());
+    let start = out.len();
+    out.extend_from_slice(post);
+    let aad = out[..HEADER_LEN + 8].to_vec();
+    crypto::aead_seal_in_place(
+        key.as_bytes(),
+        &crypto::counter_nonce(seq),
+        &aad,
+        &mut out,
+        start,
+    );
+    out
+}
+
+/// Opens a TLS record's sealed part with a session key.
+pub fn open_tls(key: &SymmetricKey, seq: u64, sealed: &[u8]) -> Result<Post, OpenError> {
+    let mut aad = header(kind::TLS_RECORD).to_vec();
+    aad.extend_from_slice(&seq.to_be_bytes());
+    Post::decode(&crypto::aead_open(
+        key.as_bytes(),
+        &crypto::counter_nonce(seq),
+        &aad,
+        sealed,
+    )?)
+}
+
+/// An at-rest row body: `PS 1 0x11 | key id | row u64 | sealed(body)`.
+pub(crate) fn seal_at_rest(key_id: &str, key: &SymmetricKey, row: u64, body: &Body) -> Vec<u8> {
+    let mut out = header(kind::AT_REST).to_vec();
+    put_str(&mut out, key_id);
+    out.extend_from_slice(&row.to_be_bytes());
+    let aad = out.clone();
+    let start = out.len();
+    out.extend_from_slice(&body.encode());
+    crypto::aead_seal_in_place(
+        key.as_bytes(),
+        &crypto::counter_nonce(row),
+        &aad,
+        &mut out,
+        start,
+    );
+    out
+}
+
+/// The key id (a server's name) an at-rest frame names in the clear.
+pub fn at_rest_key_id(frame: &[u8]) -> Result<String, OpenError> {
+    let mut r = Reader {
+        bytes: frame,
+        at: 0,
+    };
+    r.header(kind::AT_REST, "at-rest row")?;
+    r.str()
+}
+
+/// Opens an at-rest frame with a key.
+pub fn open_at_rest(key: &SymmetricKey, frame: &[u8]) -> Result<Body, OpenError> {
+    let mut r = Reader {
+        bytes: frame,
+        at: 0,
+    };
+    r.header(kind::AT_REST, "at-rest row")?;
+    r.str()?;
+    let row = r.u64()?;
+    let aad = frame[..r.at].to_vec();
+    let sealed = &frame[r.at..];
+    Body::decode(&crypto::aead_open(
+        key.as_bytes(),
+        &crypto::counter_nonce(row),
+        &aad,
+        sealed,
+    )?)
+}
+
+/// Parses a step's bytes: one or more frames back to back.
+pub fn parse_frames(bytes: &[u8]) -> Result<Vec<Frame>, OpenError> {
+    let mut r = Reader { bytes, at: 0 };
+    let mut frames = Vec::new();
+    while !r.done() {
+        let kind = crypto::frame_kind(&bytes[r.at..])?;
+        frames.push(match kind {
+            kind::POST => Frame::Post(Post::read(&mut r)?),
+            kind::KEY => Frame::Key(KeyBlob::read(&mut r)?),
+            kind::TLS_RECORD => {
+                r.header(kind::TLS_RECORD, "TLS record")?;
+                let seq = r.u64()?;
+                let n = r.u32()? as usize;
+                Frame::Tls {
+                    seq,
+                    sealed: r.take(n)?.to_vec(),
+                }
+            }
+            found => {
+                return Err(OpenError::WrongKind {
+                    expected: "post, TLS record or key",
+                    found,
+                });
+            }
+        });
+    }
+    Ok(frames)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn post_round_trips_and_concatenates() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+        let key = SecretKey::generate(&mut rng);
+        let a = Post {
+            time: 7,
+            sender: "Alice".into(),
+            recipients: vec!["Bob".into()],
+            body: Body::Text("hi".into()),
+        };
+        let b = Post {
+            time: 8,
+            sender: "Alice".into(),
+            recipients: vec![],
+            body: Body::Keys(vec![KeyBlob::Public {
+                owner: "bob-phone".into(),
+                key: key.public(),
+            }]),
+        };
+        let mut bytes = a.encode();
+        bytes.extend(b.encode());
+        assert_eq!(
+            parse_frames(&bytes).expect("parses"),
+            vec![Frame::Post(a), Frame::Post(b)]
+        );
+    }
+
+    #[test]
+    fn tls_and_at_rest_open_only_with_their_key() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(4);
+        let key = SymmetricKey::generate(&mut rng);
+        let other = SymmetricKey::generate(&mut rng);
+        let post = Post {
+            time: 1,
+            sender: "a".into(),
+            recipients: vec!["b".into()],
+            body: Body::Text("x".into()),
+        };
+        let record = tls_record(&key, 5, &post.encode());
+        let Frame::Tls { seq, sealed } = parse_frames(&record).expect("parses").remove(0) else {
+            panic!("not tls")
+        };
+        assert_eq!(open_tls(&key, seq, &sealed).expect("opens"), post);
+        assert_eq!(
+            open_tls(&other, seq, &sealed),
+            Err(OpenError::Authentication)
+        );
+        let row = seal_at_rest("s.example", &key, 9, &post.body);
+        assert_eq!(at_rest_key_id(&row).expect("id"), "s.example");
+        assert_eq!(open_at_rest(&key, &row).expect("opens"), post.body);
+        assert!(open_at_rest(&other, &row).is_err());
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        for len in 0..64 {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 37 % 256) as u8).collect();
+            let _ = parse_frames(&bytes);
+            let mut framed = b"PS\x01\x20".to_vec();
+            framed.extend(&bytes);
+            let _ = parse_frames(&framed);
+        }
+    }
+}
