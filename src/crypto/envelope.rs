@@ -519,3 +519,87 @@ pub fn is_envelope(bytes: &[u8]) -> bool {
         Ok(kind::PER_RECIPIENT | kind::BAGGED | kind::BAGGED_SHARED)
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand::rngs::StdRng;
+
+    fn keys(rng: &mut StdRng, n: usize) -> Vec<SecretKey> {
+        (0..n).map(|_| SecretKey::generate(rng)).collect()
+    }
+
+    #[test]
+    fn every_kind_opens_for_each_recipient_and_for_no_one_else() {
+        let mut rng = StdRng::seed_from_u64(9);
+        let devices = keys(&mut rng, 20);
+        let outsider = SecretKey::generate(&mut rng);
+        let publics: Vec<PublicKey> = devices.iter().map(SecretKey::public).collect();
+        let msg = b"meet at six";
+        let per = seal_per_recipient(&mut rng, &publics, msg).expect("seals");
+        for (key, env) in devices.iter().zip(&per) {
+            assert_eq!(open_envelope(key, env).expect("opens"), msg);
+            assert!(open_envelope(&outsider, env).is_err());
+        }
+        for bag in [seal_bagged(&mut rng, &publics, msg).expect("seals"), seal_bagged_shared(&mut rng, &publics, msg).expect("seals")] {
+            for (i, key) in devices.iter().enumerate() {
+                assert_eq!(open_envelope(key, &bag).expect("full bag opens"), msg);
+                let part = bag_select(&bag, &[i]).expect("selects");
+                assert_eq!(open_envelope(key, &part).expect("part opens"), msg);
+                if i > 0 {
+                    // Another device's part does not open with this key.
+                    assert_eq!(open_envelope(&devices[0], &part), Err(OpenError::NotARecipient));
+                }
+            }
+            assert_eq!(open_envelope(&outsider, &bag), Err(OpenError::NotARecipient));
+        }
+    }
+
+    #[test]
+    fn wire_bytes_per_extra_device_are_fixed() {
+        let mut rng = StdRng::seed_from_u64(10);
+        let publics: Vec<PublicKey> = keys(&mut rng, 3).iter().map(SecretKey::public).collect();
+        let msg = [7u8; 1000];
+        let one = seal_bagged(&mut rng, &publics[..1], &msg).expect("seals").len();
+        let three = seal_bagged(&mut rng, &publics, &msg).expect("seals").len();
+        assert_eq!(three - one, 2 * BAGGED_STANZA_LEN);
+        let one = seal_bagged_shared(&mut rng, &publics[..1], &msg).expect("seals").len();
+        let three = seal_bagged_shared(&mut rng, &publics, &msg).expect("seals").len();
+        assert_eq!(three - one, 2 * SHARED_STANZA_LEN);
+        assert_eq!(seal_one(&mut rng, &publics[0], &msg).expect("seals").len(), PER_RECIPIENT_OVERHEAD + msg.len());
+    }
+
+    #[test]
+    fn truncation_and_forged_counts_are_typed_errors() {
+        let mut rng = StdRng::seed_from_u64(11);
+        let key = SecretKey::generate(&mut rng);
+        let bag = seal_bagged(&mut rng, &[key.public()], b"x").expect("seals");
+        for len in 0..bag.len() {
+            assert!(open_envelope(&key, &bag[..len]).is_err(), "opened a bag cut to {len} bytes");
+        }
+        let mut forged = bag.clone();
+        forged[4..8].copy_from_slice(&u32::MAX.to_be_bytes());
+        assert!(matches!(open_envelope(&key, &forged), Err(OpenError::Truncated { .. } | OpenError::Malformed(_))));
+        assert_eq!(open_envelope(&key, b"XX\x01\x01"), Err(OpenError::BadMagic));
+        assert_eq!(open_envelope(&key, b"PS\x09\x01"), Err(OpenError::UnsupportedVersion(9)));
+    }
+
+    #[test]
+    fn limits_refuse_before_sealing() {
+        let mut rng = StdRng::seed_from_u64(12);
+        assert_eq!(seal_bagged(&mut rng, &[], b"x"), Err(SealError::NoRecipients));
+        let key = SecretKey::generate(&mut rng).public();
+        let many = vec![key; MAX_RECIPIENTS + 1];
+        assert!(matches!(seal_bagged(&mut rng, &many, b"x"), Err(SealError::TooManyRecipients { .. })));
+    }
+
+    #[test]
+    fn low_order_recipient_key_is_refused() {
+        let mut rng = StdRng::seed_from_u64(13);
+        // The all-zero point is of low order: the shared secret would be all zeros.
+        let weak = PublicKey::from([0u8; 32]);
+        assert_eq!(seal_bagged(&mut rng, &[weak], b"x"), Err(SealError::WeakRecipientKey { index: 0 }));
+        assert!(matches!(seal_per_recipient(&mut rng, &[weak], b"x"), Err(SealError::WeakRecipientKey { index: 0 })));
+    }
+}
