@@ -1,4 +1,36 @@
-//! plainsight: where a direct message exists as plaintext, and who could read it there.
+//! plainsight: where a direct message exists as plaintext on its way between people, and who
+//! could read it there, computed with real cryptography.
+//!
+//! # The map
+//!
+//! The layers, from the bytes up. Dependencies point one way: nothing here knows the viewer,
+//! the terminal or the clock (`cargo check --lib --no-default-features` builds the core alone).
+//!
+//! | module | what it holds | use it for |
+//! | --- | --- | --- |
+//! | [`crypto`] | X25519 + HKDF-SHA256 + ChaCha20-Poly1305 envelopes; the [`crypto::FanoutScheme`] trait with per-recipient, bagged and bagged-shared-ephemeral schemes | sealing one message to many devices, opening what a device received |
+//! | [`wire`] | the simulated protocol's frames: posts, TLS records, at-rest rows, key blobs | parsing the bytes of a trace step |
+//! | [`scenario`] | [`scenario::ScenarioFile`] (the serde mirror of a RON file) and [`scenario::Scenario`] (validated, names resolved, routes computed); located [`scenario::ScenarioError`]s | loading `scenes/*.ron` |
+//! | [`sim`] | [`sim::simulate`]: a deterministic run producing a [`sim::Trace`] of steps (place, exact bytes, note) | where bytes are, step by step |
+//! | [`exposure`] | [`exposure::analyse`]: per observer, the keys found at reached places and every reached step tried with them | who can read what, and why |
+//! | [`Run`] | a scenario + its trace + its exposure, under a chosen model | the one call most callers need |
+//! | [`report`] | the matrix, trace and explanations as text or JSON | what the command line prints |
+//! | `bench` | the fan-out benchmark harness | `plainsight bench` |
+//! | `viewer` (feature `viewer`) | the Bevy simulator and off-screen rendering | `plainsight view`, `plainsight render` |
+//!
+//! # Example
+//!
+//! ```
+//! use plainsight::{Run, scenario::{ModelChoice, Scenario}, exposure::Content};
+//!
+//! let scenario = Scenario::shipped("e2e").expect("shipped");
+//! let run = Run::new(scenario, Some(ModelChoice::PlainWeb)).expect("simulates");
+//! let admin = run.scenario.observer_named("social.example admin").expect("observer");
+//! assert_eq!(run.exposure.observers[admin].messages[0].content, Content::Plaintext);
+//! ```
+//!
+//! Nothing is labelled by hand: an observer "reads plaintext" only because a key they found at a
+//! place they reach opened the bytes there, or the bytes were never sealed.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -8,7 +40,8 @@ pub mod report;
 mod run;
 pub mod scenario;
 pub mod sim;
-pub mod wire;
-pub use run::Run;
 #[cfg(feature = "viewer")]
 pub mod viewer;
+pub mod wire;
+
+pub use run::Run;
