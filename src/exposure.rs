@@ -69,11 +69,22 @@ pub struct HeldKey {
 impl HeldKey {
     /// "bob-phone's private key", "social.example's at-rest key".
     pub fn describe(&self) -> String {
-        match &self.blob {
-            KeyBlob::Secret { owner, .. } => format!("{owner}'s private key"),
-            KeyBlob::Public { owner, .. } => format!("{owner}'s public key"),
-            KeyBlob::AtRest { owner, .. } => format!("{owner}'s at-rest key"),
-        }
+        describe_key(&self.blob)
+    }
+}
+
+/// A key, described for a learner.
+pub(crate) fn describe_key(blob: &KeyBlob) -> String {
+    match blob {
+        KeyBlob::Secret { owner, .. } => match owner.split_once(" (posing as ") {
+            Some((server, device)) => format!(
+                "the key {server} substituted for {}",
+                device.trim_end_matches(')')
+            ),
+            None => format!("{owner}'s private key"),
+        },
+        KeyBlob::Public { owner, .. } => format!("{owner}'s public key"),
+        KeyBlob::AtRest { owner, .. } => format!("{owner}'s at-rest key"),
     }
 }
 

@@ -22,6 +22,9 @@ pub fn hex_preview(bytes: &[u8], max: usize) -> String {
 /// What a step's bytes look like to someone with no keys: text where the words are in the
 /// clear, a description and hex where they are sealed.
 pub fn describe_bytes(step: &Step) -> String {
+    if step.bytes.is_empty() {
+        return "(no bytes: a decision, not data)".into();
+    }
     let Ok(frames) = wire::parse_frames(&step.bytes) else {
         return if step.bytes.is_empty() {
             "(no bytes)".into()

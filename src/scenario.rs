@@ -18,17 +18,64 @@ pub use file::{
 };
 pub use types::*;
 
-/// The scenarios shipped in `scenes/`, embedded in the binary: `(file name, RON text)`.
+/// The scenarios shipped in `scenes/`, embedded in the binary: `(file name, RON text)`, in
+/// teaching order. A test checks that every file in `scenes/` is listed here.
 pub const SHIPPED: &[(&str, &str)] = &[
+    ("e2e.ron", include_str!("../scenes/e2e.ron")),
     ("plain-web.ron", include_str!("../scenes/plain-web.ron")),
     (
         "server-encrypted.ron",
         include_str!("../scenes/server-encrypted.ron"),
     ),
-    ("e2e.ron", include_str!("../scenes/e2e.ron")),
     (
         "mastodon-federation.ron",
         include_str!("../scenes/mastodon-federation.ron"),
+    ),
+    (
+        "big-platform.ron",
+        include_str!("../scenes/big-platform.ron"),
+    ),
+    (
+        "self-host-alice.ron",
+        include_str!("../scenes/self-host-alice.ron"),
+    ),
+    (
+        "self-host-both.ron",
+        include_str!("../scenes/self-host-both.ron"),
+    ),
+    (
+        "multi-device.ron",
+        include_str!("../scenes/multi-device.ron"),
+    ),
+    (
+        "multi-device-synced.ron",
+        include_str!("../scenes/multi-device-synced.ron"),
+    ),
+    (
+        "key-substitution.ron",
+        include_str!("../scenes/key-substitution.ron"),
+    ),
+    (
+        "key-substitution-verified.ron",
+        include_str!("../scenes/key-substitution-verified.ron"),
+    ),
+    (
+        "chain-of-command.ron",
+        include_str!("../scenes/chain-of-command.ron"),
+    ),
+    (
+        "nation-state.ron",
+        include_str!("../scenes/nation-state.ron"),
+    ),
+    (
+        "compromised-device.ron",
+        include_str!("../scenes/compromised-device.ron"),
+    ),
+    ("email.ron", include_str!("../scenes/email.ron")),
+    ("group-dm.ron", include_str!("../scenes/group-dm.ron")),
+    (
+        "group-dm-bagged.ron",
+        include_str!("../scenes/group-dm-bagged.ron"),
     ),
 ];
 

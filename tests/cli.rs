@@ -19,7 +19,11 @@ fn plainsight(args: &[&str]) -> Output {
 
 fn stdout_ok(args: &[&str]) -> String {
     let out = plainsight(args);
-    assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).expect("UTF-8 output")
 }
 
@@ -35,24 +39,43 @@ fn shipped_scenes() -> Vec<PathBuf> {
 }
 
 fn golden(name: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
         std::fs::write(&path, actual).expect("write golden");
         return;
     }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("missing {}: run UPDATE_GOLDEN=1 cargo test --test cli", path.display()));
-    assert!(expected == actual, "{name} differs from the golden file; if the change is intended, review it and run UPDATE_GOLDEN=1 cargo test --test cli\n--- expected\n{expected}\n--- actual\n{actual}");
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "missing {}: run UPDATE_GOLDEN=1 cargo test --test cli",
+            path.display()
+        )
+    });
+    assert!(
+        expected == actual,
+        "{name} differs from the golden file; if the change is intended, review it and run UPDATE_GOLDEN=1 cargo test --test cli\n--- expected\n{expected}\n--- actual\n{actual}"
+    );
 }
 
 #[test]
 fn golden_matrix_and_trace_for_every_shipped_scene() {
     for scene in shipped_scenes() {
-        let rel = format!("scenes/{}", scene.file_name().expect("file").to_string_lossy());
-        let stem = scene.file_stem().expect("stem").to_string_lossy().to_string();
+        let rel = format!(
+            "scenes/{}",
+            scene.file_name().expect("file").to_string_lossy()
+        );
+        let stem = scene
+            .file_stem()
+            .expect("stem")
+            .to_string_lossy()
+            .to_string();
         golden(&format!("{stem}.matrix.txt"), &stdout_ok(&["matrix", &rel]));
-        golden(&format!("{stem}.matrix.json"), &stdout_ok(&["matrix", &rel, "--json"]));
+        golden(
+            &format!("{stem}.matrix.json"),
+            &stdout_ok(&["matrix", &rel, "--json"]),
+        );
         golden(&format!("{stem}.trace.txt"), &stdout_ok(&["trace", &rel]));
     }
 }
@@ -84,24 +107,59 @@ fn cells(scene: &Value) -> Vec<(String, String, String)> {
 
 #[test]
 fn the_three_models_give_the_essays_verdicts() {
-    let all = matrix(&["scenes/plain-web.ron", "scenes/server-encrypted.ron", "scenes/e2e.ron"], None);
+    let all = matrix(
+        &[
+            "scenes/plain-web.ron",
+            "scenes/server-encrypted.ron",
+            "scenes/e2e.ron",
+        ],
+        None,
+    );
     let scenes = all["scenes"].as_array().expect("scenes");
     assert_eq!(scenes.len(), 3);
-    let by_model = |m: &str| scenes.iter().find(|s| s["model"] == m).unwrap_or_else(|| panic!("no {m}"));
+    let by_model = |m: &str| {
+        scenes
+            .iter()
+            .find(|s| s["model"] == m)
+            .unwrap_or_else(|| panic!("no {m}"))
+    };
 
     // Plain web: a server admin reads plaintext, at the application's memory.
     let plain = by_model("plain-web");
     assert!(plain["fanout"].is_null());
-    let admin = &plain["observers"].as_array().expect("observers").iter().find(|o| o["role"] == "server-admin").expect("admin")["messages"][0];
+    let admin = &plain["observers"]
+        .as_array()
+        .expect("observers")
+        .iter()
+        .find(|o| o["role"] == "server-admin")
+        .expect("admin")["messages"][0];
     assert_eq!(admin["content"], "plaintext");
     assert_eq!(admin["first_plaintext_at"], "social.example/app-memory");
-    assert_eq!(admin["metadata"], serde_json::json!(["sender", "recipients", "size", "time"]));
+    assert_eq!(
+        admin["metadata"],
+        serde_json::json!(["sender", "recipients", "size", "time"])
+    );
 
     // At rest: the thief gets ciphertext, production access still reads plaintext.
     let at_rest = cells(by_model("server-encrypted"));
-    assert!(at_rest.iter().filter(|c| c.1 == "database-thief").all(|c| c.2 == "ciphertext"));
-    assert!(at_rest.iter().filter(|c| c.1 == "database-admin").all(|c| c.2 == "ciphertext"));
-    assert!(at_rest.iter().filter(|c| c.1 == "server-admin").all(|c| c.2 == "plaintext"));
+    assert!(
+        at_rest
+            .iter()
+            .filter(|c| c.1 == "database-thief")
+            .all(|c| c.2 == "ciphertext")
+    );
+    assert!(
+        at_rest
+            .iter()
+            .filter(|c| c.1 == "database-admin")
+            .all(|c| c.2 == "ciphertext")
+    );
+    assert!(
+        at_rest
+            .iter()
+            .filter(|c| c.1 == "server-admin")
+            .all(|c| c.2 == "plaintext")
+    );
 
     // e2e: nobody on the server side or the wire reads; the recipient device does.
     let e2e = by_model("e2e");
@@ -109,7 +167,8 @@ fn the_three_models_give_the_essays_verdicts() {
     assert_eq!(e2e["keys_verified"], false);
     for (name, role, content) in cells(e2e) {
         match role.as_str() {
-            "server-admin" | "database-admin" | "database-thief" | "admin-boss" | "wire-eavesdropper" => {
+            "server-admin" | "database-admin" | "database-thief" | "admin-boss"
+            | "wire-eavesdropper" => {
                 assert_eq!(content, "ciphertext", "{name} under e2e")
             }
             "recipient-device" => assert_eq!(content, "plaintext", "{name}"),
@@ -120,7 +179,12 @@ fn the_three_models_give_the_essays_verdicts() {
 
 #[test]
 fn model_override_runs_the_same_people_under_each_model() {
-    for (model, admin_reads) in [("plain-web", "plaintext"), ("server-encrypted", "plaintext"), ("e2e", "ciphertext"), ("e2e-bagged", "ciphertext")] {
+    for (model, admin_reads) in [
+        ("plain-web", "plaintext"),
+        ("server-encrypted", "plaintext"),
+        ("e2e", "ciphertext"),
+        ("e2e-bagged", "ciphertext"),
+    ] {
         let m = matrix(&["scenes/mastodon-federation.ron"], Some(model));
         let scene = &m["scenes"][0];
         for (name, role, content) in cells(scene) {
@@ -139,27 +203,50 @@ fn model_override_runs_the_same_people_under_each_model() {
 
 #[test]
 fn same_scene_model_and_seed_give_the_same_bytes() {
-    for model in ["plain-web", "server-encrypted", "e2e", "e2e-bagged", "e2e-bagged-shared-ephemeral"] {
+    for model in [
+        "plain-web",
+        "server-encrypted",
+        "e2e",
+        "e2e-bagged",
+        "e2e-bagged-shared-ephemeral",
+    ] {
         let a = stdout_ok(&["trace", "scenes/e2e.ron", "--json", "--model", model]);
         let b = stdout_ok(&["trace", "scenes/e2e.ron", "--json", "--model", model]);
         assert_eq!(a, b, "{model} is not deterministic");
     }
     // A different seed changes the bytes (and only the bytes).
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes/e2e.ron")).expect("read");
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes/e2e.ron"))
+            .expect("read");
     let dir = std::env::temp_dir().join(format!("plainsight-seed-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("mkdir");
     let reseeded = dir.join("e2e-seed.ron");
-    std::fs::write(&reseeded, text.replacen("model: \"e2e\",", "model: \"e2e\",\n    seed: 99,", 1)).expect("write");
-    let a: Value = serde_json::from_str(&stdout_ok(&["trace", "scenes/e2e.ron", "--json"])).expect("json");
-    let b: Value = serde_json::from_str(&stdout_ok(&["trace", reseeded.to_str().expect("utf-8 path"), "--json"])).expect("json");
+    std::fs::write(
+        &reseeded,
+        text.replacen("model: \"e2e\",", "model: \"e2e\",\n    seed: 99,", 1),
+    )
+    .expect("write");
+    let a: Value =
+        serde_json::from_str(&stdout_ok(&["trace", "scenes/e2e.ron", "--json"])).expect("json");
+    let b: Value = serde_json::from_str(&stdout_ok(&[
+        "trace",
+        reseeded.to_str().expect("utf-8 path"),
+        "--json",
+    ]))
+    .expect("json");
     assert_ne!(a["steps"][7]["hex"], b["steps"][7]["hex"]);
-    assert_eq!(a["steps"].as_array().map(Vec::len), b["steps"].as_array().map(Vec::len));
+    assert_eq!(
+        a["steps"].as_array().map(Vec::len),
+        b["steps"].as_array().map(Vec::len)
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn a_truncated_scene_exits_1_with_line_and_column() {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes/e2e.ron")).expect("read");
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes/e2e.ron"))
+            .expect("read");
     let dir = std::env::temp_dir().join(format!("plainsight-cut-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("mkdir");
     let cut = dir.join("cut.ron");
@@ -169,7 +256,14 @@ fn a_truncated_scene_exits_1_with_line_and_column() {
         assert_eq!(out.status.code(), Some(1), "{cmd}");
         let err = String::from_utf8_lossy(&out.stderr);
         let located = format!("{}:", cut.display());
-        assert!(err.contains(&located) && err.split(&located).nth(1).is_some_and(|rest| rest.chars().next().is_some_and(|c| c.is_ascii_digit())), "{cmd}: {err}");
+        assert!(
+            err.contains(&located)
+                && err
+                    .split(&located)
+                    .nth(1)
+                    .is_some_and(|rest| rest.chars().next().is_some_and(|c| c.is_ascii_digit())),
+            "{cmd}: {err}"
+        );
         assert!(!err.contains("panicked"), "{err}");
     }
     let _ = std::fs::remove_dir_all(&dir);
@@ -192,20 +286,34 @@ fn bad_arguments_exit_1_with_a_sentence() {
 
 #[test]
 fn check_accepts_every_shipped_scene_and_trace_shows_text_and_hex() {
-    let scenes: Vec<String> = shipped_scenes().iter().map(|p| p.display().to_string()).collect();
+    let scenes: Vec<String> = shipped_scenes()
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
     let refs: Vec<&str> = scenes.iter().map(String::as_str).collect();
     let mut args = vec!["check"];
     args.extend(refs);
     let out = stdout_ok(&args);
-    assert_eq!(out.lines().filter(|l| l.starts_with("ok ")).count(), scenes.len());
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("ok ")).count(),
+        scenes.len()
+    );
     let trace = stdout_ok(&["trace", "scenes/e2e.ron"]);
-    assert!(trace.contains("“Can you cover my shift on Friday?”"), "plaintext shown as text");
+    assert!(
+        trace.contains("“Can you cover my shift on Friday?”"),
+        "plaintext shown as text"
+    );
     assert!(trace.contains("[TLS record] "), "ciphertext shown as hex");
 }
 
 #[test]
 fn explain_gives_the_chain_for_each_message() {
-    let out = stdout_ok(&["explain", "scenes/server-encrypted.ron", "--observer", "Database thief"]);
+    let out = stdout_ok(&[
+        "explain",
+        "scenes/server-encrypted.ron",
+        "--observer",
+        "Database thief",
+    ]);
     assert!(out.contains("reads 0 of 2 messages"), "{out}");
     assert!(out.contains("reached social.example/database (row m1) -> sealed with social.example's at-rest key -> holds no key that opens it -> ciphertext"), "{out}");
 }

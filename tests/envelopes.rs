@@ -1,14 +1,16 @@
 //! Property tests for envelopes: every recipient device opens, no one else does, any flipped
 //! bit is rejected, and the schemes agree on the plaintext.
 
-use plainsight::crypto::{Fanout, OpenError, PublicKey, SecretKey, Sealed, open_envelope};
+use plainsight::crypto::{Fanout, OpenError, PublicKey, Sealed, SecretKey, open_envelope};
 use proptest::prelude::*;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 fn setup(seed: u64, devices: usize) -> (StdRng, Vec<SecretKey>, SecretKey) {
     let mut rng = StdRng::seed_from_u64(seed);
-    let keys = (0..devices).map(|_| SecretKey::generate(&mut rng)).collect();
+    let keys = (0..devices)
+        .map(|_| SecretKey::generate(&mut rng))
+        .collect();
     let outsider = SecretKey::generate(&mut rng);
     (rng, keys, outsider)
 }
@@ -87,7 +89,10 @@ proptest! {
 fn wire_bytes_equal_the_frames_sent() {
     let (mut rng, keys, _) = setup(1, 8);
     for fanout in Fanout::ALL {
-        let sealed = fanout.scheme().seal(&mut rng, &publics(&keys), &[0u8; 1024]).expect("seals");
+        let sealed = fanout
+            .scheme()
+            .seal(&mut rng, &publics(&keys), &[0u8; 1024])
+            .expect("seals");
         let total: usize = sealed.uplink().iter().map(|f| f.len()).sum();
         assert_eq!(sealed.wire_bytes(), total);
         match (&sealed, fanout) {
@@ -101,7 +106,15 @@ fn wire_bytes_equal_the_frames_sent() {
 #[test]
 fn a_device_missing_from_the_bag_gets_a_typed_error() {
     let (mut rng, keys, outsider) = setup(2, 2);
-    let sealed = Fanout::Bagged.scheme().seal(&mut rng, &publics(&keys), b"hi").expect("seals");
-    let Sealed::Bag(bag) = sealed else { panic!("a bag") };
-    assert_eq!(open_envelope(&outsider, &bag), Err(OpenError::NotARecipient));
+    let sealed = Fanout::Bagged
+        .scheme()
+        .seal(&mut rng, &publics(&keys), b"hi")
+        .expect("seals");
+    let Sealed::Bag(bag) = sealed else {
+        panic!("a bag")
+    };
+    assert_eq!(
+        open_envelope(&outsider, &bag),
+        Err(OpenError::NotARecipient)
+    );
 }

@@ -250,6 +250,12 @@ fn commitment_matches(content_key: &[u8; 32], commitment: &[u8]) -> bool {
     equal_ct(&kdf::content_keys(content_key).1, commitment)
 }
 
+/// One device's share of bagged sealing: (index, ((stanza to fill, ephemeral seed), device key)).
+type BaggedJob<'a> = (
+    usize,
+    ((&'a mut [u8], &'a Zeroizing<[u8; 32]>), &'a PublicKey),
+);
+
 /// Seals `message` once under a random content key and masks that key for each device, each
 /// with its own ephemeral key.
 pub fn seal_bagged(
@@ -269,10 +275,7 @@ pub fn seal_bagged(
     out.extend_from_slice(&(n as u32).to_be_bytes());
     let stanzas_at = out.len();
     out.resize(stanzas_at + n * BAGGED_STANZA_LEN, 0);
-    let wrap = |(index, ((stanza, seed), recipient)): (
-        usize,
-        ((&mut [u8], &Zeroizing<[u8; 32]>), &PublicKey),
-    )| {
+    let wrap = |(index, ((stanza, seed), recipient)): BaggedJob<'_>| {
         let eph = SecretKey::from_bytes(**seed);
         let eph_pub = eph.public().to_bytes();
         let mask = kdf::agree(
@@ -542,17 +545,26 @@ mod tests {
             assert_eq!(open_envelope(key, env).expect("opens"), msg);
             assert!(open_envelope(&outsider, env).is_err());
         }
-        for bag in [seal_bagged(&mut rng, &publics, msg).expect("seals"), seal_bagged_shared(&mut rng, &publics, msg).expect("seals")] {
+        for bag in [
+            seal_bagged(&mut rng, &publics, msg).expect("seals"),
+            seal_bagged_shared(&mut rng, &publics, msg).expect("seals"),
+        ] {
             for (i, key) in devices.iter().enumerate() {
                 assert_eq!(open_envelope(key, &bag).expect("full bag opens"), msg);
                 let part = bag_select(&bag, &[i]).expect("selects");
                 assert_eq!(open_envelope(key, &part).expect("part opens"), msg);
                 if i > 0 {
                     // Another device's part does not open with this key.
-                    assert_eq!(open_envelope(&devices[0], &part), Err(OpenError::NotARecipient));
+                    assert_eq!(
+                        open_envelope(&devices[0], &part),
+                        Err(OpenError::NotARecipient)
+                    );
                 }
             }
-            assert_eq!(open_envelope(&outsider, &bag), Err(OpenError::NotARecipient));
+            assert_eq!(
+                open_envelope(&outsider, &bag),
+                Err(OpenError::NotARecipient)
+            );
         }
     }
 
@@ -561,13 +573,22 @@ mod tests {
         let mut rng = StdRng::seed_from_u64(10);
         let publics: Vec<PublicKey> = keys(&mut rng, 3).iter().map(SecretKey::public).collect();
         let msg = [7u8; 1000];
-        let one = seal_bagged(&mut rng, &publics[..1], &msg).expect("seals").len();
+        let one = seal_bagged(&mut rng, &publics[..1], &msg)
+            .expect("seals")
+            .len();
         let three = seal_bagged(&mut rng, &publics, &msg).expect("seals").len();
         assert_eq!(three - one, 2 * BAGGED_STANZA_LEN);
-        let one = seal_bagged_shared(&mut rng, &publics[..1], &msg).expect("seals").len();
-        let three = seal_bagged_shared(&mut rng, &publics, &msg).expect("seals").len();
+        let one = seal_bagged_shared(&mut rng, &publics[..1], &msg)
+            .expect("seals")
+            .len();
+        let three = seal_bagged_shared(&mut rng, &publics, &msg)
+            .expect("seals")
+            .len();
         assert_eq!(three - one, 2 * SHARED_STANZA_LEN);
-        assert_eq!(seal_one(&mut rng, &publics[0], &msg).expect("seals").len(), PER_RECIPIENT_OVERHEAD + msg.len());
+        assert_eq!(
+            seal_one(&mut rng, &publics[0], &msg).expect("seals").len(),
+            PER_RECIPIENT_OVERHEAD + msg.len()
+        );
     }
 
     #[test]
@@ -576,22 +597,37 @@ mod tests {
         let key = SecretKey::generate(&mut rng);
         let bag = seal_bagged(&mut rng, &[key.public()], b"x").expect("seals");
         for len in 0..bag.len() {
-            assert!(open_envelope(&key, &bag[..len]).is_err(), "opened a bag cut to {len} bytes");
+            assert!(
+                open_envelope(&key, &bag[..len]).is_err(),
+                "opened a bag cut to {len} bytes"
+            );
         }
         let mut forged = bag.clone();
         forged[4..8].copy_from_slice(&u32::MAX.to_be_bytes());
-        assert!(matches!(open_envelope(&key, &forged), Err(OpenError::Truncated { .. } | OpenError::Malformed(_))));
+        assert!(matches!(
+            open_envelope(&key, &forged),
+            Err(OpenError::Truncated { .. } | OpenError::Malformed(_))
+        ));
         assert_eq!(open_envelope(&key, b"XX\x01\x01"), Err(OpenError::BadMagic));
-        assert_eq!(open_envelope(&key, b"PS\x09\x01"), Err(OpenError::UnsupportedVersion(9)));
+        assert_eq!(
+            open_envelope(&key, b"PS\x09\x01"),
+            Err(OpenError::UnsupportedVersion(9))
+        );
     }
 
     #[test]
     fn limits_refuse_before_sealing() {
         let mut rng = StdRng::seed_from_u64(12);
-        assert_eq!(seal_bagged(&mut rng, &[], b"x"), Err(SealError::NoRecipients));
+        assert_eq!(
+            seal_bagged(&mut rng, &[], b"x"),
+            Err(SealError::NoRecipients)
+        );
         let key = SecretKey::generate(&mut rng).public();
         let many = vec![key; MAX_RECIPIENTS + 1];
-        assert!(matches!(seal_bagged(&mut rng, &many, b"x"), Err(SealError::TooManyRecipients { .. })));
+        assert!(matches!(
+            seal_bagged(&mut rng, &many, b"x"),
+            Err(SealError::TooManyRecipients { .. })
+        ));
     }
 
     #[test]
@@ -599,7 +635,13 @@ mod tests {
         let mut rng = StdRng::seed_from_u64(13);
         // The all-zero point is of low order: the shared secret would be all zeros.
         let weak = PublicKey::from([0u8; 32]);
-        assert_eq!(seal_bagged(&mut rng, &[weak], b"x"), Err(SealError::WeakRecipientKey { index: 0 }));
-        assert!(matches!(seal_per_recipient(&mut rng, &[weak], b"x"), Err(SealError::WeakRecipientKey { index: 0 })));
+        assert_eq!(
+            seal_bagged(&mut rng, &[weak], b"x"),
+            Err(SealError::WeakRecipientKey { index: 0 })
+        );
+        assert!(matches!(
+            seal_per_recipient(&mut rng, &[weak], b"x"),
+            Err(SealError::WeakRecipientKey { index: 0 })
+        ));
     }
 }

@@ -5,7 +5,7 @@ use crate::scenario::{Node, Reach, Scenario};
 use crate::sim::Step;
 use crate::wire::{self, Body, Frame, KeyBlob};
 
-use super::{HeldKey, MetaField};
+use super::{HeldKey, MetaField, describe_key as describe};
 
 /// What one observer sees at one step.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -169,14 +169,6 @@ pub(super) fn read_step(sc: &Scenario, step: &Step, keys: &[HeldKey]) -> Reading
     r.metadata.sort();
     r.metadata.dedup();
     r
-}
-
-fn describe(blob: &KeyBlob) -> String {
-    match blob {
-        KeyBlob::Secret { owner, .. } => format!("{owner}'s private key"),
-        KeyBlob::Public { owner, .. } => format!("{owner}'s public key"),
-        KeyBlob::AtRest { owner, .. } => format!("{owner}'s at-rest key"),
-    }
 }
 
 fn read_post(

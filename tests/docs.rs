@@ -1,0 +1,88 @@
+//! The figures in `docs/` come from the tool: every `<!-- plainsight: ARGS -->` marker is
+//! followed by a fenced block holding exactly what `plainsight ARGS` prints. This test re-runs
+//! each command and fails on any difference; `UPDATE_GOLDEN=1 cargo test --test docs` rewrites
+//! the blocks after a reviewed change.
+
+use std::path::Path;
+use std::process::Command;
+
+const DOCS: &[&str] = &["docs/threats.md"];
+
+/// Splits marker arguments: `--observer` takes the rest of the line as one name.
+fn split_args(args: &str) -> Vec<String> {
+    match args.split_once("--observer ") {
+        Some((head, name)) => {
+            let mut v: Vec<String> = head.split_whitespace().map(String::from).collect();
+            v.push("--observer".into());
+            v.push(name.trim().to_string());
+            v
+        }
+        None => args.split_whitespace().map(String::from).collect(),
+    }
+}
+
+fn run(args: &[String]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_plainsight"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "plainsight {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+#[test]
+fn doc_blocks_match_the_tool() {
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    for doc in DOCS {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(doc);
+        let text = std::fs::read_to_string(&path).expect("doc exists");
+        let mut out = String::new();
+        let mut lines = text.lines().peekable();
+        let mut markers = 0;
+        while let Some(line) = lines.next() {
+            out.push_str(line);
+            out.push('\n');
+            let Some(args) = line
+                .trim()
+                .strip_prefix("<!-- plainsight: ")
+                .and_then(|l| l.strip_suffix(" -->"))
+            else {
+                continue;
+            };
+            markers += 1;
+            let fence = lines.next().expect("a fenced block follows each marker");
+            assert!(
+                fence.starts_with("```"),
+                "{doc}: marker `{args}` is not followed by a fenced block"
+            );
+            let mut block = String::new();
+            for l in lines.by_ref() {
+                if l.starts_with("```") {
+                    break;
+                }
+                block.push_str(l);
+                block.push('\n');
+            }
+            let actual = run(&split_args(args));
+            if !update {
+                assert!(
+                    block == actual,
+                    "{doc}: the block under `plainsight {args}` differs from the tool's output:\n--- doc\n{block}--- tool\n{actual}"
+                );
+            }
+            out.push_str(fence);
+            out.push('\n');
+            out.push_str(&actual);
+            out.push_str("```\n");
+        }
+        assert!(markers > 0, "{doc} has no plainsight blocks");
+        if update {
+            std::fs::write(&path, out).expect("write doc");
+        }
+    }
+}
