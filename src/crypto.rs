@@ -11,6 +11,8 @@ mod error;
 mod kdf;
 mod keys;
 mod scheme;
+#[cfg(test)]
+mod vectors;
 
 pub use envelope::{
     BAGGED_STANZA_LEN, HEADER_LEN, MAGIC, MAX_MESSAGE, MAX_RECIPIENTS, PER_RECIPIENT_OVERHEAD,

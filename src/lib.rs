@@ -33,6 +33,9 @@
 //! place they reach opened the bytes there, or the bytes were never sealed.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// Input must never reach a panic: outside tests, no unwrap and no panic!; invariants use
+// expect("why this holds").
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::panic))]
 
 pub mod crypto;
 pub mod exposure;

@@ -1,6 +1,7 @@
 //! The `plainsight` command: the viewer, `check`, `trace`, `matrix`, `explain`, `render`.
 
 #![forbid(unsafe_code)]
+#![deny(clippy::unwrap_used, clippy::panic)]
 
 mod cli;
 
