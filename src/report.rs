@@ -337,3 +337,75 @@ pub fn explain_text(run: &Run, observer: usize) -> String {
     }
     out
 }
+
+/// A one-sentence caption for a step, for presenter mode and slides: what happened, and who
+/// could read the words there (from the exposure analysis, not from the step itself).
+pub fn caption(run: &Run, step: usize) -> String {
+    let Some(s) = run.trace.steps.get(step) else {
+        return String::new();
+    };
+    let who = readers(run, s);
+    let readers: Vec<&str> = who
+        .iter()
+        .filter(|(_, w)| *w == "plaintext")
+        .map(|(n, _)| n.as_str())
+        .collect();
+    let sealed: Vec<&str> = who
+        .iter()
+        .filter(|(_, w)| *w == "ciphertext")
+        .map(|(n, _)| n.as_str())
+        .collect();
+    let mut out = s.note.clone();
+    if !readers.is_empty() {
+        out.push_str(&format!(": readable here by {}", readers.join(", ")));
+    } else if !sealed.is_empty() {
+        out.push_str(&format!(": {} see only ciphertext here", sealed.join(", ")));
+    }
+    out.push('.');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{ModelChoice, Scenario};
+
+    #[test]
+    fn captions_name_who_can_read_from_the_analysis() {
+        let sc = Scenario::shipped("mastodon-federation").expect("shipped");
+        let plain = Run::new(sc.clone(), None).expect("runs");
+        let store = plain
+            .trace
+            .steps
+            .iter()
+            .position(|s| {
+                s.action == crate::sim::Action::Store
+                    && plain.scenario.reach_label(s.place) == "hachyderm.example/database"
+            })
+            .expect("a store step");
+        let text = caption(&plain, store);
+        assert!(
+            text.starts_with("hachyderm.example stores it in its database"),
+            "{text}"
+        );
+        assert!(
+            text.contains("readable here by hachyderm.example admin"),
+            "{text}"
+        );
+        let e2e = Run::new(sc, Some(ModelChoice::E2e)).expect("runs");
+        let store = e2e
+            .trace
+            .steps
+            .iter()
+            .position(|s| {
+                s.action == crate::sim::Action::Store
+                    && e2e.scenario.reach_label(s.place) == "hachyderm.example/database"
+            })
+            .expect("a store step");
+        assert!(
+            caption(&e2e, store).contains("see only ciphertext here"),
+            "{}",
+            caption(&e2e, store)
+        );
+    }
+}

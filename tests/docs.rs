@@ -89,10 +89,13 @@ fn doc_blocks_match_the_tool() {
 
 #[test]
 fn the_scenario_guide_example_validates() {
-    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/scenarios.md")).expect("doc");
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/scenarios.md"))
+            .expect("doc");
     let start = doc.find("```ron\n").expect("a ron example") + "```ron\n".len();
     let end = start + doc[start..].find("```").expect("closed");
-    let sc = plainsight::scenario::Scenario::parse(&doc[start..end], "docs/scenarios.md").unwrap_or_else(|e| panic!("{e}"));
+    let sc = plainsight::scenario::Scenario::parse(&doc[start..end], "docs/scenarios.md")
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(sc.observers.len(), 4);
     plainsight::Run::new(sc, None).expect("simulates");
 }
