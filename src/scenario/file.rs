@@ -102,7 +102,7 @@ pub struct ServerFile {
     /// Host name, e.g. `social.example`.
     pub name: Str,
     /// Parts: `tls-front`, `app-memory`, `database`, `backup`, `key-vault`, `key-directory`.
-    /// Omitted: all but `backup`.
+    /// Omitted: all but `tls-front` and `backup`.
     #[serde(default)]
     pub parts: Option<Vec<Str>>,
     /// The server's admins.
