@@ -31,11 +31,16 @@ use std::path::PathBuf;
 
 use bevy::prelude::*;
 
+pub use actors::{Dimmed, Footprint, PlaceMark};
 pub use draw::Layer;
 pub use layout::{Fit, Layout, Rect};
+pub use observer::{ObserverChip, ReachLine};
+pub use overlays::Overlay;
+pub use panels::{EventLine, ViewingAsHeader};
 pub use playback::{Anim, Canvas, Cursor, PlaybackPlugin, Runs, Shown, ViewOptions, ViewerCommand};
 pub use render::render_png;
 pub use state::{Look, Piece, Sighting, Token, TokenAt, ViewState, state_at, viewing_as_line};
+pub use tokens::TokenCard;
 
 use crate::Run;
 
