@@ -38,7 +38,7 @@ pub use observer::{ObserverChip, ReachLine};
 pub use overlays::Overlay;
 pub use panels::{EventLine, ViewingAsHeader};
 pub use playback::{Anim, Canvas, Cursor, PlaybackPlugin, Runs, Shown, ViewOptions, ViewerCommand};
-pub use render::render_png;
+pub use render::{render_png, render_view};
 pub use state::{Look, Piece, Sighting, Token, TokenAt, ViewState, state_at, viewing_as_line};
 pub use tokens::TokenCard;
 

@@ -14,6 +14,34 @@ use crate::scenario::{DevicePart, Reach, Scenario};
 #[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Overlay(pub char);
 
+/// A place's name in a few characters, for lane cells: `alice mem`, `social db`, `wire 1`.
+fn short(sc: &Scenario, place: Reach) -> String {
+    let first = |name: &str| {
+        name.split(['-', '.', ' '])
+            .next()
+            .unwrap_or(name)
+            .to_string()
+    };
+    match place {
+        Reach::DevicePart(d, DevicePart::Memory) => format!("{} mem", first(&sc.devices[d].name)),
+        Reach::DevicePart(d, DevicePart::Keystore) => {
+            format!("{} keys", first(&sc.devices[d].name))
+        }
+        Reach::ServerPart(s, part) => {
+            let p = match part {
+                crate::scenario::Part::TlsFront => "tls",
+                crate::scenario::Part::AppMemory => "app",
+                crate::scenario::Part::Database => "db",
+                crate::scenario::Part::Backup => "backup",
+                crate::scenario::Part::KeyVault => "vault",
+                crate::scenario::Part::KeyDirectory => "dir",
+            };
+            format!("{} {p}", first(&sc.servers[s].name))
+        }
+        Reach::Wire(l) => format!("wire {l}"),
+    }
+}
+
 /// Every place of a scenario, in a stable order: devices, servers' parts, wires.
 pub fn all_places(sc: &Scenario) -> Vec<Reach> {
     let mut out = Vec::new();
@@ -105,16 +133,11 @@ pub fn draw_overlays(
                     1.0,
                     10.3,
                 );
+                let ink = if plain { p::PAPER } else { p::INK };
+                let label = fit(&short(sc, place), chars_fit(c.w - 4.0, 13.0));
+                pt.text(c.x + 2.0, c.y + 2.0, &label, 13.0, ink, 10.4);
                 if plain {
-                    pt.text_anchored(
-                        c.center().0,
-                        c.center().1,
-                        "P",
-                        16.0,
-                        p::PAPER,
-                        bevy::sprite::Anchor::CENTER,
-                        10.4,
-                    );
+                    pt.text(c.x + 2.0, c.y + 20.0, "plain", 14.0, ink, 10.4);
                 }
             }
             let count = places

@@ -44,6 +44,16 @@ fn text_ready(world: &mut World) -> bool {
 
 /// Draws one frame to a PNG, without a window.
 pub fn render_png(run: Run, options: RenderOptions) -> Result<(), ViewerError> {
+    let view = ViewOptions {
+        observer: options.observer,
+        ..default()
+    };
+    render_view(run, options, view)
+}
+
+/// Draws one frame to a PNG with any view options (the matrix, keys or lanes panel open);
+/// `options.observer` is ignored in favour of `view.observer`.
+pub fn render_view(run: Run, options: RenderOptions, view: ViewOptions) -> Result<(), ViewerError> {
     let (w, h) = (options.width.max(1), options.height.max(1));
     let mut app = App::new();
     app.add_plugins(
@@ -77,10 +87,7 @@ pub fn render_png(run: Run, options: RenderOptions) -> Result<(), ViewerError> {
         ..default()
     })
     .insert_resource(Anim { progress: 0.5 })
-    .insert_resource(ViewOptions {
-        observer: options.observer,
-        ..default()
-    });
+    .insert_resource(view);
 
     let target = Image::new_target_texture(w, h, TextureFormat::Rgba8UnormSrgb, None);
     let handle = app.world_mut().resource_mut::<Assets<Image>>().add(target);
