@@ -29,7 +29,16 @@ const CARD_H: f32 = 50.0;
 fn card_width(t: &Token) -> f32 {
     match t.piece {
         Piece::BagKey => (24.0 + t.bytes as f32 * 0.4).clamp(30.0, 60.0),
-        _ => (210.0 + t.bytes as f32 * 0.3).clamp(220.0, 320.0),
+        _ => {
+            // Wide enough for a few words, and wider for more bytes.
+            let words = match &t.look {
+                Look::Words(w) => w.chars().count() as f32 * FONT * 0.6 + 70.0,
+                _ => 0.0,
+            };
+            (210.0 + t.bytes as f32 * 0.3)
+                .max(words)
+                .clamp(220.0, 360.0)
+        }
     }
 }
 
