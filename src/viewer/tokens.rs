@@ -169,7 +169,6 @@ fn draw_tokens(
         let r = Rect::new(x0 - 2.0, y - 8.0, total + 10.0, CARD_H + 16.0);
         pt.boxed(r, p::TLS_TINT, p::TLS, 4.0, 5.0);
         pt.text(r.x + 8.0, r.y + 10.0, "TLS", FONT, p::TLS, 5.2);
-        pt.text(r.x + 8.0, r.y + 34.0, "tunnel", 13.0, p::TLS, 5.2);
     }
     let mut x = x0 + pad;
     for t in tokens {
