@@ -1,9 +1,46 @@
 //! The Bevy visual simulator (feature `viewer`). It animates a [`Run`]'s trace and decides
-//! nothing itself about who can read what.
+//! nothing itself about who can read what: token faces come from the step's bytes, what an
+//! observer gets comes from the core's exposure readings.
 //!
-//! PLACEHOLDER: being written on the `viewer` branch; until it lands, both entry points say so.
+//! One [`ViewerPlugin`] composes one plugin per concern:
+//!
+//! | plugin | file | does |
+//! | --- | --- | --- |
+//! | [`PlaybackPlugin`] | `playback.rs` | the run, cursor, options; applies [`ViewerCommand`]s |
+//! | `ActorsPlugin` | `actors.rs` | people, devices, servers and parts, admins, links, footprint |
+//! | `TokensPlugin` | `tokens.rs` | tokens in flight: open envelopes, padlocks, TLS tunnels |
+//! | `ObserverPlugin` | `observer.rs` | observer chips, reach lines, what they got |
+//! | `PanelsPlugin` | `panels.rs`, `overlays.rs` | header, event list, inspector, matrix, keys, lanes |
+//! | `InputPlugin` | `input.rs` | keys and clicks to commands (window only) |
+//!
+//! Layout ([`Layout::new`]) and the state at a step ([`state_at`]) are pure functions.
+
+mod actors;
+mod draw;
+mod input;
+mod layout;
+mod observer;
+mod overlays;
+mod panels;
+mod playback;
+mod render;
+mod state;
+mod tokens;
 
 use std::path::PathBuf;
+
+use bevy::prelude::*;
+
+pub use actors::{Dimmed, Footprint, PlaceMark};
+pub use draw::Layer;
+pub use layout::{Fit, Layout, Rect};
+pub use observer::{ObserverChip, ReachLine};
+pub use overlays::Overlay;
+pub use panels::{EventLine, ViewingAsHeader};
+pub use playback::{Anim, Canvas, Cursor, PlaybackPlugin, Runs, Shown, ViewOptions, ViewerCommand};
+pub use render::{render_png, render_view};
+pub use state::{Look, Piece, Sighting, Token, TokenAt, ViewState, state_at, viewing_as_line};
+pub use tokens::TokenCard;
 
 use crate::Run;
 
@@ -12,8 +49,24 @@ use crate::Run;
 #[non_exhaustive]
 pub enum ViewerError {
     /// Not available in this build.
-    #[error("the viewer is not in this build yet; use `plainsight trace` or `plainsight matrix`")]
+    #[error("the viewer is not in this build; use `plainsight trace` or `plainsight matrix`")]
     Unavailable,
+    /// There is no display to open a window on.
+    #[error(
+        "no display to open the viewer window on ({0}); draw a frame to a PNG with `plainsight render SCENE --out frame.png`, or print the steps with `plainsight trace SCENE`"
+    )]
+    NoDisplay(String),
+    /// Off-screen rendering failed.
+    #[error("could not render the frame: {0}")]
+    Render(String),
+    /// The PNG could not be written.
+    #[error("could not write {path}: {reason}")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
 }
 
 /// What `plainsight render` draws.
@@ -31,12 +84,86 @@ pub struct RenderOptions {
     pub out: PathBuf,
 }
 
-/// Opens the viewer window.
-pub fn open(_run: Run) -> Result<(), ViewerError> {
-    Err(ViewerError::Unavailable)
+/// Ordering of the viewer's systems: state first, then drawing.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ViewerSet {
+    /// Input to commands.
+    Input,
+    /// Commands, clock, derived state.
+    State,
+    /// Entities synced to the state.
+    Draw,
 }
 
-/// Draws one frame to a PNG, without a window.
-pub fn render_png(_run: Run, _options: RenderOptions) -> Result<(), ViewerError> {
-    Err(ViewerError::Unavailable)
+/// The whole viewer, minus windowing and rendering: works under `MinimalPlugins` in tests.
+pub struct ViewerPlugin {
+    /// The run to show.
+    pub run: Run,
+    /// The canvas size until a window reports its own.
+    pub canvas: Canvas,
+}
+
+impl ViewerPlugin {
+    /// A viewer of `run` on a 1280 x 720 canvas.
+    pub fn new(run: Run) -> ViewerPlugin {
+        ViewerPlugin {
+            run,
+            canvas: Canvas {
+                width: 1280.0,
+                height: 720.0,
+            },
+        }
+    }
+}
+
+impl Plugin for ViewerPlugin {
+    fn build(&self, app: &mut App) {
+        app.insert_resource(Runs::new(self.run.clone()))
+            .insert_resource(self.canvas)
+            .configure_sets(
+                Update,
+                (ViewerSet::Input, ViewerSet::State, ViewerSet::Draw).chain(),
+            )
+            .add_plugins((
+                PlaybackPlugin,
+                actors::ActorsPlugin,
+                tokens::TokensPlugin,
+                observer::ObserverPlugin,
+                panels::PanelsPlugin,
+            ));
+    }
+}
+
+/// Whether a window can be opened here. Only X11 is compiled in (no Wayland), so `DISPLAY` must
+/// name a display.
+fn display_available() -> Result<(), ViewerError> {
+    if cfg!(any(target_os = "windows", target_os = "macos")) {
+        return Ok(());
+    }
+    match std::env::var("DISPLAY") {
+        Ok(d) if !d.trim().is_empty() => Ok(()),
+        _ => Err(ViewerError::NoDisplay("DISPLAY is not set".into())),
+    }
+}
+
+/// Opens the viewer window.
+pub fn open(run: Run) -> Result<(), ViewerError> {
+    display_available()?;
+    let title = format!("plainsight: {}", run.scenario.title);
+    App::new()
+        .add_plugins(DefaultPlugins.set(WindowPlugin {
+            primary_window: Some(Window {
+                title,
+                resolution: bevy::window::WindowResolution::new(1280, 720),
+                ..default()
+            }),
+            ..default()
+        }))
+        .insert_resource(ClearColor(draw::palette::BG))
+        .add_plugins((ViewerPlugin::new(run), input::InputPlugin))
+        .add_systems(Startup, |mut commands: Commands| {
+            commands.spawn(Camera2d);
+        })
+        .run();
+    Ok(())
 }

@@ -1,0 +1,103 @@
+//! Observers: a chip each in the strip under the network. When one reaches the current step's
+//! place (an admin querying the database, a thief's copy, a tap on a link), a dashed line runs
+//! from their chip to the place and their chip says what they got: the words, or hex. The
+//! chip of the observer being viewed as is framed.
+
+use bevy::prelude::*;
+
+use super::draw::{Layer, Painter, clear, palette as p};
+use super::layout::{chars_fit, fit};
+use super::playback::{Runs, Shown, ViewOptions};
+use super::state::Look;
+
+/// An observer's chip.
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ObserverChip(pub usize);
+
+/// A line showing an observer's reach at this step.
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReachLine(pub usize);
+
+fn draw_observers(
+    mut commands: Commands,
+    drawn: Query<(Entity, &Layer)>,
+    shown: Res<Shown>,
+    runs: Res<Runs>,
+    options: Res<ViewOptions>,
+) {
+    clear(&mut commands, &drawn, Layer::Observers);
+    if options.lanes {
+        return;
+    }
+    let sc = &runs.run().scenario;
+    let l = &shown.layout;
+    let f = l.chip_font;
+    let mut pt = Painter {
+        commands: &mut commands,
+        fit: shown.fit,
+        layer: Layer::Observers,
+    };
+    pt.rect(l.strip, p::PANEL, 0.2);
+    for (o, r) in l.observers.iter().enumerate() {
+        let Some(observer) = sc.observers.get(o) else {
+            continue;
+        };
+        let sighting = shown.state.sightings.iter().find(|s| s.observer == o);
+        let viewing = options.observer == Some(o);
+        let others_dim = options.observer.is_some() && !viewing;
+        let (fill, border, t) = match (sighting, viewing) {
+            (_, true) => (p::PAPER, p::INK, 4.0),
+            (Some(_), false) => (p::PAPER, p::REACH, 3.0),
+            (None, false) => (if others_dim { p::DIM } else { p::PAPER }, p::MUTED, 1.5),
+        };
+        let e = pt.boxed(*r, fill, border, t, 3.0);
+        pt.commands.entity(e).insert(ObserverChip(o));
+        let ink = if others_dim && sighting.is_none() {
+            p::DIM_INK
+        } else {
+            p::INK
+        };
+        let n = chars_fit(r.w - 10.0, f);
+        pt.text(r.x + 5.0, r.y + 3.0, &fit(&observer.name, n), f, ink, 3.1);
+        let (line, color) = match sighting.map(|s| &s.look) {
+            Some(Look::Words(w)) => (format!("reads \"{w}\""), p::PLAIN),
+            Some(Look::Sealed { hex, .. }) => (format!("sees {hex}"), p::SEALED),
+            Some(Look::Keys(k)) => (format!("keys: {k}"), p::KEYS),
+            Some(Look::Metadata) => ("metadata only".to_string(), p::MUTED),
+            None => (observer.role.name().to_string(), p::MUTED),
+        };
+        let color = if others_dim && sighting.is_none() {
+            p::DIM_INK
+        } else {
+            color
+        };
+        pt.text(
+            r.x + 5.0,
+            r.y + 3.0 + f * 1.15,
+            &fit(&line, n),
+            f * 0.9,
+            color,
+            3.1,
+        );
+        if let Some(s) = sighting {
+            let to = l.place_point(s.place);
+            let from = (r.center().0, r.y);
+            let e = pt.line(from, to, p::REACH, 2.5, 3.5);
+            pt.commands.entity(e).insert(ReachLine(o));
+        }
+    }
+}
+
+/// The observer plugin.
+pub struct ObserverPlugin;
+
+impl Plugin for ObserverPlugin {
+    fn build(&self, app: &mut App) {
+        app.add_systems(
+            Update,
+            draw_observers
+                .run_if(resource_exists_and_changed::<Shown>)
+                .in_set(super::ViewerSet::Draw),
+        );
+    }
+}

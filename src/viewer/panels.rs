@@ -1,0 +1,308 @@
+//! The header (title, model, "viewing as", the step's caption, bytes on the wire), the event
+//! list (one line per step, the current one highlighted) and the inspector (the exact bytes at
+//! the current place, their metadata, and who could read them there and why).
+
+use bevy::prelude::*;
+use bevy::sprite::Anchor;
+
+use super::draw::{Layer, Painter, clear, palette as p};
+use super::layout::{FONT, Rect, chars_fit, fit};
+use super::playback::{Cursor, Runs, Shown, ViewOptions};
+use super::state::{Look, viewing_as_line};
+use crate::Run;
+use crate::report;
+use crate::wire::{self, Frame};
+
+/// One line of the event list, for clicks: the step it shows.
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventLine(pub usize);
+
+/// The header's "viewing as" line.
+#[derive(Component, Debug, Clone, PartialEq, Eq)]
+pub struct ViewingAsHeader(pub String);
+
+/// Report strings use typographic quotes and ellipses; the built-in font is ASCII.
+pub fn ascii(s: &str) -> String {
+    s.replace(['\u{201c}', '\u{201d}'], "\"")
+        .replace('\u{2026}', "..")
+        .replace('\u{2192}', "->")
+}
+
+/// The metadata a step's bytes carry in the clear.
+fn metadata_line(run: &Run, k: usize) -> String {
+    let step = &run.trace.steps[k];
+    let Ok(frames) = wire::parse_frames(&step.bytes) else {
+        return "Metadata: none in these bytes".into();
+    };
+    for f in &frames {
+        match f {
+            Frame::Post(post) => {
+                return format!(
+                    "Metadata in the clear: from {}, to {}, sent at t={}, {} bytes",
+                    post.sender,
+                    post.recipients.join(", "),
+                    post.time,
+                    step.bytes.len()
+                );
+            }
+            Frame::Tls { .. } => {
+                if let Some((a, b)) = step.travel {
+                    return format!(
+                        "Metadata: the post's header is inside TLS; the wire shows {} talking to {}, {} bytes, at t={}",
+                        run.scenario.node_name(a),
+                        run.scenario.node_name(b),
+                        step.bytes.len(),
+                        step.time
+                    );
+                }
+            }
+            Frame::Key(_) => {}
+        }
+    }
+    format!("Metadata: {} bytes of key material", step.bytes.len())
+}
+
+fn draw_panels(
+    mut commands: Commands,
+    drawn: Query<(Entity, &Layer)>,
+    shown: Res<Shown>,
+    runs: Res<Runs>,
+    options: Res<ViewOptions>,
+    cursor: Res<Cursor>,
+) {
+    clear(&mut commands, &drawn, Layer::Panels);
+    let run = runs.run();
+    let sc = &run.scenario;
+    let l = &shown.layout;
+    let k = shown.state.step;
+    let steps = &run.trace.steps;
+    let mut pt = Painter {
+        commands: &mut commands,
+        fit: shown.fit,
+        layer: Layer::Panels,
+    };
+
+    // Header.
+    let h = l.header;
+    pt.rect(h, p::INK, 0.1);
+    let model = format!("model: {}", run.trace.protection.label());
+    let right_n = model.len() + 2;
+    let n = chars_fit(h.w - 16.0, 24.0).saturating_sub(right_n);
+    pt.text(
+        h.x + 8.0,
+        h.y + 4.0,
+        &fit(&sc.title, n),
+        24.0,
+        p::PAPER,
+        0.2,
+    );
+    pt.text_anchored(
+        h.right() - 8.0,
+        h.y + 4.0,
+        &model,
+        24.0,
+        p::HIGHLIGHT,
+        Anchor::TOP_RIGHT,
+        0.2,
+    );
+    let (viewing, fill, ink) = match options.observer {
+        Some(o) => (
+            format!("Viewing as {}", viewing_as_line(run, o)),
+            p::REACH,
+            p::INK,
+        ),
+        None => (
+            "Neutral view: every place shown. Tab: view as an observer; Esc: back".to_string(),
+            p::PANEL,
+            p::INK,
+        ),
+    };
+    let band = Rect::new(h.x + 4.0, h.y + 34.0, h.w - 8.0, 28.0);
+    pt.rect(band, fill, 0.15);
+    let e = pt.text(
+        band.x + 6.0,
+        band.y + 4.0,
+        &fit(&viewing, chars_fit(band.w - 12.0, 19.0)),
+        19.0,
+        ink,
+        0.2,
+    );
+    pt.commands
+        .entity(e)
+        .insert(ViewingAsHeader(viewing.clone()));
+    let caption = steps.get(k).map_or("no steps".to_string(), |s| {
+        format!(
+            "Step {}/{}: {}",
+            k,
+            steps.len().saturating_sub(1),
+            ascii(&s.note)
+        )
+    });
+    let wire = format!("on the wire: {} B", shown.state.wire_bytes);
+    let n = chars_fit(h.w - 16.0, FONT).saturating_sub(wire.len() + 2);
+    pt.text(
+        h.x + 8.0,
+        h.y + 68.0,
+        &fit(&caption, n),
+        FONT,
+        p::PAPER,
+        0.2,
+    );
+    pt.text_anchored(
+        h.right() - 8.0,
+        h.y + 68.0,
+        &wire,
+        FONT,
+        p::PAPER,
+        Anchor::TOP_RIGHT,
+        0.2,
+    );
+
+    // Event list.
+    let ev = l.events;
+    pt.boxed(ev, p::PANEL, p::INK, 2.0, 0.1);
+    let play = if cursor.playing { "playing" } else { "paused" };
+    pt.text(
+        ev.x + 6.0,
+        ev.y + 4.0,
+        &format!("Steps ({play}, x{:.1})", cursor.speed),
+        FONT,
+        p::INK,
+        0.2,
+    );
+    let line_h = 24.0;
+    let rows = ((ev.h - 34.0) / line_h).floor().max(1.0) as usize;
+    let start = k
+        .saturating_sub(rows / 2)
+        .min(steps.len().saturating_sub(rows));
+    let n = chars_fit(ev.w - 12.0, FONT);
+    for (row, s) in steps.iter().enumerate().skip(start).take(rows) {
+        let y = ev.y + 30.0 + (row - start) as f32 * line_h;
+        let r = Rect::new(ev.x + 3.0, y, ev.w - 6.0, line_h);
+        let current = row == k;
+        let e = pt.rect(r, if current { p::HIGHLIGHT } else { p::PANEL }, 0.15);
+        pt.commands.entity(e).insert(EventLine(row));
+        let plain = super::state::holds_words(s);
+        let mark = if plain { "P" } else { " " };
+        let line = format!(
+            "{row:>2}{mark} {} {}",
+            s.action.name(),
+            sc.reach_label(s.place)
+        );
+        let color = if plain { p::PLAIN } else { p::INK };
+        pt.text(
+            r.x + 3.0,
+            y + 2.0,
+            &fit(&line, n),
+            FONT,
+            if current { p::INK } else { color },
+            0.2,
+        );
+    }
+
+    // Inspector.
+    let ins = l.inspector;
+    pt.boxed(ins, p::PAPER, p::INK, 2.0, 0.1);
+    let Some(step) = steps.get(k) else {
+        return;
+    };
+    let n = chars_fit(ins.w - 16.0, FONT);
+    let detail = step
+        .detail
+        .as_ref()
+        .map(|d| format!(" ({d})"))
+        .unwrap_or_default();
+    let msg = step
+        .message
+        .and_then(|m| sc.messages.get(m))
+        .map_or("", |m| m.id.as_str());
+    let mut lines: Vec<(String, Color)> = vec![
+        (
+            format!(
+                "Inspector: step {k} at {}{detail}: {} {msg}, {} bytes",
+                sc.reach_label(step.place),
+                step.action.name(),
+                step.bytes.len()
+            ),
+            p::INK,
+        ),
+        (
+            format!("Bytes: {}", ascii(&report::describe_bytes(step))),
+            if super::state::holds_words(step) {
+                p::PLAIN
+            } else {
+                p::SEALED
+            },
+        ),
+        (metadata_line(run, k), p::MUTED),
+    ];
+    let readers: Vec<String> = shown
+        .state
+        .sightings
+        .iter()
+        .map(|s| {
+            let name = &sc.observers[s.observer].name;
+            let why = run.exposure.observers[s.observer]
+                .reading(k)
+                .map(|r| r.why.iter().skip(1).cloned().collect::<Vec<_>>().join("; "))
+                .unwrap_or_default();
+            let what = match &s.look {
+                Look::Words(_) => "READS the words".to_string(),
+                Look::Sealed { .. } => "sees only ciphertext".to_string(),
+                Look::Keys(_) => "gets keys".to_string(),
+                Look::Metadata => "gets metadata".to_string(),
+            };
+            format!("{name}: {what} ({})", ascii(&why))
+        })
+        .collect();
+    if readers.is_empty() {
+        lines.push((
+            "Who reaches these bytes here: no observer in this scenario".into(),
+            p::INK,
+        ));
+    } else {
+        lines.push((
+            "Who reaches these bytes here, and what they get:".into(),
+            p::INK,
+        ));
+        let room = 2;
+        for r in readers.iter().take(room) {
+            lines.push((format!("  {r}"), p::INK));
+        }
+        if readers.len() > room {
+            lines.push((
+                format!("  and {} more (Tab to view as each)", readers.len() - room),
+                p::MUTED,
+            ));
+        }
+    }
+    for (i, (line, color)) in lines.iter().take(6).enumerate() {
+        pt.text(
+            ins.x + 8.0,
+            ins.y + 4.0 + i as f32 * 25.0,
+            &fit(line, n),
+            FONT,
+            *color,
+            0.2,
+        );
+    }
+}
+
+/// The panels plugin: header, event list, inspector, and the overlays.
+pub struct PanelsPlugin;
+
+impl Plugin for PanelsPlugin {
+    fn build(&self, app: &mut App) {
+        app.add_systems(
+            Update,
+            (
+                draw_panels.run_if(
+                    resource_exists::<Shown>
+                        .and_then(resource_changed::<Shown>.or_else(resource_changed::<Cursor>)),
+                ),
+                super::overlays::draw_overlays.run_if(resource_exists_and_changed::<Shown>),
+            )
+                .in_set(super::ViewerSet::Draw),
+        );
+    }
+}

@@ -1,0 +1,132 @@
+//! `plainsight render`: the same view drawn off-screen into an image and saved as PNG. No
+//! window and no display: Bevy renders into a texture (Mesa's software Vulkan driver is
+//! enough), we pump frames until every text is laid out, then capture one.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use bevy::camera::RenderTarget;
+use bevy::log::{Level, LogPlugin};
+use bevy::prelude::*;
+use bevy::render::RenderPlugin;
+use bevy::render::render_resource::TextureFormat;
+use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
+use bevy::text::TextLayoutInfo;
+use bevy::window::ExitCondition;
+use bevy::winit::WinitPlugin;
+
+use super::draw::palette;
+use super::playback::{Anim, Canvas, Cursor, ViewOptions};
+use super::{RenderOptions, ViewerError, ViewerPlugin};
+use crate::Run;
+
+/// Most frames pumped before giving up on text layout.
+const MAX_FRAMES: u32 = 400;
+/// Frames drawn before text is even checked (the first frames build pipelines).
+const MIN_FRAMES: u32 = 3;
+
+type Outcome = Arc<Mutex<Option<Result<(), String>>>>;
+
+fn save(image: &Image, path: &Path) -> Result<(), String> {
+    let dynamic = image
+        .clone()
+        .try_into_dynamic()
+        .map_err(|e| e.to_string())?;
+    dynamic.to_rgb8().save(path).map_err(|e| e.to_string())
+}
+
+/// Whether every non-empty text has glyphs laid out.
+fn text_ready(world: &mut World) -> bool {
+    let mut q = world.query::<(&Text2d, Option<&TextLayoutInfo>)>();
+    q.iter(world)
+        .all(|(t, info)| t.0.trim().is_empty() || info.is_some_and(|i| !i.glyphs.is_empty()))
+}
+
+/// Draws one frame to a PNG, without a window.
+pub fn render_png(run: Run, options: RenderOptions) -> Result<(), ViewerError> {
+    let view = ViewOptions {
+        observer: options.observer,
+        ..default()
+    };
+    render_view(run, options, view)
+}
+
+/// Draws one frame to a PNG with any view options (the matrix, keys or lanes panel open);
+/// `options.observer` is ignored in favour of `view.observer`.
+pub fn render_view(run: Run, options: RenderOptions, view: ViewOptions) -> Result<(), ViewerError> {
+    let (w, h) = (options.width.max(1), options.height.max(1));
+    let mut app = App::new();
+    app.add_plugins(
+        DefaultPlugins
+            .set(WindowPlugin {
+                primary_window: None,
+                exit_condition: ExitCondition::DontExit,
+                ..default()
+            })
+            .set(RenderPlugin {
+                synchronous_pipeline_compilation: true,
+                ..default()
+            })
+            .set(LogPlugin {
+                level: Level::ERROR,
+                filter: "wgpu=off,naga=off,bevy_render=error".into(),
+                ..default()
+            })
+            .disable::<WinitPlugin>(),
+    )
+    .insert_resource(ClearColor(palette::BG))
+    .add_plugins(ViewerPlugin {
+        run,
+        canvas: Canvas {
+            width: w as f32,
+            height: h as f32,
+        },
+    })
+    .insert_resource(Cursor {
+        step: options.step,
+        ..default()
+    })
+    .insert_resource(Anim { progress: 0.5 })
+    .insert_resource(view);
+
+    let target = Image::new_target_texture(w, h, TextureFormat::Rgba8UnormSrgb, None);
+    let handle = app.world_mut().resource_mut::<Assets<Image>>().add(target);
+    app.world_mut().spawn((
+        Camera2d,
+        RenderTarget::Image(handle.clone().into()),
+        IsDefaultUiCamera,
+    ));
+    app.finish();
+    app.cleanup();
+
+    let outcome: Outcome = Arc::new(Mutex::new(None));
+    let mut requested = false;
+    for frame in 0..MAX_FRAMES {
+        app.update();
+        if !requested && frame >= MIN_FRAMES && text_ready(app.world_mut()) {
+            let out: PathBuf = options.out.clone();
+            let slot = outcome.clone();
+            app.world_mut()
+                .spawn(Screenshot::image(handle.clone()))
+                .observe(move |captured: On<ScreenshotCaptured>| {
+                    let result = save(&captured.image, &out);
+                    if let Ok(mut s) = slot.lock() {
+                        *s = Some(result);
+                    }
+                });
+            requested = true;
+        }
+        let done = outcome.lock().ok().and_then(|mut s| s.take());
+        if let Some(result) = done {
+            return result.map_err(|reason| ViewerError::Write {
+                path: options.out.clone(),
+                reason,
+            });
+        }
+    }
+    Err(ViewerError::Render(if requested {
+        format!("no frame came back from the GPU after {MAX_FRAMES} frames")
+    } else {
+        format!("text was still not laid out after {MAX_FRAMES} frames")
+    }))
+}

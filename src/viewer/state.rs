@@ -1,0 +1,390 @@
+//! What the view shows at step `k`: a pure function of the [`Run`], so stepping back is as
+//! easy as stepping forward, and testable without drawing anything.
+//!
+//! Nothing here decides who can read what. Token faces come from parsing the step's own bytes
+//! (words where the bytes hold a text body in the clear, hex where they hold a sealed layer),
+//! and what an observer gets comes from the core's [`Reading`](crate::exposure::Reading).
+
+use std::collections::BTreeMap;
+
+use crate::Run;
+use crate::crypto;
+use crate::exposure::Content;
+use crate::scenario::{Node, Reach};
+use crate::sim::{Action, Step};
+use crate::wire::{self, Body, Frame, KeyBlob};
+
+/// What a token (or an observer) shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Look {
+    /// The words of the message, in the clear: an open envelope.
+    Words(String),
+    /// A layer nobody opened here: a padlock, what it is, and a few bytes of hex.
+    Sealed {
+        /// What the layer is ("e2e envelope", "TLS record", "at-rest row").
+        what: String,
+        /// A few of its real bytes, in hex.
+        hex: String,
+    },
+    /// Key material (public keys from a directory, a private key in a keystore or vault).
+    Keys(String),
+    /// Only metadata (who, when, how big), no content.
+    Metadata,
+}
+
+impl Look {
+    /// Whether this is the words in the clear.
+    pub fn is_words(&self) -> bool {
+        matches!(self, Look::Words(_))
+    }
+
+    /// One short line: `"the words"`, `[e2e envelope] 9f3a..`, `[keys] ..`.
+    pub fn line(&self) -> String {
+        match self {
+            Look::Words(t) => format!("\"{t}\""),
+            Look::Sealed { what, hex } => format!("[{what}] {hex}"),
+            Look::Keys(k) => format!("[keys] {k}"),
+            Look::Metadata => "metadata only".to_string(),
+        }
+    }
+}
+
+/// Which part of a message a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece {
+    /// A whole post (a text, one envelope, a row, keys).
+    Whole,
+    /// The content ciphertext of a bag.
+    BagContent,
+    /// One wrapped content key (a stanza) of a bag.
+    BagKey,
+}
+
+/// Where a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenAt {
+    /// At a place (a server part or a device part).
+    Place(Reach),
+    /// On a link's wire, travelling `from` → `to`.
+    Wire {
+        /// The link.
+        link: usize,
+        /// Where it left.
+        from: Node,
+        /// Where it goes.
+        to: Node,
+    },
+}
+
+/// One token: bytes of one message at one place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// Where it is.
+    pub at: TokenAt,
+    /// Its face.
+    pub look: Look,
+    /// How many real bytes it is.
+    pub bytes: usize,
+    /// Which piece of a message it is.
+    pub piece: Piece,
+    /// On a TLS link: a few hex bytes of the TLS record the token travels inside.
+    pub tunnel: Option<String>,
+}
+
+/// An observer who reaches the current step's place, and what they get there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sighting {
+    /// Index into the scenario's observers.
+    pub observer: usize,
+    /// The place reached.
+    pub place: Reach,
+    /// What they see.
+    pub look: Look,
+}
+
+/// Everything the view shows at one step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewState {
+    /// The current step.
+    pub step: usize,
+    /// Places that have held the words in the clear so far, with the first such step.
+    pub footprint: BTreeMap<Reach, usize>,
+    /// Bytes on the wire so far (steps `0..=step`).
+    pub wire_bytes: usize,
+    /// Tokens at the current step.
+    pub tokens: Vec<Token>,
+    /// Observers reaching the current step's place.
+    pub sightings: Vec<Sighting>,
+}
+
+/// A few bytes of hex, in groups of two bytes: `9f3a 0c71 e2b4..`.
+pub fn hex_short(bytes: &[u8], max: usize) -> String {
+    let mut out = String::new();
+    for (i, b) in bytes.iter().take(max).enumerate() {
+        if i > 0 && i % 2 == 0 {
+            out.push(' ');
+        }
+        out.push_str(&format!("{b:02x}"));
+    }
+    if bytes.len() > max {
+        out.push_str("..");
+    }
+    out
+}
+
+/// Skips the `"PS" | version | kind` header, so the hex shown is ciphertext, not framing.
+fn payload(bytes: &[u8]) -> &[u8] {
+    bytes.get(crypto::HEADER_LEN..).unwrap_or(bytes)
+}
+
+fn key_owner(blob: &KeyBlob) -> String {
+    match blob {
+        KeyBlob::Secret { owner, .. } => format!("{owner} private key"),
+        KeyBlob::Public { owner, .. } => format!("{owner} public key"),
+        KeyBlob::AtRest { owner, .. } => format!("{owner} at-rest key"),
+    }
+}
+
+/// Tokens for a list of frames, as someone with no keys sees them.
+fn tokens_of(frames: &[Frame], at: TokenAt, tunnel: Option<String>) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut push = |look: Look, bytes: usize, piece: Piece| {
+        out.push(Token {
+            at,
+            look,
+            bytes,
+            piece,
+            tunnel: tunnel.clone(),
+        })
+    };
+    for frame in frames {
+        match frame {
+            Frame::Key(blob) => push(
+                Look::Keys(key_owner(blob)),
+                blob.encode().len(),
+                Piece::Whole,
+            ),
+            Frame::Tls { sealed, .. } => push(
+                Look::Sealed {
+                    what: "TLS record".into(),
+                    hex: hex_short(sealed, 6),
+                },
+                sealed.len(),
+                Piece::Whole,
+            ),
+            Frame::Post(post) => {
+                let size = post.encode().len();
+                match &post.body {
+                    Body::Text(t) => push(Look::Words(t.clone()), size, Piece::Whole),
+                    Body::Keys(keys) => {
+                        let names: Vec<String> = keys.iter().map(key_owner).collect();
+                        push(Look::Keys(names.join(", ")), size, Piece::Whole)
+                    }
+                    Body::AtRest(row) => push(
+                        Look::Sealed {
+                            what: "at-rest row".into(),
+                            hex: hex_short(payload(row), 6),
+                        },
+                        size,
+                        Piece::Whole,
+                    ),
+                    Body::Envelope(e) => {
+                        let stanza = match crypto::frame_kind(e) {
+                            Ok(crypto::kind::BAGGED) => Some(crypto::BAGGED_STANZA_LEN),
+                            Ok(crypto::kind::BAGGED_SHARED) => Some(crypto::SHARED_STANZA_LEN),
+                            _ => None,
+                        };
+                        match (stanza, crypto::bag_recipients(e)) {
+                            (Some(len), Ok(n)) => {
+                                let keys = n.saturating_mul(len);
+                                push(
+                                    Look::Sealed {
+                                        what: "bag content".into(),
+                                        hex: hex_short(&e[e.len().saturating_sub(24)..], 6),
+                                    },
+                                    size.saturating_sub(keys),
+                                    Piece::BagContent,
+                                );
+                                for _ in 0..n {
+                                    push(
+                                        Look::Sealed {
+                                            what: "wrapped key".into(),
+                                            hex: String::new(),
+                                        },
+                                        len,
+                                        Piece::BagKey,
+                                    );
+                                }
+                            }
+                            _ => push(
+                                Look::Sealed {
+                                    what: "e2e envelope".into(),
+                                    hex: hex_short(payload(e), 6),
+                                },
+                                size,
+                                Piece::Whole,
+                            ),
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether a step's bytes hold the words in the clear (a text body outside any sealed layer).
+pub fn holds_words(step: &Step) -> bool {
+    wire::parse_frames(&step.bytes).is_ok_and(|frames| {
+        frames
+            .iter()
+            .any(|f| matches!(f, Frame::Post(p) if matches!(p.body, Body::Text(_))))
+    })
+}
+
+/// The tokens of one step. On a TLS wire, the token inside the tunnel is what came out at the
+/// far end (the next step of the same message), and the tunnel shows the record's own hex.
+pub fn step_tokens(run: &Run, k: usize) -> Vec<Token> {
+    let Some(step) = run.trace.steps.get(k) else {
+        return Vec::new();
+    };
+    let Ok(frames) = wire::parse_frames(&step.bytes) else {
+        return Vec::new();
+    };
+    let at = match (step.place, step.travel) {
+        (Reach::Wire(link), Some((from, to))) => TokenAt::Wire { link, from, to },
+        (place, _) => TokenAt::Place(place),
+    };
+    let record = frames.iter().find_map(|f| match f {
+        Frame::Tls { sealed, .. } => Some(sealed.clone()),
+        _ => None,
+    });
+    if let (Some(sealed), TokenAt::Wire { .. }) = (record, at) {
+        let inner = run
+            .trace
+            .steps
+            .get(k + 1)
+            .filter(|next| next.message == step.message && !matches!(next.place, Reach::Wire(_)))
+            .and_then(|next| wire::parse_frames(&next.bytes).ok());
+        if let Some(inner) = inner {
+            return tokens_of(&inner, at, Some(hex_short(&sealed, 4)));
+        }
+    }
+    tokens_of(&frames, at, None)
+}
+
+/// A few hex bytes of the first sealed layer in some bytes (a TLS record, an envelope, an
+/// at-rest row), past its framing.
+pub fn sealed_hex(bytes: &[u8]) -> String {
+    let frames = wire::parse_frames(bytes).unwrap_or_default();
+    for f in &frames {
+        match f {
+            Frame::Tls { sealed, .. } => return hex_short(sealed, 6),
+            Frame::Post(post) => match &post.body {
+                Body::Envelope(e) => return hex_short(payload(e), 6),
+                Body::AtRest(row) => return hex_short(payload(row), 6),
+                _ => {}
+            },
+            Frame::Key(_) => {}
+        }
+    }
+    hex_short(payload(bytes), 6)
+}
+
+/// What an observer gets at a step, from the core's reading.
+fn sighting_look(run: &Run, observer: usize, k: usize) -> Option<Look> {
+    let reading = run.exposure.observers.get(observer)?.reading(k)?;
+    let step = &run.trace.steps[k];
+    Some(if let Some(words) = &reading.plaintext {
+        Look::Words(words.clone())
+    } else if reading.sealed.is_some() || reading.carries_content {
+        Look::Sealed {
+            what: "sealed".into(),
+            hex: sealed_hex(&step.bytes),
+        }
+    } else if !reading.keys.is_empty() {
+        Look::Keys(reading.keys.join(", "))
+    } else {
+        Look::Metadata
+    })
+}
+
+/// The state of the view at step `k` (clamped to the trace).
+pub fn state_at(run: &Run, k: usize) -> ViewState {
+    let last = run.trace.steps.len().saturating_sub(1);
+    let k = k.min(last);
+    let mut footprint = BTreeMap::new();
+    let mut wire_bytes = 0;
+    for step in run.trace.steps.iter().take(k + 1) {
+        if holds_words(step) {
+            footprint.entry(step.place).or_insert(step.index);
+        }
+        if matches!(step.place, Reach::Wire(_)) {
+            wire_bytes += step.bytes.len();
+        }
+    }
+    let sightings = match run.trace.steps.get(k) {
+        Some(step) if step.action != Action::KeyVerified => (0..run.scenario.observers.len())
+            .filter_map(|o| {
+                sighting_look(run, o, k).map(|look| Sighting {
+                    observer: o,
+                    place: step.place,
+                    look,
+                })
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    ViewState {
+        step: k,
+        footprint,
+        wire_bytes,
+        tokens: step_tokens(run, k),
+        sightings,
+    }
+}
+
+/// The "viewing as" header line: `Database thief: reads 0 of 2 messages; sees ciphertext at ..`.
+pub fn viewing_as_line(run: &Run, observer: usize) -> String {
+    let sc = &run.scenario;
+    let (Some(o), Some(ox)) = (
+        sc.observers.get(observer),
+        run.exposure.observers.get(observer),
+    ) else {
+        return String::new();
+    };
+    let mut plain_at: Vec<String> = Vec::new();
+    let mut cipher_at: Vec<String> = Vec::new();
+    for r in &ox.readings {
+        let label = sc.reach_label(run.trace.steps[r.step].place);
+        if r.plaintext.is_some() {
+            if !plain_at.contains(&label) {
+                plain_at.push(label);
+            }
+        } else if r.carries_content && !cipher_at.contains(&label) {
+            cipher_at.push(label);
+        }
+    }
+    cipher_at.retain(|c| !plain_at.contains(c));
+    let total = ox.messages.len();
+    let reads = ox
+        .messages
+        .iter()
+        .filter(|m| m.content == Content::Plaintext)
+        .count();
+    let mut line = format!(
+        "{}: reads {reads} of {total} message{}",
+        o.name,
+        if total == 1 { "" } else { "s" }
+    );
+    if !plain_at.is_empty() {
+        line.push_str(&format!("; sees the words at {}", plain_at.join(", ")));
+    }
+    if !cipher_at.is_empty() {
+        line.push_str(&format!("; sees ciphertext at {}", cipher_at.join(", ")));
+    }
+    if plain_at.is_empty() && cipher_at.is_empty() {
+        line.push_str("; reaches no message bytes");
+    }
+    line
+}

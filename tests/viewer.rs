@@ -1,0 +1,275 @@
+//! The viewer, headless (`App::new()` with `MinimalPlugins`, asserting on the world) and end to
+//! end (`plainsight render` for every shipped scene, checking the PNGs).
+#![cfg(feature = "viewer")]
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use bevy::prelude::*;
+use plainsight::Run;
+use plainsight::scenario::{Model, ModelChoice, Reach, SHIPPED, Scenario};
+use plainsight::sim::Action;
+use plainsight::viewer::{
+    Cursor, Layer, Look, Runs, ViewerCommand, ViewerPlugin, state_at, viewing_as_line,
+};
+
+fn run_of(name: &str, choice: Option<ModelChoice>) -> Run {
+    let text = SHIPPED
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, t)| *t)
+        .expect("a shipped scene");
+    let sc = Scenario::parse(text, name).expect("shipped scenes parse");
+    Run::new(sc, choice).expect("shipped scenes simulate")
+}
+
+fn app_for(run: Run) -> App {
+    let mut app = App::new();
+    app.add_plugins((MinimalPlugins, ViewerPlugin::new(run)));
+    app.update();
+    app
+}
+
+fn send(app: &mut App, command: ViewerCommand) {
+    app.world_mut().write_message(command);
+    app.update();
+}
+
+/// Everything drawn, as comparable text: layer, text, position, size.
+fn snapshot(app: &mut App) -> Vec<String> {
+    let world = app.world_mut();
+    let mut q = world.query::<(&Layer, &Transform, Option<&Text2d>, Option<&Sprite>)>();
+    let mut out: Vec<String> = q
+        .iter(world)
+        .map(|(layer, tf, text, sprite)| {
+            format!(
+                "{layer:?} {:.1},{:.1},{:.2} {:?} {:?}",
+                tf.translation.x,
+                tf.translation.y,
+                tf.translation.z,
+                text.map(|t| t.0.clone()),
+                sprite
+                    .and_then(|s| s.custom_size)
+                    .map(|s| (s.x.round(), s.y.round())),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn dimmed_places(app: &mut App) -> (BTreeSet<Reach>, BTreeSet<Reach>) {
+    let world = app.world_mut();
+    let mut q = world.query::<(
+        &plainsight::viewer::PlaceMark,
+        Option<&plainsight::viewer::Dimmed>,
+    )>();
+    let mut all = BTreeSet::new();
+    let mut dim = BTreeSet::new();
+    for (place, d) in q.iter(world) {
+        all.insert(place.0);
+        if d.is_some() {
+            dim.insert(place.0);
+        }
+    }
+    (all, dim)
+}
+
+fn token_looks(app: &mut App) -> Vec<Look> {
+    let world = app.world_mut();
+    let mut q = world.query::<&plainsight::viewer::TokenCard>();
+    q.iter(world).map(|t| t.0.clone()).collect()
+}
+
+#[test]
+fn stepping_forward_and_back_matches_jumping_straight_to_k() {
+    for (name, _) in SHIPPED {
+        let run = run_of(name, None);
+        let last = run.trace.steps.len() - 1;
+        let k = last / 2;
+        let mut walked = app_for(run.clone());
+        for _ in 0..last {
+            send(&mut walked, ViewerCommand::StepForward);
+        }
+        for _ in k..last {
+            send(&mut walked, ViewerCommand::StepBack);
+        }
+        assert_eq!(walked.world().resource::<Cursor>().step, k);
+        let mut jumped = app_for(run.clone());
+        send(&mut jumped, ViewerCommand::GoTo(k));
+        assert_eq!(
+            snapshot(&mut walked),
+            snapshot(&mut jumped),
+            "{name} at step {k}"
+        );
+        // And the pure state agrees with a fresh computation.
+        assert_eq!(state_at(&run, k), state_at(&run, k));
+    }
+}
+
+#[test]
+fn viewing_as_an_observer_dims_exactly_the_places_they_cannot_reach() {
+    for (name, _) in SHIPPED {
+        let run = run_of(name, None);
+        let sc = run.scenario.clone();
+        let mut app = app_for(run);
+        let (all, dim) = dimmed_places(&mut app);
+        assert!(dim.is_empty(), "{name}: the neutral view dims nothing");
+        assert!(!all.is_empty());
+        for o in 0..sc.observers.len() {
+            send(&mut app, ViewerCommand::ViewAs(o));
+            let (all_now, dim) = dimmed_places(&mut app);
+            assert_eq!(all_now, all);
+            let expected: BTreeSet<Reach> =
+                all.iter().copied().filter(|&p| !sc.reaches(o, p)).collect();
+            assert_eq!(dim, expected, "{name}: {}", sc.observers[o].name);
+        }
+        send(&mut app, ViewerCommand::Neutral);
+        assert!(
+            dimmed_places(&mut app).1.is_empty(),
+            "Esc returns to neutral"
+        );
+    }
+}
+
+#[test]
+fn switching_model_rebuilds_tokens_from_the_new_trace() {
+    let run = run_of("plain-web.ron", None);
+    let mut app = app_for(run);
+    let first_send = |app: &App| {
+        let runs = app.world().resource::<Runs>();
+        let model = runs.run().trace.protection.model;
+        let k = runs
+            .run()
+            .trace
+            .steps
+            .iter()
+            .position(|s| s.action == Action::Send)
+            .expect("a send step");
+        (model, k)
+    };
+    let (model, k) = first_send(&app);
+    assert_eq!(model, Model::PlainWeb);
+    send(&mut app, ViewerCommand::GoTo(k));
+    let plain = token_looks(&mut app);
+    assert!(
+        plain.iter().any(Look::is_words),
+        "plain web: words inside TLS"
+    );
+    // plain-web -> server-encrypted -> e2e.
+    send(&mut app, ViewerCommand::CycleModel);
+    send(&mut app, ViewerCommand::CycleModel);
+    let (model, k) = first_send(&app);
+    assert_eq!(model, Model::E2e);
+    send(&mut app, ViewerCommand::GoTo(k));
+    let e2e = token_looks(&mut app);
+    assert!(
+        !e2e.is_empty() && e2e.iter().all(|l| !l.is_words()),
+        "e2e: {e2e:?}"
+    );
+    send(&mut app, ViewerCommand::CycleModel);
+    assert_eq!(first_send(&app).0, Model::PlainWeb, "M cycles back");
+}
+
+#[test]
+fn the_footprint_only_grows_and_e2e_leaves_less_of_it() {
+    let plain = run_of("e2e.ron", Some(ModelChoice::PlainWeb));
+    let e2e = run_of("e2e.ron", None);
+    let mut before = 0;
+    for k in 0..plain.trace.steps.len() {
+        let n = state_at(&plain, k).footprint.len();
+        assert!(n >= before);
+        before = n;
+    }
+    let last = |r: &Run| state_at(r, r.trace.steps.len() - 1).footprint;
+    let (fp, fe) = (last(&plain), last(&e2e));
+    assert!(fe.len() < fp.len(), "e2e {fe:?} vs plain {fp:?}");
+    assert!(fe.keys().all(|p| matches!(p, Reach::DevicePart(..))));
+    let thief = e2e
+        .scenario
+        .observer_named("Database thief")
+        .expect("thief");
+    let line = viewing_as_line(&e2e, thief);
+    assert!(
+        line.starts_with("Database thief: reads 0 of 2 messages"),
+        "{line}"
+    );
+    assert!(
+        line.contains("ciphertext at social.example/database"),
+        "{line}"
+    );
+}
+
+fn decode(path: &Path) -> Image {
+    let bytes = std::fs::read(path).expect("the PNG was written");
+    Image::from_buffer(
+        &bytes,
+        bevy::image::ImageType::Extension("png"),
+        bevy::image::CompressedImageFormats::NONE,
+        true,
+        bevy::image::ImageSampler::Default,
+        bevy::asset::RenderAssetUsages::MAIN_WORLD,
+    )
+    .expect("a PNG")
+}
+
+/// Fraction of pixels that are not the background (the most common colour), and how many
+/// distinct colours there are.
+fn ink(img: &Image) -> (f32, usize) {
+    let data = img.data.as_ref().expect("pixels");
+    let mut counts: std::collections::BTreeMap<[u8; 3], usize> = Default::default();
+    for p in data.chunks(4) {
+        *counts.entry([p[0], p[1], p[2]]).or_default() += 1;
+    }
+    let total: usize = counts.values().sum();
+    let bg = counts.values().copied().max().unwrap_or(0);
+    ((total - bg) as f32 / total.max(1) as f32, counts.len())
+}
+
+fn render(scene: &str, args: &[&str], out: &Path) {
+    let status = Command::new(env!("CARGO_BIN_EXE_plainsight"))
+        .arg("render")
+        .arg(scene)
+        .args(args)
+        .args(["--width", "960", "--height", "540", "--out"])
+        .arg(out)
+        .status()
+        .expect("plainsight runs");
+    assert!(status.success(), "render {scene} {args:?} failed");
+}
+
+#[test]
+fn render_every_shipped_scene_to_a_png() {
+    let dir: PathBuf =
+        std::env::temp_dir().join(format!("plainsight-render-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temp dir");
+    for (name, _) in SHIPPED {
+        let scene = format!("{}/scenes/{name}", env!("CARGO_MANIFEST_DIR"));
+        let out = dir.join(name.replace(".ron", ".png"));
+        render(&scene, &["--step", "2"], &out);
+        let img = decode(&out);
+        assert_eq!((img.width(), img.height()), (960, 540));
+        let (frac, colours) = ink(&img);
+        assert!(
+            frac > 0.05 && colours > 8,
+            "{name} looks blank: {frac} {colours}"
+        );
+    }
+    let scene = format!("{}/scenes/e2e.ron", env!("CARGO_MANIFEST_DIR"));
+    let (a, b) = (dir.join("pw.png"), dir.join("e2e.png"));
+    render(&scene, &["--model", "plain-web", "--step", "6"], &a);
+    render(&scene, &["--model", "e2e", "--step", "6"], &b);
+    let (ia, ib) = (decode(&a), decode(&b));
+    let differ = ia
+        .data
+        .as_ref()
+        .zip(ib.data.as_ref())
+        .map(|(x, y)| x.iter().zip(y).filter(|(p, q)| p != q).count())
+        .unwrap_or(0);
+    assert!(
+        differ > 1000,
+        "plain-web and e2e frames should differ ({differ} bytes)"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
