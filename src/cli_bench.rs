@@ -74,8 +74,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         bar.set_position(p.done as u64);
         if p.done < p.total {
             bar.set_message(format!(
-                "{} to {} recipients, {}",
-                p.scheme,
+                "{} recipients, {}",
                 p.recipients,
                 format_size(p.message_bytes)
             ));

@@ -38,10 +38,17 @@ impl BenchReport {
         }
         let mut svg = String::new();
         {
-            let width = PANEL.0 * u32::try_from(sizes.len()).map_err(chart_err)?;
-            let root = SVGBackend::with_string(&mut svg, (width, PANEL.1)).into_drawing_area();
+            // At most three panels side by side, so the chart still fits a slide.
+            let columns = sizes.len().min(3);
+            let rows = sizes.len().div_ceil(columns);
+            let (w, h) = (
+                u32::try_from(columns).map_err(chart_err)?,
+                u32::try_from(rows).map_err(chart_err)?,
+            );
+            let root =
+                SVGBackend::with_string(&mut svg, (PANEL.0 * w, PANEL.1 * h)).into_drawing_area();
             root.fill(&WHITE).map_err(chart_err)?;
-            for (panel, &size) in root.split_evenly((1, sizes.len())).iter().zip(&sizes) {
+            for (panel, &size) in root.split_evenly((rows, columns)).iter().zip(&sizes) {
                 self.draw_panel(panel, size)?;
             }
             root.present().map_err(chart_err)?;
@@ -79,8 +86,8 @@ impl BenchReport {
         let mut chart = ChartBuilder::on(panel)
             .caption(format!("{} message", format_size(size)), ("sans-serif", 20))
             .margin(12)
-            .x_label_area_size(42)
-            .y_label_area_size(72)
+            .x_label_area_size(46)
+            .y_label_area_size(78)
             .build_cartesian_2d((x0..x1).log_scale(), (y0..y1).log_scale())
             .map_err(chart_err)?;
         chart
@@ -88,7 +95,9 @@ impl BenchReport {
             .x_desc("recipient devices (log)")
             .y_desc("time to encrypt (log)")
             .x_label_formatter(&|x| format!("{x:.0}"))
-            .y_label_formatter(&|y| duration(*y))
+            .y_label_formatter(&|y| duration(*y).replace(".0 ", " "))
+            .label_style(("sans-serif", 13))
+            .axis_desc_style(("sans-serif", 14))
             .light_line_style(WHITE.mix(0.0))
             .draw()
             .map_err(chart_err)?;

@@ -90,16 +90,15 @@ impl PointResult {
     }
 }
 
-/// Where a run is, for a progress bar.
+/// Where a run is, for a progress bar. Points of one (recipients, size) pair are measured
+/// together, interleaved, so `done` moves by the number of schemes at a time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
     /// Points finished.
     pub done: usize,
     /// Points in the run.
     pub total: usize,
-    /// The point being measured next (or just finished, when `done == total`).
-    pub scheme: BenchScheme,
-    /// Its recipient count.
+    /// The recipient count being measured next (or last, when `done == total`).
     pub recipients: usize,
     /// Its message size.
     pub message_bytes: usize,
@@ -120,7 +119,11 @@ pub fn device_keys(seed: u64, n: usize) -> Vec<SecretKey> {
     seeds.into_par_iter().map(SecretKey::from_bytes).collect()
 }
 
-/// Measures every point of `plan`, calling `progress` before each point and once at the end.
+/// Measures every point of `plan`, calling `progress` before each (recipients, size) pair and
+/// once at the end.
+///
+/// The schemes of one pair are timed *interleaved*, one sample of each in turn, so a burst of
+/// load from another process lands on all of them alike and their ratios hold.
 pub fn run(
     plan: &BenchPlan,
     progress: &mut dyn FnMut(&Progress),
@@ -129,44 +132,46 @@ pub fn run(
     let most = *c.recipients.last().expect("a plan has recipients") * c.devices_per_recipient;
     let keys = device_keys(c.seed, most);
     let publics: Vec<PublicKey> = keys.iter().map(SecretKey::public).collect();
-    let mut rng = StdRng::seed_from_u64(c.seed ^ 0x5eed);
     let total = plan.points();
     let mut results = Vec::with_capacity(total);
+    let mut rng = StdRng::seed_from_u64(c.seed ^ 0x5eed);
     for &size in &c.sizes {
         let message: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
         for &recipients in &c.recipients {
+            progress(&Progress {
+                done: results.len(),
+                total,
+                recipients,
+                message_bytes: size,
+            });
             let n = recipients * c.devices_per_recipient;
-            for &scheme in &c.schemes {
-                let done = results.len();
-                progress(&Progress {
-                    done,
-                    total,
-                    scheme,
-                    recipients,
-                    message_bytes: size,
-                });
-                let point = Point {
-                    keys: &keys[..n],
-                    publics: &publics[..n],
-                    message: &message,
-                };
-                let (encrypt, decrypt, wire_bytes) = match scheme {
-                    BenchScheme::Fanout(fanout) => {
-                        point.scheme(fanout, &mut rng, &c.measurement)?
-                    }
-                    BenchScheme::Floor => point.floor(true, &mut rng, &c.measurement)?,
-                    BenchScheme::FloorSingleThread => {
-                        point.floor(false, &mut rng, &c.measurement)?
-                    }
-                };
+            let point = Point {
+                keys: &keys[..n],
+                publics: &publics[..n],
+                message: &message,
+            };
+            let mut contestants = c
+                .schemes
+                .iter()
+                .map(|&scheme| point.prepare(scheme, StdRng::seed_from_u64(rng.random())))
+                .collect::<Result<Vec<_>, _>>()?;
+            let encrypt = measure_all(
+                &c.measurement,
+                contestants.iter_mut().map(|c| &mut c.encrypt),
+            );
+            let decrypt = measure_all(
+                &c.measurement,
+                contestants.iter_mut().map(|c| &mut c.decrypt),
+            );
+            for ((contestant, encrypt), decrypt) in contestants.iter().zip(encrypt).zip(decrypt) {
                 results.push(PointResult {
-                    scheme,
+                    scheme: contestant.scheme,
                     recipients,
                     devices_per_recipient: c.devices_per_recipient,
                     message_bytes: size,
                     encrypt_ns: encrypt.median_ns.round() as u64,
                     decrypt_ns_per_device: decrypt.median_ns.round() as u64,
-                    wire_bytes,
+                    wire_bytes: contestant.wire_bytes,
                     samples: encrypt.samples,
                     stable: encrypt.stable,
                 });
@@ -174,12 +179,10 @@ pub fn run(
         }
     }
     if let Some(last) = results.last() {
-        let (scheme, recipients, message_bytes) =
-            (last.scheme, last.recipients, last.message_bytes);
+        let (recipients, message_bytes) = (last.recipients, last.message_bytes);
         progress(&Progress {
             done: total,
             total,
-            scheme,
             recipients,
             message_bytes,
         });
@@ -200,26 +203,38 @@ struct Point<'a> {
     message: &'a [u8],
 }
 
-impl Point<'_> {
-    fn scheme(
-        &self,
-        fanout: Fanout,
-        rng: &mut StdRng,
-        m: &Measurement,
-    ) -> Result<(Timing, Timing, usize), BenchError> {
+/// One scheme at one point, checked and ready to be timed.
+struct Contestant<'a> {
+    scheme: BenchScheme,
+    wire_bytes: usize,
+    encrypt: Box<dyn FnMut() + 'a>,
+    decrypt: Box<dyn FnMut() + 'a>,
+}
+
+impl<'a> Point<'a> {
+    fn prepare(&self, scheme: BenchScheme, rng: StdRng) -> Result<Contestant<'a>, BenchError> {
+        match scheme {
+            BenchScheme::Fanout(fanout) => self.scheme(fanout, rng),
+            BenchScheme::Floor => self.floor(scheme, true, rng),
+            BenchScheme::FloorSingleThread => self.floor(scheme, false, rng),
+        }
+    }
+
+    fn scheme(&self, fanout: Fanout, mut rng: StdRng) -> Result<Contestant<'a>, BenchError> {
+        let (keys, publics, message) = (self.keys, self.publics, self.message);
         let scheme = fanout.scheme();
         let name = fanout.name();
-        let seal_err = |source| BenchError::Seal {
-            scheme: name,
-            source,
-        };
         // Seal once outside the clock: check it works and see exactly what it puts on the wire.
-        let sealed = scheme
-            .seal(rng, self.publics, self.message)
-            .map_err(seal_err)?;
+        let sealed =
+            scheme
+                .seal(&mut rng, publics, message)
+                .map_err(|source| BenchError::Seal {
+                    scheme: name,
+                    source,
+                })?;
         let wire_bytes = sealed.wire_bytes();
         let mut deliveries = Vec::new();
-        for device in sampled_devices(self.keys.len()) {
+        for device in sampled_devices(keys.len()) {
             let open_err = |source| BenchError::Open {
                 scheme: name,
                 device,
@@ -227,10 +242,8 @@ impl Point<'_> {
             };
             // What the server hands this device (for a bag, only its own stanza): not timed.
             let delivered = sealed.delivery(device).map_err(open_err)?.into_owned();
-            let plain = scheme
-                .open(&self.keys[device], &delivered)
-                .map_err(open_err)?;
-            if plain != self.message {
+            let plain = scheme.open(&keys[device], &delivered).map_err(open_err)?;
+            if plain != message {
                 return Err(BenchError::WrongPlaintext {
                     scheme: name,
                     device,
@@ -239,121 +252,148 @@ impl Point<'_> {
             deliveries.push((device, delivered));
         }
         drop(sealed);
-        let mut failed = None;
-        let encrypt = measure(
-            m,
-            &mut || match scheme.seal(rng, self.publics, self.message) {
-                Ok(sealed) => drop(black_box(sealed)),
-                Err(e) => failed = Some(e),
-            },
-        );
-        if let Some(e) = failed {
-            return Err(seal_err(e));
-        }
+        let encrypt = move || {
+            let sealed = scheme.seal(&mut rng, publics, black_box(message));
+            drop(black_box(
+                sealed.expect("the same keys and message sealed once already"),
+            ));
+        };
         let mut turn = 0;
-        let decrypt = measure(m, &mut || {
+        let decrypt = move || {
             let (device, delivered) = &deliveries[turn % deliveries.len()];
             turn += 1;
-            drop(black_box(
-                scheme.open(&self.keys[*device], black_box(delivered)),
-            ));
-        });
-        Ok((encrypt, decrypt, wire_bytes))
+            drop(black_box(scheme.open(&keys[*device], black_box(delivered))));
+        };
+        Ok(Contestant {
+            scheme: BenchScheme::Fanout(fanout),
+            wire_bytes,
+            encrypt: Box::new(encrypt),
+            decrypt: Box::new(decrypt),
+        })
     }
 
     fn floor(
         &self,
+        scheme: BenchScheme,
         parallel: bool,
-        rng: &mut StdRng,
-        m: &Measurement,
-    ) -> Result<(Timing, Timing, usize), BenchError> {
-        let name = if parallel {
-            BenchScheme::Floor.name()
-        } else {
-            BenchScheme::FloorSingleThread.name()
-        };
+        mut rng: StdRng,
+    ) -> Result<Contestant<'a>, BenchError> {
+        let (keys, publics, message) = (self.keys, self.publics, self.message);
+        let name = scheme.name();
         let sender = SecretKey::from_bytes(rng.random());
         let key: [u8; 32] = rng.random();
-        let sealed = floor_seal(&sender, self.publics, &key, self.message, parallel);
-        let wire_bytes = sealed.ciphertext.len();
-        let devices = sampled_devices(self.keys.len());
+        let sealed = floor_seal(&sender, publics, &key, message, parallel);
+        let devices = sampled_devices(keys.len());
         for &device in &devices {
-            let (plain, _) = floor_open(
-                &self.keys[device],
-                &sender.public(),
-                &key,
-                &sealed.ciphertext,
-            )
-            .map_err(|source| BenchError::Open {
-                scheme: name,
-                device,
-                source,
-            })?;
-            if plain != self.message {
+            let (plain, _) = floor_open(&keys[device], &sender.public(), &key, &sealed.ciphertext)
+                .map_err(|source| BenchError::Open {
+                    scheme: name,
+                    device,
+                    source,
+                })?;
+            if plain != message {
                 return Err(BenchError::WrongPlaintext {
                     scheme: name,
                     device,
                 });
             }
         }
-        let encrypt = measure(m, &mut || {
+        let wire_bytes = sealed.ciphertext.len();
+        let sender_public = sender.public();
+        let encrypt = move || {
             drop(black_box(floor_seal(
                 &sender,
-                self.publics,
+                publics,
                 &key,
-                black_box(self.message),
+                black_box(message),
                 parallel,
-            )));
-        });
-        let sender_public = sender.public();
+            )))
+        };
         let mut turn = 0;
-        let decrypt = measure(m, &mut || {
+        let decrypt = move || {
             let device = devices[turn % devices.len()];
             turn += 1;
             drop(black_box(floor_open(
-                &self.keys[device],
+                &keys[device],
                 &sender_public,
                 &key,
                 black_box(&sealed.ciphertext),
             )));
-        });
-        Ok((encrypt, decrypt, wire_bytes))
+        };
+        Ok(Contestant {
+            scheme,
+            wire_bytes,
+            encrypt: Box::new(encrypt),
+            decrypt: Box::new(decrypt),
+        })
     }
 }
 
-/// Times `op` until its median is stable (see [`Measurement`]).
-fn measure(m: &Measurement, op: &mut dyn FnMut()) -> Timing {
+/// The samples of one operation so far, and how long its median has held still.
+#[derive(Debug, Default)]
+struct Tracker {
+    samples: Vec<f64>,
+    median: f64,
+    settled: usize,
+}
+
+impl Tracker {
+    fn push(&mut self, sample: f64, m: &Measurement) {
+        self.samples.push(sample);
+        let median = median(&mut self.samples.clone());
+        let held = (median - self.median).abs() <= m.tolerance * median;
+        self.settled = if self.samples.len() >= m.min_samples && held {
+            self.settled + 1
+        } else {
+            0
+        };
+        self.median = median;
+    }
+}
+
+/// Times every operation, one sample of each in turn, until all medians are stable (see
+/// [`Measurement`]); the time limit is `max_point_time` per operation.
+fn measure_all<'o, 'a: 'o>(
+    m: &Measurement,
+    ops: impl Iterator<Item = &'o mut Box<dyn FnMut() + 'a>>,
+) -> Vec<Timing> {
+    let mut ops: Vec<_> = ops.collect();
     let started = Instant::now();
     // One untimed call warms caches and the thread pool, one timed call sizes the batches.
-    op();
-    let probe = Instant::now();
-    op();
-    let once = probe.elapsed().max(Duration::from_nanos(1));
-    let batch = (m.min_sample_time.as_nanos() / once.as_nanos()).clamp(1, 100_000) as u32;
-    let mut samples: Vec<f64> = Vec::with_capacity(m.max_samples.min(1024));
-    let mut settled = 0;
-    let mut last_median = f64::NAN;
-    loop {
-        let t = Instant::now();
-        for _ in 0..batch {
+    let batches: Vec<u32> = ops
+        .iter_mut()
+        .map(|op| {
             op();
+            let probe = Instant::now();
+            op();
+            let once = probe.elapsed().max(Duration::from_nanos(1));
+            (m.min_sample_time.as_nanos() / once.as_nanos()).clamp(1, 100_000) as u32
+        })
+        .collect();
+    let budget = m
+        .max_point_time
+        .saturating_mul(u32::try_from(ops.len()).unwrap_or(u32::MAX));
+    let mut trackers: Vec<Tracker> = ops.iter().map(|_| Tracker::default()).collect();
+    loop {
+        for ((op, &batch), tracker) in ops.iter_mut().zip(&batches).zip(&mut trackers) {
+            let t = Instant::now();
+            for _ in 0..batch {
+                op();
+            }
+            tracker.push(t.elapsed().as_nanos() as f64 / f64::from(batch), m);
         }
-        samples.push(t.elapsed().as_nanos() as f64 / f64::from(batch));
-        let median = median(&mut samples.clone());
-        if samples.len() >= m.min_samples && (median - last_median).abs() <= m.tolerance * median {
-            settled += 1;
-        } else {
-            settled = 0;
-        }
-        last_median = median;
-        let stable = settled >= m.stable_window;
-        let out_of_time = samples.len() >= m.min_samples && started.elapsed() >= m.max_point_time;
-        if stable || out_of_time || samples.len() >= m.max_samples {
-            return Timing {
-                median_ns: median,
-                samples: samples.len(),
-                stable,
-            };
+        let taken = trackers.first().map_or(0, |t| t.samples.len());
+        let stable = trackers.iter().all(|t| t.settled >= m.stable_window);
+        let out_of_time = taken >= m.min_samples && started.elapsed() >= budget;
+        if stable || out_of_time || taken >= m.max_samples {
+            return trackers
+                .iter()
+                .map(|t| Timing {
+                    median_ns: t.median,
+                    samples: t.samples.len(),
+                    stable: t.settled >= m.stable_window,
+                })
+                .collect();
         }
     }
 }
@@ -393,8 +433,16 @@ mod tests {
             ..Measurement::default()
         };
         let mut calls = 0u64;
-        let t = measure(&m, &mut || calls = black_box(calls + 1));
-        assert!(t.samples >= m.min_samples && t.samples <= m.max_samples);
-        assert!(t.median_ns >= 0.0);
+        let mut other = 0u64;
+        let mut ops: Vec<Box<dyn FnMut() + '_>> = vec![
+            Box::new(|| calls = black_box(calls + 1)),
+            Box::new(|| other = black_box(other + 2)),
+        ];
+        let timings = measure_all(&m, ops.iter_mut());
+        assert_eq!(timings.len(), 2);
+        for t in timings {
+            assert!(t.samples >= m.min_samples && t.samples <= m.max_samples);
+            assert!(t.median_ns >= 0.0);
+        }
     }
 }
