@@ -17,6 +17,7 @@
 mod chart;
 mod floor;
 mod measure;
+mod point;
 mod render;
 
 use crate::crypto::{Fanout, MAX_MESSAGE, MAX_RECIPIENTS};
@@ -120,7 +121,7 @@ pub enum BenchError {
         max: usize,
     },
     /// A message larger than an envelope may carry.
-    #[error("message size {asked} bytes is over the limit of {max} bytes (64 MiB)")]
+    #[error("message size {} ({asked} bytes) is over the limit of {}", format_size(*asked), format_size(*max))]
     MessageTooLarge {
         /// The size asked for.
         asked: usize,
@@ -129,8 +130,9 @@ pub enum BenchError {
     },
     /// One point would hold more sealed bytes in memory than [`MAX_POINT_BYTES`].
     #[error(
-        "{scheme} to {devices} devices at {message_bytes} bytes would hold {asked} bytes of \
-         ciphertext; the limit is {max} (2 GiB): fewer devices or a smaller size"
+        "{scheme} to {devices} devices at {} would hold {asked} bytes of ciphertext; the limit is \
+         {max} (2 GiB): fewer devices or a smaller size",
+        format_size(*message_bytes)
     )]
     TooMuchMemory {
         /// The scheme's name.
