@@ -1,1 +1,199 @@
-fn main() {}
+//! Fan-out: the cost of encrypting one message to many recipient devices, for our three schemes,
+//! the floor (one bare ChaCha20-Poly1305 pass plus one bare X25519 per device, measured), and two
+//! peer crates doing the same job: age (one file to N X25519 recipients) and HPKE (RFC 9180 base
+//! mode, DHKEM(X25519, HKDF-SHA256) + HKDF-SHA256 + ChaCha20-Poly1305, one seal per recipient).
+//!
+//! Groups: `fanout-256B`, `fanout-1KiB`, `fanout-64KiB`, `fanout-1MiB` (recipients 1, 8, 64, 512)
+//! and the slow `fanout-4096-1KiB` (4096 recipients). Ids are `group/function/recipients`;
+//! throughput is in recipient devices per second (criterion's "elem/s").
+//!
+//! ```text
+//! cargo bench --no-default-features --bench fanout                                   # all, a few minutes
+//! cargo bench --no-default-features --bench fanout -- '^fanout-[0-9]+[KM]?i?B/'     # without the 4096 group
+//! cargo bench --no-default-features --bench fanout -- 'fanout-1KiB/(bagged|age|floor)/512$'
+//! ```
+//!
+//! Before measuring, it prints the exact wire bytes each function writes (stderr).
+
+use std::hint::black_box;
+use std::io::Write;
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
+use hpke::aead::ChaCha20Poly1305;
+use hpke::kdf::HkdfSha256;
+use hpke::kem::X25519HkdfSha256;
+use hpke::{Kem as _, OpModeS, Serializable as _};
+use plainsight::bench::{device_keys, floor_seal};
+use plainsight::crypto::{Fanout, PublicKey, SecretKey, os_rng};
+
+type HpkePublic = <X25519HkdfSha256 as hpke::Kem>::PublicKey;
+
+const SIZES: [(&str, usize); 4] = [
+    ("256B", 256),
+    ("1KiB", 1 << 10),
+    ("64KiB", 64 << 10),
+    ("1MiB", 1 << 20),
+];
+const RECIPIENTS: [usize; 4] = [1, 8, 64, 512];
+const MANY: usize = 4096;
+const HPKE_INFO: &[u8] = b"plainsight bench";
+
+/// The same recipient devices, as each library wants them.
+struct Devices {
+    ours: Vec<PublicKey>,
+    age: Vec<age::x25519::Recipient>,
+    hpke: Vec<HpkePublic>,
+}
+
+impl Devices {
+    fn new(n: usize) -> Self {
+        let ours = device_keys(42, n).iter().map(SecretKey::public).collect();
+        let age = (0..n)
+            .map(|_| age::x25519::Identity::generate().to_public())
+            .collect();
+        let hpke = (0..n).map(|_| X25519HkdfSha256::gen_keypair().1).collect();
+        Devices { ours, age, hpke }
+    }
+}
+
+/// Every function measured, by the name criterion shows.
+const FUNCTIONS: [&str; 7] = [
+    "per-recipient",
+    "bagged",
+    "bagged-shared-ephemeral",
+    "floor",
+    "floor-1-thread",
+    "age",
+    "hpke",
+];
+
+/// Runs `function` once over the first `n` devices; returns the bytes it wrote.
+fn seal(function: &str, devices: &Devices, n: usize, message: &[u8]) -> usize {
+    match function {
+        "floor" | "floor-1-thread" => {
+            let sender = SecretKey::from_bytes([7; 32]);
+            floor_seal(
+                &sender,
+                &devices.ours[..n],
+                &[9; 32],
+                message,
+                function == "floor",
+            )
+            .ciphertext
+            .len()
+        }
+        "age" => {
+            let recipients = devices.age[..n].iter().map(|r| r as &dyn age::Recipient);
+            let encryptor = age::Encryptor::with_recipients(recipients)
+                .expect("X25519 recipients are compatible");
+            let mut out = Vec::with_capacity(message.len() + 128 * n);
+            let mut writer = encryptor
+                .wrap_output(&mut out)
+                .expect("writing to a Vec cannot fail");
+            writer
+                .write_all(message)
+                .expect("writing to a Vec cannot fail");
+            writer.finish().expect("writing to a Vec cannot fail");
+            out.len()
+        }
+        "hpke" => devices.hpke[..n]
+            .iter()
+            .map(|pk| {
+                let (enc, ct) = hpke::single_shot_seal::<
+                    ChaCha20Poly1305,
+                    HkdfSha256,
+                    X25519HkdfSha256,
+                >(&OpModeS::Base, pk, HPKE_INFO, message, &[])
+                .expect("sealing to a valid X25519 key succeeds");
+                enc.to_bytes().len() + ct.len()
+            })
+            .sum(),
+        name => {
+            let fanout = Fanout::from_name(name).expect("FUNCTIONS names only known schemes");
+            fanout
+                .scheme()
+                .seal(&mut os_rng(), &devices.ours[..n], message)
+                .expect("valid keys seal")
+                .wire_bytes()
+        }
+    }
+}
+
+/// Exact bytes on the wire, and bytes per extra device, for 1 KiB to 1 and 512 devices.
+fn print_wire_bytes(devices: &Devices) {
+    let message = vec![0x42u8; 1 << 10];
+    eprintln!("wire bytes for a 1 KiB message (exact, from the bytes each function wrote):");
+    for function in FUNCTIONS {
+        let (one, many) = (
+            seal(function, devices, 1, &message),
+            seal(function, devices, 512, &message),
+        );
+        eprintln!(
+            "  {function:<24} 1 device: {one:>7}   512 devices: {many:>7}   per extra device: {:>7.1}",
+            (many - one) as f64 / 511.0
+        );
+    }
+    // HPKE used as a key wrapper (as bagged schemes would use it): a 32-byte content key per device.
+    let (enc, wrapped) = hpke::single_shot_seal::<ChaCha20Poly1305, HkdfSha256, X25519HkdfSha256>(
+        &OpModeS::Base,
+        &devices.hpke[0],
+        HPKE_INFO,
+        &[0u8; 32],
+        &[],
+    )
+    .expect("sealing to a valid X25519 key succeeds");
+    eprintln!(
+        "  hpke wrapping a 32-byte key: {} bytes per device",
+        enc.to_bytes().len() + wrapped.len()
+    );
+}
+
+fn group(
+    c: &mut Criterion,
+    name: &str,
+    devices: &Devices,
+    size: usize,
+    recipients: &[usize],
+    slow: bool,
+) {
+    let message: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+    let mut group = c.benchmark_group(name);
+    // Short runs so the whole file fits in a few minutes on two cores; ratios between functions
+    // in one run are what matter, and they hold on a noisy machine.
+    group
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_secs(1))
+        .sample_size(10);
+    if slow {
+        // One iteration takes tens of milliseconds or more: same count per sample, no ramp.
+        group.sampling_mode(SamplingMode::Flat);
+    }
+    for &n in recipients {
+        group.throughput(Throughput::Elements(n as u64));
+        for function in FUNCTIONS {
+            group.bench_with_input(BenchmarkId::new(function, n), &n, |b, &n| {
+                b.iter(|| black_box(seal(function, devices, n, black_box(&message))));
+            });
+        }
+    }
+    group.finish();
+}
+
+fn main() {
+    let devices = Devices::new(MANY);
+    print_wire_bytes(&devices);
+    let mut c = Criterion::default().without_plots().configure_from_args();
+    for (label, size) in SIZES {
+        group(
+            &mut c,
+            &format!("fanout-{label}"),
+            &devices,
+            size,
+            &RECIPIENTS,
+            size >= 1 << 20,
+        );
+    }
+    group(&mut c, "fanout-4096-1KiB", &devices, 1 << 10, &[MANY], true);
+    c.final_summary();
+}

@@ -80,6 +80,8 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Measure the cost of encrypting one message to many devices (fan-out).
+    Bench(crate::cli_bench::BenchArgs),
     /// The reasons behind one observer's verdicts.
     Explain {
         /// A scenario file.
@@ -214,6 +216,10 @@ fn dispatch(cli: Cli) -> Result<i32> {
         }) => {
             let run = run_scene(&scene, model.as_deref())?;
             render(run, step, observer, width, height, out)
+        }
+        Some(Command::Bench(args)) => {
+            crate::cli_bench::run(&args)?;
+            Ok(0)
         }
         Some(Command::Explain {
             scene,

@@ -37,6 +37,7 @@
 // expect("why this holds").
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::panic))]
 
+pub mod bench;
 pub mod crypto;
 pub mod exposure;
 pub mod report;

@@ -4,6 +4,7 @@
 #![deny(clippy::unwrap_used, clippy::panic)]
 
 mod cli;
+mod cli_bench;
 
 fn main() {
     std::process::exit(cli::main());

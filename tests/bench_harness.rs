@@ -1,0 +1,425 @@
+//! The benchmark harness's logic: exact wire-byte accounting, every device opening, limits
+//! refused before anything is allocated, size parsing. Nothing here asserts on time.
+
+use std::time::Duration;
+
+use plainsight::bench::{
+    self, BenchConfig, BenchError, BenchScheme, MAX_POINT_BYTES, Measurement, Progress,
+    device_keys, floor_open, floor_seal, format_size, parse_size,
+};
+use plainsight::crypto::{
+    Fanout, MAX_MESSAGE, MAX_RECIPIENTS, PublicKey, SecretKey, os_rng, seal_per_recipient,
+};
+
+fn publics(keys: &[SecretKey]) -> Vec<PublicKey> {
+    keys.iter().map(SecretKey::public).collect()
+}
+
+/// The documented layouts, byte for byte.
+fn expected_wire_bytes(fanout: Fanout, devices: usize, message: usize) -> usize {
+    match fanout {
+        Fanout::PerRecipient => devices * (4 + 32 + message + 16),
+        Fanout::Bagged => 4 + 4 + 64 * devices + 32 + message + 16,
+        Fanout::BaggedSharedEphemeral => 4 + 32 + 4 + 32 * devices + 32 + message + 16,
+    }
+}
+
+/// A measurement short enough for tests: the logic runs, the numbers mean nothing.
+fn quick() -> Measurement {
+    Measurement {
+        min_samples: 3,
+        max_samples: 5,
+        stable_window: 1,
+        min_sample_time: Duration::from_micros(1),
+        max_point_time: Duration::from_millis(1),
+        ..Measurement::default()
+    }
+}
+
+#[test]
+fn wire_bytes_equal_the_bytes_actually_sealed() {
+    let keys = device_keys(1, 20);
+    let recipients = publics(&keys);
+    let mut rng = os_rng();
+    for fanout in Fanout::ALL {
+        // 1 and 2 devices stay on one thread; 17 and 20 take the parallel path.
+        for devices in [1, 2, 17, 20] {
+            for size in [1, 256, 1024, 5000] {
+                let message = vec![7u8; size];
+                let sealed = fanout
+                    .scheme()
+                    .seal(&mut rng, &recipients[..devices], &message)
+                    .expect("seals");
+                let counted: usize = sealed.uplink().iter().map(|frame| frame.len()).sum();
+                assert_eq!(
+                    sealed.wire_bytes(),
+                    counted,
+                    "{fanout} {devices} devices {size} B"
+                );
+                assert_eq!(
+                    sealed.wire_bytes(),
+                    expected_wire_bytes(fanout, devices, size),
+                    "{fanout}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_device_of_every_recipient_opens_every_scheme() {
+    let (people, per_person) = (6, 3);
+    let keys = device_keys(2, people * per_person);
+    let recipients = publics(&keys);
+    let stranger = SecretKey::generate(&mut os_rng());
+    let message = b"meet at the library at noon".to_vec();
+    let mut rng = os_rng();
+    for fanout in Fanout::ALL {
+        let scheme = fanout.scheme();
+        let sealed = scheme.seal(&mut rng, &recipients, &message).expect("seals");
+        for (device, key) in keys.iter().enumerate() {
+            let delivered = sealed
+                .delivery(device)
+                .expect("a delivery for every device");
+            assert_eq!(
+                scheme.open(key, &delivered).expect("opens"),
+                message,
+                "{fanout} device {device}"
+            );
+            assert!(
+                scheme.open(&stranger, &delivered).is_err(),
+                "{fanout}: a stranger opened device {device}'s"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_floor_does_the_same_work_on_one_thread_and_on_many() {
+    let keys = device_keys(3, 40);
+    let recipients = publics(&keys);
+    let sender = SecretKey::generate(&mut os_rng());
+    let key = [9u8; 32];
+    let message = vec![1u8; 3000];
+    let one = floor_seal(&sender, &recipients, &key, &message, false);
+    let many = floor_seal(&sender, &recipients, &key, &message, true);
+    assert_eq!(one, many);
+    assert_eq!(one.ciphertext.len(), message.len() + 16);
+    for device in [0, 39] {
+        let (plain, _) =
+            floor_open(&keys[device], &sender.public(), &key, &one.ciphertext).expect("opens");
+        assert_eq!(plain, message);
+    }
+}
+
+#[test]
+fn a_run_reports_exact_wire_bytes_for_every_point_and_the_floors() {
+    let config = BenchConfig {
+        recipients: vec![1, 17],
+        devices_per_recipient: 2,
+        sizes: vec![100, 1024],
+        measurement: quick(),
+        ..BenchConfig::default()
+    };
+    let plan = config.validate().expect("a small plan is valid");
+    let mut seen: Vec<Progress> = Vec::new();
+    let report = bench::run(&plan, &mut |p| seen.push(*p)).expect("runs");
+    assert_eq!(report.results.len(), 2 * 2 * BenchScheme::ALL.len());
+    // Once before each (recipients, size) pair, once at the end; `done` never goes back.
+    assert_eq!(seen.len(), 2 * 2 + 1);
+    assert!(seen.windows(2).all(|w| w[0].done < w[1].done));
+    assert!(
+        seen.last()
+            .is_some_and(|p| p.done == p.total && p.total == report.results.len())
+    );
+    for r in &report.results {
+        let devices = r.recipients * 2;
+        assert_eq!(r.devices(), devices);
+        match r.scheme {
+            BenchScheme::Fanout(fanout) => {
+                assert_eq!(
+                    r.wire_bytes,
+                    expected_wire_bytes(fanout, devices, r.message_bytes),
+                    "{r:?}"
+                );
+            }
+            _ => assert_eq!(r.wire_bytes, r.message_bytes + 16, "{r:?}"),
+        }
+    }
+    let bagged = report
+        .find(BenchScheme::Fanout(Fanout::Bagged), 17, 1024)
+        .expect("measured");
+    assert_eq!(
+        report.ratios(bagged).wire_bytes_per_extra_device,
+        Some(64.0)
+    );
+    let shared = report
+        .find(BenchScheme::Fanout(Fanout::BaggedSharedEphemeral), 1, 100)
+        .expect("measured");
+    assert_eq!(
+        report.ratios(shared).wire_bytes_per_extra_device,
+        Some(32.0)
+    );
+
+    let json: serde_json::Value = serde_json::from_str(&report.to_json()).expect("valid JSON");
+    let rows = json["results"].as_array().expect("a results array");
+    assert_eq!(rows.len(), report.results.len());
+    for key in [
+        "scheme",
+        "recipients",
+        "devices_per_recipient",
+        "message_bytes",
+        "encrypt_ns",
+        "decrypt_ns_per_device",
+        "wire_bytes",
+    ] {
+        assert!(rows.iter().all(|row| !row[key].is_null()), "{key} missing");
+    }
+    assert!(rows.iter().any(|row| row["scheme"] == "floor"));
+    assert_eq!(report.to_csv().lines().count(), report.results.len() + 1);
+    assert!(report.to_table().contains("bagged-shared-ephemeral"));
+    let svg = report.to_svg().expect("draws");
+    assert!(
+        svg.starts_with("<svg") && svg.contains("per-recipient") && svg.contains("1KiB message")
+    );
+}
+
+#[test]
+fn too_many_devices_is_refused_naming_the_limit() {
+    let config = BenchConfig {
+        recipients: vec![1, 50_001],
+        devices_per_recipient: 2,
+        ..BenchConfig::default()
+    };
+    let err = config
+        .validate()
+        .expect_err("100,002 devices is over the limit");
+    assert_eq!(
+        err,
+        BenchError::TooManyDevices {
+            recipients: 50_001,
+            devices_per_recipient: 2,
+            asked: 100_002,
+            max: MAX_RECIPIENTS
+        }
+    );
+    assert!(
+        err.to_string().contains("100002") && err.to_string().contains("100000"),
+        "{err}"
+    );
+    // Exactly at the limit is allowed (validation only: nothing is measured here).
+    let at_limit = BenchConfig {
+        recipients: vec![MAX_RECIPIENTS],
+        schemes: vec![BenchScheme::Fanout(Fanout::Bagged)],
+        ..BenchConfig::default()
+    };
+    assert!(at_limit.validate().is_ok());
+    // A product that would overflow is refused, not wrapped around.
+    let huge = BenchConfig {
+        recipients: vec![usize::MAX],
+        devices_per_recipient: 3,
+        ..BenchConfig::default()
+    };
+    assert!(matches!(
+        huge.validate(),
+        Err(BenchError::TooManyDevices {
+            asked: usize::MAX,
+            ..
+        })
+    ));
+}
+
+#[test]
+fn oversized_messages_and_memory_are_refused() {
+    let config = BenchConfig {
+        sizes: vec![1024, MAX_MESSAGE + 1],
+        ..BenchConfig::default()
+    };
+    assert_eq!(
+        config.validate(),
+        Err(BenchError::MessageTooLarge {
+            asked: MAX_MESSAGE + 1,
+            max: MAX_MESSAGE
+        })
+    );
+    let at_limit = BenchConfig {
+        sizes: vec![MAX_MESSAGE],
+        recipients: vec![1],
+        ..BenchConfig::default()
+    }
+    .validate();
+    assert!(at_limit.is_ok());
+    // Per-recipient copies the message per device: 64 MiB to 64 devices would hold 4 GiB.
+    let config = BenchConfig {
+        sizes: vec![MAX_MESSAGE],
+        recipients: vec![64],
+        ..BenchConfig::default()
+    };
+    match config.validate() {
+        Err(BenchError::TooMuchMemory {
+            scheme: "per-recipient",
+            devices: 64,
+            asked,
+            max,
+            ..
+        }) => {
+            assert!(asked > max && max == MAX_POINT_BYTES);
+        }
+        other => panic!("expected TooMuchMemory, got {other:?}"),
+    }
+    // The bag holds the message once: the same point without per-recipient is fine.
+    let bagged_only = BenchConfig {
+        sizes: vec![MAX_MESSAGE],
+        recipients: vec![64],
+        schemes: vec![BenchScheme::Fanout(Fanout::Bagged), BenchScheme::Floor],
+        ..BenchConfig::default()
+    };
+    assert!(bagged_only.validate().is_ok());
+}
+
+#[test]
+fn empty_lists_and_zeros_are_refused() {
+    let base = BenchConfig::default;
+    let cases = [
+        (
+            BenchConfig {
+                recipients: vec![],
+                ..base()
+            },
+            BenchError::EmptyList {
+                what: "recipient counts",
+            },
+        ),
+        (
+            BenchConfig {
+                sizes: vec![],
+                ..base()
+            },
+            BenchError::EmptyList {
+                what: "message sizes",
+            },
+        ),
+        (
+            BenchConfig {
+                schemes: vec![],
+                ..base()
+            },
+            BenchError::EmptyList { what: "schemes" },
+        ),
+        (
+            BenchConfig {
+                recipients: vec![8, 0],
+                ..base()
+            },
+            BenchError::Zero {
+                what: "a recipient count",
+            },
+        ),
+        (
+            BenchConfig {
+                devices_per_recipient: 0,
+                ..base()
+            },
+            BenchError::Zero {
+                what: "devices per recipient",
+            },
+        ),
+        (
+            BenchConfig {
+                sizes: vec![0],
+                ..base()
+            },
+            BenchError::Zero {
+                what: "a message size",
+            },
+        ),
+    ];
+    for (config, expected) in cases {
+        assert_eq!(config.validate(), Err(expected));
+    }
+}
+
+#[test]
+fn validation_sorts_and_removes_repeats() {
+    let config = BenchConfig {
+        recipients: vec![64, 1, 64, 8],
+        sizes: vec![2048, 256, 2048],
+        schemes: vec![
+            BenchScheme::Floor,
+            BenchScheme::Fanout(Fanout::Bagged),
+            BenchScheme::Floor,
+        ],
+        ..BenchConfig::default()
+    };
+    let plan = config.validate().expect("valid");
+    assert_eq!(plan.config().recipients, vec![1, 8, 64]);
+    assert_eq!(plan.config().sizes, vec![256, 2048]);
+    assert_eq!(
+        plan.config().schemes,
+        vec![BenchScheme::Fanout(Fanout::Bagged), BenchScheme::Floor]
+    );
+    assert_eq!(plan.points(), 3 * 2 * 2);
+}
+
+#[test]
+fn sizes_parse_in_the_forms_the_command_line_takes() {
+    for (text, bytes) in [
+        ("256B", 256),
+        ("1KiB", 1024),
+        ("64KiB", 64 << 10),
+        ("1MiB", 1 << 20),
+        ("64MiB", 64 << 20),
+        ("4096", 4096),
+        ("1kib", 1024),
+        ("2KB", 2048),
+        (" 3 MiB ", 3 << 20),
+        ("128MiB", 128 << 20), // parses; validation refuses it
+    ] {
+        assert_eq!(parse_size(text), Ok(bytes), "{text}");
+    }
+    for bad in [
+        "",
+        "KiB",
+        "1.5KiB",
+        "1XB",
+        "-1",
+        "99999999999999999999999",
+        "17179869184GiB",
+    ] {
+        assert!(
+            matches!(parse_size(bad), Err(BenchError::BadSize { .. })),
+            "{bad:?} parsed"
+        );
+    }
+    for bytes in [1, 256, 1000, 1024, 64 << 10, 1 << 20, 64 << 20, 1536] {
+        assert_eq!(parse_size(&format_size(bytes)), Ok(bytes));
+    }
+    assert_eq!(format_size(64 << 10), "64KiB");
+    assert_eq!(format_size(1536), "1536B");
+}
+
+#[test]
+fn scheme_names_round_trip() {
+    for scheme in BenchScheme::ALL {
+        assert_eq!(BenchScheme::from_name(scheme.name()), Ok(scheme));
+    }
+    assert_eq!(
+        BenchScheme::from_name("floor").map(BenchScheme::is_floor),
+        Ok(true)
+    );
+    assert!(matches!(
+        BenchScheme::from_name("rot13"),
+        Err(BenchError::UnknownScheme { .. })
+    ));
+}
+
+#[test]
+fn per_recipient_sealing_is_what_the_harness_counts() {
+    // The scheme trait and the envelope function agree on the bytes.
+    let keys = device_keys(4, 3);
+    let envelopes = seal_per_recipient(&mut os_rng(), &publics(&keys), b"hi").expect("seals");
+    assert_eq!(
+        envelopes.iter().map(Vec::len).sum::<usize>(),
+        expected_wire_bytes(Fanout::PerRecipient, 3, 2)
+    );
+}
