@@ -11,6 +11,7 @@
 //! key, lets a device check the key it unmasked before use: any changed bit in a stanza, the
 //! commitment or the content makes opening fail.
 
+use curve25519_dalek::edwards::EdwardsPoint;
 use rand::CryptoRng;
 use rayon::prelude::*;
 use zeroize::Zeroizing;
@@ -250,10 +251,14 @@ fn commitment_matches(content_key: &[u8; 32], commitment: &[u8]) -> bool {
     equal_ct(&kdf::content_keys(content_key).1, commitment)
 }
 
-/// One device's share of bagged sealing: (index, ((stanza to fill, ephemeral seed), device key)).
-type BaggedJob<'a> = (
+/// Devices handled per task when sealing a bag in parallel: enough to amortise the batched
+/// inversion that turns ephemeral public keys into their Montgomery form.
+const BATCH: usize = 32;
+
+/// One task of bagged sealing: (batch number, ((its stanzas, its seeds), its device keys)).
+type BaggedBatch<'a> = (
     usize,
-    ((&'a mut [u8], &'a Zeroizing<[u8; 32]>), &'a PublicKey),
+    ((&'a mut [u8], &'a [Zeroizing<[u8; 32]>]), &'a [PublicKey]),
 );
 
 /// Seals `message` once under a random content key and masks that key for each device, each
@@ -275,36 +280,51 @@ pub fn seal_bagged(
     out.extend_from_slice(&(n as u32).to_be_bytes());
     let stanzas_at = out.len();
     out.resize(stanzas_at + n * BAGGED_STANZA_LEN, 0);
-    let wrap = |(index, ((stanza, seed), recipient)): BaggedJob<'_>| {
-        let eph = SecretKey::from_bytes(**seed);
-        let eph_pub = eph.public().to_bytes();
-        let mask = kdf::agree(
-            &eph,
-            recipient,
-            &eph_pub,
-            recipient.as_bytes(),
-            label::BAGGED,
-        )
-        .ok_or(SealError::WeakRecipientKey { index })?;
-        stanza[..32].copy_from_slice(&eph_pub);
-        xor_into(&mut stanza[32..], &content_key, &mask);
+    // One batch: ephemeral public keys by fixed-base multiplication, converted to Montgomery
+    // form with one shared inversion, then one X25519 and one HKDF per device.
+    let wrap_batch = |(batch, ((stanzas, seeds), keys)): BaggedBatch<'_>| {
+        let points: Vec<EdwardsPoint> = seeds
+            .iter()
+            .map(|s| EdwardsPoint::mul_base_clamped(**s))
+            .collect();
+        let publics = EdwardsPoint::to_montgomery_batch(&points);
+        for (i, ((stanza, seed), (recipient, eph))) in stanzas
+            .chunks_mut(BAGGED_STANZA_LEN)
+            .zip(seeds)
+            .zip(keys.iter().zip(&publics))
+            .enumerate()
+        {
+            let eph_pub = eph.to_bytes();
+            let mask = kdf::agree_seed(
+                seed,
+                recipient,
+                &eph_pub,
+                recipient.as_bytes(),
+                label::BAGGED,
+            )
+            .ok_or(SealError::WeakRecipientKey {
+                index: batch * BATCH + i,
+            })?;
+            stanza[..32].copy_from_slice(&eph_pub);
+            xor_into(&mut stanza[32..], &content_key, &mask);
+        }
         Ok::<(), SealError>(())
     };
     let stanzas = &mut out[stanzas_at..];
     if n >= PARALLEL_FROM {
         stanzas
-            .par_chunks_mut(BAGGED_STANZA_LEN)
-            .zip(seeds.par_iter())
-            .zip(recipients.par_iter())
+            .par_chunks_mut(BATCH * BAGGED_STANZA_LEN)
+            .zip(seeds.par_chunks(BATCH))
+            .zip(recipients.par_chunks(BATCH))
             .enumerate()
-            .try_for_each(wrap)?;
+            .try_for_each(wrap_batch)?;
     } else {
         stanzas
-            .chunks_mut(BAGGED_STANZA_LEN)
-            .zip(seeds.iter())
-            .zip(recipients.iter())
+            .chunks_mut(BATCH * BAGGED_STANZA_LEN)
+            .zip(seeds.chunks(BATCH))
+            .zip(recipients.chunks(BATCH))
             .enumerate()
-            .try_for_each(wrap)?;
+            .try_for_each(wrap_batch)?;
     }
     seal_content(&mut out, &content_key, message);
     Ok(out)
