@@ -48,7 +48,13 @@ struct Devices {
 
 impl Devices {
     fn new(n: usize) -> Self {
-        let ours = device_keys(42, n).iter().map(SecretKey::public).collect();
+        let ours = device_keys(
+            &mut <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(42),
+            n,
+        )
+        .iter()
+        .map(SecretKey::public)
+        .collect();
         let age = (0..n)
             .map(|_| age::x25519::Identity::generate().to_public())
             .collect();

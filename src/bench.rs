@@ -206,8 +206,10 @@ pub struct BenchConfig {
     pub sizes: Vec<usize>,
     /// Schemes and floors to measure.
     pub schemes: Vec<BenchScheme>,
-    /// Seed for the recipients' keys and the sealing randomness (benchmarks only, never real use).
-    pub seed: u64,
+    /// `None` (the default): the recipients' keys and the sealing randomness come from the
+    /// operating system. `Some(seed)`: from a generator seeded with it, for a reproducible run
+    /// (benchmark keys only, never for real use).
+    pub seed: Option<u64>,
     /// When a point's median counts as stable.
     pub measurement: Measurement,
 }
@@ -219,7 +221,7 @@ impl Default for BenchConfig {
             devices_per_recipient: 1,
             sizes: vec![1 << 10, 64 << 10],
             schemes: BenchScheme::ALL.to_vec(),
-            seed: 0,
+            seed: None,
             measurement: Measurement::default(),
         }
     }

@@ -33,9 +33,10 @@ pub struct BenchArgs {
     /// Also write an SVG chart (time against recipient devices, log axes) to this file.
     #[arg(long, value_name = "FILE")]
     pub svg: Option<PathBuf>,
-    /// Seed for the benchmark keys and sealing randomness.
-    #[arg(long, default_value_t = 0)]
-    pub seed: u64,
+    /// Make the run reproducible: benchmark keys and sealing randomness from this seed instead
+    /// of the operating system's randomness.
+    #[arg(long)]
+    pub seed: Option<u64>,
 }
 
 fn parse_size(text: &str) -> Result<usize, String> {

@@ -1,6 +1,7 @@
 //! The benchmark harness's logic: exact wire-byte accounting, every device opening, limits
 //! refused before anything is allocated, size parsing. Nothing here asserts on time.
 
+use rand::SeedableRng;
 use std::time::Duration;
 
 use plainsight::bench::{
@@ -38,7 +39,7 @@ fn quick() -> Measurement {
 
 #[test]
 fn wire_bytes_equal_the_bytes_actually_sealed() {
-    let keys = device_keys(1, 20);
+    let keys = device_keys(&mut rand::rngs::StdRng::seed_from_u64(1), 20);
     let recipients = publics(&keys);
     let mut rng = os_rng();
     for fanout in Fanout::ALL {
@@ -69,7 +70,10 @@ fn wire_bytes_equal_the_bytes_actually_sealed() {
 #[test]
 fn every_device_of_every_recipient_opens_every_scheme() {
     let (people, per_person) = (6, 3);
-    let keys = device_keys(2, people * per_person);
+    let keys = device_keys(
+        &mut rand::rngs::StdRng::seed_from_u64(2),
+        people * per_person,
+    );
     let recipients = publics(&keys);
     let stranger = SecretKey::generate(&mut os_rng());
     let message = b"meet at the library at noon".to_vec();
@@ -96,7 +100,7 @@ fn every_device_of_every_recipient_opens_every_scheme() {
 
 #[test]
 fn the_floor_does_the_same_work_on_one_thread_and_on_many() {
-    let keys = device_keys(3, 40);
+    let keys = device_keys(&mut rand::rngs::StdRng::seed_from_u64(3), 40);
     let recipients = publics(&keys);
     let sender = SecretKey::generate(&mut os_rng());
     let key = [9u8; 32];
@@ -416,7 +420,7 @@ fn scheme_names_round_trip() {
 #[test]
 fn per_recipient_sealing_is_what_the_harness_counts() {
     // The scheme trait and the envelope function agree on the bytes.
-    let keys = device_keys(4, 3);
+    let keys = device_keys(&mut rand::rngs::StdRng::seed_from_u64(4), 3);
     let envelopes = seal_per_recipient(&mut os_rng(), &publics(&keys), b"hi").expect("seals");
     assert_eq!(
         envelopes.iter().map(Vec::len).sum::<usize>(),

@@ -111,10 +111,9 @@ pub struct BenchReport {
     pub results: Vec<PointResult>,
 }
 
-/// `n` device key pairs from a seed (reproducible benchmark keys, never for real use).
-pub fn device_keys(seed: u64, n: usize) -> Vec<SecretKey> {
+/// `n` device key pairs drawn from `rng` (benchmark keys, never for real use).
+pub fn device_keys(rng: &mut StdRng, n: usize) -> Vec<SecretKey> {
     // Seeds are drawn in order, the scalar multiplications spread over the cores.
-    let mut rng = StdRng::seed_from_u64(seed);
     let seeds: Vec<[u8; 32]> = (0..n).map(|_| rng.random()).collect();
     seeds.into_par_iter().map(SecretKey::from_bytes).collect()
 }
@@ -130,11 +129,16 @@ pub fn run(
 ) -> Result<BenchReport, BenchError> {
     let c = plan.config();
     let most = *c.recipients.last().expect("a plan has recipients") * c.devices_per_recipient;
-    let keys = device_keys(c.seed, most);
+    // The operating system's randomness unless a seed asks for a reproducible run; a ChaCha12
+    // generator seeded from it (as rand's thread RNG is) keeps system calls out of the timing.
+    let mut rng = match c.seed {
+        Some(seed) => StdRng::seed_from_u64(seed),
+        None => StdRng::from_rng(&mut crate::crypto::os_rng()),
+    };
+    let keys = device_keys(&mut rng, most);
     let publics: Vec<PublicKey> = keys.iter().map(SecretKey::public).collect();
     let total = plan.points();
     let mut results = Vec::with_capacity(total);
-    let mut rng = StdRng::seed_from_u64(c.seed ^ 0x5eed);
     for &size in &c.sizes {
         let message: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
         for &recipients in &c.recipients {
