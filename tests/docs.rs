@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::Command;
 
-const DOCS: &[&str] = &["docs/threats.md"];
+const DOCS: &[&str] = &["docs/threats.md", "docs/teaching.md"];
 
 /// Splits marker arguments: `--observer` takes the rest of the line as one name.
 fn split_args(args: &str) -> Vec<String> {
