@@ -6,6 +6,7 @@
 mod error;
 mod file;
 pub mod limits;
+mod route;
 mod types;
 mod validate;
 

@@ -1,10 +1,11 @@
 //! Turns a [`ScenarioFile`] into a [`Scenario`], or a located error.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::error::{ScenarioError, ScenarioErrorKind as Kind};
 use super::file::{Locator, ScenarioFile, Str};
 use super::limits;
+use super::route::route;
 use super::types::*;
 use crate::crypto::Fanout;
 
@@ -668,53 +669,5 @@ pub(crate) fn validate(
         messages,
         observers,
         layout,
-    })
-}
-
-/// The shortest chain of links from one device to another, relaying only through servers.
-/// Ties go to the link listed first, so routes are stable.
-fn route(links: &[Link], from: usize, to: usize) -> Option<Route> {
-    let start = Node::Device(from);
-    let goal = Node::Device(to);
-    let mut came_from: BTreeMap<Node, (Node, usize)> = BTreeMap::new();
-    let mut queue = VecDeque::from([start]);
-    let mut seen = BTreeSet::from([start]);
-    while let Some(at) = queue.pop_front() {
-        if at == goal {
-            break;
-        }
-        // Devices do not relay for others.
-        if at != start && matches!(at, Node::Device(_)) {
-            continue;
-        }
-        for (i, l) in links.iter().enumerate() {
-            let next = if l.from == at {
-                l.to
-            } else if l.to == at {
-                l.from
-            } else {
-                continue;
-            };
-            if seen.insert(next) {
-                came_from.insert(next, (at, i));
-                queue.push_back(next);
-            }
-        }
-    }
-    let mut nodes = vec![goal];
-    let mut used = Vec::new();
-    let mut at = goal;
-    while at != start {
-        let &(prev, link) = came_from.get(&at)?;
-        nodes.push(prev);
-        used.push(link);
-        at = prev;
-    }
-    nodes.reverse();
-    used.reverse();
-    Some(Route {
-        device: to,
-        nodes,
-        links: used,
     })
 }
