@@ -24,6 +24,7 @@ mod overlays;
 mod panels;
 mod playback;
 mod render;
+mod routes;
 mod state;
 mod tokens;
 
@@ -40,7 +41,7 @@ pub use panels::{EventLine, ViewingAsHeader};
 pub use playback::{Anim, Canvas, Cursor, PlaybackPlugin, Runs, Shown, ViewOptions, ViewerCommand};
 pub use render::{render_png, render_view};
 pub use state::{Look, Piece, Sighting, Token, TokenAt, ViewState, state_at, viewing_as_line};
-pub use tokens::TokenCard;
+pub use tokens::{FanSummary, TokenCard, fan_summary};
 
 use crate::Run;
 

@@ -273,3 +273,66 @@ fn render_every_shipped_scene_to_a_png() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Widths of the token cards drawn, left to right, in virtual pixels (the headless canvas is
+/// 1280 x 720, so one pixel each).
+fn card_widths(app: &mut App) -> Vec<f32> {
+    let world = app.world_mut();
+    let mut q = world.query::<(&plainsight::viewer::TokenCard, &Transform, &Sprite)>();
+    let mut cards: Vec<(f32, f32)> = q
+        .iter(world)
+        .filter_map(|(_, tf, s)| s.custom_size.map(|z| (tf.translation.x, z.x)))
+        .collect();
+    cards.sort_by(|a, b| a.0.total_cmp(&b.0));
+    cards.into_iter().map(|c| c.1).collect()
+}
+
+#[test]
+fn group_fan_out_shows_a_token_per_device_or_one_bag_sized_by_real_bytes() {
+    let seal = |run: &Run| {
+        run.trace
+            .steps
+            .iter()
+            .position(|s| s.action == Action::Seal)
+            .expect("a seal step")
+    };
+    let per = run_of("group-dm.ron", None);
+    let k = seal(&per);
+    let tokens = state_at(&per, k).tokens;
+    assert_eq!(tokens.len(), 10, "one envelope per recipient device");
+    let mut app = app_for(per.clone());
+    send(&mut app, ViewerCommand::GoTo(k));
+    let widths = card_widths(&mut app);
+    assert_eq!(widths.len(), 10);
+    assert!(
+        widths.iter().all(|w| (w - widths[0]).abs() < 0.5),
+        "{widths:?}"
+    );
+    let envelope = tokens[0].bytes as f32;
+    let bytes_per_px = envelope / widths[0];
+
+    let bag = run_of("group-dm-bagged.ron", None);
+    let k = seal(&bag);
+    let tokens = state_at(&bag, k).tokens;
+    assert_eq!(tokens.len(), 11, "one content token and ten keys");
+    let mut app = app_for(bag.clone());
+    send(&mut app, ViewerCommand::GoTo(k));
+    let widths = card_widths(&mut app);
+    assert_eq!(widths.len(), 11);
+    // Same scale in both scenes: width follows the real bytes.
+    for (t, w) in tokens.iter().zip(&widths) {
+        assert!(
+            (t.bytes as f32 / w - bytes_per_px).abs() < 0.2,
+            "{} B drawn {w} px wide",
+            t.bytes
+        );
+    }
+    assert!(
+        widths[1] < widths[0] / 2.0,
+        "key tokens are small: {widths:?}"
+    );
+    let summary = plainsight::viewer::fan_summary(&tokens);
+    assert!(summary.contains("10 keys x 64 B"), "{summary}");
+    let total: usize = tokens.iter().map(|t| t.bytes).sum();
+    assert!(summary.ends_with(&format!("= {total} B")), "{summary}");
+}
