@@ -17,6 +17,7 @@
 
 mod actors;
 mod draw;
+mod export;
 mod input;
 mod layout;
 mod observer;
@@ -34,12 +35,14 @@ use bevy::prelude::*;
 
 pub use actors::{Dimmed, Footprint, PlaceMark};
 pub use draw::Layer;
+pub use export::{FramesOptions, render_sequence, write_gif};
+pub use input::InputPlugin as ViewerInputPlugin;
 pub use layout::{Fit, Layout, Rect};
 pub use observer::{ObserverChip, ReachLine};
 pub use overlays::Overlay;
-pub use panels::{EventLine, ViewingAsHeader};
+pub use panels::{EventLine, PresenterCaption, ViewingAsHeader};
 pub use playback::{Anim, Canvas, Cursor, PlaybackPlugin, Runs, Shown, ViewOptions, ViewerCommand};
-pub use render::{render_png, render_view};
+pub use render::{RgbImage, render_frames, render_png, render_view};
 pub use state::{Look, Piece, Sighting, Token, TokenAt, ViewState, state_at, viewing_as_line};
 pub use tokens::{FanSummary, TokenCard, fan_summary};
 
@@ -83,6 +86,8 @@ pub struct RenderOptions {
     pub height: u32,
     /// The PNG to write.
     pub out: PathBuf,
+    /// Draw in presenter mode (bigger text, the step's caption).
+    pub presenter: bool,
 }
 
 /// Ordering of the viewer's systems: state first, then drawing.
