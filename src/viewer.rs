@@ -13,7 +13,9 @@
 //! | `PanelsPlugin` | `panels.rs`, `overlays.rs` | header, event list, inspector, matrix, keys, lanes |
 //! | `InputPlugin` | `input.rs` | keys and clicks to commands (window only) |
 //!
-//! Layout ([`Layout::new`]) and the state at a step ([`state_at`]) are pure functions.
+//! Layout ([`Layout::new`], with link routes from `routes.rs`) and the state at a step
+//! ([`state_at`]) are pure functions. `render.rs` draws frames off-screen; `export.rs` writes
+//! a run of them as a GIF or PNG sequence.
 
 mod actors;
 mod draw;
