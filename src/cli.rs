@@ -76,9 +76,24 @@ enum Command {
         /// Image height in pixels.
         #[arg(long, default_value_t = 720)]
         height: u32,
-        /// Where to write the PNG.
+        /// Where to write the PNG (one frame).
         #[arg(long)]
-        out: PathBuf,
+        out: Option<PathBuf>,
+        /// Draw in presenter mode: bigger text and the step's one-sentence caption.
+        #[arg(long)]
+        presenter: bool,
+        /// Draw steps A to B (inclusive), e.g. `--frames 30..40`, for --gif or --out-dir.
+        #[arg(long, value_name = "A..B")]
+        frames: Option<String>,
+        /// With --frames: write an animated GIF.
+        #[arg(long, value_name = "F.gif")]
+        gif: Option<PathBuf>,
+        /// With --frames: write DIR/step-000.png, one PNG per step.
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+        /// With --gif: how long each frame shows, in milliseconds.
+        #[arg(long, default_value_t = 1500)]
+        delay: u32,
     },
     /// Measure the cost of encrypting one message to many devices (fan-out).
     Bench(crate::cli_bench::BenchArgs),
@@ -213,9 +228,50 @@ fn dispatch(cli: Cli) -> Result<i32> {
             width,
             height,
             out,
+            presenter,
+            frames,
+            gif,
+            out_dir,
+            delay,
         }) => {
             let run = run_scene(&scene, model.as_deref())?;
-            render(run, step, observer, width, height, out)
+            let what = match frames {
+                Some(range) => {
+                    if step.is_some() || out.is_some() {
+                        bail!(
+                            "--frames draws several steps: give --gif F.gif and/or --out-dir DIR, not --step or --out"
+                        );
+                    }
+                    if gif.is_none() && out_dir.is_none() {
+                        bail!(
+                            "--frames {range}: say where to write them with --gif F.gif or --out-dir DIR"
+                        );
+                    }
+                    let (first, last) = parse_frames(&range, &run)?;
+                    if !(20..=60_000).contains(&delay) {
+                        bail!("--delay {delay}: give milliseconds between 20 and 60000");
+                    }
+                    Output::Frames {
+                        first,
+                        last,
+                        gif,
+                        out_dir,
+                        delay,
+                    }
+                }
+                None => {
+                    if gif.is_some() || out_dir.is_some() {
+                        bail!("--gif and --out-dir need --frames A..B (the steps to draw)");
+                    }
+                    let Some(out) = out else {
+                        bail!(
+                            "render needs --out F.png (or --frames A..B with --gif or --out-dir)"
+                        );
+                    };
+                    Output::Png { step, out }
+                }
+            };
+            render(run, what, observer, (width, height), presenter)
         }
         Some(Command::Bench(args)) => {
             crate::cli_bench::run(&args)?;
@@ -253,24 +309,83 @@ fn view(scene: Option<&str>, model: Option<&str>) -> Result<i32> {
     Ok(0)
 }
 
-/// Checks the options that do not need a display, then draws the frame.
-fn render(
-    run: Run,
-    step: Option<usize>,
-    observer: Option<String>,
-    width: u32,
-    height: u32,
-    out: PathBuf,
-) -> Result<i32> {
+/// Most frames one `render --frames` draws.
+const MAX_FRAMES: usize = 200;
+
+/// What `render` writes.
+#[cfg_attr(not(feature = "viewer"), allow(dead_code))]
+enum Output {
+    /// One step to one PNG.
+    Png { step: Option<usize>, out: PathBuf },
+    /// Steps `first..=last` to a GIF and/or a folder of PNGs.
+    Frames {
+        first: usize,
+        last: usize,
+        gif: Option<PathBuf>,
+        out_dir: Option<PathBuf>,
+        delay: u32,
+    },
+}
+
+/// Parses `A..B` (or `A..=B`), inclusive, and checks it against the trace.
+fn parse_frames(range: &str, run: &Run) -> Result<(usize, usize)> {
     let steps = run.trace.steps.len();
-    let step = step.unwrap_or(steps.saturating_sub(1));
-    if step >= steps {
+    let last_step = steps.saturating_sub(1);
+    let (a, b) = range
+        .split_once("..")
+        .map(|(a, b)| (a.trim(), b.trim().trim_start_matches('=')))
+        .with_context(|| {
+            format!("--frames {range}: expected A..B, e.g. --frames 0..{last_step}")
+        })?;
+    let parse = |s: &str| {
+        s.parse::<usize>()
+            .with_context(|| format!("--frames {range}: \"{s}\" is not a step number"))
+    };
+    let (a, b) = (parse(a)?, parse(b)?);
+    if a > b {
+        bail!("--frames {range}: the first step comes after the last");
+    }
+    if b >= steps {
         bail!(
-            "--step {step} is past the end: {} has steps 0 to {}",
-            run.scenario.source,
-            steps.saturating_sub(1)
+            "--frames {range} is past the end: {} has steps 0 to {last_step}",
+            run.scenario.source
         );
     }
+    if b - a + 1 > MAX_FRAMES {
+        bail!(
+            "--frames {range} is {} frames; draw at most {MAX_FRAMES} at a time",
+            b - a + 1
+        );
+    }
+    Ok((a, b))
+}
+
+/// Checks the options that do not need a display, then draws.
+fn render(
+    run: Run,
+    what: Output,
+    observer: Option<String>,
+    (width, height): (u32, u32),
+    presenter: bool,
+) -> Result<i32> {
+    let steps = run.trace.steps.len();
+    let what = match what {
+        Output::Png { step, out } => {
+            let step = step.unwrap_or(steps.saturating_sub(1));
+            if step >= steps {
+                bail!(
+                    "--step {step} is past the end: {} has steps 0 to {}",
+                    run.scenario.source,
+                    steps.saturating_sub(1)
+                );
+            }
+            Output::Png {
+                step: Some(step),
+                out,
+            }
+        }
+        frames => frames,
+    };
     let observer = match observer {
         Some(name) => Some(run.scenario.observer_named(&name).with_context(|| {
             let names: Vec<String> = run
@@ -292,31 +407,66 @@ fn render(
             "--width {width} --height {height}: each side must be between 64 and 7680 x 4320 pixels"
         );
     }
-    draw(run, step, observer, width, height, out)
+    draw(run, what, observer, (width, height), presenter)
 }
 
 #[cfg(feature = "viewer")]
 fn draw(
     run: Run,
-    step: usize,
+    what: Output,
     observer: Option<usize>,
-    width: u32,
-    height: u32,
-    out: PathBuf,
+    (width, height): (u32, u32),
+    presenter: bool,
 ) -> Result<i32> {
-    let options = plainsight::viewer::RenderOptions {
-        step,
-        observer,
-        width,
-        height,
-        out,
-    };
-    plainsight::viewer::render_png(run, options)?;
+    match what {
+        Output::Png { step, out } => {
+            let options = plainsight::viewer::RenderOptions {
+                step: step.unwrap_or(0),
+                observer,
+                width,
+                height,
+                out,
+                presenter,
+            };
+            plainsight::viewer::render_png(run, options)?;
+        }
+        Output::Frames {
+            first,
+            last,
+            gif,
+            out_dir,
+            delay,
+        } => {
+            let options = plainsight::viewer::FramesOptions {
+                first,
+                last,
+                observer,
+                presenter,
+                width,
+                height,
+                gif,
+                out_dir,
+                delay_ms: delay,
+            };
+            let written = plainsight::viewer::render_sequence(run, options)?;
+            eprintln!(
+                "wrote {} frame{} (steps {first} to {last}): {}",
+                last - first + 1,
+                if last == first { "" } else { "s" },
+                match written.as_slice() {
+                    [] => String::new(),
+                    [one] => one.display().to_string(),
+                    [first_file, .., last_file] =>
+                        format!("{} .. {}", first_file.display(), last_file.display()),
+                }
+            );
+        }
+    }
     Ok(0)
 }
 
 #[cfg(not(feature = "viewer"))]
-fn draw(_: Run, _: usize, _: Option<usize>, _: u32, _: u32, _: PathBuf) -> Result<i32> {
+fn draw(_: Run, _: Output, _: Option<usize>, _: (u32, u32), _: bool) -> Result<i32> {
     bail!("this build has no viewer (built without the `viewer` feature), so it cannot render")
 }
 

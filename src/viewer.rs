@@ -13,10 +13,13 @@
 //! | `PanelsPlugin` | `panels.rs`, `overlays.rs` | header, event list, inspector, matrix, keys, lanes |
 //! | `InputPlugin` | `input.rs` | keys and clicks to commands (window only) |
 //!
-//! Layout ([`Layout::new`]) and the state at a step ([`state_at`]) are pure functions.
+//! Layout ([`Layout::new`], with link routes from `routes.rs`) and the state at a step
+//! ([`state_at`]) are pure functions. `render.rs` draws frames off-screen; `export.rs` writes
+//! a run of them as a GIF or PNG sequence.
 
 mod actors;
 mod draw;
+mod export;
 mod input;
 mod layout;
 mod observer;
@@ -24,6 +27,7 @@ mod overlays;
 mod panels;
 mod playback;
 mod render;
+mod routes;
 mod state;
 mod tokens;
 
@@ -33,14 +37,16 @@ use bevy::prelude::*;
 
 pub use actors::{Dimmed, Footprint, PlaceMark};
 pub use draw::Layer;
+pub use export::{FramesOptions, render_sequence, write_gif};
+pub use input::InputPlugin as ViewerInputPlugin;
 pub use layout::{Fit, Layout, Rect};
 pub use observer::{ObserverChip, ReachLine};
 pub use overlays::Overlay;
-pub use panels::{EventLine, ViewingAsHeader};
+pub use panels::{EventLine, PresenterCaption, ViewingAsHeader};
 pub use playback::{Anim, Canvas, Cursor, PlaybackPlugin, Runs, Shown, ViewOptions, ViewerCommand};
-pub use render::{render_png, render_view};
+pub use render::{RgbImage, render_frames, render_png, render_view};
 pub use state::{Look, Piece, Sighting, Token, TokenAt, ViewState, state_at, viewing_as_line};
-pub use tokens::TokenCard;
+pub use tokens::{FanSummary, TokenCard, fan_summary};
 
 use crate::Run;
 
@@ -82,6 +88,8 @@ pub struct RenderOptions {
     pub height: u32,
     /// The PNG to write.
     pub out: PathBuf,
+    /// Draw in presenter mode (bigger text, the step's caption).
+    pub presenter: bool,
 }
 
 /// Ordering of the viewer's systems: state first, then drawing.

@@ -273,3 +273,177 @@ fn render_every_shipped_scene_to_a_png() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Widths of the token cards drawn, left to right, in virtual pixels (the headless canvas is
+/// 1280 x 720, so one pixel each).
+fn card_widths(app: &mut App) -> Vec<f32> {
+    let world = app.world_mut();
+    let mut q = world.query::<(&plainsight::viewer::TokenCard, &Transform, &Sprite)>();
+    let mut cards: Vec<(f32, f32)> = q
+        .iter(world)
+        .filter_map(|(_, tf, s)| s.custom_size.map(|z| (tf.translation.x, z.x)))
+        .collect();
+    cards.sort_by(|a, b| a.0.total_cmp(&b.0));
+    cards.into_iter().map(|c| c.1).collect()
+}
+
+#[test]
+fn group_fan_out_shows_a_token_per_device_or_one_bag_sized_by_real_bytes() {
+    let seal = |run: &Run| {
+        run.trace
+            .steps
+            .iter()
+            .position(|s| s.action == Action::Seal)
+            .expect("a seal step")
+    };
+    let per = run_of("group-dm.ron", None);
+    let k = seal(&per);
+    let tokens = state_at(&per, k).tokens;
+    assert_eq!(tokens.len(), 10, "one envelope per recipient device");
+    let mut app = app_for(per.clone());
+    send(&mut app, ViewerCommand::GoTo(k));
+    let widths = card_widths(&mut app);
+    assert_eq!(widths.len(), 10);
+    assert!(
+        widths.iter().all(|w| (w - widths[0]).abs() < 0.5),
+        "{widths:?}"
+    );
+    let envelope = tokens[0].bytes as f32;
+    let bytes_per_px = envelope / widths[0];
+
+    let bag = run_of("group-dm-bagged.ron", None);
+    let k = seal(&bag);
+    let tokens = state_at(&bag, k).tokens;
+    assert_eq!(tokens.len(), 11, "one content token and ten keys");
+    let mut app = app_for(bag.clone());
+    send(&mut app, ViewerCommand::GoTo(k));
+    let widths = card_widths(&mut app);
+    assert_eq!(widths.len(), 11);
+    // Same scale in both scenes: width follows the real bytes.
+    for (t, w) in tokens.iter().zip(&widths) {
+        assert!(
+            (t.bytes as f32 / w - bytes_per_px).abs() < 0.2,
+            "{} B drawn {w} px wide",
+            t.bytes
+        );
+    }
+    assert!(
+        widths[1] < widths[0] / 2.0,
+        "key tokens are small: {widths:?}"
+    );
+    let summary = plainsight::viewer::fan_summary(&tokens);
+    assert!(summary.contains("10 keys x 64 B"), "{summary}");
+    let total: usize = tokens.iter().map(|t| t.bytes).sum();
+    assert!(summary.ends_with(&format!("= {total} B")), "{summary}");
+}
+
+fn press(app: &mut App, key: KeyCode) {
+    use bevy::input::ButtonState;
+    use bevy::input::keyboard::{Key, KeyboardInput};
+    for state in [ButtonState::Pressed, ButtonState::Released] {
+        app.world_mut().write_message(KeyboardInput {
+            key_code: key,
+            logical_key: Key::Unidentified(bevy::input::keyboard::NativeKey::Unidentified),
+            state,
+            text: None,
+            repeat: false,
+            window: Entity::PLACEHOLDER,
+        });
+        app.update();
+    }
+}
+
+#[test]
+fn p_toggles_presenter_mode_and_the_clicker_keys_step() {
+    let run = run_of("group-dm-bagged.ron", None);
+    let mut app = App::new();
+    app.add_plugins((
+        MinimalPlugins,
+        bevy::input::InputPlugin,
+        ViewerPlugin::new(run.clone()),
+        plainsight::viewer::ViewerInputPlugin,
+    ));
+    app.update();
+    let captions = |app: &mut App| {
+        let world = app.world_mut();
+        let mut q = world.query::<&plainsight::viewer::PresenterCaption>();
+        q.iter(world).map(|c| c.0.clone()).collect::<Vec<_>>()
+    };
+    assert!(captions(&mut app).is_empty());
+    press(&mut app, KeyCode::KeyP);
+    assert!(
+        app.world()
+            .resource::<plainsight::viewer::ViewOptions>()
+            .presenter
+    );
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::PageDown);
+    assert_eq!(app.world().resource::<Cursor>().step, 2);
+    press(&mut app, KeyCode::PageUp);
+    assert_eq!(app.world().resource::<Cursor>().step, 1);
+    press(&mut app, KeyCode::ArrowRight);
+    assert_eq!(app.world().resource::<Cursor>().step, 2);
+    // The caption is the report's sentence for the step, naming who can read there.
+    assert_eq!(
+        captions(&mut app),
+        vec![plainsight::report::caption(&run, 2)]
+    );
+    let shown = app.world().resource::<plainsight::viewer::Shown>();
+    assert!(shown.layout.presenter && shown.layout.device_font >= 14.0);
+    press(&mut app, KeyCode::KeyP);
+    assert!(
+        !app.world()
+            .resource::<plainsight::viewer::ViewOptions>()
+            .presenter
+    );
+    assert!(captions(&mut app).is_empty());
+}
+
+#[test]
+fn render_frames_writes_a_gif_and_a_png_sequence_in_one_run() {
+    let dir: PathBuf = std::env::temp_dir().join(format!("plainsight-gif-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temp dir");
+    let gif = dir.join("e2e.gif");
+    let seq = dir.join("frames");
+    let scene = format!("{}/scenes/e2e.ron", env!("CARGO_MANIFEST_DIR"));
+    let status = Command::new(env!("CARGO_BIN_EXE_plainsight"))
+        .args([
+            "render", &scene, "--frames", "5..7", "--width", "320", "--height", "180",
+        ])
+        .arg("--gif")
+        .arg(&gif)
+        .arg("--out-dir")
+        .arg(&seq)
+        .status()
+        .expect("plainsight runs");
+    assert!(status.success());
+    use image::AnimationDecoder;
+    let file = std::io::BufReader::new(std::fs::File::open(&gif).expect("the GIF was written"));
+    let frames = image::codecs::gif::GifDecoder::new(file)
+        .expect("a GIF")
+        .into_frames()
+        .collect_frames()
+        .expect("frames decode");
+    assert_eq!(frames.len(), 3);
+    for f in &frames {
+        assert_eq!(f.buffer().dimensions(), (320, 180));
+    }
+    for (a, b) in frames.iter().zip(&frames[1..]) {
+        assert_ne!(a.buffer().as_raw(), b.buffer().as_raw(), "frames differ");
+    }
+    for step in 5..=7 {
+        let png = seq.join(format!("step-{step:03}.png"));
+        assert_eq!((decode(&png).width(), decode(&png).height()), (320, 180));
+    }
+    // Bad ranges are clear errors, exit 1.
+    let out = Command::new(env!("CARGO_BIN_EXE_plainsight"))
+        .args(["render", &scene, "--frames", "5..999"])
+        .arg("--gif")
+        .arg(&gif)
+        .output()
+        .expect("plainsight runs");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("past the end"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -5,7 +5,9 @@
 use bevy::prelude::*;
 
 use super::draw::{Layer, Painter, clear, palette as p};
-use super::layout::{FONT, Rect, chars_fit, fit, part_label};
+use bevy::sprite::Anchor;
+
+use super::layout::{FONT, MIN_FONT, Rect, chars_fit, fit, part_label, part_label_short};
 use super::playback::{Runs, Shown, ViewOptions};
 use crate::scenario::{DevicePart, Reach};
 
@@ -43,75 +45,82 @@ fn draw_actors(
         layer: Layer::Actors,
     };
     let f = l.row_font;
+    let df = l.device_font;
 
     // Links first, under everything.
     for (i, link) in sc.links.iter().enumerate() {
-        let (a, b) = l.links[i];
+        let path = &l.links[i];
         let place = Reach::Wire(i);
         let on = reach(place);
         let plain_here = st.footprint.contains_key(&place);
-        let e = if link.tls {
-            let band = pt.line(a, b, if on { p::TLS_TINT } else { p::DIM }, 16.0, 0.5);
-            pt.line(a, b, if on { p::TLS } else { p::DIM_INK }, 3.0, 0.6);
-            band
-        } else {
-            let e = pt.line(a, b, p::BG, 1.0, 0.5);
-            pt.dashed(a, b, if on { p::INK } else { p::DIM_INK }, 3.0, 0.6);
-            e
-        };
-        pt.commands.entity(e).insert(PlaceMark(place));
-        if !on {
-            pt.commands.entity(e).insert(Dimmed);
-        }
-        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
-        let len = (dx * dx + dy * dy).sqrt();
-        let label = if link.tls { "TLS" } else { "no TLS" };
-        if len > 70.0 {
-            // A short label under the link, a quarter of the way along.
-            let (x, y) = (a.0 + dx * 0.25, a.1 + dy * 0.25 + 10.0);
-            let c = if !on {
-                p::DIM_INK
-            } else if link.tls {
-                p::TLS
+        let mut first = None;
+        for w in path.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            let e = if link.tls {
+                let band = pt.line(a, b, if on { p::TLS_TINT } else { p::DIM }, 16.0, 0.5);
+                pt.line(a, b, if on { p::TLS } else { p::DIM_INK }, 3.0, 0.6);
+                band
             } else {
-                p::INK
+                let e = pt.line(a, b, p::BG, 1.0, 0.5);
+                pt.dashed(a, b, if on { p::INK } else { p::DIM_INK }, 3.0, 0.6);
+                e
             };
-            pt.text_anchored(x, y, label, 16.0, c, bevy::sprite::Anchor::TOP_CENTER, 0.7);
+            first.get_or_insert(e);
         }
+        if let Some(e) = first {
+            pt.commands.entity(e).insert(PlaceMark(place));
+            if !on {
+                pt.commands.entity(e).insert(Dimmed);
+            }
+        }
+        // One marker per link, on its body near the quieter end (never where links meet).
+        let label = if link.tls { "TLS" } else { "no TLS" };
+        let size = MIN_FONT;
+        let m = l.marker_rect(i, link.tls);
+        let (fill, ink) = match (on, link.tls) {
+            (false, _) => (p::DIM, p::DIM_INK),
+            (true, true) => (p::TLS_TINT, p::TLS),
+            (true, false) => (p::PAPER, p::INK),
+        };
+        pt.boxed(m, fill, ink, 1.5, 0.7);
+        let (cx, cy) = m.center();
+        pt.text_anchored(cx, cy, label, size, ink, Anchor::CENTER, 0.75);
         if plain_here {
-            let (x, y) = (a.0 + dx * 0.5, a.1 + dy * 0.5);
-            let tag = Rect::new(x - 30.0, y + 8.0, 60.0, 22.0);
+            // The footprint badge sits just past the marker, along the link.
+            let tag = Rect::new(m.x + (m.w - 56.0) / 2.0, m.bottom() + 2.0, 56.0, 20.0);
             let e = pt.boxed(tag, p::PLAIN, p::INK, 1.0, 0.8);
             pt.commands.entity(e).insert(Footprint(place));
-            pt.text_anchored(
-                x,
-                y + 19.0,
-                "plain",
-                16.0,
-                p::PAPER,
-                bevy::sprite::Anchor::CENTER,
-                0.9,
-            );
+            let (tx, ty) = tag.center();
+            pt.text_anchored(tx, ty, "plain", 16.0, p::PAPER, Anchor::CENTER, 0.9);
         }
     }
 
     // People and devices.
     for person in &l.people {
         let r = person.label;
-        let name = fit(&sc.people[person.person].name, chars_fit(r.w, f));
-        pt.text(r.x + 2.0, r.y + 2.0, &name, f, p::INK, 1.0);
+        let name = fit(&sc.people[person.person].name, chars_fit(r.w, df));
+        pt.text(r.x + 2.0, r.y + 3.0, &name, df, p::INK, 1.0);
     }
     for (d, r) in l.devices.iter().enumerate() {
         let any = reach(Reach::DevicePart(d, DevicePart::Memory))
             || reach(Reach::DevicePart(d, DevicePart::Keystore));
         pt.boxed(*r, if any { p::PAPER } else { p::DIM }, p::INK, 2.0, 1.0);
-        let name = fit(&sc.devices[d].name, chars_fit(r.w - 8.0, f));
-        pt.text(
-            r.x + 6.0,
-            r.y + 4.0,
-            &name,
-            f,
+        let row = l.device_names[d];
+        let n = chars_fit(row.w - 10.0, df);
+        let full = &sc.devices[d].name;
+        // Under its owner's name, "bob-laptop" can be "laptop" when space is short.
+        let owner = sc.people[sc.devices[d].owner].name.to_lowercase();
+        let name = match full.strip_prefix(&format!("{owner}-")) {
+            Some(rest) if full.chars().count() > n => rest.to_string(),
+            _ => full.clone(),
+        };
+        pt.text_anchored(
+            row.x + 6.0,
+            row.center().1,
+            &fit(&name, n),
+            df,
             if any { p::INK } else { p::DIM_INK },
+            Anchor::CENTER_LEFT,
             1.1,
         );
     }
@@ -131,21 +140,33 @@ fn draw_actors(
             1.0,
         );
         pt.rect(b.title, if any { p::INK } else { p::DIM_INK }, 1.05);
-        let name = fit(&server.name, chars_fit(b.title.w - 10.0, f));
-        pt.text(b.title.x + 6.0, b.title.y + 4.0, &name, f, p::PAPER, 1.1);
+        let tf = l.title_font;
+        let name = fit(&server.name, chars_fit(b.title.w - 10.0, tf));
+        let (_, cy) = b.title.center();
+        pt.text_anchored(
+            b.title.x + 6.0,
+            cy,
+            &name,
+            tf,
+            p::PAPER,
+            Anchor::CENTER_LEFT,
+            1.1,
+        );
         let admins: Vec<&str> = server.admins.iter().map(|a| a.name.as_str()).collect();
         let line = if admins.is_empty() {
             "no admins".to_string()
         } else {
             format!("admins: {}", admins.join(", "))
         };
-        let line = fit(&line, chars_fit(b.admins.w, f * 0.9));
-        pt.text(
+        let af = (f * 0.9).max(MIN_FONT.min(f));
+        let line = fit(&line, chars_fit(b.admins.w, af));
+        pt.text_anchored(
             b.admins.x + 2.0,
-            b.admins.y + 3.0,
+            b.admins.center().1,
             &line,
-            f * 0.9,
+            af,
             p::INK,
+            Anchor::CENTER_LEFT,
             1.1,
         );
     }
@@ -164,29 +185,31 @@ fn draw_actors(
         if !on {
             pt.commands.entity(e).insert(Dimmed);
         }
-        let label = match place {
-            Reach::ServerPart(_, part) => part_label(part),
-            Reach::DevicePart(_, DevicePart::Memory) => "memory",
-            Reach::DevicePart(_, DevicePart::Keystore) => "keys",
-            Reach::Wire(_) => "wire",
-        };
         let size = if matches!(place, Reach::DevicePart(..)) {
-            f.min(16.0)
+            df
         } else {
             f
         };
         let tag_w = if plain {
-            if r.w > 190.0 { 62.0 } else { 24.0 }
+            if r.w > 190.0 { 62.0 } else { 20.0 }
         } else {
             0.0
         };
-        let text = fit(label, chars_fit(r.w - 10.0 - tag_w, size));
-        pt.text(
+        let room = chars_fit(r.w - 10.0 - tag_w, size);
+        let (long, short) = match place {
+            Reach::ServerPart(_, part) => (part_label(part), part_label_short(part)),
+            Reach::DevicePart(_, DevicePart::Memory) => ("memory", "mem"),
+            Reach::DevicePart(_, DevicePart::Keystore) => ("keys", "keys"),
+            Reach::Wire(_) => ("wire", "wire"),
+        };
+        let label = if long.len() <= room { long } else { short };
+        pt.text_anchored(
             r.x + 5.0,
-            r.y + (r.h - size) / 2.0 - 1.0,
-            &text,
+            r.center().1,
+            &fit(label, room),
             size,
             ink,
+            Anchor::CENTER_LEFT,
             2.1,
         );
         if plain {
@@ -201,7 +224,7 @@ fn draw_actors(
                 word,
                 (FONT - 2.0).min(r.h - 2.0),
                 p::PAPER,
-                bevy::sprite::Anchor::CENTER,
+                Anchor::CENTER,
                 2.3,
             );
         }

@@ -8,7 +8,7 @@ use super::observer::ObserverChip;
 use super::panels::EventLine;
 use super::playback::{Canvas, ViewerCommand};
 
-const KEYS: [(KeyCode, ViewerCommand); 16] = [
+const KEYS: [(KeyCode, ViewerCommand); 19] = [
     (KeyCode::Space, ViewerCommand::TogglePlay),
     (KeyCode::ArrowRight, ViewerCommand::StepForward),
     (KeyCode::ArrowLeft, ViewerCommand::StepBack),
@@ -25,6 +25,10 @@ const KEYS: [(KeyCode, ViewerCommand); 16] = [
     (KeyCode::KeyH, ViewerCommand::ToggleKeys),
     (KeyCode::KeyL, ViewerCommand::ToggleLanes),
     (KeyCode::KeyO, ViewerCommand::NextObserver),
+    (KeyCode::KeyP, ViewerCommand::TogglePresenter),
+    // Presentation clickers send Page Down and Page Up.
+    (KeyCode::PageDown, ViewerCommand::StepForward),
+    (KeyCode::PageUp, ViewerCommand::StepBack),
 ];
 
 fn keyboard(keys: Res<ButtonInput<KeyCode>>, mut out: MessageWriter<ViewerCommand>) {

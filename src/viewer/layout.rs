@@ -116,6 +116,10 @@ pub struct ServerBox {
 /// The whole layout.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layout {
+    /// Presenter mode: bigger text, a caption instead of the event list and inspector.
+    pub presenter: bool,
+    /// Body text size (18 px at 720p, 22 in presenter mode).
+    pub font: f32,
     /// Title, model, viewing-as and step caption.
     pub header: Rect,
     /// The network: people, devices, servers, links.
@@ -124,24 +128,37 @@ pub struct Layout {
     pub air: Rect,
     /// The observer strip under the network.
     pub strip: Rect,
-    /// The event list.
+    /// The event list (empty in presenter mode).
     pub events: Rect,
-    /// The inspector.
+    /// The inspector (empty in presenter mode).
     pub inspector: Rect,
+    /// The presenter's caption (empty outside presenter mode).
+    pub caption: Rect,
     /// Person headings.
     pub people: Vec<PersonBox>,
     /// Device boxes, by device index.
     pub devices: Vec<Rect>,
+    /// Each device's name row, by device index.
+    pub device_names: Vec<Rect>,
+    /// Devices drawn compactly: memory and keys side by side under the name.
+    pub compact: bool,
     /// Server boxes, by server index.
     pub servers: Vec<ServerBox>,
     /// Every server part and device part.
     pub places: BTreeMap<Reach, Rect>,
-    /// Each link's two ends (from, to), by link index.
-    pub links: Vec<((f32, f32), (f32, f32))>,
+    /// Each link's path from its `from` end to its `to` end, by link index: two points, or
+    /// more when it goes around a box.
+    pub links: Vec<Vec<(f32, f32)>>,
+    /// Where each link's one `TLS` / `no TLS` marker goes (its centre), by link index.
+    pub link_markers: Vec<(f32, f32)>,
     /// Observer chips, by observer index.
     pub observers: Vec<Rect>,
-    /// Text size for rows in boxes (18, smaller only when a scenario is too big for the canvas).
+    /// Text size for rows in server boxes.
     pub row_font: f32,
+    /// Text size for server names.
+    pub title_font: f32,
+    /// Text size for people, devices and their parts (at least 14 for every shipped scene).
+    pub device_font: f32,
     /// Text size for observer chips.
     pub chip_font: f32,
 }
@@ -180,20 +197,14 @@ impl Fit {
     }
 }
 
-const SIDE_W: f32 = 168.0;
 const GAP: f32 = 10.0;
-const STAGE: Rect = Rect::new(0.0, 100.0, 930.0, 456.0);
-const AIR_H: f32 = 70.0;
-const STRIP_H: f32 = 150.0;
-const PART_H: f32 = 28.0;
-const TITLE_H: f32 = 28.0;
-const DEV_H: f32 = 84.0;
-const DEV_STEP: f32 = 88.0;
-const ADMIN_H: f32 = 24.0;
+/// The smallest text a crowded scene gets before boxes themselves shrink.
+pub const MIN_FONT: f32 = 14.0;
 
-/// Which side each person sits on: their device's layout hint, else balance by device count
-/// with the first sender on the left.
-fn sides(sc: &Scenario) -> Vec<bool> {
+/// Which side each person sits on: their device's layout hint; else the side of the servers
+/// their devices link to (so links do not cross the other servers); else balance by device
+/// count, with the first sender on the left.
+fn sides(sc: &Scenario, server_pos: &[f32]) -> Vec<bool> {
     let first_sender = sc.messages.first().map(|m| m.from);
     let mut left_count = 0usize;
     let mut right_count = 0usize;
@@ -204,12 +215,42 @@ fn sides(sc: &Scenario) -> Vec<bool> {
     }
     let mut side = vec![true; sc.people.len()];
     for p in order {
-        let hint = sc.people[p]
-            .devices
+        let devs = &sc.people[p].devices;
+        let hint = devs
             .iter()
             .find_map(|&d| sc.layout.get(&Node::Device(d)).map(|&(x, _)| x < 0.5));
-        let left = hint.unwrap_or(left_count <= right_count);
-        let n = sc.people[p].devices.len().max(1);
+        let linked: Vec<f32> = sc
+            .links
+            .iter()
+            .filter_map(|l| match (l.from, l.to) {
+                (Node::Device(d), Node::Server(s)) | (Node::Server(s), Node::Device(d))
+                    if devs.contains(&d) =>
+                {
+                    server_pos.get(s).copied()
+                }
+                _ => None,
+            })
+            .collect();
+        let servers_side = if linked.is_empty() || server_pos.len() < 2 {
+            None
+        } else {
+            let mean = linked.iter().sum::<f32>() / linked.len() as f32;
+            if mean < 0.49 {
+                Some(true)
+            } else if mean > 0.51 {
+                Some(false)
+            } else {
+                None
+            }
+        };
+        let left = hint
+            .or(if Some(p) == first_sender {
+                None
+            } else {
+                servers_side
+            })
+            .unwrap_or(left_count <= right_count);
+        let n = devs.len().max(1);
         if left {
             left_count += n;
         } else {
@@ -220,89 +261,156 @@ fn sides(sc: &Scenario) -> Vec<bool> {
     side
 }
 
+/// Servers left to right: by layout hint, then file order.
+fn server_order(sc: &Scenario) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..sc.servers.len()).collect();
+    let key = |s: usize| {
+        sc.layout
+            .get(&Node::Server(s))
+            .map_or(s as f32, |h| h.0 * 1000.0)
+    };
+    order.sort_by(|&a, &b| key(a).total_cmp(&key(b)).then(a.cmp(&b)));
+    order
+}
+
+/// Heights of a device column at text size `f`: (person label, device box, step between).
+fn device_rows(f: f32, compact: bool) -> (f32, f32, f32) {
+    let name_h = f + 9.0;
+    let row_h = f + 7.0;
+    let dev_h = if compact {
+        name_h + row_h + 4.0
+    } else {
+        name_h + 2.0 * row_h + 7.0
+    };
+    (f + 8.0, dev_h, dev_h + 4.0)
+}
+
 impl Layout {
-    /// Lays out a scenario.
+    /// Lays out a scenario in the ordinary view.
     pub fn new(sc: &Scenario) -> Layout {
-        let header = Rect::new(0.0, 0.0, VW, 96.0);
-        let events = Rect::new(940.0, 100.0, VW - 948.0, 456.0);
-        let inspector = Rect::new(0.0, 562.0, VW, VH - 562.0);
-        let strip = Rect::new(STAGE.x, STAGE.bottom() - STRIP_H, STAGE.w, STRIP_H);
-        let net = Rect::new(STAGE.x, STAGE.y, STAGE.w, STAGE.h - STRIP_H - 6.0);
+        Layout::with(sc, false)
+    }
+
+    /// Lays out a scenario, in presenter mode or not.
+    pub fn with(sc: &Scenario, presenter: bool) -> Layout {
+        let font = if presenter { 22.0 } else { FONT };
+        let (header, stage, events, inspector, caption) = if presenter {
+            (
+                Rect::new(0.0, 0.0, VW, 40.0),
+                Rect::new(0.0, 44.0, VW, 500.0),
+                Rect::new(0.0, 0.0, 0.0, 0.0),
+                Rect::new(0.0, 0.0, 0.0, 0.0),
+                Rect::new(0.0, 550.0, VW, VH - 550.0),
+            )
+        } else {
+            (
+                Rect::new(0.0, 0.0, VW, 96.0),
+                Rect::new(0.0, 100.0, 930.0, 456.0),
+                Rect::new(940.0, 100.0, VW - 948.0, 456.0),
+                Rect::new(0.0, 562.0, VW, VH - 562.0),
+                Rect::new(0.0, 0.0, 0.0, 0.0),
+            )
+        };
+
+        // Observers: a strip of chips, two lines each, only as tall as it needs to be.
+        let n_obs = sc.observers.len();
+        let cols = match (n_obs, presenter) {
+            (0..=3, _) => n_obs.max(1),
+            (4, true) => 4,
+            (4..=6, false) => 3,
+            (5..=8, true) => 4,
+            (7..=12, false) => 4,
+            (9..=15, true) => 5,
+            _ => n_obs.div_ceil(3),
+        };
+        let rows = n_obs.div_ceil(cols).max(1);
+        let mut chip_font = font;
+        let mut chip_h = chip_font * 2.2 + 8.0;
+        let mut strip_h = rows as f32 * (chip_h + 4.0) + 4.0;
+        let max_strip = stage.h * 0.36;
+        if strip_h > max_strip {
+            strip_h = max_strip;
+            chip_h = (strip_h - 4.0) / rows as f32 - 4.0;
+            chip_font = ((chip_h - 8.0) / 2.2).max(8.0);
+        }
+        let strip = Rect::new(stage.x, stage.bottom() - strip_h, stage.w, strip_h);
+        let net = Rect::new(stage.x, stage.y, stage.w, stage.h - strip_h - 6.0);
+        let cw = (strip.w - (cols as f32 + 1.0) * 6.0) / cols as f32;
+        let observers = (0..n_obs)
+            .map(|o| {
+                let (r, c) = (o / cols, o % cols);
+                Rect::new(
+                    strip.x + 6.0 + c as f32 * (cw + 6.0),
+                    strip.y + 4.0 + r as f32 * (chip_h + 4.0),
+                    cw,
+                    chip_h,
+                )
+            })
+            .collect();
+
+        // Side columns: wide enough for the longest name, within bounds.
+        let longest = sc
+            .devices
+            .iter()
+            .map(|d| d.name.chars().count())
+            .chain(sc.people.iter().map(|p| p.name.chars().count()))
+            .max()
+            .unwrap_or(8) as f32;
+        let side_w =
+            (longest * font * CHAR_W + 18.0).clamp(150.0, if presenter { 230.0 } else { 200.0 });
         let mid = Rect::new(
-            net.x + SIDE_W + GAP,
+            net.x + side_w + GAP + 4.0,
             net.y,
-            net.w - 2.0 * (SIDE_W + GAP),
+            net.w - 2.0 * (side_w + GAP + 4.0),
             net.h,
         );
-        let air = Rect::new(mid.x, mid.y, mid.w, AIR_H);
+        // Tokens fly above the servers, clear of the link markers beside the devices.
+        let air = Rect::new(
+            mid.x + 52.0,
+            mid.y,
+            mid.w - 104.0,
+            if presenter { 80.0 } else { 70.0 },
+        );
 
-        // People and devices.
-        let side = sides(sc);
-        let mut devices = vec![Rect::new(0.0, 0.0, 0.0, 0.0); sc.devices.len()];
-        let mut people = Vec::new();
-        let mut places = BTreeMap::new();
-        let mut row_font: f32 = FONT;
-        for left in [true, false] {
-            let ps: Vec<usize> = (0..sc.people.len()).filter(|&p| side[p] == left).collect();
-            let n_dev: usize = ps.iter().map(|&p| sc.people[p].devices.len()).sum();
-            let want = ps.len() as f32 * 26.0 + n_dev as f32 * DEV_STEP;
-            let k = (net.h / want.max(1.0)).min(1.0);
-            if k < 1.0 {
-                row_font = row_font.min((FONT * k).max(9.0));
-            }
-            let x = if left {
-                net.x + 4.0
+        // Servers first (people's sides depend on where their servers are).
+        let order = server_order(sc);
+        let mut server_pos = vec![0.5; sc.servers.len()];
+        for (i, &s) in order.iter().enumerate() {
+            server_pos[s] = if order.len() > 1 {
+                i as f32 / (order.len() - 1) as f32
             } else {
-                net.right() - SIDE_W - 4.0
+                0.5
             };
-            let mut y = net.y;
-            for &p in &ps {
-                let label = Rect::new(x, y, SIDE_W, 26.0 * k);
-                people.push(PersonBox {
-                    person: p,
-                    label,
-                    left,
-                });
-                y += 26.0 * k;
-                for &d in &sc.people[p].devices {
-                    let r = Rect::new(x, y, SIDE_W, DEV_H * k);
-                    devices[d] = r;
-                    let row = Rect::new(x + 5.0, y + 27.0 * k, SIDE_W - 10.0, 25.0 * k);
-                    places.insert(Reach::DevicePart(d, DevicePart::Memory), row);
-                    places.insert(
-                        Reach::DevicePart(d, DevicePart::Keystore),
-                        Rect::new(row.x, row.bottom() + 3.0 * k, row.w, row.h),
-                    );
-                    y += DEV_STEP * k;
-                }
-            }
         }
-
-        // Servers, side by side, by hint then file order.
-        let mut order: Vec<usize> = (0..sc.servers.len()).collect();
-        order.sort_by(|&a, &b| {
-            let ha = sc
-                .layout
-                .get(&Node::Server(a))
-                .map_or(a as f32, |h| h.0 * 1000.0);
-            let hb = sc
-                .layout
-                .get(&Node::Server(b))
-                .map_or(b as f32, |h| h.0 * 1000.0);
-            ha.total_cmp(&hb).then(a.cmp(&b))
-        });
+        // Servers sit 48 px apart and at least 36 px from the device columns: room for a link
+        // and its marker.
         let k = sc.servers.len().max(1) as f32;
-        let w = ((mid.w - (k + 1.0) * 20.0) / k).min(250.0);
-        let gap = (mid.w - k * w) / (k + 1.0);
+        let between = 48.0;
+        let w =
+            ((mid.w - 72.0 - (k - 1.0) * between) / k).min(if presenter { 300.0 } else { 260.0 });
+        let edge = (mid.w - k * w - (k - 1.0) * between) / 2.0;
         let top = air.bottom() + 6.0;
+        // Room under the servers for links that go around one.
+        let detour_room = if sc.servers.len() > 2 { 26.0 } else { 0.0 };
+        let room = net.bottom() - top - detour_room;
         let most_parts = sc.servers.iter().map(|s| s.parts.len()).max().unwrap_or(1) as f32;
-        let want = TITLE_H + ADMIN_H + most_parts * PART_H + 8.0;
-        let vk = ((net.bottom() - top) / want).min(1.0);
-        if vk < 1.0 || w < 200.0 {
-            row_font = row_font
-                .min((FONT * vk).max(9.0))
-                .min(if w < 200.0 { 16.0 } else { FONT });
+        let mut row_font = if w < 200.0 { font - 2.0 } else { font };
+        let server_h = |f: f32| (f + 10.0) * (most_parts + 1.0) + f + 6.0 + 8.0;
+        while server_h(row_font) > room && row_font > MIN_FONT {
+            row_font -= 1.0;
         }
+        let vk = (room / server_h(row_font)).min(1.0);
+        row_font = (row_font * vk).max(9.0);
+        let (part_h, title_h, admin_h) = ((row_font + 10.0), (row_font + 10.0), (row_font + 6.0));
+        let longest_server = sc
+            .servers
+            .iter()
+            .map(|s| s.name.chars().count())
+            .max()
+            .unwrap_or(1) as f32;
+        let title_font = (row_font)
+            .min((w - 12.0) / (longest_server * CHAR_W))
+            .max(MIN_FONT.min(row_font));
         let mut servers = vec![
             ServerBox {
                 rect: Rect::new(0.0, 0.0, 0.0, 0.0),
@@ -311,18 +419,19 @@ impl Layout {
             };
             sc.servers.len()
         ];
+        let mut places = BTreeMap::new();
         for (i, &s) in order.iter().enumerate() {
-            let x = mid.x + gap + i as f32 * (w + gap);
+            let x = mid.x + edge + i as f32 * (w + between);
             let n = sc.servers[s].parts.len() as f32;
-            let rect = Rect::new(x, top, w, (TITLE_H + ADMIN_H + n * PART_H + 8.0) * vk);
-            let title = Rect::new(x, top, w, TITLE_H * vk);
-            let admins = Rect::new(x + 4.0, title.bottom(), w - 8.0, ADMIN_H * vk);
+            let rect = Rect::new(x, top, w, title_h + admin_h + n * part_h + 8.0);
+            let title = Rect::new(x, top, w, title_h);
+            let admins = Rect::new(x + 4.0, title.bottom(), w - 8.0, admin_h);
             for (j, &part) in sc.servers[s].parts.iter().enumerate() {
                 let r = Rect::new(
                     x + 6.0,
-                    admins.bottom() + j as f32 * PART_H * vk + 2.0 * vk,
+                    admins.bottom() + j as f32 * part_h + 2.0,
                     w - 12.0,
-                    (PART_H - 4.0) * vk,
+                    part_h - 4.0,
                 );
                 places.insert(Reach::ServerPart(s, part), r);
             }
@@ -333,83 +442,116 @@ impl Layout {
             };
         }
 
-        // Links: device ends at the box's inner side, server ends at the title row.
-        let anchor = |node: Node, towards: f32| -> (f32, f32) {
-            match node {
-                Node::Device(d) => {
-                    let r = devices[d];
-                    let x = if r.center().0 < towards {
-                        r.right()
+        // People and devices: parts stacked when there is room, else side by side under the
+        // device's name, at the largest text size that fits (not under MIN_FONT unless even
+        // that does not fit).
+        let side = sides(sc, &server_pos);
+        let columns: Vec<(bool, Vec<usize>, usize)> = [true, false]
+            .into_iter()
+            .map(|left| {
+                let ps: Vec<usize> = (0..sc.people.len()).filter(|&p| side[p] == left).collect();
+                let n_dev = ps.iter().map(|&p| sc.people[p].devices.len()).sum();
+                (left, ps, n_dev)
+            })
+            .collect();
+        let need = |f: f32, compact: bool| {
+            columns
+                .iter()
+                .map(|(_, ps, n_dev)| {
+                    let (label_h, _, step) = device_rows(f, compact);
+                    ps.len() as f32 * label_h + *n_dev as f32 * step
+                })
+                .fold(0.0, f32::max)
+        };
+        let (mut device_font, mut compact, mut dk) = (font.min(FONT + 2.0), false, 1.0);
+        if need(device_font, false) > net.h {
+            compact = true;
+            while need(device_font, true) > net.h && device_font > MIN_FONT {
+                device_font -= 1.0;
+            }
+            dk = (net.h / need(device_font, true)).min(1.0);
+            device_font = (device_font * dk).max(9.0);
+        }
+        let (label_h, dev_h, dev_step) = device_rows(device_font / dk, compact);
+        let (label_h, dev_h, dev_step) = (label_h * dk, dev_h * dk, dev_step * dk);
+        let mut devices = vec![Rect::new(0.0, 0.0, 0.0, 0.0); sc.devices.len()];
+        let mut device_names = devices.clone();
+        let mut people = Vec::new();
+        for (left, ps, _) in &columns {
+            let x = if *left {
+                net.x + 4.0
+            } else {
+                net.right() - side_w - 4.0
+            };
+            let mut y = net.y;
+            for &p in ps {
+                let label = Rect::new(x, y, side_w, label_h);
+                people.push(PersonBox {
+                    person: p,
+                    label,
+                    left: *left,
+                });
+                y += label_h;
+                for &d in &sc.people[p].devices {
+                    let r = Rect::new(x, y, side_w, dev_h);
+                    devices[d] = r;
+                    let name_h = (device_font / dk + 9.0) * dk;
+                    let row_h = (device_font / dk + 7.0) * dk;
+                    device_names[d] = Rect::new(x, y, side_w, name_h);
+                    let memory = if compact {
+                        Rect::new(x + 5.0, y + name_h, (side_w - 13.0) / 2.0, row_h)
                     } else {
-                        r.x
+                        Rect::new(x + 5.0, y + name_h, side_w - 10.0, row_h)
                     };
-                    (x, r.y + 14.0 * (r.h / DEV_H))
-                }
-                Node::Server(s) => {
-                    let r = servers[s].title;
-                    let x = if r.center().0 < towards {
-                        r.right()
+                    let keys = if compact {
+                        Rect::new(memory.right() + 3.0, memory.y, memory.w, row_h)
                     } else {
-                        r.x
+                        Rect::new(memory.x, memory.bottom() + 3.0 * dk, memory.w, row_h)
                     };
-                    (x, r.center().1)
+                    places.insert(Reach::DevicePart(d, DevicePart::Memory), memory);
+                    places.insert(Reach::DevicePart(d, DevicePart::Keystore), keys);
+                    y += dev_step;
                 }
             }
-        };
-        let center_x = |node: Node| match node {
-            Node::Device(d) => devices[d].center().0,
-            Node::Server(s) => servers[s].rect.center().0,
-        };
-        let links = sc
-            .links
-            .iter()
-            .map(|l| {
-                (
-                    anchor(l.from, center_x(l.to)),
-                    anchor(l.to, center_x(l.from)),
-                )
-            })
-            .collect();
+        }
 
-        // Observers: a strip of chips, up to six a row.
-        let n = sc.observers.len();
-        // Two lines a chip: up to three rows, three or four wide, so names stay readable.
-        let cols = match n {
-            0..=3 => n.max(1),
-            4..=6 => 3,
-            7..=12 => 4,
-            _ => n.div_ceil(3),
-        };
-        let rows = n.div_ceil(cols).max(1);
-        let cw = (strip.w - (cols as f32 + 1.0) * 6.0) / cols as f32;
-        let ch = (strip.h - (rows as f32 + 1.0) * 4.0) / rows as f32;
-        let observers = (0..n)
-            .map(|o| {
-                let (r, c) = (o / cols, o % cols);
-                Rect::new(
-                    strip.x + 6.0 + c as f32 * (cw + 6.0),
-                    strip.y + 4.0 + r as f32 * (ch + 4.0),
-                    cw,
-                    ch,
-                )
-            })
-            .collect();
-        let chip_font = (ch / 2.4).clamp(8.0, FONT);
+        // Links.
+        let server_rects: Vec<Rect> = servers.iter().map(|b| b.rect).collect();
+        let anchor_y: Vec<f32> = device_names.iter().map(|r| r.center().1).collect();
+        let below = server_rects.iter().map(Rect::bottom).fold(top, f32::max) + 14.0;
+        let (links, link_markers) = super::routes::route(
+            sc,
+            &super::routes::Boxes {
+                devices: &devices,
+                servers: &server_rects,
+                device_anchor_y: &anchor_y,
+                below,
+                air,
+            },
+        );
 
         Layout {
+            presenter,
+            font,
             header,
-            stage: STAGE,
+            stage,
             air,
             strip,
             events,
             inspector,
+            caption,
             people,
             devices,
+            device_names,
+            compact,
             servers,
             places,
             links,
+            link_markers,
             observers,
             row_font,
+            title_font,
+            device_font,
             chip_font,
         }
     }
@@ -425,10 +567,10 @@ impl Layout {
     /// Where a place is drawn: a part's row, or a link's midpoint.
     pub fn place_point(&self, place: Reach) -> (f32, f32) {
         match place {
-            Reach::Wire(l) => {
-                let ((ax, ay), (bx, by)) = self.links[l];
-                ((ax + bx) / 2.0, (ay + by) / 2.0)
-            }
+            Reach::Wire(l) => self
+                .links
+                .get(l)
+                .map_or((VW / 2.0, VH / 2.0), |p| super::routes::along(p, 0.5)),
             other => self
                 .places
                 .get(&other)
@@ -436,15 +578,30 @@ impl Layout {
         }
     }
 
+    /// The rectangle of a link's marker (`TLS`, or `no TLS` when `tls` is false).
+    pub fn marker_rect(&self, link: usize, tls: bool) -> Rect {
+        let (x, y) = self
+            .link_markers
+            .get(link)
+            .copied()
+            .unwrap_or((VW / 2.0, VH / 2.0));
+        let (w, h) = super::routes::marker_size(tls);
+        Rect::new(x - w / 2.0, y - h / 2.0, w, h)
+    }
+
     /// Every rectangle that must not overlap another, with a name for failures.
     pub fn solid_rects(&self) -> Vec<(String, Rect)> {
         let mut out = vec![
             ("header".to_string(), self.header),
-            ("events".to_string(), self.events),
-            ("inspector".to_string(), self.inspector),
             ("air".to_string(), self.air),
             ("strip".to_string(), self.strip),
         ];
+        if self.presenter {
+            out.push(("caption".to_string(), self.caption));
+        } else {
+            out.push(("events".to_string(), self.events));
+            out.push(("inspector".to_string(), self.inspector));
+        }
         for p in &self.people {
             out.push((format!("person {}", p.person), p.label));
         }
@@ -455,6 +612,18 @@ impl Layout {
             out.push((format!("server {s}"), b.rect));
         }
         out
+    }
+}
+
+/// Short labels for server parts, for boxes too narrow for [`part_label`].
+pub fn part_label_short(part: Part) -> &'static str {
+    match part {
+        Part::TlsFront => "TLS",
+        Part::AppMemory => "app",
+        Part::Database => "db",
+        Part::Backup => "backup",
+        Part::KeyVault => "vault",
+        Part::KeyDirectory => "key dir",
     }
 }
 
@@ -472,46 +641,133 @@ pub fn part_label(part: Part) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    use super::super::routes;
     use super::*;
     use crate::scenario::SHIPPED;
 
-    fn check(sc: &Scenario) {
-        let l = Layout::new(sc);
+    /// Nothing overlaps, every link avoids every box but its own two ends, link markers sit
+    /// clear of boxes and of each other, and (for shipped scenes) no text is under `min_font`.
+    fn check(sc: &Scenario, presenter: bool, min_font: f32) {
+        check_with(sc, presenter, min_font, true)
+    }
+
+    fn check_with(sc: &Scenario, presenter: bool, min_font: f32, markers_clear: bool) {
+        let l = Layout::with(sc, presenter);
+        let name = &sc.source;
         let solid = l.solid_rects();
         let canvas = Rect::new(0.0, 0.0, VW, VH);
         for (i, (a, ra)) in solid.iter().enumerate() {
-            assert!(canvas.contains(ra), "{a} {ra:?} leaves the canvas");
+            assert!(canvas.contains(ra), "{name}: {a} {ra:?} leaves the canvas");
             for (b, rb) in &solid[i + 1..] {
-                assert!(!ra.overlaps(rb), "{a} {ra:?} overlaps {b} {rb:?}");
+                assert!(!ra.overlaps(rb), "{name}: {a} {ra:?} overlaps {b} {rb:?}");
             }
         }
         for (o, r) in l.observers.iter().enumerate() {
-            assert!(l.strip.contains(r), "observer {o} outside the strip");
+            assert!(
+                l.strip.contains(r),
+                "{name}: observer {o} outside the strip"
+            );
             for r2 in &l.observers[o + 1..] {
-                assert!(!r.overlaps(r2), "observers overlap");
+                assert!(!r.overlaps(r2), "{name}: observers overlap");
             }
         }
         let places: Vec<_> = l.places.iter().collect();
         for (i, (pa, ra)) in places.iter().enumerate() {
             for (pb, rb) in &places[i + 1..] {
-                assert!(!ra.overlaps(rb), "{pa:?} overlaps {pb:?}");
+                assert!(!ra.overlaps(rb), "{name}: {pa:?} overlaps {pb:?}");
             }
         }
         for (s, b) in l.servers.iter().enumerate() {
             for part in &sc.servers[s].parts {
                 let r = l.places[&Reach::ServerPart(s, *part)];
-                assert!(b.rect.contains(&r), "part {part:?} outside server {s}");
+                assert!(
+                    b.rect.contains(&r),
+                    "{name}: part {part:?} outside server {s}"
+                );
             }
         }
-        assert!(l.row_font >= 9.0 && l.chip_font >= 8.0);
+        for (d, r) in l.devices.iter().enumerate() {
+            for part in [DevicePart::Memory, DevicePart::Keystore] {
+                let pr = l.places[&Reach::DevicePart(d, part)];
+                assert!(r.contains(&pr), "{name}: {part:?} outside device {d}");
+                assert!(
+                    !pr.overlaps(&l.device_names[d]),
+                    "{name}: {part:?} under the name"
+                );
+            }
+        }
+        let net = Rect::new(l.stage.x, l.stage.y, l.stage.w, l.strip.y - l.stage.y);
+        let boxes: Vec<(Node, Rect)> = (0..l.devices.len())
+            .map(|d| (Node::Device(d), l.devices[d]))
+            .chain((0..l.servers.len()).map(|s| (Node::Server(s), l.servers[s].rect)))
+            .collect();
+        let mut markers: Vec<Rect> = Vec::new();
+        for (i, link) in sc.links.iter().enumerate() {
+            let path = &l.links[i];
+            for &(x, y) in path {
+                assert!(
+                    net.contains(&Rect::new(x, y, 0.0, 0.0)),
+                    "{name}: link {i} leaves the network area at ({x}, {y})"
+                );
+            }
+            let others: Vec<Rect> = boxes
+                .iter()
+                .filter(|(n, _)| *n != link.from && *n != link.to)
+                .map(|(_, r)| *r)
+                .collect();
+            assert!(
+                !routes::path_crosses(path, &others),
+                "{name}: link {i} {path:?} runs through another box"
+            );
+            let m = l.marker_rect(i, link.tls);
+            if !markers_clear {
+                continue;
+            }
+            for (n, r) in &boxes {
+                assert!(!m.overlaps(r), "{name}: link {i}'s marker overlaps {n:?}");
+            }
+            assert!(
+                !m.overlaps(&l.air),
+                "{name}: link {i}'s marker is under the tokens"
+            );
+            for (j, other) in markers.iter().enumerate() {
+                assert!(
+                    !m.overlaps(other),
+                    "{name}: markers of links {j} and {i} overlap"
+                );
+            }
+            markers.push(m);
+        }
+        for (what, f) in [
+            ("device", l.device_font),
+            ("row", l.row_font),
+            ("title", l.title_font),
+            ("chip", l.chip_font),
+        ] {
+            assert!(
+                f >= min_font,
+                "{name}: {what} text at {f} px (presenter {presenter})"
+            );
+        }
     }
 
     #[test]
-    fn shipped_scenes_lay_out_without_overlap() {
+    fn shipped_scenes_lay_out_without_overlap_and_with_readable_text() {
+        // Crowded scenes (eleven devices, three servers, eight observers) included: before,
+        // group DMs shrank device text to 9 px and piled ten "TLS" labels around the server.
         for (name, text) in SHIPPED {
             let sc = Scenario::parse(text, name).expect("shipped scenes parse");
-            check(&sc);
+            check(&sc, false, MIN_FONT);
+            check(&sc, true, MIN_FONT);
         }
+    }
+
+    #[test]
+    fn presenter_text_is_larger() {
+        let sc = Scenario::shipped("group-dm").expect("shipped");
+        let (a, b) = (Layout::new(&sc), Layout::with(&sc, true));
+        assert!(b.font > a.font && b.device_font >= a.device_font && b.chip_font > a.chip_font);
+        assert!(a.compact, "eleven devices are drawn compactly");
     }
 
     #[test]
@@ -553,7 +809,10 @@ mod tests {
             observers.join(",")
         );
         let sc = Scenario::parse(&text, "big.ron").expect("the big scene parses");
-        check(&sc);
+        // So crowded that text goes under 14 px and link markers may touch boxes; boxes and
+        // links still never overlap.
+        check_with(&sc, false, 9.0, false);
+        check_with(&sc, true, 8.0, false);
     }
 
     #[test]

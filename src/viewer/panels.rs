@@ -82,6 +82,11 @@ fn draw_panels(
         layer: Layer::Panels,
     };
 
+    if l.presenter {
+        draw_presenter(&mut pt, run, &shown, &options);
+        return;
+    }
+
     // Header.
     let h = l.header;
     pt.rect(h, p::INK, 0.1);
@@ -286,6 +291,122 @@ fn draw_panels(
             0.2,
         );
     }
+}
+
+/// Cuts text into lines of at most `n` characters, at spaces where it can.
+pub fn wrap(text: &str, n: usize) -> Vec<String> {
+    let n = n.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let len = line.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > n {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+        while line.chars().count() > n {
+            let head: String = line.chars().take(n).collect();
+            let rest: String = line.chars().skip(n).collect();
+            lines.push(head);
+            line = rest;
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// The presenter's caption under the network, in large type.
+#[derive(Component, Debug, Clone, PartialEq, Eq)]
+pub struct PresenterCaption(pub String);
+
+/// Presenter mode: a slim header, and the step's one-sentence explanation (who can read
+/// there, from the exposure analysis) in large type instead of the event list and inspector.
+fn draw_presenter(pt: &mut Painter, run: &Run, shown: &Shown, options: &ViewOptions) {
+    let l = &shown.layout;
+    let sc = &run.scenario;
+    let k = shown.state.step;
+    let h = l.header;
+    pt.rect(h, p::INK, 0.1);
+    let model = run.trace.protection.label();
+    let n = chars_fit(h.w - 16.0, 26.0).saturating_sub(model.len() + 2);
+    pt.text_anchored(
+        h.x + 8.0,
+        h.center().1,
+        &fit(&sc.title, n),
+        26.0,
+        p::PAPER,
+        Anchor::CENTER_LEFT,
+        0.2,
+    );
+    pt.text_anchored(
+        h.right() - 8.0,
+        h.center().1,
+        &model,
+        26.0,
+        p::HIGHLIGHT,
+        Anchor::CENTER_RIGHT,
+        0.2,
+    );
+    let c = l.caption;
+    pt.boxed(c, p::PAPER, p::INK, 3.0, 0.1);
+    let steps = run.trace.steps.len().saturating_sub(1);
+    let status = match options.observer {
+        Some(o) => format!(
+            "Step {k} of {steps}. Viewing as {}",
+            viewing_as_line(run, o)
+        ),
+        None => format!("Step {k} of {steps}"),
+    };
+    let wire = format!("on the wire: {} B", shown.state.wire_bytes);
+    let small = 22.0;
+    let n = chars_fit(c.w - 24.0, small).saturating_sub(wire.len() + 2);
+    pt.text(
+        c.x + 12.0,
+        c.y + 8.0,
+        &fit(&ascii(&status), n),
+        small,
+        p::MUTED,
+        0.2,
+    );
+    pt.text_anchored(
+        c.right() - 12.0,
+        c.y + 8.0,
+        &wire,
+        small,
+        p::MUTED,
+        Anchor::TOP_RIGHT,
+        0.2,
+    );
+    let caption = ascii(&report::caption(run, k));
+    let big = 28.0;
+    let lines = wrap(&caption, chars_fit(c.w - 24.0, big));
+    let color = if run
+        .trace
+        .steps
+        .get(k)
+        .is_some_and(super::state::holds_words)
+    {
+        p::PLAIN
+    } else {
+        p::INK
+    };
+    for (i, line) in lines.iter().take(3).enumerate() {
+        pt.text(
+            c.x + 12.0,
+            c.y + 42.0 + i as f32 * big * 1.3,
+            line,
+            big,
+            color,
+            0.2,
+        );
+    }
+    let e = pt.rect(Rect::new(c.x, c.y, 1.0, 1.0), p::PAPER, 0.05);
+    pt.commands.entity(e).insert(PresenterCaption(caption));
 }
 
 /// The panels plugin: header, event list, inspector, and the overlays.

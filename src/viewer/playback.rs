@@ -94,6 +94,8 @@ pub struct ViewOptions {
     pub matrix: bool,
     /// The keys panel.
     pub keys: bool,
+    /// Presenter mode: bigger text, the step's explanation as a caption.
+    pub presenter: bool,
 }
 
 /// The real canvas size in logical pixels (the window, or the image).
@@ -121,9 +123,9 @@ pub struct Shown {
 pub enum ViewerCommand {
     /// Space.
     TogglePlay,
-    /// Right.
+    /// Right, or Page Down (a presenter's clicker).
     StepForward,
-    /// Left.
+    /// Left, or Page Up.
     StepBack,
     /// Home.
     Restart,
@@ -147,6 +149,8 @@ pub enum ViewerCommand {
     ToggleMatrix,
     /// H.
     ToggleKeys,
+    /// P: presenter mode.
+    TogglePresenter,
 }
 
 /// Applies commands.
@@ -204,6 +208,7 @@ pub fn apply_commands(
             ViewerCommand::ToggleLanes => options.lanes = !options.lanes,
             ViewerCommand::ToggleMatrix => options.matrix = !options.matrix,
             ViewerCommand::ToggleKeys => options.keys = !options.keys,
+            ViewerCommand::TogglePresenter => options.presenter = !options.presenter,
         }
     }
 }
@@ -250,7 +255,7 @@ pub fn refresh_shown(
     let run = runs.run();
     commands.insert_resource(Shown {
         state: state_at(run, cursor.step),
-        layout: Layout::new(&run.scenario),
+        layout: Layout::with(&run.scenario, options.presenter),
         fit: Fit::new(canvas.width, canvas.height),
     });
 }

@@ -2,7 +2,6 @@
 //! window and no display: Bevy renders into a texture (Mesa's software Vulkan driver is
 //! enough), we pump frames until every text is laid out, then capture one.
 
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use bevy::camera::RenderTarget;
@@ -25,14 +24,17 @@ const MAX_FRAMES: u32 = 400;
 /// Frames drawn before text is even checked (the first frames build pipelines).
 const MIN_FRAMES: u32 = 3;
 
-type Outcome = Arc<Mutex<Option<Result<(), String>>>>;
+type Outcome = Arc<Mutex<Option<Result<RgbImage, String>>>>;
 
-fn save(image: &Image, path: &Path) -> Result<(), String> {
+/// One captured frame, without alpha.
+pub type RgbImage = image::RgbImage;
+
+fn to_rgb(image: &Image) -> Result<RgbImage, String> {
     let dynamic = image
         .clone()
         .try_into_dynamic()
         .map_err(|e| e.to_string())?;
-    dynamic.to_rgb8().save(path).map_err(|e| e.to_string())
+    Ok(dynamic.to_rgb8())
 }
 
 /// Whether every non-empty text has glyphs laid out.
@@ -46,6 +48,7 @@ fn text_ready(world: &mut World) -> bool {
 pub fn render_png(run: Run, options: RenderOptions) -> Result<(), ViewerError> {
     let view = ViewOptions {
         observer: options.observer,
+        presenter: options.presenter,
         ..default()
     };
     render_view(run, options, view)
@@ -54,7 +57,27 @@ pub fn render_png(run: Run, options: RenderOptions) -> Result<(), ViewerError> {
 /// Draws one frame to a PNG with any view options (the matrix, keys or lanes panel open);
 /// `options.observer` is ignored in favour of `view.observer`.
 pub fn render_view(run: Run, options: RenderOptions, view: ViewOptions) -> Result<(), ViewerError> {
-    let (w, h) = (options.width.max(1), options.height.max(1));
+    let frames = render_frames(run, &[options.step], (options.width, options.height), view)?;
+    let frame = frames
+        .into_iter()
+        .next()
+        .ok_or_else(|| ViewerError::Render("no frame came back".into()))?;
+    frame.save(&options.out).map_err(|e| ViewerError::Write {
+        path: options.out.clone(),
+        reason: e.to_string(),
+    })
+}
+
+/// Draws each of `steps` in one Bevy app run (starting Bevy once, not once a frame) and
+/// returns the frames, in order.
+pub fn render_frames(
+    run: Run,
+    steps: &[usize],
+    (width, height): (u32, u32),
+    view: ViewOptions,
+) -> Result<Vec<RgbImage>, ViewerError> {
+    let (w, h) = (width.max(1), height.max(1));
+    let first = steps.first().copied().unwrap_or(0);
     let mut app = App::new();
     app.add_plugins(
         DefaultPlugins
@@ -83,7 +106,7 @@ pub fn render_view(run: Run, options: RenderOptions, view: ViewOptions) -> Resul
         },
     })
     .insert_resource(Cursor {
-        step: options.step,
+        step: first,
         ..default()
     })
     .insert_resource(Anim { progress: 0.5 })
@@ -99,17 +122,34 @@ pub fn render_view(run: Run, options: RenderOptions, view: ViewOptions) -> Resul
     app.finish();
     app.cleanup();
 
+    let mut out = Vec::with_capacity(steps.len());
+    for (i, &step) in steps.iter().enumerate() {
+        if i > 0 {
+            app.world_mut().resource_mut::<Cursor>().step = step;
+        }
+        // The first frame builds pipelines; later ones only need the new entities laid out.
+        let min_frames = if i == 0 { MIN_FRAMES } else { 2 };
+        out.push(capture(&mut app, &handle, min_frames)?);
+    }
+    Ok(out)
+}
+
+/// Pumps frames until every text is laid out, then captures one.
+fn capture(
+    app: &mut App,
+    handle: &Handle<Image>,
+    min_frames: u32,
+) -> Result<RgbImage, ViewerError> {
     let outcome: Outcome = Arc::new(Mutex::new(None));
     let mut requested = false;
     for frame in 0..MAX_FRAMES {
         app.update();
-        if !requested && frame >= MIN_FRAMES && text_ready(app.world_mut()) {
-            let out: PathBuf = options.out.clone();
+        if !requested && frame >= min_frames && text_ready(app.world_mut()) {
             let slot = outcome.clone();
             app.world_mut()
                 .spawn(Screenshot::image(handle.clone()))
                 .observe(move |captured: On<ScreenshotCaptured>| {
-                    let result = save(&captured.image, &out);
+                    let result = to_rgb(&captured.image);
                     if let Ok(mut s) = slot.lock() {
                         *s = Some(result);
                     }
@@ -118,10 +158,7 @@ pub fn render_view(run: Run, options: RenderOptions, view: ViewOptions) -> Resul
         }
         let done = outcome.lock().ok().and_then(|mut s| s.take());
         if let Some(result) = done {
-            return result.map_err(|reason| ViewerError::Write {
-                path: options.out.clone(),
-                reason,
-            });
+            return result.map_err(ViewerError::Render);
         }
     }
     Err(ViewerError::Render(if requested {

@@ -8,8 +8,9 @@ use bevy::prelude::*;
 use bevy::sprite::Anchor;
 
 use super::draw::{Layer, Painter, clear, palette as p};
-use super::layout::{FONT, Layout, Rect, chars_fit, fit};
+use super::layout::{FONT, Layout, MIN_FONT, Rect, chars_fit, fit};
 use super::playback::{Anim, Runs, Shown, ViewOptions};
+use super::routes::along;
 use super::state::{Look, Piece, Token, TokenAt};
 use crate::scenario::{Node, Scenario};
 
@@ -17,14 +18,19 @@ use crate::scenario::{Node, Scenario};
 #[derive(Component, Debug, Clone, PartialEq, Eq)]
 pub struct TokenCard(pub Look);
 
-/// The dot that travels along a link: from, to, in virtual pixels.
-#[derive(Component, Debug, Clone, Copy, PartialEq)]
+/// The dot that travels along a link, in the direction the bytes go (virtual pixels).
+#[derive(Component, Debug, Clone, PartialEq)]
 pub struct Mover {
-    from: (f32, f32),
-    to: (f32, f32),
+    path: Vec<(f32, f32)>,
 }
 
 const CARD_H: f32 = 50.0;
+/// Height of a card in a fan-out row.
+const FAN_H: f32 = 34.0;
+/// Fan-out cards are as wide as their real bytes at this scale, the same in every scene and
+/// model, so per-recipient's ten full envelopes and a bag's one content card plus ten small
+/// keys compare at a glance. (1570 bytes, per-recipient to ten devices, fit the band.)
+pub const PX_PER_BYTE: f32 = 0.27;
 
 fn card_width(t: &Token) -> f32 {
     match t.piece {
@@ -42,24 +48,20 @@ fn card_width(t: &Token) -> f32 {
     }
 }
 
-/// The ends of a wire token's travel, in the direction it moves.
-fn travel_ends(l: &Layout, sc: &Scenario, link: usize, from: Node) -> ((f32, f32), (f32, f32)) {
-    let (a, b) = l.links[link];
-    if sc.links.get(link).is_some_and(|k| k.from == from) {
-        (a, b)
-    } else {
-        (b, a)
+/// A wire token's path, in the direction it moves.
+fn travel(l: &Layout, sc: &Scenario, link: usize, from: Node) -> Vec<(f32, f32)> {
+    let mut path = l.links.get(link).cloned().unwrap_or_default();
+    if sc.links.get(link).is_none_or(|k| k.from != from) {
+        path.reverse();
     }
+    path
 }
 
 /// Where a token points.
 fn target(l: &Layout, sc: &Scenario, at: TokenAt, progress: f32) -> (f32, f32) {
     match at {
         TokenAt::Place(place) => l.place_point(place),
-        TokenAt::Wire { link, from, .. } => {
-            let (a, b) = travel_ends(l, sc, link, from);
-            (a.0 + (b.0 - a.0) * progress, a.1 + (b.1 - a.1) * progress)
-        }
+        TokenAt::Wire { link, from, .. } => along(&travel(l, sc, link, from), progress),
     }
 }
 
@@ -155,37 +157,80 @@ fn draw_tokens(
         fit: shown.fit,
         layer: Layer::Tokens,
     };
-    let gap = 6.0;
     let tunnel = tokens.iter().any(|t| t.tunnel.is_some());
-    let pad = if tunnel { 52.0 } else { 0.0 };
-    let want: f32 = tokens.iter().map(card_width).sum::<f32>() + gap * (tokens.len() as f32 - 1.0);
-    let squeeze = ((air.w - pad - 12.0) / want).min(1.0);
-    let total = want * squeeze + pad;
     let at = tokens[0].at;
     let point = target(l, sc, at, 0.5);
-    let x0 = (point.0 - total / 2.0).clamp(air.x + 4.0, air.right() - total - 4.0);
-    let y = air.y + (air.h - CARD_H) / 2.0;
+    let fan = tokens.len() > 1;
+    let pad = if tunnel { 52.0 } else { 0.0 };
+    let (gap, y, card_h) = if fan {
+        (4.0, air.y + 8.0, FAN_H)
+    } else {
+        (6.0, air.y + (air.h - CARD_H) / 2.0, CARD_H)
+    };
+    // A fan-out at the fixed scale, shrunk only if it cannot fit the band.
+    let widths: Vec<f32> = if fan {
+        let at_scale: Vec<f32> = tokens.iter().map(|t| fan_width(t, PX_PER_BYTE)).collect();
+        let want = at_scale.iter().sum::<f32>() + gap * (tokens.len() as f32 - 1.0);
+        let room = air.w - pad - 16.0;
+        if want <= room {
+            at_scale
+        } else {
+            let bytes: f32 = tokens.iter().map(|t| t.bytes as f32).sum();
+            let s = (room - gap * (tokens.len() as f32 - 1.0)) / bytes.max(1.0);
+            tokens.iter().map(|t| fan_width(t, s)).collect()
+        }
+    } else {
+        vec![card_width(&tokens[0]).min(air.w - pad - 16.0)]
+    };
+    let total = widths.iter().sum::<f32>() + gap * (tokens.len() as f32 - 1.0) + pad;
+    let x0 =
+        (point.0 - total / 2.0).clamp(air.x + 4.0, (air.right() - total - 8.0).max(air.x + 4.0));
     if tunnel {
-        let r = Rect::new(x0 - 2.0, y - 8.0, total + 10.0, CARD_H + 16.0);
+        let r = Rect::new(x0 - 2.0, y - 6.0, total + 8.0, card_h + 12.0);
         pt.boxed(r, p::TLS_TINT, p::TLS, 4.0, 5.0);
-        pt.text(r.x + 8.0, r.y + 10.0, "TLS", FONT, p::TLS, 5.2);
+        pt.text_anchored(
+            r.x + 8.0,
+            r.center().1,
+            "TLS",
+            FONT,
+            p::TLS,
+            Anchor::CENTER_LEFT,
+            5.2,
+        );
     }
     let mut x = x0 + pad;
-    for t in tokens {
-        let w = card_width(t) * squeeze;
-        let h = if t.piece == Piece::BagKey {
-            CARD_H - 10.0
+    for (t, &w) in tokens.iter().zip(&widths) {
+        let h = if t.piece == Piece::BagKey && !fan {
+            card_h - 10.0
         } else {
-            CARD_H
+            card_h
         };
-        let r = Rect::new(x, y + (CARD_H - h) / 2.0, w, h);
-        card(&mut pt, r, t);
+        let r = Rect::new(x, y + (card_h - h) / 2.0, w, h);
+        if fan {
+            small_card(&mut pt, r, t);
+        } else {
+            card(&mut pt, r, t);
+        }
         x += w + gap;
+    }
+    if fan {
+        // What the row is, in real bytes, and the running count on the wire.
+        let line = format!(
+            "{}; on the wire: {} B",
+            fan_summary(tokens),
+            shown.state.wire_bytes
+        );
+        let ty = y + card_h + if tunnel { 8.0 } else { 3.0 };
+        let text = fit(&line, chars_fit(air.w - 8.0, MIN_FONT));
+        let tw = text.chars().count() as f32 * MIN_FONT * 0.6 + 8.0;
+        pt.rect(Rect::new(air.x, ty - 1.0, tw, MIN_FONT + 3.0), p::BG, 5.25);
+        let e = pt.text(air.x + 4.0, ty, &text, MIN_FONT, p::INK, 5.3);
+        pt.commands.entity(e).insert(FanSummary(line));
     }
     // Tie the cards to where the bytes are.
     let from = (
         x0 + total / 2.0,
-        y + CARD_H + if tunnel { 8.0 } else { 0.0 },
+        y + card_h + if tunnel { 6.0 } else { 0.0 },
     );
     let ink = if tokens[0].look.is_words() {
         p::PLAIN
@@ -194,11 +239,97 @@ fn draw_tokens(
     };
     pt.dashed(from, point, ink, 2.0, 4.0);
     if let TokenAt::Wire { link, from: f, .. } = at {
-        let (a, b) = travel_ends(l, sc, link, f);
-        let progress = anim.progress.clamp(0.0, 1.0);
-        let (dx, dy) = target(l, sc, at, progress);
+        let path = travel(l, sc, link, f);
+        let (dx, dy) = along(&path, anim.progress.clamp(0.0, 1.0));
         let e = pt.rect(Rect::new(dx - 8.0, dy - 8.0, 16.0, 16.0), ink, 4.5);
-        pt.commands.entity(e).insert(Mover { from: a, to: b });
+        pt.commands.entity(e).insert(Mover { path });
+    }
+}
+
+/// A fan-out card's width: its real bytes at `scale` pixels a byte, and never too thin to see.
+fn fan_width(t: &Token, scale: f32) -> f32 {
+    (t.bytes as f32 * scale).max(14.0)
+}
+
+/// `10 envelopes x 157 B = 1570 B`, or for a bag `1 content 161 B + 10 keys x 64 B = 801 B`.
+pub fn fan_summary(tokens: &[Token]) -> String {
+    let mut groups: Vec<(String, usize, usize)> = Vec::new();
+    for t in tokens {
+        let what = match (&t.piece, &t.look) {
+            (Piece::BagKey, _) => "key".to_string(),
+            (Piece::BagContent, _) => "content".to_string(),
+            (_, Look::Sealed { what, .. }) => what.strip_prefix("e2e ").unwrap_or(what).to_string(),
+            (_, Look::Words(_)) => "text".to_string(),
+            (_, Look::Keys(_)) => "keys".to_string(),
+            (_, Look::Metadata) => "metadata".to_string(),
+        };
+        match groups
+            .iter_mut()
+            .find(|(w, b, _)| *w == what && *b == t.bytes)
+        {
+            Some(g) => g.2 += 1,
+            None => groups.push((what, t.bytes, 1)),
+        }
+    }
+    let parts: Vec<String> = groups
+        .iter()
+        .map(|(what, bytes, n)| {
+            if *n == 1 {
+                format!("1 {what} {bytes} B")
+            } else {
+                format!("{n} {what}s x {bytes} B")
+            }
+        })
+        .collect();
+    let total: usize = tokens.iter().map(|t| t.bytes).sum();
+    format!("{} = {total} B", parts.join(" + "))
+}
+
+/// The summary line under a fan-out row.
+#[derive(Component, Debug, Clone, PartialEq, Eq)]
+pub struct FanSummary(pub String);
+
+/// A card in a fan-out row: its icon, and its byte count when there is room.
+fn small_card(pt: &mut Painter, r: Rect, t: &Token) {
+    let z = 6.0;
+    let (fill, ink) = match &t.look {
+        Look::Words(_) => (p::PLAIN_TINT, p::PLAIN),
+        Look::Sealed { .. } | Look::Metadata => (p::SEALED_TINT, p::SEALED),
+        Look::Keys(_) => (p::KEYS_TINT, p::KEYS),
+    };
+    let e = pt.boxed(r, fill, ink, 2.0, z);
+    pt.commands.entity(e).insert(TokenCard(t.look.clone()));
+    let label = format!("{}B", t.bytes);
+    let label_w = label.len() as f32 * MIN_FONT * 0.6;
+    if t.piece == Piece::BagKey {
+        // A small key: a ring and a shaft.
+        let (cx, cy) = r.center();
+        pt.outline(Rect::new(cx - 6.0, cy - 9.0, 9.0, 9.0), ink, 2.0, z + 0.1);
+        pt.rect(Rect::new(cx - 2.5, cy, 3.0, 10.0), ink, z + 0.1);
+        pt.rect(Rect::new(cx, cy + 6.0, 4.0, 2.5), ink, z + 0.1);
+        return;
+    }
+    let icon_w = 28.0;
+    let icon_x = if r.w >= icon_w + label_w + 10.0 {
+        r.x + 4.0
+    } else {
+        r.center().0 - 12.0
+    };
+    match &t.look {
+        Look::Words(_) => open_envelope(pt, icon_x, r.y + 3.0, ink, z + 0.1),
+        Look::Keys(_) => key_icon(pt, icon_x, r.y + 3.0, ink, z + 0.1),
+        _ => padlock(pt, icon_x + 2.0, r.y + 3.0, ink, z + 0.1),
+    }
+    if r.w >= icon_w + label_w + 10.0 {
+        pt.text_anchored(
+            r.right() - 4.0,
+            r.center().1,
+            &label,
+            MIN_FONT,
+            p::INK,
+            Anchor::CENTER_RIGHT,
+            z + 0.2,
+        );
     }
 }
 
@@ -210,10 +341,8 @@ fn move_dots(
     let Some(shown) = shown else { return };
     let t = anim.progress.clamp(0.0, 1.0);
     for (m, mut tf) in &mut dots {
-        let (x, y) = shown.fit.world(
-            m.from.0 + (m.to.0 - m.from.0) * t,
-            m.from.1 + (m.to.1 - m.from.1) * t,
-        );
+        let (px, py) = along(&m.path, t);
+        let (x, y) = shown.fit.world(px, py);
         tf.translation.x = x;
         tf.translation.y = y;
     }

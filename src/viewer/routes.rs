@@ -1,0 +1,292 @@
+//! Where links run: polylines between boxes that pass through no other box, with their ends
+//! spread along a server's side so many links into one server do not meet at one point, and one
+//! `TLS` / `no TLS` marker per link near its quieter end, away from the hub where links converge.
+
+use super::layout::Rect;
+use crate::scenario::{Node, Scenario};
+
+/// A point in the virtual canvas.
+pub type Point = (f32, f32);
+
+/// Length of a polyline.
+pub fn length(path: &[Point]) -> f32 {
+    path.windows(2)
+        .map(|w| ((w[1].0 - w[0].0).powi(2) + (w[1].1 - w[0].1).powi(2)).sqrt())
+        .sum()
+}
+
+/// The point a fraction `t` (0 to 1) of the way along a polyline.
+pub fn along(path: &[Point], t: f32) -> Point {
+    let Some(&first) = path.first() else {
+        return (0.0, 0.0);
+    };
+    let total = length(path);
+    let mut left = total * t.clamp(0.0, 1.0);
+    for w in path.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let seg = ((b.0 - a.0).powi(2) + (b.1 - a.1).powi(2)).sqrt();
+        if left <= seg && seg > 0.0 {
+            let f = left / seg;
+            return (a.0 + (b.0 - a.0) * f, a.1 + (b.1 - a.1) * f);
+        }
+        left -= seg;
+    }
+    path.last().copied().unwrap_or(first)
+}
+
+/// Whether the segment a-b passes through the inside of `r` (shrunk by 1 px, so touching an
+/// edge does not count).
+pub fn crosses(a: Point, b: Point, r: &Rect) -> bool {
+    let r = r.inset(1.0);
+    if r.w <= 0.0 || r.h <= 0.0 {
+        return false;
+    }
+    let len = ((b.0 - a.0).powi(2) + (b.1 - a.1).powi(2)).sqrt();
+    let n = (len / 2.0).ceil().max(1.0) as usize;
+    (0..=n).any(|i| {
+        let t = i as f32 / n as f32;
+        let (x, y) = (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t);
+        x > r.x && x < r.right() && y > r.y && y < r.bottom()
+    })
+}
+
+/// Whether a polyline passes through any of `boxes`.
+pub fn path_crosses(path: &[Point], boxes: &[Rect]) -> bool {
+    path.windows(2)
+        .any(|w| boxes.iter().any(|r| crosses(w[0], w[1], r)))
+}
+
+/// A server end moved to the middle of the server's top edge; a device end stays.
+fn top_of(node: Node, me: Rect, p: Point) -> Point {
+    match node {
+        Node::Server(_) => (me.center().0, me.y),
+        Node::Device(_) => p,
+    }
+}
+
+/// Width and height of a link's marker (`TLS` or `no TLS` at 14 px).
+pub fn marker_size(tls: bool) -> (f32, f32) {
+    let chars = if tls { 3.0 } else { 6.0 };
+    (chars * MARKER_FONT * 0.6 + 8.0, MARKER_FONT + 4.0)
+}
+
+/// Text size of link markers.
+pub const MARKER_FONT: f32 = 14.0;
+
+fn placed_rects(markers: &[Point], sc: &Scenario, _paths: &[Vec<Point>]) -> Vec<Rect> {
+    markers
+        .iter()
+        .zip(&sc.links)
+        .map(|(&(x, y), l)| {
+            let (w, h) = marker_size(l.tls);
+            Rect::new(x - w / 2.0, y - h / 2.0, w, h)
+        })
+        .collect()
+}
+
+/// What the router needs to know about the boxes.
+pub struct Boxes<'a> {
+    /// Device boxes, by device index.
+    pub devices: &'a [Rect],
+    /// Server boxes, by server index.
+    pub servers: &'a [Rect],
+    /// Where a device's links attach: the name row's height.
+    pub device_anchor_y: &'a [f32],
+    /// A y below every server, where detours run.
+    pub below: f32,
+    /// The band where tokens fly: markers stay out of it.
+    pub air: Rect,
+}
+
+impl Boxes<'_> {
+    fn rect(&self, n: Node) -> Rect {
+        match n {
+            Node::Device(d) => self.devices[d],
+            Node::Server(s) => self.servers[s],
+        }
+    }
+    fn others(&self, a: Node, b: Node) -> Vec<Rect> {
+        let mut out = Vec::new();
+        for (d, r) in self.devices.iter().enumerate() {
+            if Node::Device(d) != a && Node::Device(d) != b {
+                out.push(*r);
+            }
+        }
+        for (s, r) in self.servers.iter().enumerate() {
+            if Node::Server(s) != a && Node::Server(s) != b {
+                out.push(*r);
+            }
+        }
+        out
+    }
+}
+
+/// Routes every link, and places one marker per link.
+pub fn route(sc: &Scenario, b: &Boxes) -> (Vec<Vec<Point>>, Vec<Point>) {
+    // Server ends: the links entering each side of a server are spread down that side, in the
+    // order of the other end's height, so they fan out instead of meeting at one point.
+    let n = sc.links.len();
+    let mut server_end: Vec<[Option<Point>; 2]> = vec![[None, None]; n];
+    for (s, r) in b.servers.iter().enumerate() {
+        for left_side in [true, false] {
+            let mut entering: Vec<(f32, usize, usize)> = Vec::new();
+            for (i, l) in sc.links.iter().enumerate() {
+                for (end, (me, other)) in [(0, (l.from, l.to)), (1, (l.to, l.from))] {
+                    if me != Node::Server(s) {
+                        continue;
+                    }
+                    let o = b.rect(other);
+                    let from_left = o.center().0 < r.center().0;
+                    if from_left == left_side && !matches!(other, Node::Server(_)) {
+                        let oy = match other {
+                            Node::Device(d) => b.device_anchor_y[d],
+                            Node::Server(_) => o.center().1,
+                        };
+                        entering.push((oy, i, end));
+                    }
+                }
+            }
+            entering.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+            let k = entering.len();
+            // At most 36 px apart: enough to tell them apart, close to the name row.
+            let top = r.y + 14.0;
+            let bottom = (r.bottom() - 14.0)
+                .min(top + 36.0 * k.saturating_sub(1) as f32)
+                .max(top);
+            for (j, &(_, i, end)) in entering.iter().enumerate() {
+                let y = if k <= 1 {
+                    top
+                } else {
+                    top + (bottom - top) * j as f32 / (k - 1) as f32
+                };
+                let x = if left_side { r.x } else { r.right() };
+                server_end[i][end] = Some((x, y));
+            }
+        }
+    }
+
+    let mut paths = Vec::with_capacity(n);
+    for (i, l) in sc.links.iter().enumerate() {
+        let (ra, rb) = (b.rect(l.from), b.rect(l.to));
+        let end = |node: Node, me: Rect, other: Rect, slot: Option<Point>| -> Point {
+            match node {
+                Node::Device(d) => {
+                    let x = if me.center().0 < other.center().0 {
+                        me.right()
+                    } else {
+                        me.x
+                    };
+                    (x, b.device_anchor_y[d])
+                }
+                Node::Server(_) => slot.unwrap_or_else(|| {
+                    let x = if me.center().0 < other.center().0 {
+                        me.right()
+                    } else {
+                        me.x
+                    };
+                    (x, me.y + 14.0)
+                }),
+            }
+        };
+        let a = end(l.from, ra, rb, server_end[i][0]);
+        let z = end(l.to, rb, ra, server_end[i][1]);
+        let others = b.others(l.from, l.to);
+        let straight = vec![a, z];
+        let both_servers = matches!((l.from, l.to), (Node::Server(_), Node::Server(_)));
+        // A link from a device may come in over the top of its server instead of its side.
+        let over = vec![top_of(l.from, ra, a), top_of(l.to, rb, z)];
+        let path = if !path_crosses(&straight, &others) {
+            straight
+        } else if !both_servers && !path_crosses(&over, &others) {
+            over
+        } else {
+            // Detour under the servers: down from each server's bottom, along below.
+            let down = |node: Node, me: Rect, p: Point, toward: f32| match node {
+                Node::Server(_) => {
+                    let x = me.center().0 + if toward > me.center().0 { 20.0 } else { -20.0 };
+                    vec![(x, me.bottom()), (x, b.below)]
+                }
+                Node::Device(_) => {
+                    vec![p, (p.0 + if toward > p.0 { 12.0 } else { -12.0 }, b.below)]
+                }
+            };
+            let mut path = down(l.from, ra, a, rb.center().0);
+            let mut back = down(l.to, rb, z, ra.center().0);
+            back.reverse();
+            path.extend(back);
+            path
+        };
+        paths.push(path);
+    }
+
+    // Markers: on the link body near the end with fewer links (a leaf), away from the hub;
+    // slid along the link until clear of every box, the tokens' band and earlier markers.
+    let degree = |node: Node| {
+        sc.links
+            .iter()
+            .filter(|l| l.from == node || l.to == node)
+            .count()
+    };
+    let mut solid: Vec<Rect> = b.devices.iter().chain(b.servers).copied().collect();
+    solid.push(b.air);
+    let mut markers = Vec::with_capacity(n);
+    for (l, path) in sc.links.iter().zip(&paths) {
+        let len = length(path).max(1.0);
+        let (da, dz) = (degree(l.from), degree(l.to));
+        let (w, h) = marker_size(l.tls);
+        let clear = |p: Point, placed: &[Rect]| {
+            let r = Rect::new(p.0 - w / 2.0, p.1 - h / 2.0, w, h);
+            !solid.iter().chain(placed).any(|o| r.overlaps(o))
+        };
+        let mut candidates: Vec<f32> = Vec::new();
+        if path.len() > 2 {
+            // A detour: along its run at the bottom, a quarter of the way first (the middle
+            // is where the travelling dot and the reach lines point).
+            let at_bottom = |f: f32| {
+                let mid = path.len() / 2;
+                let (p, q) = (path[mid - 1], path[mid]);
+                let head = length(&path[..mid]);
+                let seg = length(&[p, q]);
+                (head + seg * f) / len
+            };
+            candidates.extend([0.25, 0.75, 0.15, 0.85].map(at_bottom));
+        }
+        let from_quiet = |d: f32| {
+            let t = (d / len).min(0.5);
+            if da <= dz { t } else { 1.0 - t }
+        };
+        candidates.extend([34.0, 48.0, 62.0, 80.0, 100.0, 130.0].map(from_quiet));
+        candidates.extend([0.5, 0.4, 0.6, 0.3, 0.7]);
+        let spot = candidates
+            .iter()
+            .map(|&t| along(path, t))
+            .find(|&p| clear(p, &placed_rects(&markers, sc, &paths)))
+            .unwrap_or_else(|| along(path, candidates[0]));
+        markers.push(spot);
+    }
+    (paths, markers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn along_walks_a_polyline_by_length() {
+        let p = [(0.0, 0.0), (10.0, 0.0), (10.0, 10.0)];
+        assert_eq!(length(&p), 20.0);
+        assert_eq!(along(&p, 0.5), (10.0, 0.0));
+        assert_eq!(along(&p, 0.75), (10.0, 5.0));
+        assert_eq!(along(&p, 1.0), (10.0, 10.0));
+        assert!(crosses(
+            (0.0, 5.0),
+            (20.0, 5.0),
+            &Rect::new(5.0, 0.0, 5.0, 10.0)
+        ));
+        assert!(!crosses(
+            (0.0, 15.0),
+            (20.0, 15.0),
+            &Rect::new(5.0, 0.0, 5.0, 10.0)
+        ));
+    }
+}
