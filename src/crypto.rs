@@ -16,9 +16,9 @@ mod vectors;
 
 pub use envelope::{
     BAGGED_STANZA_LEN, HEADER_LEN, MAGIC, MAX_MESSAGE, MAX_RECIPIENTS, PER_RECIPIENT_OVERHEAD,
-    SHARED_STANZA_LEN, VERSION, bag_recipients, bag_select, frame_kind, is_envelope, kind,
-    open_bag, open_envelope, open_one, seal_bagged, seal_bagged_shared, seal_one, seal_one_with,
-    seal_per_recipient,
+    SHARED_STANZA_LEN, VERSION, bag_recipients, bag_select, envelope_ciphertext, frame_kind,
+    is_envelope, kind, open_bag, open_envelope, open_one, seal_bagged, seal_bagged_shared,
+    seal_one, seal_one_with, seal_per_recipient,
 };
 pub use error::{OpenError, SealError};
 pub use kdf::TAG_LEN;

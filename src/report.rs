@@ -338,6 +338,15 @@ pub fn explain_text(run: &Run, observer: usize) -> String {
     out
 }
 
+/// "A", "A and B", "A, B and C".
+fn and_list(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 /// A one-sentence caption for a step, for presenter mode and slides: what happened, and who
 /// could read the words there (from the exposure analysis, not from the step itself).
 pub fn caption(run: &Run, step: usize) -> String {
@@ -357,9 +366,13 @@ pub fn caption(run: &Run, step: usize) -> String {
         .collect();
     let mut out = s.note.clone();
     if !readers.is_empty() {
-        out.push_str(&format!(": readable here by {}", readers.join(", ")));
+        out.push_str(&format!(": readable here by {}", and_list(&readers)));
     } else if !sealed.is_empty() {
-        out.push_str(&format!(": {} see only ciphertext here", sealed.join(", ")));
+        let verb = if sealed.len() == 1 { "sees" } else { "see" };
+        out.push_str(&format!(
+            ": {} {verb} only ciphertext here",
+            and_list(&sealed)
+        ));
     }
     out.push('.');
     out

@@ -535,6 +535,19 @@ pub fn open_envelope(secret: &SecretKey, envelope: &[u8]) -> Result<Vec<u8>, Ope
     }
 }
 
+/// The message ciphertext inside an envelope (past the header, keys and stanzas), for showing
+/// a few real ciphertext bytes. `None` if the bytes are not a well-formed envelope.
+pub fn envelope_ciphertext(envelope: &[u8]) -> Option<&[u8]> {
+    match frame_kind(envelope).ok()? {
+        kind::PER_RECIPIENT => envelope.get(HEADER_LEN + 32..),
+        kind::BAGGED | kind::BAGGED_SHARED => {
+            let layout = bag_layout(envelope).ok()?;
+            envelope.get(layout.commitment_at + 32..)
+        }
+        _ => None,
+    }
+}
+
 /// Whether these bytes are an envelope (of any kind), judged by the header alone.
 pub fn is_envelope(bytes: &[u8]) -> bool {
     matches!(

@@ -281,7 +281,9 @@ pub fn sealed_hex(bytes: &[u8]) -> String {
         match f {
             Frame::Tls { sealed, .. } => return hex_short(sealed, 6),
             Frame::Post(post) => match &post.body {
-                Body::Envelope(e) => return hex_short(payload(e), 6),
+                Body::Envelope(e) => {
+                    return hex_short(crypto::envelope_ciphertext(e).unwrap_or(payload(e)), 6);
+                }
                 Body::AtRest(row) => return hex_short(payload(row), 6),
                 _ => {}
             },
