@@ -12,6 +12,7 @@
 //! | `ObserverPlugin` | `observer.rs` | observer chips, reach lines, what they got |
 //! | `PanelsPlugin` | `panels.rs`, `overlays.rs` | header, event list, inspector, matrix, keys, lanes |
 //! | `InputPlugin` | `input.rs` | keys and clicks to commands (window only) |
+//! | [`PickerPlugin`] | `picker.rs` | the shipped scenarios in a list; `[` `]` switch, `S` shows it |
 //!
 //! Layout ([`Layout::new`]) and the state at a step ([`state_at`]) are pure functions.
 
@@ -22,6 +23,7 @@ mod layout;
 mod observer;
 mod overlays;
 mod panels;
+mod picker;
 mod playback;
 mod render;
 mod state;
@@ -37,6 +39,7 @@ pub use layout::{Fit, Layout, Rect};
 pub use observer::{ObserverChip, ReachLine};
 pub use overlays::Overlay;
 pub use panels::{EventLine, ViewingAsHeader};
+pub use picker::{Picker, PickerCommand, PickerEntry, PickerPlugin, PickerRow};
 pub use playback::{Anim, Canvas, Cursor, PlaybackPlugin, Runs, Shown, ViewOptions, ViewerCommand};
 pub use render::{render_png, render_view};
 pub use state::{Look, Piece, Sighting, Token, TokenAt, ViewState, state_at, viewing_as_line};
@@ -130,6 +133,7 @@ impl Plugin for ViewerPlugin {
                 tokens::TokensPlugin,
                 observer::ObserverPlugin,
                 panels::PanelsPlugin,
+                PickerPlugin,
             ));
     }
 }
