@@ -156,8 +156,10 @@ pub fn apply_picker(
 }
 
 /// Redraws the list when it opens, closes, switches, or the canvas changes. It sits over the
-/// stage, in the virtual canvas's coordinates, so it never covers the step list or the
-/// observer chips (whose clicks the input plugin handles).
+/// stage, in the virtual canvas's coordinates, so it never covers the step list (whose clicks
+/// the input plugin handles). It may cover observer chips: [`apply_picker`] runs after the
+/// viewer's commands, so a click that also lands on a chip ends on the new scenario's neutral
+/// view.
 fn draw_picker(
     mut commands: Commands,
     panels: Query<Entity, With<PickerPanel>>,
@@ -254,6 +256,7 @@ impl Plugin for PickerPlugin {
                     (keyboard, clicks).in_set(super::ViewerSet::Input),
                     apply_picker
                         .in_set(super::ViewerSet::State)
+                        .after(super::playback::apply_commands)
                         .before(super::playback::refresh_shown),
                     draw_picker.in_set(super::ViewerSet::Draw),
                 ),
