@@ -171,3 +171,31 @@ pub fn open(run: Run) -> Result<(), ViewerError> {
         .run();
     Ok(())
 }
+
+/// Opens the viewer in a web page (the wasm32 build's entry point): the default shipped scenario
+/// on the page's `<canvas id="plainsight">`, sized to the canvas's parent element. There is no
+/// command line in the browser; the picker (`[`, `]`, `S`) chooses the scenario.
+pub fn open_web() {
+    let scenario = crate::scenario::Scenario::shipped(crate::scenario::DEFAULT_SCENE)
+        .expect("the default scene is shipped and validates (tests check every shipped scene)");
+    let run = Run::new(scenario, None).expect("every shipped scene simulates (tested)");
+    let title = format!("plainsight: {}", run.scenario.title);
+    App::new()
+        .add_plugins(DefaultPlugins.set(WindowPlugin {
+            primary_window: Some(Window {
+                title,
+                canvas: Some("#plainsight".into()),
+                fit_canvas_to_parent: true,
+                // Keeps Tab, Space and the arrows for the viewer instead of the page.
+                prevent_default_event_handling: true,
+                ..default()
+            }),
+            ..default()
+        }))
+        .insert_resource(ClearColor(draw::palette::BG))
+        .add_plugins((ViewerPlugin::new(run), input::InputPlugin))
+        .add_systems(Startup, |mut commands: Commands| {
+            commands.spawn(Camera2d);
+        })
+        .run();
+}
