@@ -12,6 +12,7 @@
 //! | `ObserverPlugin` | `observer.rs` | observer chips, reach lines, what they got |
 //! | `PanelsPlugin` | `panels.rs`, `overlays.rs` | header, event list, inspector, matrix, keys, lanes |
 //! | `InputPlugin` | `input.rs` | keys and clicks to commands (window only) |
+//! | [`PickerPlugin`] | `picker.rs` | the shipped scenarios in a list; `[` `]` switch, `S` shows it |
 //!
 //! Layout ([`Layout::new`], with link routes from `routes.rs`) and the state at a step
 //! ([`state_at`]) are pure functions. `render.rs` draws frames off-screen; `export.rs` writes
@@ -25,6 +26,7 @@ mod layout;
 mod observer;
 mod overlays;
 mod panels;
+mod picker;
 mod playback;
 mod render;
 mod routes;
@@ -43,6 +45,7 @@ pub use layout::{Fit, Layout, Rect};
 pub use observer::{ObserverChip, ReachLine};
 pub use overlays::Overlay;
 pub use panels::{EventLine, PresenterCaption, ViewingAsHeader};
+pub use picker::{Picker, PickerCommand, PickerEntry, PickerPlugin, PickerRow};
 pub use playback::{Anim, Canvas, Cursor, PlaybackPlugin, Runs, Shown, ViewOptions, ViewerCommand};
 pub use render::{RgbImage, render_frames, render_png, render_view};
 pub use state::{Look, Piece, Sighting, Token, TokenAt, ViewState, state_at, viewing_as_line};
@@ -138,6 +141,7 @@ impl Plugin for ViewerPlugin {
                 tokens::TokensPlugin,
                 observer::ObserverPlugin,
                 panels::PanelsPlugin,
+                PickerPlugin,
             ));
     }
 }
@@ -174,4 +178,32 @@ pub fn open(run: Run) -> Result<(), ViewerError> {
         })
         .run();
     Ok(())
+}
+
+/// Opens the viewer in a web page (the wasm32 build's entry point): the default shipped scenario
+/// on the page's `<canvas id="plainsight">`, sized to the canvas's parent element. There is no
+/// command line in the browser; the picker (`[`, `]`, `S`) chooses the scenario.
+pub fn open_web() {
+    let scenario = crate::scenario::Scenario::shipped(crate::scenario::DEFAULT_SCENE)
+        .expect("the default scene is shipped and validates (tests check every shipped scene)");
+    let run = Run::new(scenario, None).expect("every shipped scene simulates (tested)");
+    let title = format!("plainsight: {}", run.scenario.title);
+    App::new()
+        .add_plugins(DefaultPlugins.set(WindowPlugin {
+            primary_window: Some(Window {
+                title,
+                canvas: Some("#plainsight".into()),
+                fit_canvas_to_parent: true,
+                // Keeps Tab, Space and the arrows for the viewer instead of the page.
+                prevent_default_event_handling: true,
+                ..default()
+            }),
+            ..default()
+        }))
+        .insert_resource(ClearColor(draw::palette::BG))
+        .add_plugins((ViewerPlugin::new(run), input::InputPlugin))
+        .add_systems(Startup, |mut commands: Commands| {
+            commands.spawn(Camera2d);
+        })
+        .run();
 }

@@ -1,0 +1,348 @@
+//! The scenario picker: every shipped scenario ([`SHIPPED`]) in a list over the stage. `]` and
+//! `[` switch to the next and previous one (and show the list), `S` shows or hides it, and a
+//! click on an entry picks it. In the browser this is the only way to choose a scenario, as
+//! there is no command line; in the window it saves restarting the program.
+//!
+//! Switching scenario re-runs the core on it (under each model, as at start-up) and resets the
+//! cursor and the observer; everything on screen follows from the new [`Runs`].
+
+use bevy::prelude::*;
+use bevy::window::PrimaryWindow;
+
+use super::draw::palette as p;
+use super::layout::{FONT, chars_fit, fit};
+use super::playback::{Anim, Cursor, Runs, Shown, ViewOptions};
+use crate::Run;
+use crate::scenario::{SHIPPED, Scenario};
+
+/// One shipped scenario in the list.
+#[derive(Debug, Clone)]
+pub struct PickerEntry {
+    /// Its file name in `scenes/` (`e2e.ron`).
+    pub file: &'static str,
+    /// The validated scenario.
+    pub scenario: Scenario,
+}
+
+/// The shipped scenarios, which one is shown, and whether the list is open.
+#[derive(Resource, Debug, Clone)]
+pub struct Picker {
+    /// Every shipped scenario that validates, in teaching order.
+    pub entries: Vec<PickerEntry>,
+    /// The entry shown, or `None` when the run came from a file that is not shipped.
+    pub current: Option<usize>,
+    /// The list is on screen.
+    pub open: bool,
+}
+
+impl Picker {
+    /// The shipped scenarios, with `shown` (the title of the scenario on screen) marked current.
+    pub fn new(shown: &str) -> Picker {
+        let entries: Vec<PickerEntry> = SHIPPED
+            .iter()
+            .filter_map(|(file, text)| {
+                // Every shipped scene validates (a test checks it); one that did not would
+                // only be missing from the list.
+                Scenario::parse(text, &format!("scenes/{file}"))
+                    .ok()
+                    .map(|scenario| PickerEntry { file, scenario })
+            })
+            .collect();
+        let current = entries.iter().position(|e| e.scenario.title == shown);
+        Picker {
+            entries,
+            current,
+            open: false,
+        }
+    }
+}
+
+/// What a person can ask of the picker.
+#[derive(Message, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PickerCommand {
+    /// `]`: the next scenario.
+    Next,
+    /// `[`: the previous scenario.
+    Previous,
+    /// A click on an entry: that scenario (index into [`Picker::entries`]).
+    Pick(usize),
+    /// `S`: show or hide the list.
+    ToggleList,
+}
+
+/// Marks the picker's panel (its root node).
+#[derive(Component, Debug, Clone, Copy)]
+pub struct PickerPanel;
+
+/// Marks a clickable entry of the list: index into [`Picker::entries`].
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PickerRow(pub usize);
+
+fn keyboard(keys: Option<Res<ButtonInput<KeyCode>>>, mut out: MessageWriter<PickerCommand>) {
+    // Absent under MinimalPlugins (tests), where commands are sent directly.
+    let Some(keys) = keys else {
+        return;
+    };
+    for (key, command) in [
+        (KeyCode::BracketRight, PickerCommand::Next),
+        (KeyCode::BracketLeft, PickerCommand::Previous),
+        (KeyCode::KeyS, PickerCommand::ToggleList),
+    ] {
+        if keys.just_pressed(key) {
+            out.write(command);
+        }
+    }
+}
+
+fn clicks(
+    rows: Query<(&Interaction, &PickerRow), Changed<Interaction>>,
+    mut out: MessageWriter<PickerCommand>,
+) {
+    for (interaction, row) in &rows {
+        if *interaction == Interaction::Pressed {
+            out.write(PickerCommand::Pick(row.0));
+        }
+    }
+}
+
+/// Applies picker commands: switching scenario replaces [`Runs`] and resets the playback.
+#[allow(clippy::too_many_arguments)]
+pub fn apply_picker(
+    mut commands: MessageReader<PickerCommand>,
+    mut picker: ResMut<Picker>,
+    mut runs: ResMut<Runs>,
+    mut cursor: ResMut<Cursor>,
+    mut anim: ResMut<Anim>,
+    mut options: ResMut<ViewOptions>,
+    mut window: Query<&mut Window, With<PrimaryWindow>>,
+) {
+    for c in commands.read() {
+        let n = picker.entries.len();
+        if n == 0 {
+            continue;
+        }
+        let target = match *c {
+            PickerCommand::ToggleList => {
+                picker.open = !picker.open;
+                continue;
+            }
+            PickerCommand::Next => picker.current.map_or(0, |i| (i + 1) % n),
+            PickerCommand::Previous => picker.current.map_or(n - 1, |i| (i + n - 1) % n),
+            PickerCommand::Pick(i) if i < n => i,
+            PickerCommand::Pick(_) => continue,
+        };
+        if !matches!(c, PickerCommand::Pick(_)) {
+            picker.open = true;
+        }
+        if picker.current == Some(target) {
+            continue;
+        }
+        let entry = &picker.entries[target];
+        match Run::new(entry.scenario.clone(), None) {
+            Ok(run) => {
+                if let Ok(mut w) = window.single_mut() {
+                    w.title = format!("plainsight: {}", run.scenario.title);
+                }
+                *runs = Runs::new(run);
+                *cursor = Cursor::default();
+                *anim = Anim::default();
+                // Observer indices belong to the old scenario; the panels chosen stay open.
+                options.observer = None;
+                picker.current = Some(target);
+            }
+            Err(e) => warn!("{} did not simulate: {e}", entry.file),
+        }
+    }
+}
+
+/// Redraws the list when it opens, closes, switches, or the canvas changes. It sits over the
+/// stage, in the virtual canvas's coordinates, so it never covers the step list (whose clicks
+/// the input plugin handles). It may cover observer chips: [`apply_picker`] runs after the
+/// viewer's commands, so a click that also lands on a chip ends on the new scenario's neutral
+/// view.
+fn draw_picker(
+    mut commands: Commands,
+    panels: Query<Entity, With<PickerPanel>>,
+    picker: Res<Picker>,
+    shown: Option<Res<Shown>>,
+) {
+    let Some(shown) = shown else {
+        return;
+    };
+    if !picker.is_changed() && !shown.is_changed() {
+        return;
+    }
+    for e in &panels {
+        commands.entity(e).despawn();
+    }
+    if !picker.open {
+        return;
+    }
+    let stage = shown.layout.stage;
+    let f = shown.fit;
+    // Virtual (top-left origin) to window pixels.
+    let (wx, wy) = f.world(stage.x + 6.0, stage.y + 6.0);
+    let (left, top) = (wx + f.width / 2.0, f.height / 2.0 - wy);
+    let rows = picker.entries.len() as f32 + 2.0;
+    let row_h = ((stage.h - 12.0) / rows).min(FONT * 1.4);
+    let font = (row_h / 1.4).max(8.0);
+    let width = (stage.w * 0.55).min(560.0);
+    let chars = chars_fit(width - 16.0, font);
+    let text = |s: String, color: Color| {
+        (
+            Text::new(fit(&s, chars)),
+            TextFont::from_font_size(font * f.scale),
+            TextColor(color),
+        )
+    };
+    commands
+        .spawn((
+            PickerPanel,
+            Node {
+                position_type: PositionType::Absolute,
+                left: Val::Px(left),
+                top: Val::Px(top),
+                width: Val::Px(width * f.scale),
+                flex_direction: FlexDirection::Column,
+                padding: UiRect::all(Val::Px(6.0 * f.scale)),
+                ..default()
+            },
+            BackgroundColor(p::PANEL),
+            GlobalZIndex(10),
+        ))
+        .with_children(|list| {
+            list.spawn(text("Scenarios   [ ] switch   S hide".into(), p::INK));
+            for (i, entry) in picker.entries.iter().enumerate() {
+                let here = picker.current == Some(i);
+                let name = entry.file.strip_suffix(".ron").unwrap_or(entry.file);
+                list.spawn((
+                    Button,
+                    PickerRow(i),
+                    Node {
+                        height: Val::Px(row_h * f.scale),
+                        padding: UiRect::horizontal(Val::Px(4.0 * f.scale)),
+                        align_items: AlignItems::Center,
+                        ..default()
+                    },
+                    BackgroundColor(if here { p::HIGHLIGHT } else { p::PAPER }),
+                ))
+                .with_children(|row| {
+                    let mark = if here { ">" } else { " " };
+                    row.spawn(text(
+                        format!("{mark}{:>2} {name}: {}", i + 1, entry.scenario.title),
+                        p::INK,
+                    ));
+                });
+            }
+        });
+}
+
+/// The picker plugin. Its keys and clicks are read in the window only; tests send
+/// [`PickerCommand`]s directly.
+pub struct PickerPlugin;
+
+impl Plugin for PickerPlugin {
+    fn build(&self, app: &mut App) {
+        let shown = app
+            .world()
+            .get_resource::<Runs>()
+            .map(|r| r.run().scenario.title.clone())
+            .unwrap_or_default();
+        app.insert_resource(Picker::new(&shown))
+            .add_message::<PickerCommand>()
+            .add_systems(
+                Update,
+                (
+                    (keyboard, clicks).in_set(super::ViewerSet::Input),
+                    apply_picker
+                        .in_set(super::ViewerSet::State)
+                        .after(super::playback::apply_commands)
+                        .before(super::playback::refresh_shown),
+                    draw_picker.in_set(super::ViewerSet::Draw),
+                ),
+            );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shipped_scenario_is_listed_once_by_title() {
+        let picker = Picker::new("");
+        assert_eq!(picker.entries.len(), SHIPPED.len());
+        let mut titles: Vec<&str> = picker
+            .entries
+            .iter()
+            .map(|e| e.scenario.title.as_str())
+            .collect();
+        titles.sort_unstable();
+        titles.dedup();
+        // Titles identify the scenario shown at start-up.
+        assert_eq!(titles.len(), SHIPPED.len());
+    }
+
+    fn app() -> App {
+        let run = Run::new(Scenario::shipped("e2e").expect("shipped"), None).expect("simulates");
+        let mut app = App::new();
+        app.add_plugins((MinimalPlugins, super::super::ViewerPlugin::new(run)));
+        app.update();
+        app
+    }
+
+    fn send(app: &mut App, command: PickerCommand) {
+        app.world_mut().write_message(command);
+        app.update();
+    }
+
+    fn title(app: &App) -> String {
+        let runs = app.world().resource::<Runs>();
+        runs.run().scenario.title.clone()
+    }
+
+    #[test]
+    fn next_and_previous_switch_scenario_and_reset_the_cursor() {
+        let mut app = app();
+        let picker = app.world().resource::<Picker>().clone();
+        assert_eq!(picker.current, Some(0), "e2e is the first shipped scene");
+        assert!(!picker.open);
+        app.world_mut().resource_mut::<Cursor>().step = 5;
+        app.world_mut().resource_mut::<ViewOptions>().observer = Some(2);
+
+        send(&mut app, PickerCommand::Next);
+        assert_eq!(title(&app), picker.entries[1].scenario.title);
+        assert_eq!(app.world().resource::<Cursor>().step, 0);
+        assert_eq!(app.world().resource::<ViewOptions>().observer, None);
+        assert!(
+            app.world().resource::<Picker>().open,
+            "switching shows the list"
+        );
+        let mut panels = app.world_mut().query::<&PickerRow>();
+        assert_eq!(panels.iter(app.world()).count(), SHIPPED.len());
+        // The state on screen is the new scenario's.
+        let shown = app.world().resource::<Shown>();
+        assert_eq!(shown.state.step, 0);
+
+        send(&mut app, PickerCommand::Previous);
+        send(&mut app, PickerCommand::Previous);
+        assert_eq!(
+            title(&app),
+            picker.entries[SHIPPED.len() - 1].scenario.title
+        );
+
+        send(&mut app, PickerCommand::Pick(3));
+        assert_eq!(title(&app), picker.entries[3].scenario.title);
+        send(&mut app, PickerCommand::Pick(999));
+        assert_eq!(title(&app), picker.entries[3].scenario.title);
+
+        send(&mut app, PickerCommand::ToggleList);
+        assert!(!app.world().resource::<Picker>().open);
+        let mut panels = app.world_mut().query::<&PickerRow>();
+        assert_eq!(
+            panels.iter(app.world()).count(),
+            0,
+            "a hidden list is despawned"
+        );
+    }
+}

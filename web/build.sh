@@ -1,0 +1,30 @@
+#!/bin/sh
+# Builds the viewer for the browser into web/dist: index.html, plainsight.js, plainsight_bg.wasm.
+# Usage: web/build.sh            (from anywhere; about 13 minutes from clean on 2 cores)
+# Env:   PROFILE=wasm-release    the Cargo profile (see Cargo.toml; default wasm-release)
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+profile=${PROFILE:-wasm-release}
+target_dir=${CARGO_TARGET_DIR:-$root/target}
+
+# wasm-bindgen's CLI must be exactly the version of the wasm-bindgen crate in Cargo.lock.
+want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)
+if [ "$have" != "$want" ]; then
+    echo "installing wasm-bindgen-cli $want (found '${have:-none}')"
+    # --locked first; a crates.io mirror missing one of its locked dependencies (a yanked or
+    # not yet mirrored version) fails that, and a fresh resolution works.
+    cargo install wasm-bindgen-cli --version "$want" --locked ||
+        cargo install wasm-bindgen-cli --version "$want"
+fi
+rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown ||
+    rustup target add wasm32-unknown-unknown
+
+cargo build --profile "$profile" --target wasm32-unknown-unknown --bin plainsight
+rm -rf web/dist
+mkdir -p web/dist
+wasm-bindgen --target web --no-typescript --out-dir web/dist --out-name plainsight \
+    "$target_dir/wasm32-unknown-unknown/$profile/plainsight.wasm"
+cp web/index.html web/dist/
+ls -l web/dist
