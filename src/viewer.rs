@@ -162,21 +162,14 @@ fn display_available() -> Result<(), ViewerError> {
 pub fn open(run: Run) -> Result<(), ViewerError> {
     display_available()?;
     let title = format!("plainsight: {}", run.scenario.title);
-    App::new()
-        .add_plugins(DefaultPlugins.set(WindowPlugin {
-            primary_window: Some(Window {
-                title,
-                resolution: bevy::window::WindowResolution::new(1280, 720),
-                ..default()
-            }),
+    run_app(
+        run,
+        Window {
+            title,
+            resolution: bevy::window::WindowResolution::new(1280, 720),
             ..default()
-        }))
-        .insert_resource(ClearColor(draw::palette::BG))
-        .add_plugins((ViewerPlugin::new(run), input::InputPlugin))
-        .add_systems(Startup, |mut commands: Commands| {
-            commands.spawn(Camera2d);
-        })
-        .run();
+        },
+    );
     Ok(())
 }
 
@@ -188,16 +181,24 @@ pub fn open_web() {
         .expect("the default scene is shipped and validates (tests check every shipped scene)");
     let run = Run::new(scenario, None).expect("every shipped scene simulates (tested)");
     let title = format!("plainsight: {}", run.scenario.title);
+    run_app(
+        run,
+        Window {
+            title,
+            canvas: Some("#plainsight".into()),
+            fit_canvas_to_parent: true,
+            // Keeps Tab, Space and the arrows for the viewer instead of the page.
+            prevent_default_event_handling: true,
+            ..default()
+        },
+    );
+}
+
+/// The viewer in a window (native) or on a page's canvas (web): same plugins, same input.
+fn run_app(run: Run, window: Window) {
     App::new()
         .add_plugins(DefaultPlugins.set(WindowPlugin {
-            primary_window: Some(Window {
-                title,
-                canvas: Some("#plainsight".into()),
-                fit_canvas_to_parent: true,
-                // Keeps Tab, Space and the arrows for the viewer instead of the page.
-                prevent_default_event_handling: true,
-                ..default()
-            }),
+            primary_window: Some(window),
             ..default()
         }))
         .insert_resource(ClearColor(draw::palette::BG))
