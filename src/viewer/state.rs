@@ -219,7 +219,10 @@ fn tokens_of(frames: &[Frame], at: TokenAt, tunnel: Option<String>) -> Vec<Token
                             _ => push(
                                 Look::Sealed {
                                     what: "e2e envelope".into(),
-                                    hex: hex_short(payload(e), 6),
+                                    hex: hex_short(
+                                        crypto::envelope_ciphertext(e).unwrap_or(payload(e)),
+                                        6,
+                                    ),
                                 },
                                 size,
                                 Piece::Whole,
