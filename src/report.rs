@@ -53,9 +53,9 @@ pub fn describe_bytes(step: &Step) -> String {
 
 fn key_name(blob: &wire::KeyBlob) -> String {
     match blob {
-        wire::KeyBlob::Secret { owner, .. } => format!("{owner} private key"),
-        wire::KeyBlob::Public { owner, key } => format!("{owner} public key {}", key.fingerprint()),
-        wire::KeyBlob::AtRest { owner, .. } => format!("{owner} at-rest key"),
+        // A public key is shown with its fingerprint (safety number) so lookups can be compared.
+        wire::KeyBlob::Public { key, .. } => format!("{} {}", blob.label(), key.fingerprint()),
+        _ => blob.label(),
     }
 }
 

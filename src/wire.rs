@@ -314,6 +314,16 @@ impl KeyBlob {
         })
     }
 
+    /// A short label, `bob-phone private key`, `social.example at-rest key`, as the trace and
+    /// the viewer name a key they show.
+    pub fn label(&self) -> String {
+        match self {
+            KeyBlob::Secret { owner, .. } => format!("{owner} private key"),
+            KeyBlob::Public { owner, .. } => format!("{owner} public key"),
+            KeyBlob::AtRest { owner, .. } => format!("{owner} at-rest key"),
+        }
+    }
+
     /// Whose key this is.
     pub fn owner(&self) -> &str {
         match self {

@@ -137,14 +137,6 @@ fn payload(bytes: &[u8]) -> &[u8] {
     bytes.get(crypto::HEADER_LEN..).unwrap_or(bytes)
 }
 
-fn key_owner(blob: &KeyBlob) -> String {
-    match blob {
-        KeyBlob::Secret { owner, .. } => format!("{owner} private key"),
-        KeyBlob::Public { owner, .. } => format!("{owner} public key"),
-        KeyBlob::AtRest { owner, .. } => format!("{owner} at-rest key"),
-    }
-}
-
 /// Tokens for a list of frames, as someone with no keys sees them.
 fn tokens_of(frames: &[Frame], at: TokenAt, tunnel: Option<String>) -> Vec<Token> {
     let mut out = Vec::new();
@@ -159,11 +151,7 @@ fn tokens_of(frames: &[Frame], at: TokenAt, tunnel: Option<String>) -> Vec<Token
     };
     for frame in frames {
         match frame {
-            Frame::Key(blob) => push(
-                Look::Keys(key_owner(blob)),
-                blob.encode().len(),
-                Piece::Whole,
-            ),
+            Frame::Key(blob) => push(Look::Keys(blob.label()), blob.encode().len(), Piece::Whole),
             Frame::Tls { sealed, .. } => push(
                 Look::Sealed {
                     what: "TLS record".into(),
@@ -177,7 +165,7 @@ fn tokens_of(frames: &[Frame], at: TokenAt, tunnel: Option<String>) -> Vec<Token
                 match &post.body {
                     Body::Text(t) => push(Look::Words(t.clone()), size, Piece::Whole),
                     Body::Keys(keys) => {
-                        let names: Vec<String> = keys.iter().map(key_owner).collect();
+                        let names: Vec<String> = keys.iter().map(KeyBlob::label).collect();
                         push(Look::Keys(names.join(", ")), size, Piece::Whole)
                     }
                     Body::AtRest(row) => push(
