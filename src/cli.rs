@@ -24,8 +24,7 @@ enum Command {
     View {
         /// A scenario file, or a shipped name (default: e2e).
         scene: Option<String>,
-        /// Run under another model: plain-web, server-encrypted, e2e, e2e-per-recipient, e2e-bagged.
-        #[arg(long)]
+        #[arg(long, help = model_help())]
         model: Option<String>,
     },
     /// Validate scenarios; exit 1 with a located error on bad input.
@@ -38,8 +37,7 @@ enum Command {
     Trace {
         /// A scenario file.
         scene: String,
-        /// Run under another model.
-        #[arg(long)]
+        #[arg(long, help = model_help())]
         model: Option<String>,
         /// Print JSON.
         #[arg(long)]
@@ -50,8 +48,7 @@ enum Command {
         /// Scenario files.
         #[arg(required = true)]
         scenes: Vec<String>,
-        /// Run under another model.
-        #[arg(long)]
+        #[arg(long, help = model_help())]
         model: Option<String>,
         /// Print JSON.
         #[arg(long)]
@@ -61,8 +58,7 @@ enum Command {
     Render {
         /// A scenario file.
         scene: String,
-        /// Run under another model.
-        #[arg(long)]
+        #[arg(long, help = model_help())]
         model: Option<String>,
         /// The step to show (0 = the first step; default: the last step).
         #[arg(long)]
@@ -104,8 +100,7 @@ enum Command {
         /// The observer's name.
         #[arg(long)]
         observer: String,
-        /// Run under another model.
-        #[arg(long)]
+        #[arg(long, help = model_help())]
         model: Option<String>,
     },
 }
@@ -123,6 +118,14 @@ pub fn load_scene(name: &str) -> Result<Scenario> {
     Ok(Scenario::load(&path)?)
 }
 
+/// `--model`'s help, from the registry of models.
+fn model_help() -> String {
+    format!(
+        "Run under another model: {}",
+        ModelChoice::names().join(", ")
+    )
+}
+
 /// Parses `--model`.
 pub fn parse_model(model: Option<&str>) -> Result<Option<ModelChoice>> {
     model
@@ -130,7 +133,7 @@ pub fn parse_model(model: Option<&str>) -> Result<Option<ModelChoice>> {
             ModelChoice::parse(m).with_context(|| {
                 format!(
                     "unknown model \"{m}\"; expected one of {}",
-                    ModelChoice::NAMES.join(", ")
+                    ModelChoice::names().join(", ")
                 )
             })
         })

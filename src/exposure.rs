@@ -4,6 +4,7 @@
 
 mod read;
 
+use crate::power::PowerId;
 use crate::scenario::{Reach, Scenario};
 use crate::sim::Trace;
 use crate::wire::KeyBlob;
@@ -29,6 +30,11 @@ impl Content {
             Content::Ciphertext => "ciphertext",
             Content::None => "none",
         }
+    }
+
+    /// Whether this gives the words, or more bytes of them, than `other`.
+    pub fn more_than(self, other: Content) -> bool {
+        self < other
     }
 }
 
@@ -76,16 +82,28 @@ impl HeldKey {
 /// A key, described for a learner.
 pub(crate) fn describe_key(blob: &KeyBlob) -> String {
     match blob {
-        KeyBlob::Secret { owner, .. } => match owner.split_once(" (posing as ") {
-            Some((server, device)) => format!(
-                "the key {server} substituted for {}",
-                device.trim_end_matches(')')
-            ),
-            None => format!("{owner}'s private key"),
-        },
+        KeyBlob::Secret { owner, .. } => format!("{owner}'s private key"),
+        KeyBlob::Substitute {
+            owner, posing_as, ..
+        } => format!("the key {owner} substituted for {posing_as}"),
         KeyBlob::Public { owner, .. } => format!("{owner}'s public key"),
         KeyBlob::AtRest { owner, .. } => format!("{owner}'s at-rest key"),
     }
+}
+
+/// What an observer could get of a message by acting: using every power they hold over it in a
+/// run of their own ([`crate::sim::simulate_acting`]), analysed like any run.
+#[derive(Debug, Clone)]
+pub struct IfActing {
+    /// What they get of the content by acting (never less than by looking: they can always
+    /// choose not to act).
+    pub content: Content,
+    /// The powers they hold over this message.
+    pub powers: Vec<PowerId>,
+    /// The chain: where the powers come from, what they do, what the run then gives them.
+    pub why: Vec<String>,
+    /// The step of the active run where they first get plaintext.
+    pub first_plaintext_step: Option<usize>,
 }
 
 /// One observer's result for one message.
@@ -103,6 +121,8 @@ pub struct MessageExposure {
     pub first_plaintext_at: Option<Reach>,
     /// The shortest chain of reasons behind the verdict.
     pub why: Vec<String>,
+    /// What they could get by acting; `None` when they hold no power over this message.
+    pub if_acting: Option<IfActing>,
 }
 
 /// One observer's whole result.
@@ -194,6 +214,7 @@ fn analyse_observer(sc: &Scenario, trace: &Trace, o: usize) -> ObserverExposure 
                 first_plaintext_step: first_plain.map(|r| r.step),
                 first_plaintext_at: first_plain.map(|r| trace.steps[r.step].place),
                 why,
+                if_acting: None,
             }
         })
         .collect();

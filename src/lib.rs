@@ -9,11 +9,14 @@
 //! | module | what it holds | use it for |
 //! | --- | --- | --- |
 //! | [`crypto`] | X25519 + HKDF-SHA256 + ChaCha20-Poly1305 envelopes; the [`crypto::FanoutScheme`] trait with per-recipient, bagged and bagged-shared-ephemeral schemes | sealing one message to many devices, opening what a device received |
-//! | [`wire`] | the simulated protocol's frames: posts, TLS records, at-rest rows, key blobs | parsing the bytes of a trace step |
+//! | [`wire`] | the simulated protocol's frames: posts, TLS records, at-rest rows, key blobs | encoding and decoding bytes |
+//! | [`layers`] | one typed reading of a step's bytes: TLS record, post header, words, envelope, at-rest row, keys | what a step holds, for exposure, reports and the viewer alike |
+//! | [`model`] | the protection models, one file each, listed once in a registry | `--model`, scene files, the viewer's M cycle |
+//! | [`power`] | active powers (key substitution), one file each, listed once | what an observer could do with what they reach |
 //! | [`scenario`] | [`scenario::ScenarioFile`] (the serde mirror of a RON file) and [`scenario::Scenario`] (validated, names resolved, routes computed); located [`scenario::ScenarioError`]s | loading `scenes/*.ron` |
-//! | [`sim`] | [`sim::simulate`]: a deterministic run producing a [`sim::Trace`] of steps (place, exact bytes, note) | where bytes are, step by step |
+//! | [`sim`] | [`sim::simulate`]: a deterministic run producing a [`sim::Trace`] of steps (place, exact bytes, note); [`sim::simulate_acting`] with observers using their powers | where bytes are, step by step |
 //! | [`exposure`] | [`exposure::analyse`]: per observer, the keys found at reached places and every reached step tried with them | who can read what, and why |
-//! | [`Run`] | a scenario + its trace + its exposure, under a chosen model | the one call most callers need |
+//! | [`Run`] | a scenario + its trace + its exposure under a chosen model, and each power-holding observer's active run | the one call most callers need |
 //! | [`report`] | the matrix, trace and explanations as text or JSON | what the command line prints |
 //! | `bench` | the fan-out benchmark harness | `plainsight bench` |
 //! | `viewer` (feature `viewer`) | the Bevy simulator and off-screen rendering | `plainsight view`, `plainsight render` |
@@ -24,7 +27,7 @@
 //! use plainsight::{Run, scenario::{ModelChoice, Scenario}, exposure::Content};
 //!
 //! let scenario = Scenario::shipped("e2e").expect("shipped");
-//! let run = Run::new(scenario, Some(ModelChoice::PlainWeb)).expect("simulates");
+//! let run = Run::new(scenario, ModelChoice::parse("plain-web")).expect("simulates");
 //! let admin = run.scenario.observer_named("social.example admin").expect("observer");
 //! assert_eq!(run.exposure.observers[admin].messages[0].content, Content::Plaintext);
 //! ```
@@ -40,6 +43,9 @@
 pub mod bench;
 pub mod crypto;
 pub mod exposure;
+pub mod layers;
+pub mod model;
+pub mod power;
 pub mod report;
 mod run;
 pub mod scenario;

@@ -3,11 +3,13 @@
 
 use serde_json::{Value, json};
 
-use crate::exposure::{Content, MetaField};
+use crate::exposure::{Content, IfActing, MessageExposure, MetaField};
+use crate::layers::{self, Layer};
+use crate::power::PowerId;
 use crate::run::Run;
 use crate::scenario::Reach;
 use crate::sim::Step;
-use crate::wire::{self, Body, Frame};
+use crate::wire;
 
 /// Hex of up to `max` bytes, with an ellipsis and the total when cut.
 pub fn hex_preview(bytes: &[u8], max: usize) -> String {
@@ -25,27 +27,25 @@ pub fn describe_bytes(step: &Step) -> String {
     if step.bytes.is_empty() {
         return "(no bytes: a decision, not data)".into();
     }
-    let Ok(frames) = wire::parse_frames(&step.bytes) else {
-        return if step.bytes.is_empty() {
-            "(no bytes)".into()
-        } else {
-            hex_preview(&step.bytes, 24)
-        };
-    };
-    frames
+    step.layers
         .iter()
-        .map(|f| match f {
-            Frame::Key(blob) => format!("[key] {}", key_name(blob)),
-            Frame::Tls { sealed, .. } => format!("[TLS record] {}", hex_preview(sealed, 16)),
-            Frame::Post(p) => match &p.body {
-                Body::Text(t) => format!("“{t}”"),
-                Body::Envelope(e) => format!("[e2e envelope] {}", hex_preview(e, 16)),
-                Body::AtRest(a) => format!("[at-rest row] {}", hex_preview(a, 16)),
-                Body::Keys(keys) => format!(
-                    "[keys] {}",
-                    keys.iter().map(key_name).collect::<Vec<_>>().join(", ")
-                ),
-            },
+        .filter_map(|layer| match layer {
+            // The header shows in the trace's own columns; the body says what the post is.
+            Layer::Header(_) => None,
+            Layer::Key(blob) => Some(format!("[key] {}", key_name(blob))),
+            Layer::Tls { sealed, .. } => Some(format!("[TLS record] {}", hex_preview(sealed, 16))),
+            Layer::Words(t) => Some(format!("“{t}”")),
+            Layer::Envelope { bytes, .. } => {
+                Some(format!("[e2e envelope] {}", hex_preview(bytes, 16)))
+            }
+            Layer::AtRest { bytes, .. } => {
+                Some(format!("[at-rest row] {}", hex_preview(bytes, 16)))
+            }
+            Layer::Served(keys) => Some(format!(
+                "[keys] {}",
+                keys.iter().map(key_name).collect::<Vec<_>>().join(", ")
+            )),
+            Layer::Unreadable(_) => Some(hex_preview(&step.bytes, 24)),
         })
         .collect::<Vec<_>>()
         .join(" + ")
@@ -67,6 +67,21 @@ fn place_label(run: &Run, place: Reach) -> String {
     run.scenario.reach_label(place)
 }
 
+fn message_json(run: &Run, mx: &MessageExposure) -> Value {
+    json!({
+        "id": run.scenario.messages[mx.message].id,
+        "content": mx.content.name(),
+        "metadata": meta_names(&mx.metadata),
+        "first_plaintext_at": mx.first_plaintext_at.map(|r| place_label(run, r)),
+        "why": mx.why,
+        "if_acting": mx.if_acting.as_ref().map(|a| json!({
+            "content": a.content.name(),
+            "powers": a.powers.iter().map(|p| p.name()).collect::<Vec<_>>(),
+            "why": a.why,
+        })),
+    })
+}
+
 /// The matrix of one run as the JSON object DESIGN.md specifies.
 pub fn matrix_json(run: &Run) -> Value {
     let sc = &run.scenario;
@@ -81,13 +96,7 @@ pub fn matrix_json(run: &Run) -> Value {
                 "name": o.name,
                 "role": o.role.name(),
                 "server": o.server.map(|s| sc.servers[s].name.clone()),
-                "messages": ox.messages.iter().map(|mx| json!({
-                    "id": sc.messages[mx.message].id,
-                    "content": mx.content.name(),
-                    "metadata": meta_names(&mx.metadata),
-                    "first_plaintext_at": mx.first_plaintext_at.map(|r| place_label(run, r)),
-                    "why": mx.why,
-                })).collect::<Vec<_>>(),
+                "messages": ox.messages.iter().map(|mx| message_json(run, mx)).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -102,12 +111,24 @@ pub fn matrix_json(run: &Run) -> Value {
     })
 }
 
-fn cell(content: Content, metadata: &[MetaField]) -> String {
-    let word = match content {
+fn word(content: Content) -> &'static str {
+    match content {
         Content::Plaintext => "READS",
         Content::Ciphertext => "cipher",
         Content::None => "-",
-    };
+    }
+}
+
+fn cell(mx: &MessageExposure) -> String {
+    let looking = meta_cell(mx.content, &mx.metadata);
+    match &mx.if_acting {
+        Some(a) => format!("{looking} / {} if acting", word(a.content)),
+        None => looking,
+    }
+}
+
+fn meta_cell(content: Content, metadata: &[MetaField]) -> String {
+    let word = word(content);
     let meta: String = metadata
         .iter()
         .map(|m| match m {
@@ -149,7 +170,7 @@ pub fn matrix_text(run: &Run) -> String {
     for ox in &run.exposure.observers {
         let o = &sc.observers[ox.observer];
         let mut row = vec![o.name.clone(), o.role.name().to_string()];
-        row.extend(ox.messages.iter().map(|mx| cell(mx.content, &mx.metadata)));
+        row.extend(ox.messages.iter().map(cell));
         rows.push(row);
     }
     let widths: Vec<usize> = (0..rows[0].len())
@@ -178,6 +199,22 @@ pub fn matrix_text(run: &Run) -> String {
             }
         }
     }
+    for ox in &run.exposure.observers {
+        for mx in &ox.messages {
+            if let Some(a) = mx
+                .if_acting
+                .as_ref()
+                .filter(|a| a.content.more_than(mx.content))
+            {
+                reasons.push(format!(
+                    "  {} could read {} by acting: {}",
+                    sc.observers[ox.observer].name,
+                    sc.messages[mx.message].id,
+                    a.why.join(" -> ")
+                ));
+            }
+        }
+    }
     if !reasons.is_empty() {
         out.push_str("\nwhy:\n");
         out.push_str(&reasons.join("\n"));
@@ -185,7 +222,27 @@ pub fn matrix_text(run: &Run) -> String {
     }
     out.push_str("\nREADS = opened it, can read the words; cipher = holds the bytes, cannot open them; - = never sees it\n");
     out.push_str("metadata learned: s = sender, r = recipients, z = size, t = time\n");
+    if has_powers(run) {
+        out.push_str(&powers_legend());
+    }
     out
+}
+
+fn has_powers(run: &Run) -> bool {
+    run.exposure
+        .observers
+        .iter()
+        .any(|ox| ox.messages.iter().any(|mx| mx.if_acting.is_some()))
+}
+
+fn powers_legend() -> String {
+    let powers: Vec<String> = PowerId::all()
+        .map(|p| format!("{} ({})", p.name(), p.help()))
+        .collect();
+    format!(
+        "X / Y if acting = X by looking; Y if they use their powers: {}\n",
+        powers.join("; ")
+    )
 }
 
 fn readers(run: &Run, step: &Step) -> Vec<(String, &'static str)> {
@@ -258,15 +315,7 @@ pub fn trace_json(run: &Run) -> Value {
         .steps
         .iter()
         .map(|step| {
-            let plaintext = wire::parse_frames(&step.bytes).ok().and_then(|frames| {
-                frames.into_iter().find_map(|f| match f {
-                    Frame::Post(p) => match p.body {
-                        Body::Text(t) => Some(t),
-                        _ => None,
-                    },
-                    _ => None,
-                })
-            });
+            let plaintext = layers::words(&step.layers);
             json!({
                 "index": step.index,
                 "time": step.time,
@@ -278,6 +327,7 @@ pub fn trace_json(run: &Run) -> Value {
                 "size": step.bytes.len(),
                 "plaintext": plaintext,
                 "hex": hex_preview(&step.bytes, usize::MAX),
+                "actor": step.actor.map(|o| sc.observers[o].name.clone()),
                 "readers": readers(run, step).into_iter().map(|(n, w)| json!({"observer": n, "sees": w})).collect::<Vec<_>>(),
             })
         })
@@ -334,8 +384,21 @@ pub fn explain_text(run: &Run, observer: usize) -> String {
             },
             mx.why.join(" -> ")
         ));
+        if let Some(a) = &mx.if_acting {
+            out.push_str(&acting_lines(a));
+        }
     }
     out
+}
+
+fn acting_lines(a: &IfActing) -> String {
+    let powers: Vec<&str> = a.powers.iter().map(|p| p.name()).collect();
+    format!(
+        "  if acting ({}) -> {}\n  {}\n",
+        powers.join(", "),
+        a.content.name(),
+        a.why.join(" -> ")
+    )
 }
 
 /// "A", "A and B", "A, B and C".
@@ -405,7 +468,7 @@ mod tests {
             text.contains("readable here by hachyderm.example admin"),
             "{text}"
         );
-        let e2e = Run::new(sc, Some(ModelChoice::E2e)).expect("runs");
+        let e2e = Run::new(sc, ModelChoice::parse("e2e")).expect("runs");
         let store = e2e
             .trace
             .steps

@@ -4,14 +4,15 @@
 
 mod hop;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use crate::crypto::{SealError, SecretKey, SymmetricKey};
-use crate::scenario::{DevicePart, Model, Node, Part, Protection, Reach, Role, Scenario};
-use crate::wire::{Body, KeyBlob, Post};
+use crate::layers::{self, Layer};
+use crate::scenario::{DevicePart, Node, Protection, Reach, Role, Scenario};
+use crate::wire::{Body, Post};
 
 /// What happened at a step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -24,6 +25,8 @@ pub enum Action {
     KeyDownloaded,
     /// A key directory published public keys.
     KeyPublished,
+    /// A directory nearer the sender fetched a key from another and handed it on.
+    KeyRelayed,
     /// A server loaded its at-rest database key.
     AtRestKeyLoaded,
     /// A sender asked a directory for recipients' keys.
@@ -50,9 +53,9 @@ pub enum Action {
     Store,
     /// A server loaded it from its database to deliver it.
     Load,
-    /// A malicious server opened an envelope sealed to its substituted key.
+    /// An attacker opened an envelope sealed to a key they substituted.
     MitmOpen,
-    /// A malicious server sealed it again to the real key.
+    /// An attacker sealed it again to the real key.
     MitmReseal,
     /// A recipient device opened the envelope.
     Open,
@@ -66,6 +69,7 @@ impl Action {
             Action::KeyBackedUp => "key-backed-up",
             Action::KeyDownloaded => "key-downloaded",
             Action::KeyPublished => "key-published",
+            Action::KeyRelayed => "key-relayed",
             Action::AtRestKeyLoaded => "at-rest-key-loaded",
             Action::KeyLookup => "key-lookup",
             Action::KeySubstituted => "key-substituted",
@@ -107,6 +111,11 @@ pub struct Step {
     pub travel: Option<(Node, Node)>,
     /// A detail of the place, e.g. `row m1`.
     pub detail: Option<String>,
+    /// The observer whose action this step is, when someone acts (substitutes a key,
+    /// re-seals a message); `None` for what the honest protocol does.
+    pub actor: Option<usize>,
+    /// The bytes read into layers, once (see [`crate::layers`]).
+    pub layers: Vec<Layer>,
 }
 
 /// The whole simulation: steps in order.
@@ -114,6 +123,8 @@ pub struct Step {
 pub struct Trace {
     /// The model the trace was made under.
     pub protection: Protection,
+    /// The observers who act in this run (use their powers), in scenario order.
+    pub acting: Vec<usize>,
     /// The RNG seed.
     pub seed: u64,
     /// Steps, in order.
@@ -160,21 +171,41 @@ pub(crate) struct Parcel {
     pub devices: Vec<usize>,
 }
 
+/// A simulation in progress: what models and powers act on.
 pub(crate) struct Sim<'a> {
-    pub sc: &'a Scenario,
-    pub p: Protection,
-    pub rng: StdRng,
-    pub steps: Vec<Step>,
-    pub device_keys: Vec<SecretKey>,
-    pub at_rest: BTreeMap<usize, SymmetricKey>,
-    pub next_row: u64,
-    pub tls: BTreeMap<usize, (SymmetricKey, u64)>,
-    pub substitutes: BTreeMap<(usize, usize), SecretKey>,
-    pub malicious: BTreeSet<usize>,
+    pub(crate) sc: &'a Scenario,
+    pub(crate) p: Protection,
+    pub(crate) rng: StdRng,
+    pub(crate) steps: Vec<Step>,
+    pub(crate) device_keys: Vec<SecretKey>,
+    pub(crate) at_rest: BTreeMap<usize, SymmetricKey>,
+    pub(crate) next_row: u64,
+    pub(crate) tls: BTreeMap<usize, (SymmetricKey, u64)>,
+    /// Keys an acting observer made for a device: `(observer, device)`.
+    pub(crate) substitutes: BTreeMap<(usize, usize), SecretKey>,
+    /// Observers who act in this run.
+    pub(crate) acting: Vec<usize>,
 }
 
-/// Runs a scenario under a protection model. Same scenario, model and seed: same bytes.
+/// The observers who act in a scenario's own run: those whose role says to show their attack
+/// by default (`malicious-server`). Everyone else only looks, unless asked to act.
+pub fn acting_by_default(sc: &Scenario) -> Vec<usize> {
+    (0..sc.observers.len())
+        .filter(|&o| sc.observers[o].role == Role::MaliciousServer)
+        .collect()
+}
+
+/// Runs a scenario under a protection model, with the observers who act by default.
+/// Same scenario, model and seed: same bytes.
 pub fn simulate(sc: &Scenario, p: Protection) -> Result<Trace, SimError> {
+    simulate_acting(sc, p, &acting_by_default(sc))
+}
+
+/// Runs a scenario with some observers using every power their reach gives them.
+pub fn simulate_acting(sc: &Scenario, p: Protection, acting: &[usize]) -> Result<Trace, SimError> {
+    let mut acting: Vec<usize> = acting.to_vec();
+    acting.sort_unstable();
+    acting.dedup();
     let mut sim = Sim {
         sc,
         p,
@@ -185,12 +216,7 @@ pub fn simulate(sc: &Scenario, p: Protection) -> Result<Trace, SimError> {
         next_row: 1,
         tls: BTreeMap::new(),
         substitutes: BTreeMap::new(),
-        malicious: sc
-            .observers
-            .iter()
-            .filter(|o| o.role == Role::MaliciousServer)
-            .flat_map(|o| o.controls.iter().copied())
-            .collect(),
+        acting: acting.clone(),
     };
     sim.setup();
     for mi in 0..sc.messages.len() {
@@ -198,6 +224,7 @@ pub fn simulate(sc: &Scenario, p: Protection) -> Result<Trace, SimError> {
     }
     Ok(Trace {
         protection: p,
+        acting,
         seed: sc.seed,
         steps: sim.steps,
     })
@@ -217,6 +244,7 @@ impl Sim<'_> {
         detail: Option<String>,
     ) {
         let index = self.steps.len();
+        let layers = layers::read(&bytes);
         self.steps.push(Step {
             index,
             time,
@@ -227,11 +255,16 @@ impl Sim<'_> {
             note,
             travel,
             detail,
+            actor: None,
+            layers,
         });
     }
 
-    fn device_name(&self, d: usize) -> &str {
-        &self.sc.devices[d].name
+    /// Marks the step just pushed as an observer's action.
+    pub(crate) fn by(&mut self, observer: usize) {
+        if let Some(step) = self.steps.last_mut() {
+            step.actor = Some(observer);
+        }
     }
 
     /// Keys before any message: device keys (under e2e), directories, at-rest keys.
@@ -256,139 +289,10 @@ impl Sim<'_> {
             .into_iter()
             .map(|k| k.expect("every device belongs to one person"))
             .collect();
-
-        if self.p.model == Model::E2e {
-            for person in &sc.people {
-                for (i, &d) in person.devices.iter().enumerate() {
-                    let name = self.device_name(d).to_string();
-                    let home = sc.home_server(d);
-                    let synced = sc.keys_synced_via_server && home.is_some();
-                    let owner = if synced {
-                        format!("{} (all devices)", person.name)
-                    } else {
-                        name.clone()
-                    };
-                    let blob = KeyBlob::Secret {
-                        owner: owner.clone(),
-                        key: self.device_keys[d].clone(),
-                    }
-                    .encode();
-                    if synced && i > 0 {
-                        let server = home.map(|s| sc.servers[s].name.clone()).unwrap_or_default();
-                        self.push(
-                            0,
-                            Reach::DevicePart(d, DevicePart::Keystore),
-                            Action::KeyDownloaded,
-                            None,
-                            blob,
-                            format!(
-                                "{name} downloads {}'s private key from {server}'s key backup",
-                                person.name
-                            ),
-                            None,
-                            None,
-                        );
-                        continue;
-                    }
-                    self.push(
-                        0,
-                        Reach::DevicePart(d, DevicePart::Keystore),
-                        Action::KeyGenerated,
-                        None,
-                        blob.clone(),
-                        format!(
-                            "{name} makes its key pair and keeps the private key on the device"
-                        ),
-                        None,
-                        None,
-                    );
-                    if let (true, Some(s)) = (synced, home) {
-                        let part = if sc.servers[s].has(Part::KeyVault) {
-                            Part::KeyVault
-                        } else {
-                            Part::AppMemory
-                        };
-                        self.push(0, Reach::ServerPart(s, part), Action::KeyBackedUp, None, blob,
-                            format!("{name} backs up {}'s private key to {} so the other devices can fetch it", person.name, sc.servers[s].name),
-                            None, None);
-                    }
-                }
-            }
-            for (s, server) in sc.servers.iter().enumerate() {
-                if !server.has(Part::KeyDirectory) {
-                    continue;
-                }
-                let listed: Vec<KeyBlob> = (0..sc.devices.len())
-                    .filter(|&d| sc.home_server(d) == Some(s))
-                    .map(|d| KeyBlob::Public {
-                        owner: sc.devices[d].name.clone(),
-                        key: self.device_keys[d].public(),
-                    })
-                    .collect();
-                if listed.is_empty() {
-                    continue;
-                }
-                let bytes: Vec<u8> = listed.iter().flat_map(KeyBlob::encode).collect();
-                self.push(
-                    0,
-                    Reach::ServerPart(s, Part::KeyDirectory),
-                    Action::KeyPublished,
-                    None,
-                    bytes,
-                    format!(
-                        "{}'s key directory lists the public keys of its users' devices",
-                        server.name
-                    ),
-                    None,
-                    None,
-                );
-            }
-        }
-        if self.p.model == Model::ServerEncrypted {
-            for (s, server) in sc.servers.iter().enumerate() {
-                if !(server.has(Part::Database) || server.has(Part::Backup)) {
-                    continue;
-                }
-                let key = SymmetricKey::generate(&mut self.rng);
-                let blob = KeyBlob::AtRest {
-                    owner: server.name.clone(),
-                    key: key.clone(),
-                }
-                .encode();
-                if server.has(Part::KeyVault) {
-                    self.push(
-                        0,
-                        Reach::ServerPart(s, Part::KeyVault),
-                        Action::AtRestKeyLoaded,
-                        None,
-                        blob.clone(),
-                        format!(
-                            "{}'s key vault holds the database's at-rest key",
-                            server.name
-                        ),
-                        None,
-                        None,
-                    );
-                }
-                self.push(
-                    0,
-                    Reach::ServerPart(s, Part::AppMemory),
-                    Action::AtRestKeyLoaded,
-                    None,
-                    blob,
-                    format!(
-                        "{}'s application loads the at-rest key so it can encrypt and decrypt rows",
-                        server.name
-                    ),
-                    None,
-                    None,
-                );
-                self.at_rest.insert(s, key);
-            }
-        }
+        self.p.model.def().setup(self);
     }
 
-    fn post(&self, mi: usize, time: u64, body: Body) -> Post {
+    pub(crate) fn post(&self, mi: usize, time: u64, body: Body) -> Post {
         let m = &self.sc.messages[mi];
         Post {
             time,
@@ -420,72 +324,7 @@ impl Sim<'_> {
             None,
         );
 
-        let parcels = if self.p.model == Model::E2e {
-            let mut keys = Vec::new();
-            let mut targets = Vec::new();
-            for route in &m.routes {
-                if let Some(key) = self.lookup(mi, t, route) {
-                    keys.push(key);
-                    targets.push(route.device);
-                }
-            }
-            if targets.is_empty() {
-                return Ok(());
-            }
-            let sealed = self
-                .p
-                .fanout
-                .scheme()
-                .seal(&mut self.rng, &keys, m.text.as_bytes())
-                .map_err(|source| SimError::Seal {
-                    message: m.id.clone(),
-                    source,
-                })?;
-            let uplink: Vec<u8> = sealed
-                .uplink()
-                .into_iter()
-                .flat_map(|frame| self.post(mi, t, Body::Envelope(frame.to_vec())).encode())
-                .collect();
-            let count = sealed.uplink().len();
-            let how = match count {
-                1 if targets.len() > 1 => format!(
-                    "once, with the content key wrapped for each of {} devices ({})",
-                    targets.len(),
-                    self.p.fanout
-                ),
-                1 => "to the recipient device's public key".to_string(),
-                n => format!("{n} times, once per recipient device"),
-            };
-            self.push(
-                t,
-                Reach::DevicePart(from, DevicePart::Memory),
-                Action::Seal,
-                Some(mi),
-                uplink,
-                format!("{} seals the message {how}", sc.devices[from].name),
-                None,
-                None,
-            );
-            match sealed {
-                crate::crypto::Sealed::PerRecipient(envelopes) => envelopes
-                    .into_iter()
-                    .zip(&targets)
-                    .map(|(e, &d)| Parcel {
-                        body: Body::Envelope(e),
-                        devices: vec![d],
-                    })
-                    .collect(),
-                crate::crypto::Sealed::Bag(bag) => vec![Parcel {
-                    body: Body::Envelope(bag),
-                    devices: targets,
-                }],
-            }
-        } else {
-            vec![Parcel {
-                body: Body::Text(m.text.clone()),
-                devices: m.routes.iter().map(|r| r.device).collect(),
-            }]
-        };
+        let parcels = self.p.model.def().prepare(self, mi, t)?;
         self.forward(mi, t, Node::Device(from), parcels)
     }
 }

@@ -52,7 +52,7 @@ pub enum Body {
 pub enum KeyBlob {
     /// An X25519 private key, and whose it is.
     Secret {
-        /// Whose key (a device, or "server (posing as device)").
+        /// Whose key (a device, or a person's shared key).
         owner: String,
         /// The key.
         key: SecretKey,
@@ -63,6 +63,16 @@ pub enum KeyBlob {
         owner: String,
         /// The key.
         key: PublicKey,
+    },
+    /// An X25519 private key an attacker made and handed out, through a key directory they
+    /// control, as someone else's.
+    Substitute {
+        /// Who made it (the acting observer).
+        owner: String,
+        /// The device it poses as.
+        posing_as: String,
+        /// The key.
+        key: SecretKey,
     },
     /// A server's at-rest database key.
     AtRest {
@@ -96,6 +106,7 @@ const BODY_KEYS: u8 = 3;
 const KEY_SECRET: u8 = 1;
 const KEY_PUBLIC: u8 = 2;
 const KEY_AT_REST: u8 = 3;
+const KEY_SUBSTITUTE: u8 = 4;
 
 fn header(kind: u8) -> [u8; HEADER_LEN] {
     [MAGIC[0], MAGIC[1], VERSION, kind]
@@ -281,13 +292,21 @@ impl KeyBlob {
     /// The blob's bytes. They hold secret key bytes for secret kinds: handle with care.
     pub fn encode(&self) -> Vec<u8> {
         let mut out = header(kind::KEY).to_vec();
-        let (kind, owner, bytes) = match self {
-            KeyBlob::Secret { owner, key } => (KEY_SECRET, owner, *key.to_bytes()),
-            KeyBlob::Public { owner, key } => (KEY_PUBLIC, owner, key.to_bytes()),
-            KeyBlob::AtRest { owner, key } => (KEY_AT_REST, owner, *key.as_bytes()),
+        let (kind, owner, posing_as, bytes) = match self {
+            KeyBlob::Secret { owner, key } => (KEY_SECRET, owner, None, *key.to_bytes()),
+            KeyBlob::Public { owner, key } => (KEY_PUBLIC, owner, None, key.to_bytes()),
+            KeyBlob::AtRest { owner, key } => (KEY_AT_REST, owner, None, *key.as_bytes()),
+            KeyBlob::Substitute {
+                owner,
+                posing_as,
+                key,
+            } => (KEY_SUBSTITUTE, owner, Some(posing_as), *key.to_bytes()),
         };
         out.push(kind);
         put_str(&mut out, owner);
+        if let Some(posing_as) = posing_as {
+            put_str(&mut out, posing_as);
+        }
         out.extend_from_slice(&bytes);
         out
     }
@@ -296,17 +315,27 @@ impl KeyBlob {
         r.header(kind::KEY, "key blob")?;
         let kind = r.u8()?;
         let owner = r.str()?;
+        let posing_as = if kind == KEY_SUBSTITUTE {
+            Some(r.str()?)
+        } else {
+            None
+        };
         let bytes = r.key32()?;
-        Ok(match kind {
-            KEY_SECRET => KeyBlob::Secret {
+        Ok(match (kind, posing_as) {
+            (KEY_SECRET, _) => KeyBlob::Secret {
                 owner,
                 key: SecretKey::from_bytes(bytes),
             },
-            KEY_PUBLIC => KeyBlob::Public {
+            (KEY_PUBLIC, _) => KeyBlob::Public {
                 owner,
                 key: PublicKey::from(bytes),
             },
-            KEY_AT_REST => KeyBlob::AtRest {
+            (KEY_SUBSTITUTE, Some(posing_as)) => KeyBlob::Substitute {
+                owner,
+                posing_as,
+                key: SecretKey::from_bytes(bytes),
+            },
+            (KEY_AT_REST, _) => KeyBlob::AtRest {
                 owner,
                 key: SymmetricKey::from_bytes(bytes),
             },
@@ -321,6 +350,15 @@ impl KeyBlob {
             KeyBlob::Secret { owner, .. } => format!("{owner} private key"),
             KeyBlob::Public { owner, .. } => format!("{owner} public key"),
             KeyBlob::AtRest { owner, .. } => format!("{owner} at-rest key"),
+            KeyBlob::Substitute { posing_as, .. } => format!("fake {posing_as} private key"),
+        }
+    }
+
+    /// The private key inside, if the blob holds one that opens envelopes.
+    pub fn secret(&self) -> Option<&SecretKey> {
+        match self {
+            KeyBlob::Secret { key, .. } | KeyBlob::Substitute { key, .. } => Some(key),
+            _ => None,
         }
     }
 
@@ -329,6 +367,7 @@ impl KeyBlob {
         match self {
             KeyBlob::Secret { owner, .. }
             | KeyBlob::Public { owner, .. }
+            | KeyBlob::Substitute { owner, .. }
             | KeyBlob::AtRest { owner, .. } => owner,
         }
     }
@@ -542,9 +581,9 @@ mod fuzz_seeds {
         ] {
             let sc = Scenario::shipped(name).expect("shipped");
             for choice in [
-                ModelChoice::ServerEncrypted,
-                ModelChoice::E2eBagged,
-                ModelChoice::E2eBaggedShared,
+                ModelChoice::parse("server-encrypted").expect("model"),
+                ModelChoice::parse("e2e-bagged").expect("model"),
+                ModelChoice::parse("e2e-bagged-shared-ephemeral").expect("model"),
             ] {
                 let run = Run::new(sc.clone(), Some(choice)).expect("runs");
                 for step in run.trace.steps.iter().take(24) {

@@ -3,9 +3,14 @@
 
 use plainsight::Run;
 use plainsight::crypto::Fanout;
-use plainsight::exposure::{self, Content, MetaField};
-use plainsight::scenario::{DevicePart, Model, Part, Protection, Reach, Role, SHIPPED, Scenario};
+use plainsight::exposure::{Content, MetaField};
+use plainsight::layers::Layer;
+use plainsight::power::{self, PowerId};
+use plainsight::scenario::{
+    DevicePart, Model, Node, Part, Protection, Reach, Role, SHIPPED, Scenario, Via,
+};
 use plainsight::sim;
+use plainsight::wire::KeyBlob;
 
 fn scenes() -> Vec<Scenario> {
     SHIPPED
@@ -14,12 +19,37 @@ fn scenes() -> Vec<Scenario> {
         .collect()
 }
 
+fn model(name: &str) -> Model {
+    Model::named(name).expect("a registered model")
+}
+
+/// Counts the cases an invariant checked, and fails if it checked none: an invariant that
+/// never meets its case proves nothing.
+struct Cases(&'static str, usize);
+
+impl Cases {
+    fn new(name: &'static str) -> Cases {
+        Cases(name, 0)
+    }
+    fn check(&mut self) {
+        self.1 += 1;
+    }
+}
+
+impl Drop for Cases {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            assert!(self.1 > 0, "{}: checked no case", self.0);
+        }
+    }
+}
+
 fn protections() -> Vec<Protection> {
     let mut all = Vec::new();
-    for model in Model::ALL {
+    for model in Model::all() {
         for fanout in Fanout::ALL {
             for keys_verified in [false, true] {
-                if model != Model::E2e && (fanout != Fanout::PerRecipient || keys_verified) {
+                if !model.end_to_end() && (fanout != Fanout::PerRecipient || keys_verified) {
                     continue;
                 }
                 all.push(Protection {
@@ -34,13 +64,7 @@ fn protections() -> Vec<Protection> {
 }
 
 fn run(sc: &Scenario, p: Protection) -> Run {
-    let trace = sim::simulate(sc, p).expect("simulates");
-    let exposure = exposure::analyse(sc, &trace);
-    Run {
-        scenario: sc.clone(),
-        trace,
-        exposure,
-    }
+    Run::with(sc.clone(), p).expect("simulates")
 }
 
 /// Devices that end a message: its sender's device and its recipient devices.
@@ -53,12 +77,13 @@ fn endpoints(sc: &Scenario, m: usize) -> Vec<usize> {
 
 #[test]
 fn under_verified_e2e_only_endpoint_devices_read() {
+    let mut cases = Cases::new("under_verified_e2e_only_endpoint_devices_read");
     for sc in scenes().into_iter().filter(|s| !s.keys_synced_via_server) {
         for fanout in Fanout::ALL {
             let r = run(
                 &sc,
                 Protection {
-                    model: Model::E2e,
+                    model: model("e2e"),
                     fanout,
                     keys_verified: true,
                 },
@@ -69,6 +94,7 @@ fn under_verified_e2e_only_endpoint_devices_read() {
                     if mx.content != Content::Plaintext {
                         continue;
                     }
+                    cases.check();
                     assert!(
                         matches!(
                             o.role,
@@ -81,6 +107,7 @@ fn under_verified_e2e_only_endpoint_devices_read() {
                         sc.messages[mx.message].id
                     );
                     let at = mx.first_plaintext_at.expect("plaintext has a place");
+                    cases.check();
                     assert!(
                         endpoints(&sc, mx.message)
                             .iter()
@@ -98,6 +125,7 @@ fn under_verified_e2e_only_endpoint_devices_read() {
 
 #[test]
 fn a_compromised_device_reads_what_reaches_it_under_every_model() {
+    let mut cases = Cases::new("a_compromised_device_reads_what_reaches_it_under_every_model");
     for sc in scenes() {
         let malicious = sc.observers.iter().any(|o| o.role == Role::MaliciousServer);
         for p in protections() {
@@ -115,6 +143,7 @@ fn a_compromised_device_reads_what_reaches_it_under_every_model() {
                         sc.reaches(ox.observer, Reach::DevicePart(d, DevicePart::Memory))
                     });
                     if touches {
+                        cases.check();
                         assert_eq!(
                             mx.content,
                             Content::Plaintext,
@@ -132,6 +161,7 @@ fn a_compromised_device_reads_what_reaches_it_under_every_model() {
 
 #[test]
 fn tls_links_never_leak_plaintext_to_the_wire() {
+    let mut cases = Cases::new("tls_links_never_leak_plaintext_to_the_wire");
     for sc in scenes() {
         for p in protections() {
             let r = run(&sc, p);
@@ -143,6 +173,7 @@ fn tls_links_never_leak_plaintext_to_the_wire() {
                     .all(|reach| matches!(reach, Reach::Wire(l) if sc.links[*l].tls));
                 if only_tls_wires {
                     for mx in &ox.messages {
+                        cases.check();
                         assert_ne!(
                             mx.content,
                             Content::Plaintext,
@@ -160,11 +191,12 @@ fn tls_links_never_leak_plaintext_to_the_wire() {
 
 #[test]
 fn plain_web_exposes_every_message_to_each_server_it_crosses() {
+    let mut cases = Cases::new("plain_web_exposes_every_message_to_each_server_it_crosses");
     for sc in scenes() {
         let r = run(
             &sc,
             Protection {
-                model: Model::PlainWeb,
+                model: model("plain-web"),
                 ..sc.protection
             },
         );
@@ -172,13 +204,14 @@ fn plain_web_exposes_every_message_to_each_server_it_crosses() {
             for mx in &ox.messages {
                 let crosses_app_memory = sc.messages[mx.message].routes.iter().any(|route| {
                     route.nodes.iter().any(|n| match n {
-                        plainsight::scenario::Node::Server(s) => {
+                        Node::Server(s) => {
                             sc.reaches(ox.observer, Reach::ServerPart(*s, Part::AppMemory))
                         }
                         _ => false,
                     })
                 });
                 if crosses_app_memory {
+                    cases.check();
                     assert_eq!(
                         mx.content,
                         Content::Plaintext,
@@ -194,11 +227,12 @@ fn plain_web_exposes_every_message_to_each_server_it_crosses() {
 
 #[test]
 fn at_rest_data_without_keys_stays_ciphertext() {
+    let mut cases = Cases::new("at_rest_data_without_keys_stays_ciphertext");
     for sc in scenes() {
         let r = run(
             &sc,
             Protection {
-                model: Model::ServerEncrypted,
+                model: model("server-encrypted"),
                 ..sc.protection
             },
         );
@@ -209,6 +243,7 @@ fn at_rest_data_without_keys_stays_ciphertext() {
                 .iter()
                 .all(|reach| matches!(reach, Reach::ServerPart(_, Part::Database | Part::Backup)));
             if only_stored_data {
+                cases.check();
                 assert_eq!(
                     ox.plaintext_count(),
                     0,
@@ -223,11 +258,12 @@ fn at_rest_data_without_keys_stays_ciphertext() {
 
 #[test]
 fn e2e_still_gives_servers_the_metadata() {
+    let mut cases = Cases::new("e2e_still_gives_servers_the_metadata");
     for sc in scenes() {
         let r = run(
             &sc,
             Protection {
-                model: Model::E2e,
+                model: model("e2e"),
                 ..sc.protection
             },
         );
@@ -244,6 +280,7 @@ fn e2e_still_gives_servers_the_metadata() {
                         MetaField::Size,
                         MetaField::Time,
                     ] {
+                        cases.check();
                         assert!(
                             mx.metadata.contains(&field),
                             "{}: {} lacks {field:?}",
@@ -259,22 +296,27 @@ fn e2e_still_gives_servers_the_metadata() {
 
 #[test]
 fn keys_synced_through_the_service_hand_the_service_the_messages() {
+    let mut cases = Cases::new("keys_synced_through_the_service_hand_the_service_the_messages");
     let sc = Scenario::shipped("multi-device-synced").expect("shipped");
+    cases.check();
     assert!(sc.keys_synced_via_server);
     let r = run(&sc, sc.protection);
     let vault_holder = sc
         .observer_named("social.example admin (holds the vault)")
         .expect("observer");
+    cases.check();
     assert_eq!(r.exposure.observers[vault_holder].plaintext_count(), 1);
     // The same scene with per-device keys: the same admin reads nothing.
     let mut unsynced = sc.clone();
     unsynced.keys_synced_via_server = false;
     let r = run(&unsynced, unsynced.protection);
+    cases.check();
     assert_eq!(r.exposure.observers[vault_holder].plaintext_count(), 0);
 }
 
 #[test]
 fn key_substitution_reads_unless_keys_are_verified() {
+    let mut cases = Cases::new("key_substitution_reads_unless_keys_are_verified");
     for (scene, verified) in [
         ("key-substitution", false),
         ("key-substitution-verified", true),
@@ -289,8 +331,11 @@ fn key_substitution_reads_unless_keys_are_verified() {
         let bob = sc.observer_named("Bob's phone").expect("bob");
         let reads = |o: usize| r.exposure.observers[o].plaintext_count();
         if verified {
+            cases.check();
             assert_eq!(reads(server), 0);
+            cases.check();
             assert_eq!(reads(bob), 0, "the message is not sent");
+            cases.check();
             assert!(
                 r.trace
                     .steps
@@ -298,8 +343,11 @@ fn key_substitution_reads_unless_keys_are_verified() {
                     .any(|s| s.action == sim::Action::KeyMismatch)
             );
         } else {
+            cases.check();
             assert_eq!(reads(server), 1);
+            cases.check();
             assert_eq!(reads(bob), 1, "Bob notices nothing");
+            cases.check();
             assert!(
                 r.trace
                     .steps
@@ -312,6 +360,7 @@ fn key_substitution_reads_unless_keys_are_verified() {
 
 #[test]
 fn no_secret_key_crosses_a_wire_in_the_clear() {
+    let mut cases = Cases::new("no_secret_key_crosses_a_wire_in_the_clear");
     for sc in scenes() {
         for p in protections() {
             let r = run(&sc, p);
@@ -321,12 +370,12 @@ fn no_secret_key_crosses_a_wire_in_the_clear() {
                 .iter()
                 .filter(|s| matches!(s.place, Reach::Wire(_)))
             {
-                let frames = plainsight::wire::parse_frames(&step.bytes).unwrap_or_default();
+                cases.check();
                 assert!(
-                    !frames.iter().any(|f| matches!(
-                        f,
-                        plainsight::wire::Frame::Key(plainsight::wire::KeyBlob::Secret { .. })
-                    )),
+                    !step
+                        .layers
+                        .iter()
+                        .any(|l| matches!(l, Layer::Key(k) if k.secret().is_some())),
                     "{}: step {} puts a private key on the wire",
                     sc.source,
                     step.index
@@ -338,8 +387,10 @@ fn no_secret_key_crosses_a_wire_in_the_clear() {
 
 #[test]
 fn simulation_is_deterministic_for_every_scene_and_model() {
+    let mut cases = Cases::new("simulation_is_deterministic_for_every_scene_and_model");
     for sc in scenes() {
         for p in protections() {
+            cases.check();
             assert_eq!(
                 sim::simulate(&sc, p),
                 sim::simulate(&sc, p),
@@ -353,6 +404,7 @@ fn simulation_is_deterministic_for_every_scene_and_model() {
 
 #[test]
 fn every_file_in_scenes_is_embedded() {
+    let mut cases = Cases::new("every_file_in_scenes_is_embedded");
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes");
     for entry in std::fs::read_dir(dir).expect("scenes/") {
         let name = entry
@@ -361,6 +413,7 @@ fn every_file_in_scenes_is_embedded() {
             .to_string_lossy()
             .to_string();
         if name.ends_with(".ron") {
+            cases.check();
             assert!(
                 SHIPPED.iter().any(|(f, _)| *f == name),
                 "{name} is not in scenario::SHIPPED"
@@ -371,6 +424,7 @@ fn every_file_in_scenes_is_embedded() {
 
 #[test]
 fn the_essays_roles_all_appear_in_shipped_scenes() {
+    let mut cases = Cases::new("the_essays_roles_all_appear_in_shipped_scenes");
     let all = scenes();
     for role in [
         Role::AdminBoss,
@@ -379,6 +433,7 @@ fn the_essays_roles_all_appear_in_shipped_scenes() {
         Role::CompromisedDevice,
         Role::OtherUser,
     ] {
+        cases.check();
         assert!(
             all.iter()
                 .any(|s| s.observers.iter().any(|o| o.role == role)),
@@ -390,16 +445,262 @@ fn the_essays_roles_all_appear_in_shipped_scenes() {
 
 #[test]
 fn the_recipient_always_gets_the_exact_words() {
+    let mut cases = Cases::new("the_recipient_always_gets_the_exact_words");
     for sc in scenes() {
         for p in protections() {
             let r = run(&sc, p);
             for ox in &r.exposure.observers {
                 for reading in &ox.readings {
                     if let (Some(text), Some(m)) = (&reading.plaintext, reading.message) {
+                        cases.check();
                         assert_eq!(text, &sc.messages[m].text, "{} {}", sc.source, p.label());
                     }
                 }
             }
         }
+    }
+}
+
+/// Whether an observer reaches some endpoint device of a message (its memory or keystore).
+fn reaches_an_endpoint(sc: &Scenario, o: usize, m: usize) -> bool {
+    endpoints(sc, m).iter().any(|&d| {
+        sc.reaches(o, Reach::DevicePart(d, DevicePart::Memory))
+            || sc.reaches(o, Reach::DevicePart(d, DevicePart::Keystore))
+    })
+}
+
+#[test]
+fn whoever_controls_a_directory_serving_a_recipients_key_could_read_by_acting() {
+    let mut cases = Cases::new("directory controllers could read by acting");
+    for sc in scenes() {
+        for p in protections() {
+            if !p.model.end_to_end() || p.keys_verified {
+                continue;
+            }
+            let r = run(&sc, p);
+            for ox in &r.exposure.observers {
+                let o = ox.observer;
+                for mx in &ox.messages {
+                    let controls = sc.messages[mx.message].routes.iter().any(|route| {
+                        sc.key_sources(route).into_iter().any(|dir| {
+                            sc.reaches(o, Reach::ServerPart(dir, Part::KeyDirectory))
+                                && sc.reaches(o, Reach::ServerPart(dir, Part::AppMemory))
+                        })
+                    });
+                    if !controls {
+                        continue;
+                    }
+                    cases.check();
+                    let acting = mx.if_acting.as_ref().expect("holds a power");
+                    assert_eq!(
+                        acting.content,
+                        Content::Plaintext,
+                        "{} {}: {} controls a directory but could not read {}: {:?}",
+                        sc.source,
+                        p.label(),
+                        sc.observers[o].name,
+                        sc.messages[mx.message].id,
+                        acting.why
+                    );
+                    assert!(acting.powers.iter().any(|p| p.name() == "key-substitution"));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn with_verified_keys_nobody_but_endpoints_could_read_by_any_power() {
+    let mut cases = Cases::new("verified keys stop every power");
+    for sc in scenes().into_iter().filter(|s| !s.keys_synced_via_server) {
+        for p in protections() {
+            if !p.model.end_to_end() || !p.keys_verified {
+                continue;
+            }
+            let r = run(&sc, p);
+            for ox in &r.exposure.observers {
+                for mx in &ox.messages {
+                    let Some(acting) = &mx.if_acting else {
+                        continue;
+                    };
+                    cases.check();
+                    if acting.content == Content::Plaintext {
+                        assert!(
+                            reaches_an_endpoint(&sc, ox.observer, mx.message),
+                            "{} {}: {} could read {} by acting with verified keys: {:?}",
+                            sc.source,
+                            p.label(),
+                            sc.observers[ox.observer].name,
+                            sc.messages[mx.message].id,
+                            acting.why
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn if_acting_never_shows_less_than_looking() {
+    let mut cases = Cases::new("if_acting >= content");
+    for sc in scenes() {
+        for p in protections() {
+            let r = run(&sc, p);
+            for ox in &r.exposure.observers {
+                for mx in &ox.messages {
+                    if let Some(acting) = &mx.if_acting {
+                        cases.check();
+                        assert!(
+                            !mx.content.more_than(acting.content),
+                            "{} {}: {} gets {:?} by looking but {:?} by acting",
+                            sc.source,
+                            p.label(),
+                            sc.observers[ox.observer].name,
+                            mx.content,
+                            acting.content
+                        );
+                        assert!(!acting.powers.is_empty() && !acting.why.is_empty());
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn an_admin_with_only_database_read_has_no_power() {
+    let mut cases = Cases::new("database-only reach has no power");
+    for sc in scenes() {
+        for p in protections() {
+            for (o, observer) in sc.observers.iter().enumerate() {
+                let only_stored = observer
+                    .reach
+                    .iter()
+                    .all(|r| matches!(r, Reach::ServerPart(_, Part::Database | Part::Backup)));
+                if !only_stored {
+                    continue;
+                }
+                cases.check();
+                assert!(
+                    !power::has_any(&sc, p, o),
+                    "{} {}: {} reaches only stored data yet holds a power",
+                    sc.source,
+                    p.label(),
+                    observer.name
+                );
+            }
+        }
+    }
+}
+
+/// The scene again, with one extra observer per admin or server that observer `o` compels,
+/// each reaching exactly what that admin or server gives.
+fn with_compelled_as_observers(
+    text: &str,
+    file: &str,
+    sc: &Scenario,
+    o: usize,
+) -> (Scenario, Vec<usize>) {
+    let mut names: Vec<&str> = sc.observers[o]
+        .via
+        .iter()
+        .filter_map(|(_, v)| match v {
+            Via::Compels(who) => Some(who.as_str()),
+            Via::Own => None,
+        })
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let extra: String = names
+        .iter()
+        .map(|n| {
+            if sc.servers.iter().any(|s| s.name == *n) {
+                format!("(name: \"as {n}\", role: \"other-user\", reaches: [\"{n}\"]),")
+            } else {
+                format!("(name: \"as {n}\", role: \"server-admin\", admin: \"{n}\"),")
+            }
+        })
+        .collect();
+    let at = text.find("observers: [").expect("observers") + "observers: [".len();
+    let edited = format!("{}{extra}{}", &text[..at], &text[at..]);
+    let edited = Scenario::parse(&edited, file).unwrap_or_else(|e| panic!("{e}"));
+    let added = (0..names.len()).collect();
+    (edited, added)
+}
+
+#[test]
+fn a_boss_or_state_has_exactly_the_powers_of_what_they_compel() {
+    let mut cases = Cases::new("compelled powers");
+    for (file, text) in SHIPPED {
+        let sc = Scenario::parse(text, file).expect("parses");
+        for (o, observer) in sc.observers.iter().enumerate() {
+            if !observer
+                .via
+                .iter()
+                .any(|(_, v)| matches!(v, Via::Compels(_)))
+            {
+                continue;
+            }
+            let (edited, added) = with_compelled_as_observers(text, file, &sc, o);
+            // The extra observers were inserted first, so the original shifts by their count.
+            let shifted = o + added.len();
+            for p in protections() {
+                for m in 0..sc.messages.len() {
+                    let powers = |sc: &Scenario, o: usize| -> Vec<PowerId> {
+                        power::grips(sc, p, o, m)
+                            .into_iter()
+                            .map(|(id, _)| id)
+                            .collect()
+                    };
+                    let own_reach_powers = {
+                        // Powers that come from the observer's own reach (taps, devices).
+                        let mut own = sc.clone();
+                        let via = own.observers[o].via.clone();
+                        own.observers[o]
+                            .reach
+                            .retain(|r| via.iter().any(|(x, v)| x == r && *v == Via::Own));
+                        powers(&own, o)
+                    };
+                    let mut expected: Vec<PowerId> = added
+                        .iter()
+                        .flat_map(|&a| powers(&edited, a))
+                        .chain(own_reach_powers)
+                        .collect();
+                    expected.sort();
+                    expected.dedup();
+                    cases.check();
+                    assert_eq!(
+                        powers(&edited, shifted),
+                        expected,
+                        "{file} {}: {}",
+                        p.label(),
+                        observer.name
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn substitute_keys_are_typed_not_named() {
+    // A substituted key used to be a secret key whose owner read "server (posing as device)",
+    // parsed back by the analysis. It is its own kind of key blob now.
+    let mut cases = Cases::new("typed substitute keys");
+    let sc = Scenario::shipped("key-substitution").expect("shipped");
+    let r = run(&sc, sc.protection);
+    for step in r
+        .trace
+        .steps
+        .iter()
+        .filter(|s| s.action == sim::Action::KeySubstituted)
+    {
+        cases.check();
+        assert!(step.actor.is_some());
+        assert!(matches!(
+            &step.layers[..],
+            [Layer::Key(KeyBlob::Substitute { posing_as, .. })] if posing_as == "bob-phone"
+        ));
     }
 }

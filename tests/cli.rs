@@ -2,7 +2,7 @@
 //! claims as checks on `matrix --json`.
 //!
 //! Golden files live in `tests/golden/`; after a reviewed change in what learners are shown,
-//! regenerate them with `UPDATE_GOLDEN=1 cargo test --test cli`.
+//! regenerate them with `UPDATE_GOLDEN=1 cargo test --test main cli::`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -49,13 +49,13 @@ fn golden(name: &str, actual: &str) {
     }
     let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
         panic!(
-            "missing {}: run UPDATE_GOLDEN=1 cargo test --test cli",
+            "missing {}: run UPDATE_GOLDEN=1 cargo test --test main cli::",
             path.display()
         )
     });
     assert!(
         expected == actual,
-        "{name} differs from the golden file; if the change is intended, review it and run UPDATE_GOLDEN=1 cargo test --test cli\n--- expected\n{expected}\n--- actual\n{actual}"
+        "{name} differs from the golden file; if the change is intended, review it and run UPDATE_GOLDEN=1 cargo test --test main cli::\n--- expected\n{expected}\n--- actual\n{actual}"
     );
 }
 

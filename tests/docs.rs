@@ -1,6 +1,6 @@
 //! The figures in `docs/` come from the tool: every `<!-- plainsight: ARGS -->` marker is
 //! followed by a fenced block holding exactly what `plainsight ARGS` prints. This test re-runs
-//! each command and fails on any difference; `UPDATE_GOLDEN=1 cargo test --test docs` rewrites
+//! each command and fails on any difference; `UPDATE_GOLDEN=1 cargo test --test main docs::` rewrites
 //! the blocks after a reviewed change.
 
 use std::path::Path;

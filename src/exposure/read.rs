@@ -1,9 +1,10 @@
-//! Reading one step's bytes as an observer: open every layer the held keys open.
+//! Reading one step as an observer: walk its layers ([`crate::layers`]) and open every sealed
+//! layer the held keys open.
 
-use crate::crypto::{self, OpenError, kind as envelope_kind};
+use crate::layers::Layer;
 use crate::scenario::{Node, Reach, Scenario};
 use crate::sim::Step;
-use crate::wire::{self, Body, Frame, KeyBlob};
+use crate::wire::KeyBlob;
 
 use super::{HeldKey, MetaField, describe_key as describe};
 
@@ -37,28 +38,9 @@ pub(super) fn collect_keys(reached: &[&Step]) -> Vec<HeldKey> {
     loop {
         let before = held.len();
         for step in reached {
-            let Ok(frames) = wire::parse_frames(&step.bytes) else {
-                continue;
-            };
             let mut found = Vec::new();
-            for frame in frames {
-                match frame {
-                    Frame::Key(blob) => found.push(blob),
-                    Frame::Post(post) => match post.body {
-                        Body::Keys(list) => found.extend(list),
-                        Body::AtRest(row) => {
-                            for k in &held {
-                                if let KeyBlob::AtRest { key, .. } = &k.blob
-                                    && let Ok(Body::Keys(list)) = wire::open_at_rest(key, &row)
-                                {
-                                    found.extend(list);
-                                }
-                            }
-                        }
-                        _ => {}
-                    },
-                    Frame::Tls { .. } => {}
-                }
+            for layer in &step.layers {
+                keys_in(layer, &held, &mut found);
             }
             for blob in found {
                 if matches!(blob, KeyBlob::Public { .. }) || held.iter().any(|h| h.blob == blob) {
@@ -76,14 +58,19 @@ pub(super) fn collect_keys(reached: &[&Step]) -> Vec<HeldKey> {
     }
 }
 
-fn envelope_name(envelope: &[u8]) -> &'static str {
-    match crypto::frame_kind(envelope) {
-        Ok(envelope_kind::PER_RECIPIENT) => "e2e envelope (per-recipient), sealed to a device key",
-        Ok(envelope_kind::BAGGED) => "e2e bag (bagged), content key wrapped to device keys",
-        Ok(envelope_kind::BAGGED_SHARED) => {
-            "e2e bag (bagged, shared ephemeral), content key wrapped to device keys"
+/// Keys lying in a layer, or inside it once opened with a held key.
+fn keys_in(layer: &Layer, held: &[HeldKey], found: &mut Vec<KeyBlob>) {
+    match layer {
+        Layer::Key(blob) => found.push(blob.clone()),
+        Layer::Served(list) => found.extend(list.iter().cloned()),
+        Layer::AtRest { .. } => {
+            for k in held {
+                for inner in layer.open_with(&k.blob).unwrap_or_default() {
+                    keys_in(&inner, held, found);
+                }
+            }
         }
-        _ => "unreadable envelope",
+        _ => {}
     }
 }
 
@@ -108,137 +95,101 @@ pub(super) fn read_step(sc: &Scenario, step: &Step, keys: &[HeldKey]) -> Reading
     if step.message.is_some() {
         r.metadata.push(MetaField::Time);
     }
-    let frames = match wire::parse_frames(&step.bytes) {
-        Ok(f) => f,
-        Err(e) => {
-            if !step.bytes.is_empty() {
-                r.sealed = Some(format!("unreadable bytes: {e}"));
-            }
-            return r;
-        }
-    };
-    let place_of = |k: &HeldKey| sc.reach_label(k.found_at);
-    for frame in frames {
-        match frame {
-            Frame::Key(blob) => r.keys.push(describe(&blob)),
-            Frame::Tls { seq, sealed } => {
-                r.carries_content = true;
-                r.metadata.push(MetaField::Size);
-                if let (Reach::Wire(link), Some(m)) = (step.place, step.message) {
-                    let l = &sc.links[link];
-                    let msg = &sc.messages[m];
-                    for end in [l.from, l.to] {
-                        if end == Node::Device(msg.from_device) {
-                            r.metadata.push(MetaField::Sender);
-                        }
-                        if let Node::Device(d) = end
-                            && msg.routes.iter().any(|route| route.device == d)
-                        {
-                            r.metadata.push(MetaField::Recipients);
-                        }
-                    }
-                }
-                // Hop session keys live only at the two ends of the link, so no observer holds
-                // one; the attempt is still made with whatever keys they have.
-                let opened = keys.iter().find_map(|k| match &k.blob {
-                    KeyBlob::AtRest { key, .. } => wire::open_tls(key, seq, &sealed).ok(),
-                    _ => None,
-                });
-                match opened {
-                    Some(post) => {
-                        r.why.push("TLS record opened".into());
-                        read_post(&mut r, &post.body, keys, &place_of);
-                    }
-                    None => {
-                        r.sealed = Some("TLS record (hop session key)".into());
-                        r.why.extend([
-                            "TLS record: sealed with the hop's session key".into(),
-                            "holds no key that opens it".into(),
-                            "ciphertext".into(),
-                        ]);
-                    }
-                }
-            }
-            Frame::Post(post) => {
-                r.metadata
-                    .extend([MetaField::Sender, MetaField::Recipients]);
-                read_post(&mut r, &post.body, keys, &place_of);
-            }
-        }
+    let reader = Reader { sc, step, keys };
+    for layer in &step.layers {
+        reader.layer(&mut r, layer);
     }
     r.metadata.sort();
     r.metadata.dedup();
     r
 }
 
-fn read_post(
-    r: &mut Reading,
-    body: &Body,
-    keys: &[HeldKey],
-    place_of: &dyn Fn(&HeldKey) -> String,
-) {
-    match body {
-        Body::Text(text) => {
+struct Reader<'a> {
+    sc: &'a Scenario,
+    step: &'a Step,
+    keys: &'a [HeldKey],
+}
+
+impl Reader<'_> {
+    fn layer(&self, r: &mut Reading, layer: &Layer) {
+        if layer.carries_content() {
             r.carries_content = true;
             r.metadata.push(MetaField::Size);
-            r.plaintext = Some(text.clone());
-            // Straight from the place: "bytes are plaintext"; after opening a layer: "opened".
-            let verdict = if r.why.len() == 1 {
-                "bytes are plaintext"
-            } else {
-                "opened it: plaintext"
-            };
-            r.why.push(verdict.into());
         }
-        Body::Keys(list) => r.keys.extend(list.iter().map(describe)),
-        Body::Envelope(envelope) => {
-            r.carries_content = true;
-            r.metadata.push(MetaField::Size);
-            r.why.push(envelope_name(envelope).into());
-            let opened = keys.iter().find_map(|k| match &k.blob {
-                KeyBlob::Secret { key, .. } => {
-                    crypto::open_envelope(key, envelope).ok().map(|p| (k, p))
-                }
-                _ => None,
-            });
-            match opened {
-                Some((k, plain)) => {
-                    r.why
-                        .push(format!("holds {} (from {})", k.describe(), place_of(k)));
-                    r.why.push("opened it: plaintext".into());
-                    r.plaintext = Some(String::from_utf8_lossy(&plain).into_owned());
-                }
-                None => {
-                    r.sealed = Some(envelope_name(envelope).into());
-                    r.why
-                        .extend(["holds no key that opens it".into(), "ciphertext".into()]);
-                }
+        match layer {
+            Layer::Key(blob) => r.keys.push(describe(blob)),
+            Layer::Served(list) => r.keys.extend(list.iter().map(describe)),
+            Layer::Unreadable(e) => r.sealed = Some(format!("unreadable bytes: {e}")),
+            Layer::Header(_) => r
+                .metadata
+                .extend([MetaField::Sender, MetaField::Recipients]),
+            Layer::Words(text) => {
+                r.plaintext = Some(text.clone());
+                // Straight from the place: "bytes are plaintext"; after opening a layer: "opened".
+                let verdict = if r.why.len() == 1 {
+                    "bytes are plaintext"
+                } else {
+                    "opened it: plaintext"
+                };
+                r.why.push(verdict.into());
+            }
+            Layer::Tls { .. } => {
+                self.wire_ends(r);
+                r.why
+                    .push("TLS record: sealed with the hop's session key".into());
+                self.open(r, layer, "TLS record (hop session key)".into());
+            }
+            Layer::Envelope { kind, .. } => {
+                r.why.push(kind.describe().into());
+                self.open(r, layer, kind.describe().into());
+            }
+            Layer::AtRest { owner, .. } => {
+                r.why.push(format!("sealed with {owner}'s at-rest key"));
+                self.open(r, layer, format!("at-rest row sealed with {owner}'s key"));
             }
         }
-        Body::AtRest(row) => {
-            r.carries_content = true;
-            r.metadata.push(MetaField::Size);
-            let owner = wire::at_rest_key_id(row).unwrap_or_else(|_| "an unknown".into());
-            r.why.push(format!("sealed with {owner}'s at-rest key"));
-            let opened: Option<(&HeldKey, Result<Body, OpenError>)> =
-                keys.iter().find_map(|k| match &k.blob {
-                    KeyBlob::AtRest { key, .. } => {
-                        let body = wire::open_at_rest(key, row);
-                        body.is_ok().then_some((k, body))
-                    }
-                    _ => None,
-                });
-            match opened {
-                Some((k, Ok(inner))) => {
-                    r.why
-                        .push(format!("holds {} (from {})", k.describe(), place_of(k)));
-                    read_post(r, &inner, keys, place_of);
+    }
+
+    /// Tries every held key on a sealed layer; reads what is inside, or records it as sealed.
+    fn open(&self, r: &mut Reading, layer: &Layer, sealed: String) {
+        let opened = self
+            .keys
+            .iter()
+            .find_map(|k| layer.open_with(&k.blob).map(|inner| (k, inner)));
+        match opened {
+            Some((k, inner)) => {
+                r.why.push(format!(
+                    "holds {} (from {})",
+                    k.describe(),
+                    self.sc.reach_label(k.found_at)
+                ));
+                for l in &inner {
+                    self.layer(r, l);
                 }
-                _ => {
-                    r.sealed = Some(format!("at-rest row sealed with {owner}'s key"));
-                    r.why
-                        .extend(["holds no key that opens it".into(), "ciphertext".into()]);
-                }
+            }
+            None => {
+                r.sealed = Some(sealed);
+                r.why
+                    .extend(["holds no key that opens it".into(), "ciphertext".into()]);
+            }
+        }
+    }
+
+    /// On a wire, the link's ends show who talks: a device end is its person.
+    fn wire_ends(&self, r: &mut Reading) {
+        let (Reach::Wire(link), Some(m)) = (self.step.place, self.step.message) else {
+            return;
+        };
+        let l = &self.sc.links[link];
+        let msg = &self.sc.messages[m];
+        for end in [l.from, l.to] {
+            if end == Node::Device(msg.from_device) {
+                r.metadata.push(MetaField::Sender);
+            }
+            if let Node::Device(d) = end
+                && msg.routes.iter().any(|route| route.device == d)
+            {
+                r.metadata.push(MetaField::Recipients);
             }
         }
     }

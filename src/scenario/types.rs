@@ -3,37 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::crypto::Fanout;
-
-/// How messages are protected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Model {
-    /// Text typed into a website: plaintext to the server, stored and forwarded as is.
-    PlainWeb,
-    /// The server encrypts what it stores with a key it holds (encryption at rest).
-    ServerEncrypted,
-    /// The sender's device encrypts to each recipient device's public key.
-    E2e,
-}
-
-impl Model {
-    /// Every model, in teaching order.
-    pub const ALL: [Model; 3] = [Model::PlainWeb, Model::ServerEncrypted, Model::E2e];
-
-    /// The model's name in files, on the command line and in JSON.
-    pub fn name(self) -> &'static str {
-        match self {
-            Model::PlainWeb => "plain-web",
-            Model::ServerEncrypted => "server-encrypted",
-            Model::E2e => "e2e",
-        }
-    }
-}
-
-impl std::fmt::Display for Model {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
+pub use crate::model::{Model, ModelChoice};
 
 /// The model together with its e2e options.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -49,7 +19,7 @@ pub struct Protection {
 impl Protection {
     /// The fan-out, if the model is e2e.
     pub fn e2e_fanout(&self) -> Option<Fanout> {
-        (self.model == Model::E2e).then_some(self.fanout)
+        self.model.end_to_end().then_some(self.fanout)
     }
 
     /// A short label: `plain-web`, `server-encrypted`, `e2e (bagged)`.
@@ -57,65 +27,6 @@ impl Protection {
         match self.e2e_fanout() {
             Some(f) => format!("e2e ({f})"),
             None => self.model.name().to_string(),
-        }
-    }
-}
-
-/// A `--model` choice: runs the same topology under another model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ModelChoice {
-    /// `plain-web`
-    PlainWeb,
-    /// `server-encrypted`
-    ServerEncrypted,
-    /// `e2e`: the scene's fan-out, or per-recipient.
-    E2e,
-    /// `e2e-per-recipient`
-    E2ePerRecipient,
-    /// `e2e-bagged`
-    E2eBagged,
-    /// `e2e-bagged-shared-ephemeral`
-    E2eBaggedShared,
-}
-
-impl ModelChoice {
-    /// The accepted names.
-    pub const NAMES: [&'static str; 6] = [
-        "plain-web",
-        "server-encrypted",
-        "e2e",
-        "e2e-per-recipient",
-        "e2e-bagged",
-        "e2e-bagged-shared-ephemeral",
-    ];
-
-    /// Parses a name from [`ModelChoice::NAMES`].
-    pub fn parse(name: &str) -> Option<ModelChoice> {
-        Some(match name {
-            "plain-web" => ModelChoice::PlainWeb,
-            "server-encrypted" => ModelChoice::ServerEncrypted,
-            "e2e" => ModelChoice::E2e,
-            "e2e-per-recipient" => ModelChoice::E2ePerRecipient,
-            "e2e-bagged" => ModelChoice::E2eBagged,
-            "e2e-bagged-shared-ephemeral" => ModelChoice::E2eBaggedShared,
-            _ => return None,
-        })
-    }
-
-    /// Applies the choice to a scenario's own protection.
-    pub fn apply(self, base: Protection) -> Protection {
-        let (model, fanout) = match self {
-            ModelChoice::PlainWeb => (Model::PlainWeb, base.fanout),
-            ModelChoice::ServerEncrypted => (Model::ServerEncrypted, base.fanout),
-            ModelChoice::E2e => (Model::E2e, base.fanout),
-            ModelChoice::E2ePerRecipient => (Model::E2e, Fanout::PerRecipient),
-            ModelChoice::E2eBagged => (Model::E2e, Fanout::Bagged),
-            ModelChoice::E2eBaggedShared => (Model::E2e, Fanout::BaggedSharedEphemeral),
-        };
-        Protection {
-            model,
-            fanout,
-            keys_verified: base.keys_verified,
         }
     }
 }
@@ -393,6 +304,15 @@ pub enum Reach {
     Wire(usize),
 }
 
+/// How an observer reaches a place.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Via {
+    /// Their own access: their admin capabilities, their device, a tap they placed.
+    Own,
+    /// Through someone they compel: an admin or a whole server, by name.
+    Compels(String),
+}
+
 /// An observer, resolved.
 #[derive(Debug, Clone)]
 pub struct Observer {
@@ -402,8 +322,11 @@ pub struct Observer {
     pub role: Role,
     /// Everything they reach, sorted.
     pub reach: Vec<Reach>,
-    /// Servers they control entirely (a malicious server substitutes keys at these).
+    /// Servers they control entirely (every part of them).
     pub controls: Vec<usize>,
+    /// How they reach each place they reach (their own access, or through someone they
+    /// compel), sorted like `reach`.
+    pub via: Vec<(Reach, Via)>,
     /// The server they belong to, if one (an admin's server, or the one server they reach).
     pub server: Option<usize>,
 }
@@ -478,6 +401,31 @@ impl Scenario {
     /// Whether an observer reaches a place.
     pub fn reaches(&self, observer: usize, place: Reach) -> bool {
         self.observers[observer].reach.binary_search(&place).is_ok()
+    }
+
+    /// "(compels Mo)" when an observer reaches a place through someone they compel, else "".
+    pub fn via_words(&self, observer: usize, place: Reach) -> String {
+        let o = &self.observers[observer];
+        match o.via.iter().find(|(r, _)| *r == place).map(|(_, v)| v) {
+            Some(Via::Compels(who)) => format!(" (compels {who})"),
+            _ => String::new(),
+        }
+    }
+
+    /// The key directories a sender's lookup of the route's recipient device passes, the one
+    /// that holds the key first: every server on the route that runs a key directory. The
+    /// recipient's home directory holds the key; directories nearer the sender (the sender's
+    /// own instance, in a federation) fetch it and hand it on, so each of them could change it.
+    pub fn key_sources(&self, route: &Route) -> Vec<usize> {
+        route
+            .nodes
+            .iter()
+            .rev()
+            .filter_map(|n| match n {
+                Node::Server(s) if self.servers[*s].has(Part::KeyDirectory) => Some(*s),
+                _ => None,
+            })
+            .collect()
     }
 
     /// Finds an observer by name.

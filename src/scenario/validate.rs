@@ -122,23 +122,24 @@ pub(crate) fn validate(
     )?;
 
     // Model.
-    let model = match f.model.as_str() {
-        "plain-web" => Model::PlainWeb,
-        "server-encrypted" => Model::ServerEncrypted,
-        "e2e" | "e2e-per-recipient" | "e2e-bagged" | "e2e-bagged-shared-ephemeral" => Model::E2e,
-        other => {
-            return Err(ctx.err(
-                &f.model,
-                Kind::UnknownWord,
-                format!(
-                    "unknown model \"{other}\"; expected one of {}",
-                    quote_list(["plain-web", "server-encrypted", "e2e"])
-                ),
-            ));
-        }
-    };
-    let fanout = match (&f.fanout, f.model.as_str()) {
-        (Some(s), _) => Fanout::from_name(s.as_str()).ok_or_else(|| {
+    let choice = ModelChoice::parse(f.model.as_str()).ok_or_else(|| {
+        ctx.err(
+            &f.model,
+            Kind::UnknownWord,
+            format!(
+                "unknown model \"{}\"; expected one of {}",
+                f.model.as_str(),
+                ModelChoice::names()
+                    .iter()
+                    .map(|n| format!("\"{n}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+    })?;
+    let model = choice.model;
+    let fanout = match &f.fanout {
+        Some(s) => Fanout::from_name(s.as_str()).ok_or_else(|| {
             ctx.err(
                 s,
                 Kind::UnknownWord,
@@ -149,9 +150,7 @@ pub(crate) fn validate(
                 ),
             )
         })?,
-        (None, "e2e-bagged") => Fanout::Bagged,
-        (None, "e2e-bagged-shared-ephemeral") => Fanout::BaggedSharedEphemeral,
-        (None, _) => Fanout::PerRecipient,
+        None => choice.fanout.unwrap_or(Fanout::PerRecipient),
     };
 
     // Names: nodes (devices and servers) share one namespace with people and admins, so a
@@ -461,28 +460,37 @@ pub(crate) fn validate(
                 ),
             )
         })?;
-        let mut reach = BTreeSet::new();
+        let mut reach: BTreeMap<Reach, Via> = BTreeMap::new();
         let mut controls = BTreeSet::new();
         let mut server = None;
-        let whole_server =
-            |s: usize, reach: &mut BTreeSet<Reach>, controls: &mut BTreeSet<usize>| {
-                for &p in &servers[s].parts {
-                    reach.insert(Reach::ServerPart(s, p));
-                }
-                controls.insert(s);
-            };
-        let admin_reach = |(s, a): (usize, usize), reach: &mut BTreeSet<Reach>| {
+        // Own access wins over access through someone compelled.
+        let add = |reach: &mut BTreeMap<Reach, Via>, r: Reach, via: &Via| {
+            let entry = reach.entry(r).or_insert_with(|| via.clone());
+            if *via == Via::Own {
+                *entry = Via::Own;
+            }
+        };
+        let whole_server = |s: usize,
+                            via: &Via,
+                            reach: &mut BTreeMap<Reach, Via>,
+                            controls: &mut BTreeSet<usize>| {
+            for &p in &servers[s].parts {
+                add(reach, Reach::ServerPart(s, p), via);
+            }
+            controls.insert(s);
+        };
+        let admin_reach = |(s, a): (usize, usize), via: &Via, reach: &mut BTreeMap<Reach, Via>| {
             for cap in &servers[s].admins[a].can {
                 for &p in cap.parts() {
                     if servers[s].has(p) {
-                        reach.insert(Reach::ServerPart(s, p));
+                        add(reach, Reach::ServerPart(s, p), via);
                     }
                 }
             }
         };
-        let whole_device = |d: usize, reach: &mut BTreeSet<Reach>| {
-            reach.insert(Reach::DevicePart(d, DevicePart::Memory));
-            reach.insert(Reach::DevicePart(d, DevicePart::Keystore));
+        let whole_device = |d: usize, reach: &mut BTreeMap<Reach, Via>| {
+            add(reach, Reach::DevicePart(d, DevicePart::Memory), &Via::Own);
+            add(reach, Reach::DevicePart(d, DevicePart::Keystore), &Via::Own);
         };
         if let Some(a) = &o.admin {
             let &(s, ai) = admin_index.get(a.as_str()).ok_or_else(|| {
@@ -492,14 +500,15 @@ pub(crate) fn validate(
                     format!("unknown admin \"{}\"", a.as_str()),
                 )
             })?;
-            admin_reach((s, ai), &mut reach);
+            admin_reach((s, ai), &Via::Own, &mut reach);
             server = Some(s);
         }
         for c in &o.compels {
+            let via = Via::Compels(c.text.clone());
             if let Some(&sa) = admin_index.get(c.as_str()) {
-                admin_reach(sa, &mut reach);
+                admin_reach(sa, &via, &mut reach);
             } else if let Some(&s) = server_index.get(c.as_str()) {
-                whole_server(s, &mut reach, &mut controls);
+                whole_server(s, &via, &mut reach, &mut controls);
             } else {
                 return Err(ctx.err(
                     c,
@@ -548,7 +557,7 @@ pub(crate) fn validate(
                             format!("there is no link between \"{a}\" and \"{b}\""),
                         )
                     })?;
-                reach.insert(Reach::Wire(l));
+                add(&mut reach, Reach::Wire(l), &Via::Own);
             } else if let Some((n, p)) = text.split_once('/') {
                 if let Some(&s) = server_index.get(n) {
                     let part = Part::parse(p)
@@ -563,7 +572,7 @@ pub(crate) fn validate(
                                 ),
                             )
                         })?;
-                    reach.insert(Reach::ServerPart(s, part));
+                    add(&mut reach, Reach::ServerPart(s, part), &Via::Own);
                 } else if let Some(&d) = device_index.get(n) {
                     let part =
                         match p {
@@ -577,7 +586,7 @@ pub(crate) fn validate(
                                 ),
                             )),
                         };
-                    reach.insert(Reach::DevicePart(d, part));
+                    add(&mut reach, Reach::DevicePart(d, part), &Via::Own);
                 } else {
                     return Err(ctx.err(
                         r,
@@ -586,7 +595,7 @@ pub(crate) fn validate(
                     ));
                 }
             } else if let Some(&s) = server_index.get(text) {
-                whole_server(s, &mut reach, &mut controls);
+                whole_server(s, &Via::Own, &mut reach, &mut controls);
             } else if let Some(&d) = device_index.get(text) {
                 whole_device(d, &mut reach);
             } else {
@@ -613,7 +622,7 @@ pub(crate) fn validate(
         }
         if server.is_none() {
             let touched: BTreeSet<usize> = reach
-                .iter()
+                .keys()
                 .filter_map(|r| {
                     if let Reach::ServerPart(s, _) = r {
                         Some(*s)
@@ -629,7 +638,8 @@ pub(crate) fn validate(
         observers.push(Observer {
             name: o.name.text.clone(),
             role,
-            reach: reach.into_iter().collect(),
+            reach: reach.keys().copied().collect(),
+            via: reach.into_iter().collect(),
             controls: controls.into_iter().collect(),
             server,
         });

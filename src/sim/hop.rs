@@ -1,15 +1,16 @@
 //! Moving a message: key lookups, hops over links, what servers and devices do on arrival.
 
-use crate::crypto::{self, Fanout, PublicKey, SecretKey, SymmetricKey};
-use crate::scenario::{DevicePart, Model, Node, Part, Reach, Route};
-use crate::wire::{self, Body, KeyBlob};
+use crate::crypto::{self, SecretKey, SymmetricKey};
+use crate::power;
+use crate::scenario::{DevicePart, Node, Part, Reach};
+use crate::wire::{self, Body};
 
 use super::{Action, Parcel, Sim, SimError};
 
 impl Parcel {
     /// The same parcel for a subset of its devices. A bag keeps only those devices' stanzas
     /// (a server splits the bag as it forwards).
-    fn restrict(&self, subset: &[usize]) -> Parcel {
+    pub(crate) fn restrict(&self, subset: &[usize]) -> Parcel {
         if subset.len() == self.devices.len() {
             return self.clone();
         }
@@ -31,109 +32,6 @@ impl Parcel {
 }
 
 impl Sim<'_> {
-    /// The sender asks for a recipient device's key. Returns the key it will seal to, or `None`
-    /// if verification caught a substituted key.
-    pub(super) fn lookup(&mut self, mi: usize, t: u64, route: &Route) -> Option<PublicKey> {
-        let sc = self.sc;
-        let d = route.device;
-        let from = sc.messages[mi].from_device;
-        let device = sc.devices[d].name.clone();
-        let sender_device = sc.devices[from].name.clone();
-        let real = self.device_keys[d].public();
-        let directory = sc
-            .home_server(d)
-            .filter(|&s| sc.servers[s].has(Part::KeyDirectory));
-        let Some(dir) = directory else {
-            // No directory: keys were exchanged some other way (in person); nothing to fetch.
-            return Some(real);
-        };
-        let lookup = self
-            .post(
-                mi,
-                t,
-                Body::Keys(vec![KeyBlob::Public {
-                    owner: device.clone(),
-                    key: real,
-                }]),
-            )
-            .encode();
-        self.push(
-            t,
-            Reach::ServerPart(dir, Part::KeyDirectory),
-            Action::KeyLookup,
-            Some(mi),
-            lookup,
-            format!(
-                "{sender_device} asks {}'s key directory for {device}'s public key",
-                sc.servers[dir].name
-            ),
-            None,
-            None,
-        );
-        let attacker = route.nodes.iter().find_map(|n| match n {
-            Node::Server(s) if self.malicious.contains(s) => Some(*s),
-            _ => None,
-        });
-        let served = match attacker {
-            Some(s) => {
-                let sub = match self.substitutes.get(&(s, d)) {
-                    Some(k) => k.clone(),
-                    None => {
-                        let k = SecretKey::generate(&mut self.rng);
-                        let server = &sc.servers[s].name;
-                        let blob = KeyBlob::Secret {
-                            owner: format!("{server} (posing as {device})"),
-                            key: k.clone(),
-                        }
-                        .encode();
-                        self.push(t, Reach::ServerPart(s, Part::KeyDirectory), Action::KeySubstituted, Some(mi), blob,
-                            format!("{server} makes its own key pair and hands out its public half as {device}'s key"), None, None);
-                        self.substitutes.insert((s, d), k.clone());
-                        k
-                    }
-                };
-                sub.public()
-            }
-            None => real,
-        };
-        let received = self
-            .post(
-                mi,
-                t,
-                Body::Keys(vec![KeyBlob::Public {
-                    owner: device.clone(),
-                    key: served,
-                }]),
-            )
-            .encode();
-        self.push(
-            t,
-            Reach::DevicePart(from, DevicePart::Memory),
-            Action::KeysReceived,
-            Some(mi),
-            received,
-            format!(
-                "{sender_device} receives a key for {device}: safety number {}",
-                served.fingerprint()
-            ),
-            None,
-            None,
-        );
-        if self.p.keys_verified {
-            let owner = &sc.people[sc.devices[d].owner].name;
-            if served == real {
-                self.push(t, Reach::DevicePart(from, DevicePart::Memory), Action::KeyVerified, Some(mi), Vec::new(),
-                    format!("{sender_device} checks it against the safety number {owner} showed in person: it matches"), None, None);
-            } else {
-                self.push(t, Reach::DevicePart(from, DevicePart::Memory), Action::KeyMismatch, Some(mi), Vec::new(),
-                    format!("{sender_device} checks it against the safety number {owner} showed in person ({}): it does NOT match, so it refuses to send to {device}", real.fingerprint()),
-                    None, None);
-                return None;
-            }
-        }
-        Some(served)
-    }
-
     /// Moves parcels hop by hop, all branches one level at a time, until every device has its copy.
     pub(super) fn forward(
         &mut self,
@@ -274,14 +172,7 @@ impl Sim<'_> {
                 if server.has(Part::Database) || server.has(Part::Backup) {
                     let row = self.next_row;
                     self.next_row += 1;
-                    let (stored, how) = match (self.p.model, self.at_rest.get(&s)) {
-                        (Model::ServerEncrypted, Some(key)) => (
-                            Body::AtRest(wire::seal_at_rest(&server.name, key, row, &parcel.body)),
-                            "encrypted with its at-rest key",
-                        ),
-                        (Model::E2e, _) => (parcel.body.clone(), "as the sender sealed it"),
-                        _ => (parcel.body.clone(), "as it arrived"),
-                    };
+                    let (stored, how) = self.p.model.def().stored(self, s, row, &parcel.body);
                     let stored = self.post(mi, m_time(t), stored).encode();
                     for part in [Part::Database, Part::Backup] {
                         if server.has(part) {
@@ -297,11 +188,7 @@ impl Sim<'_> {
                             );
                         }
                     }
-                    let again = if self.p.model == Model::ServerEncrypted {
-                        " and decrypts it"
-                    } else {
-                        ""
-                    };
+                    let again = self.p.model.def().load_words();
                     self.push(
                         t,
                         Reach::ServerPart(s, Part::AppMemory),
@@ -313,7 +200,7 @@ impl Sim<'_> {
                         Some(format!("row {}", m.id)),
                     );
                 }
-                self.intercept(mi, t, s, parcel)
+                power::intercept(self, mi, t, s, parcel)
             }
             Node::Device(d) => {
                 self.push(
@@ -356,100 +243,6 @@ impl Sim<'_> {
                 Ok(Vec::new())
             }
         }
-    }
-
-    /// A malicious server opens envelopes sealed to keys it substituted, reads them, and seals
-    /// them again to the real keys so the recipients notice nothing.
-    fn intercept(
-        &mut self,
-        mi: usize,
-        t: u64,
-        s: usize,
-        parcel: Parcel,
-    ) -> Result<Vec<Parcel>, SimError> {
-        let Body::Envelope(envelope) = &parcel.body else {
-            return Ok(vec![parcel]);
-        };
-        if self.p.model != Model::E2e || !self.malicious.contains(&s) {
-            return Ok(vec![parcel]);
-        }
-        let victims: Vec<usize> = parcel
-            .devices
-            .iter()
-            .copied()
-            .filter(|d| self.substitutes.contains_key(&(s, *d)))
-            .collect();
-        if victims.is_empty() {
-            return Ok(vec![parcel]);
-        }
-        let sc = self.sc;
-        let server = sc.servers[s].name.clone();
-        let mut out = Vec::new();
-        let others: Vec<usize> = parcel
-            .devices
-            .iter()
-            .copied()
-            .filter(|d| !victims.contains(d))
-            .collect();
-        if !others.is_empty() {
-            out.push(parcel.restrict(&others));
-        }
-        let mut read = false;
-        for d in victims {
-            let sub = self.substitutes[&(s, d)].clone();
-            let Ok(plain) = crypto::open_envelope(&sub, envelope) else {
-                continue;
-            };
-            let device = sc.devices[d].name.clone();
-            if !read {
-                let shown = self
-                    .post(
-                        mi,
-                        m_time(t),
-                        Body::Text(String::from_utf8_lossy(&plain).into_owned()),
-                    )
-                    .encode();
-                self.push(t, Reach::ServerPart(s, Part::AppMemory), Action::MitmOpen, Some(mi), shown,
-                    format!("{server} opens the envelope with the key it substituted for {device} and reads it"), None, None);
-                read = true;
-            }
-            let real = self.device_keys[d].public();
-            let fanout = if crypto::bag_recipients(envelope).is_ok() {
-                self.p.fanout
-            } else {
-                Fanout::PerRecipient
-            };
-            let resealed = fanout
-                .scheme()
-                .seal(&mut self.rng, &[real], &plain)
-                .map_err(|source| SimError::Seal {
-                    message: sc.messages[mi].id.clone(),
-                    source,
-                })?;
-            let Some(frame) = resealed.uplink().first().map(|f| f.to_vec()) else {
-                continue;
-            };
-            let bytes = self
-                .post(mi, m_time(t), Body::Envelope(frame.clone()))
-                .encode();
-            self.push(
-                t,
-                Reach::ServerPart(s, Part::AppMemory),
-                Action::MitmReseal,
-                Some(mi),
-                bytes,
-                format!(
-                    "{server} seals it again to {device}'s real key, so {device} notices nothing"
-                ),
-                None,
-                None,
-            );
-            out.push(Parcel {
-                body: Body::Envelope(frame),
-                devices: vec![d],
-            });
-        }
-        Ok(out)
     }
 }
 

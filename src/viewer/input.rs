@@ -8,7 +8,7 @@ use super::observer::ObserverChip;
 use super::panels::EventLine;
 use super::playback::{Canvas, ViewerCommand};
 
-const KEYS: [(KeyCode, ViewerCommand); 19] = [
+const KEYS: [(KeyCode, ViewerCommand); 20] = [
     (KeyCode::Space, ViewerCommand::TogglePlay),
     (KeyCode::ArrowRight, ViewerCommand::StepForward),
     (KeyCode::ArrowLeft, ViewerCommand::StepBack),
@@ -26,6 +26,7 @@ const KEYS: [(KeyCode, ViewerCommand); 19] = [
     (KeyCode::KeyL, ViewerCommand::ToggleLanes),
     (KeyCode::KeyO, ViewerCommand::NextObserver),
     (KeyCode::KeyP, ViewerCommand::TogglePresenter),
+    (KeyCode::KeyA, ViewerCommand::ToggleActing),
     // Presentation clickers send Page Down and Page Up.
     (KeyCode::PageDown, ViewerCommand::StepForward),
     (KeyCode::PageUp, ViewerCommand::StepBack),

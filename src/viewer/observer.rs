@@ -64,8 +64,24 @@ fn draw_observers(
             Some(Look::Sealed { hex, .. }) => (format!("sees {hex}"), p::SEALED),
             Some(Look::Keys(k)) => (format!("keys: {k}"), p::KEYS),
             Some(Look::Metadata) => ("metadata only".to_string(), p::MUTED),
+            None if acting_mark(&runs, o).is_some() => (
+                acting_mark(&runs, o).unwrap_or_default().to_string(),
+                p::INK,
+            ),
             None => (observer.role.name().to_string(), p::MUTED),
         };
+        if acting_mark(&runs, o).is_some() {
+            // A shape, not only a colour: a black-framed tag in the chip's corner.
+            let tag = if runs.acting == Some(o) {
+                "ACTING"
+            } else {
+                "! acts"
+            };
+            let w = f * 0.62 * tag.len() as f32 + 8.0;
+            let b = super::layout::Rect::new(r.x + r.w - w - 3.0, r.y + 3.0, w, f * 1.05);
+            pt.boxed(b, p::HIGHLIGHT, p::INK, 2.0, 3.2);
+            pt.text(b.x + 4.0, b.y + 1.0, tag, f * 0.85, p::INK, 3.3);
+        }
         let color = if others_dim && sighting.is_none() {
             p::DIM_INK
         } else {
@@ -86,6 +102,21 @@ fn draw_observers(
             pt.commands.entity(e).insert(ReachLine(o));
         }
     }
+}
+
+/// The words of an observer's "could read by acting" mark: `None` when acting would give them
+/// nothing more than looking (in the honest run of the model shown).
+pub fn acting_mark(runs: &Runs, o: usize) -> Option<&'static str> {
+    if runs.acting == Some(o) {
+        return Some("acting: uses its powers");
+    }
+    let ox = runs.honest().exposure.observers.get(o)?;
+    let gains = ox.messages.iter().any(|m| {
+        m.if_acting
+            .as_ref()
+            .is_some_and(|a| a.content.more_than(m.content))
+    });
+    gains.then_some("could read by acting (A)")
 }
 
 /// The observer plugin.

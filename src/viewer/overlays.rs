@@ -158,12 +158,12 @@ pub fn draw_overlays(
         panel(
             &mut pt,
             side,
-            "Who can read what (X closes): READS = the words, cipher = ciphertext only",
+            "Who can read what (X closes): READS = the words, cipher = ciphertext only; framed = more if acting (A)",
             'X',
         );
         let name_w = 300.0;
         let cols = sc.messages.len().max(1);
-        let cw = ((side.w - name_w - 16.0) / cols as f32).min(140.0);
+        let cw = ((side.w - name_w - 16.0) / cols as f32).min(300.0);
         let rows = sc.observers.len().max(1);
         let rh = ((side.h - 70.0) / rows as f32).min(30.0);
         for (m, msg) in sc.messages.iter().enumerate() {
@@ -195,8 +195,29 @@ pub fn draw_overlays(
                     Content::Ciphertext => ("cipher", p::SEALED_TINT),
                     Content::None => ("-", p::PANEL),
                 };
-                pt.boxed(c, fill, p::MUTED, 1.0, 10.3);
-                pt.text(c.x + 4.0, c.y + 2.0, word, FONT.min(rh - 4.0), p::INK, 10.4);
+                let acting = mx
+                    .if_acting
+                    .as_ref()
+                    .filter(|a| a.content.more_than(mx.content));
+                let (border, t) = if acting.is_some() {
+                    (p::INK, 3.0)
+                } else {
+                    (p::MUTED, 1.0)
+                };
+                pt.boxed(c, fill, border, t, 10.3);
+                let text = match acting {
+                    Some(a) => format!("{word} / {} if acting", word_of(a.content)),
+                    None => word.to_string(),
+                };
+                let text = fit(&text, chars_fit(c.w - 6.0, FONT.min(rh - 4.0)));
+                pt.text(
+                    c.x + 4.0,
+                    c.y + 2.0,
+                    &text,
+                    FONT.min(rh - 4.0),
+                    p::INK,
+                    10.4,
+                );
             }
         }
     } else if options.keys {
@@ -230,5 +251,13 @@ pub fn draw_overlays(
                 10.2,
             );
         }
+    }
+}
+
+fn word_of(content: Content) -> &'static str {
+    match content {
+        Content::Plaintext => "READS",
+        Content::Ciphertext => "cipher",
+        Content::None => "-",
     }
 }

@@ -10,8 +10,8 @@ use super::layout::{FONT, Rect, chars_fit, fit};
 use super::playback::{Cursor, Runs, Shown, ViewOptions};
 use super::state::{Look, viewing_as_line};
 use crate::Run;
+use crate::layers::{self, Layer as CoreLayer};
 use crate::report;
-use crate::wire::{self, Frame};
 
 /// One line of the event list, for clicks: the step it shows.
 #[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,35 +31,30 @@ pub fn ascii(s: &str) -> String {
 /// The metadata a step's bytes carry in the clear.
 fn metadata_line(run: &Run, k: usize) -> String {
     let step = &run.trace.steps[k];
-    let Ok(frames) = wire::parse_frames(&step.bytes) else {
-        return "Metadata: none in these bytes".into();
-    };
-    for f in &frames {
-        match f {
-            Frame::Post(post) => {
-                return format!(
-                    "Metadata in the clear: from {}, to {}, sent at t={}, {} bytes",
-                    post.sender,
-                    post.recipients.join(", "),
-                    post.time,
-                    step.bytes.len()
-                );
-            }
-            Frame::Tls { .. } => {
-                if let Some((a, b)) = step.travel {
-                    return format!(
-                        "Metadata: the post's header is inside TLS; the wire shows {} talking to {}, {} bytes, at t={}",
-                        run.scenario.node_name(a),
-                        run.scenario.node_name(b),
-                        step.bytes.len(),
-                        step.time
-                    );
-                }
-            }
-            Frame::Key(_) => {}
-        }
+    if let Some(h) = layers::header(&step.layers) {
+        return format!(
+            "Metadata in the clear: from {}, to {}, sent at t={}, {} bytes",
+            h.sender,
+            h.recipients.join(", "),
+            h.time,
+            step.bytes.len()
+        );
     }
-    format!("Metadata: {} bytes of key material", step.bytes.len())
+    let tls = step
+        .layers
+        .iter()
+        .any(|l| matches!(l, CoreLayer::Tls { .. }));
+    match step.travel {
+        Some((a, b)) if tls => format!(
+            "Metadata: the post's header is inside TLS; the wire shows {} talking to {}, {} bytes, at t={}",
+            run.scenario.node_name(a),
+            run.scenario.node_name(b),
+            step.bytes.len(),
+            step.time
+        ),
+        _ if step.layers.is_empty() => "Metadata: none in these bytes".into(),
+        _ => format!("Metadata: {} bytes of key material", step.bytes.len()),
+    }
 }
 
 fn draw_panels(
@@ -110,14 +105,24 @@ fn draw_panels(
         Anchor::TOP_RIGHT,
         0.2,
     );
-    let (viewing, fill, ink) = match options.observer {
-        Some(o) => (
+    let (viewing, fill, ink) = match (runs.acting, options.observer) {
+        (Some(a), _) => (
+            format!(
+                "ACTIVE RUN: {} uses its powers (A: back to the honest run). {}",
+                sc.observers[a].name,
+                viewing_as_line(run, a)
+            ),
+            p::HIGHLIGHT,
+            p::INK,
+        ),
+        (None, Some(o)) => (
             format!("Viewing as {}", viewing_as_line(run, o)),
             p::REACH,
             p::INK,
         ),
-        None => (
-            "Neutral view: every place shown. Tab: view as an observer; Esc: back".to_string(),
+        (None, None) => (
+            "Neutral view: every place shown. Tab: view as an observer; Esc: back; A: let them act"
+                .to_string(),
             p::PANEL,
             p::INK,
         ),

@@ -16,6 +16,8 @@ pub struct Runs {
     pub runs: Vec<Run>,
     /// Index of the run shown.
     pub current: usize,
+    /// Showing this observer's active run (they use their powers) instead of the honest one.
+    pub acting: Option<usize>,
 }
 
 impl Runs {
@@ -24,28 +26,45 @@ impl Runs {
         let own = run.trace.protection.model;
         let mut runs = Vec::new();
         let mut current = 0;
-        for model in Model::ALL {
+        for model in Model::all() {
             if model == own {
                 current = runs.len();
                 runs.push(run.clone());
                 continue;
             }
-            let choice = match model {
-                Model::PlainWeb => ModelChoice::PlainWeb,
-                Model::ServerEncrypted => ModelChoice::ServerEncrypted,
-                Model::E2e => ModelChoice::E2e,
-            };
             // A model the scenario cannot run under is left out of the cycle, not fatal.
-            if let Ok(r) = Run::new(run.scenario.clone(), Some(choice)) {
+            if let Ok(r) = Run::new(run.scenario.clone(), Some(ModelChoice::of(model))) {
                 runs.push(r);
             }
         }
-        Runs { runs, current }
+        Runs {
+            runs,
+            current,
+            acting: None,
+        }
     }
 
-    /// The run shown.
-    pub fn run(&self) -> &Run {
+    /// The honest run of the current model (nobody acts but those who do by default).
+    pub fn honest(&self) -> &Run {
         &self.runs[self.current]
+    }
+
+    /// The run shown: the honest run, or an observer's active run.
+    pub fn run(&self) -> &Run {
+        let honest = self.honest();
+        self.acting
+            .and_then(|o| honest.acting_run(o))
+            .unwrap_or(honest)
+    }
+
+    /// The observer whose active run `A` would play: the one viewed as, else the first who
+    /// holds a power.
+    pub fn actor_for(&self, viewing: Option<usize>) -> Option<usize> {
+        let honest = self.honest();
+        match viewing {
+            Some(o) => honest.acting_run(o).map(|_| o),
+            None => (0..honest.acting.len()).find(|&o| honest.acting_run(o).is_some()),
+        }
     }
 }
 
@@ -151,6 +170,8 @@ pub enum ViewerCommand {
     ToggleKeys,
     /// P: presenter mode.
     TogglePresenter,
+    /// A: play the observer's active run (they use their powers), or return to the honest run.
+    ToggleActing,
 }
 
 /// Applies commands.
@@ -199,7 +220,9 @@ pub fn apply_commands(
             ViewerCommand::ViewAs(o) if o < observers => options.observer = Some(o),
             ViewerCommand::ViewAs(_) => {}
             ViewerCommand::Neutral => options.observer = None,
+            ViewerCommand::ToggleActing => toggle_acting(&mut runs, &mut cursor, &mut options),
             ViewerCommand::CycleModel => {
+                runs.acting = None;
                 let n = runs.runs.len();
                 runs.current = (runs.current + 1) % n.max(1);
                 let last = runs.run().trace.steps.len().saturating_sub(1);
@@ -211,6 +234,18 @@ pub fn apply_commands(
             ViewerCommand::TogglePresenter => options.presenter = !options.presenter,
         }
     }
+}
+
+/// Switches between the honest run and an active one, from the start, playing.
+fn toggle_acting(runs: &mut Runs, cursor: &mut Cursor, options: &mut ViewOptions) {
+    if runs.acting.take().is_none() {
+        runs.acting = runs.actor_for(options.observer);
+        if let Some(o) = runs.acting {
+            options.observer = Some(o);
+        }
+    }
+    cursor.step = 0;
+    cursor.playing = runs.acting.is_some();
 }
 
 /// Moves the cursor while playing.

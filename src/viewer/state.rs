@@ -10,9 +10,10 @@ use std::collections::BTreeMap;
 use crate::Run;
 use crate::crypto;
 use crate::exposure::Content;
+use crate::layers::{self, EnvelopeKind, Layer};
 use crate::scenario::{Node, Reach};
 use crate::sim::{Action, Step};
-use crate::wire::{self, Body, Frame, KeyBlob};
+use crate::wire::KeyBlob;
 
 /// What a token (or an observer) shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,13 +133,9 @@ pub fn hex_short(bytes: &[u8], max: usize) -> String {
     out
 }
 
-/// Skips the `"PS" | version | kind` header, so the hex shown is ciphertext, not framing.
-fn payload(bytes: &[u8]) -> &[u8] {
-    bytes.get(crypto::HEADER_LEN..).unwrap_or(bytes)
-}
-
-/// Tokens for a list of frames, as someone with no keys sees them.
-fn tokens_of(frames: &[Frame], at: TokenAt, tunnel: Option<String>) -> Vec<Token> {
+/// Tokens for a step's layers, as someone with no keys sees them.
+fn tokens_of(layers: &[Layer], at: TokenAt, tunnel: Option<String>) -> Vec<Token> {
+    let size = layers::header(layers).map(|h| h.size);
     let mut out = Vec::new();
     let mut push = |look: Look, bytes: usize, piece: Piece| {
         out.push(Token {
@@ -149,76 +146,44 @@ fn tokens_of(frames: &[Frame], at: TokenAt, tunnel: Option<String>) -> Vec<Token
             tunnel: tunnel.clone(),
         })
     };
-    for frame in frames {
-        match frame {
-            Frame::Key(blob) => push(Look::Keys(blob.label()), blob.encode().len(), Piece::Whole),
-            Frame::Tls { sealed, .. } => push(
-                Look::Sealed {
-                    what: "TLS record".into(),
-                    hex: hex_short(sealed, 6),
+    for layer in layers {
+        let whole = |n: usize| size.unwrap_or(n);
+        let sealed = |what: &str| Look::Sealed {
+            what: what.into(),
+            hex: hex_short(layer.sealed_bytes().unwrap_or_default(), 6),
+        };
+        match layer {
+            Layer::Key(blob) => push(Look::Keys(blob.label()), blob.encode().len(), Piece::Whole),
+            Layer::Tls { sealed: b, .. } => push(sealed("TLS record"), b.len(), Piece::Whole),
+            Layer::Words(t) => push(Look::Words(t.clone()), whole(t.len()), Piece::Whole),
+            Layer::Served(keys) => {
+                let names: Vec<String> = keys.iter().map(KeyBlob::label).collect();
+                push(Look::Keys(names.join(", ")), whole(0), Piece::Whole)
+            }
+            Layer::AtRest { bytes, .. } => {
+                push(sealed("at-rest row"), whole(bytes.len()), Piece::Whole)
+            }
+            Layer::Envelope {
+                kind: EnvelopeKind::Bag {
+                    devices, stanza, ..
                 },
-                sealed.len(),
-                Piece::Whole,
-            ),
-            Frame::Post(post) => {
-                let size = post.encode().len();
-                match &post.body {
-                    Body::Text(t) => push(Look::Words(t.clone()), size, Piece::Whole),
-                    Body::Keys(keys) => {
-                        let names: Vec<String> = keys.iter().map(KeyBlob::label).collect();
-                        push(Look::Keys(names.join(", ")), size, Piece::Whole)
-                    }
-                    Body::AtRest(row) => push(
-                        Look::Sealed {
-                            what: "at-rest row".into(),
-                            hex: hex_short(payload(row), 6),
-                        },
-                        size,
-                        Piece::Whole,
-                    ),
-                    Body::Envelope(e) => {
-                        let stanza = match crypto::frame_kind(e) {
-                            Ok(crypto::kind::BAGGED) => Some(crypto::BAGGED_STANZA_LEN),
-                            Ok(crypto::kind::BAGGED_SHARED) => Some(crypto::SHARED_STANZA_LEN),
-                            _ => None,
-                        };
-                        match (stanza, crypto::bag_recipients(e)) {
-                            (Some(len), Ok(n)) => {
-                                let keys = n.saturating_mul(len);
-                                push(
-                                    Look::Sealed {
-                                        what: "bag content".into(),
-                                        hex: hex_short(&e[e.len().saturating_sub(24)..], 6),
-                                    },
-                                    size.saturating_sub(keys),
-                                    Piece::BagContent,
-                                );
-                                for _ in 0..n {
-                                    push(
-                                        Look::Sealed {
-                                            what: "wrapped key".into(),
-                                            hex: String::new(),
-                                        },
-                                        len,
-                                        Piece::BagKey,
-                                    );
-                                }
-                            }
-                            _ => push(
-                                Look::Sealed {
-                                    what: "e2e envelope".into(),
-                                    hex: hex_short(
-                                        crypto::envelope_ciphertext(e).unwrap_or(payload(e)),
-                                        6,
-                                    ),
-                                },
-                                size,
-                                Piece::Whole,
-                            ),
-                        }
-                    }
+                bytes,
+            } => {
+                let keys = devices.saturating_mul(*stanza);
+                let content = whole(bytes.len()).saturating_sub(keys);
+                push(sealed("bag content"), content, Piece::BagContent);
+                for _ in 0..*devices {
+                    let look = Look::Sealed {
+                        what: "wrapped key".into(),
+                        hex: String::new(),
+                    };
+                    push(look, *stanza, Piece::BagKey);
                 }
             }
+            Layer::Envelope { bytes, .. } => {
+                push(sealed("e2e envelope"), whole(bytes.len()), Piece::Whole)
+            }
+            Layer::Header(_) | Layer::Unreadable(_) => {}
         }
     }
     out
@@ -226,11 +191,7 @@ fn tokens_of(frames: &[Frame], at: TokenAt, tunnel: Option<String>) -> Vec<Token
 
 /// Whether a step's bytes hold the words in the clear (a text body outside any sealed layer).
 pub fn holds_words(step: &Step) -> bool {
-    wire::parse_frames(&step.bytes).is_ok_and(|frames| {
-        frames
-            .iter()
-            .any(|f| matches!(f, Frame::Post(p) if matches!(p.body, Body::Text(_))))
-    })
+    layers::words(&step.layers).is_some()
 }
 
 /// The tokens of one step. On a TLS wire, the token inside the tunnel is what came out at the
@@ -239,49 +200,34 @@ pub fn step_tokens(run: &Run, k: usize) -> Vec<Token> {
     let Some(step) = run.trace.steps.get(k) else {
         return Vec::new();
     };
-    let Ok(frames) = wire::parse_frames(&step.bytes) else {
-        return Vec::new();
-    };
     let at = match (step.place, step.travel) {
         (Reach::Wire(link), Some((from, to))) => TokenAt::Wire { link, from, to },
         (place, _) => TokenAt::Place(place),
     };
-    let record = frames.iter().find_map(|f| match f {
-        Frame::Tls { sealed, .. } => Some(sealed.clone()),
+    let record = step.layers.iter().find_map(|l| match l {
+        Layer::Tls { sealed, .. } => Some(sealed),
         _ => None,
     });
     if let (Some(sealed), TokenAt::Wire { .. }) = (record, at) {
-        let inner = run
-            .trace
-            .steps
-            .get(k + 1)
-            .filter(|next| next.message == step.message && !matches!(next.place, Reach::Wire(_)))
-            .and_then(|next| wire::parse_frames(&next.bytes).ok());
+        let inner =
+            run.trace.steps.get(k + 1).filter(|next| {
+                next.message == step.message && !matches!(next.place, Reach::Wire(_))
+            });
         if let Some(inner) = inner {
-            return tokens_of(&inner, at, Some(hex_short(&sealed, 4)));
+            return tokens_of(&inner.layers, at, Some(hex_short(sealed, 4)));
         }
     }
-    tokens_of(&frames, at, None)
+    tokens_of(&step.layers, at, None)
 }
 
-/// A few hex bytes of the first sealed layer in some bytes (a TLS record, an envelope, an
-/// at-rest row), past its framing.
-pub fn sealed_hex(bytes: &[u8]) -> String {
-    let frames = wire::parse_frames(bytes).unwrap_or_default();
-    for f in &frames {
-        match f {
-            Frame::Tls { sealed, .. } => return hex_short(sealed, 6),
-            Frame::Post(post) => match &post.body {
-                Body::Envelope(e) => {
-                    return hex_short(crypto::envelope_ciphertext(e).unwrap_or(payload(e)), 6);
-                }
-                Body::AtRest(row) => return hex_short(payload(row), 6),
-                _ => {}
-            },
-            Frame::Key(_) => {}
-        }
-    }
-    hex_short(payload(bytes), 6)
+/// A few hex bytes of the first sealed layer of a step (a TLS record, an envelope, an at-rest
+/// row), past its framing.
+pub fn sealed_hex(step: &Step) -> String {
+    let first = step.layers.iter().find_map(Layer::sealed_bytes);
+    hex_short(
+        first.unwrap_or(step.bytes.get(crypto::HEADER_LEN..).unwrap_or_default()),
+        6,
+    )
 }
 
 /// What an observer gets at a step, from the core's reading.
@@ -293,7 +239,7 @@ fn sighting_look(run: &Run, observer: usize, k: usize) -> Option<Look> {
     } else if reading.sealed.is_some() || reading.carries_content {
         Look::Sealed {
             what: "sealed".into(),
-            hex: sealed_hex(&step.bytes),
+            hex: sealed_hex(step),
         }
     } else if !reading.keys.is_empty() {
         Look::Keys(reading.keys.join(", "))

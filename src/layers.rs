@@ -1,0 +1,252 @@
+//! One typed reading of a step's bytes: their layers, outermost first, as anyone holding the
+//! bytes sees them without keys. Produced once, when the simulation records a step
+//! ([`crate::sim::Step::layers`]), and used by the exposure analysis (which opens the sealed
+//! layers it has keys for), the reports and the viewer. Nobody parses the bytes again.
+
+use crate::crypto::{self, SymmetricKey, kind as envelope_kind};
+use crate::wire::{self, Body, Frame, KeyBlob, Post};
+
+/// A post's routing header: what a server needs to deliver it, in the clear inside any TLS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    /// Logical send time.
+    pub time: u64,
+    /// Sending account.
+    pub sender: String,
+    /// Recipient accounts.
+    pub recipients: Vec<String>,
+    /// Bytes of the whole post (header and body).
+    pub size: usize,
+}
+
+/// Which kind of end-to-end envelope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnvelopeKind {
+    /// One envelope sealed to one device key.
+    PerRecipient,
+    /// One content ciphertext, its key wrapped to each device (`devices` stanzas).
+    Bag {
+        /// Wrapped keys in the bag.
+        devices: usize,
+        /// Bytes of one wrapped key.
+        stanza: usize,
+        /// Whether one ephemeral key serves every stanza.
+        shared_ephemeral: bool,
+    },
+    /// Bytes that say they are an envelope but do not parse as one.
+    Unknown,
+}
+
+/// One layer of a step's bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Layer {
+    /// Key material lying in the clear (a keystore, a key vault, a directory entry).
+    Key(KeyBlob),
+    /// A TLS record, sealed with the hop's session key.
+    Tls {
+        /// Record sequence number (the nonce).
+        seq: u64,
+        /// Ciphertext and tag.
+        sealed: Vec<u8>,
+    },
+    /// A post's header, readable by whoever holds the post.
+    Header(Header),
+    /// The words of the message.
+    Words(String),
+    /// Public keys a directory served.
+    Served(Vec<KeyBlob>),
+    /// An end-to-end envelope.
+    Envelope {
+        /// Which kind.
+        kind: EnvelopeKind,
+        /// Its bytes.
+        bytes: Vec<u8>,
+    },
+    /// A database row sealed with a server's at-rest key.
+    AtRest {
+        /// Whose at-rest key sealed it, as the row says.
+        owner: String,
+        /// Its bytes.
+        bytes: Vec<u8>,
+    },
+    /// Bytes that do not parse.
+    Unreadable(String),
+}
+
+/// Reads bytes into layers, outermost first. Empty bytes (a decision, not data) give none.
+pub fn read(bytes: &[u8]) -> Vec<Layer> {
+    if bytes.is_empty() {
+        return Vec::new();
+    }
+    match wire::parse_frames(bytes) {
+        Ok(frames) => frames.into_iter().flat_map(of_frame).collect(),
+        Err(e) => vec![Layer::Unreadable(e.to_string())],
+    }
+}
+
+fn of_frame(frame: Frame) -> Vec<Layer> {
+    match frame {
+        Frame::Key(blob) => vec![Layer::Key(blob)],
+        Frame::Tls { seq, sealed } => vec![Layer::Tls { seq, sealed }],
+        Frame::Post(post) => of_post(post),
+    }
+}
+
+/// A post's layers: its header, then its body.
+pub fn of_post(post: Post) -> Vec<Layer> {
+    let header = Header {
+        time: post.time,
+        sender: post.sender.clone(),
+        recipients: post.recipients.clone(),
+        size: post.encode().len(),
+    };
+    vec![Layer::Header(header), of_body(post.body)]
+}
+
+/// A body's layer.
+pub fn of_body(body: Body) -> Layer {
+    match body {
+        Body::Text(t) => Layer::Words(t),
+        Body::Keys(list) => Layer::Served(list),
+        Body::AtRest(bytes) => Layer::AtRest {
+            owner: wire::at_rest_key_id(&bytes).unwrap_or_else(|_| "an unknown".into()),
+            bytes,
+        },
+        Body::Envelope(bytes) => Layer::Envelope {
+            kind: envelope_kind_of(&bytes),
+            bytes,
+        },
+    }
+}
+
+fn envelope_kind_of(bytes: &[u8]) -> EnvelopeKind {
+    let bag = |stanza, shared_ephemeral| match crypto::bag_recipients(bytes) {
+        Ok(devices) => EnvelopeKind::Bag {
+            devices,
+            stanza,
+            shared_ephemeral,
+        },
+        Err(_) => EnvelopeKind::Unknown,
+    };
+    match crypto::frame_kind(bytes) {
+        Ok(envelope_kind::PER_RECIPIENT) => EnvelopeKind::PerRecipient,
+        Ok(envelope_kind::BAGGED) => bag(crypto::BAGGED_STANZA_LEN, false),
+        Ok(envelope_kind::BAGGED_SHARED) => bag(crypto::SHARED_STANZA_LEN, true),
+        _ => EnvelopeKind::Unknown,
+    }
+}
+
+impl EnvelopeKind {
+    /// A learner's name for it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            EnvelopeKind::PerRecipient => "e2e envelope (per-recipient), sealed to a device key",
+            EnvelopeKind::Bag {
+                shared_ephemeral: false,
+                ..
+            } => "e2e bag (bagged), content key wrapped to device keys",
+            EnvelopeKind::Bag { .. } => {
+                "e2e bag (bagged, shared ephemeral), content key wrapped to device keys"
+            }
+            EnvelopeKind::Unknown => "unreadable envelope",
+        }
+    }
+}
+
+impl Layer {
+    /// Whether this layer is sealed (TLS, an envelope, an at-rest row): it needs a key.
+    pub fn is_sealed(&self) -> bool {
+        matches!(
+            self,
+            Layer::Tls { .. } | Layer::Envelope { .. } | Layer::AtRest { .. }
+        )
+    }
+
+    /// Whether the layer carries the message itself (or a sealed form of it), not only keys.
+    pub fn carries_content(&self) -> bool {
+        matches!(
+            self,
+            Layer::Tls { .. } | Layer::Words(_) | Layer::Envelope { .. } | Layer::AtRest { .. }
+        )
+    }
+
+    /// Tries to open a sealed layer with one key: the layers inside, or `None`.
+    pub fn open_with(&self, key: &KeyBlob) -> Option<Vec<Layer>> {
+        match (self, key) {
+            (Layer::Tls { seq, sealed }, KeyBlob::AtRest { key, .. }) => {
+                open_tls(key, *seq, sealed)
+            }
+            (Layer::Envelope { bytes, .. }, blob) => {
+                let plain = crypto::open_envelope(blob.secret()?, bytes).ok()?;
+                Some(vec![Layer::Words(
+                    String::from_utf8_lossy(&plain).into_owned(),
+                )])
+            }
+            (Layer::AtRest { bytes, .. }, KeyBlob::AtRest { key, .. }) => {
+                Some(vec![of_body(wire::open_at_rest(key, bytes).ok()?)])
+            }
+            _ => None,
+        }
+    }
+
+    /// The sealed bytes worth showing, past any framing (for an envelope or a bag: the
+    /// message ciphertext).
+    pub fn sealed_bytes(&self) -> Option<&[u8]> {
+        match self {
+            Layer::Tls { sealed, .. } => Some(sealed),
+            Layer::Envelope { bytes, .. } => {
+                Some(crypto::envelope_ciphertext(bytes).unwrap_or(past_header(bytes)))
+            }
+            Layer::AtRest { bytes, .. } => Some(past_header(bytes)),
+            _ => None,
+        }
+    }
+}
+
+// Hop session keys live only at the two ends of a link: no observer holds one. An at-rest key
+// is still tried, so that a mix-up of keys could never go unnoticed.
+fn open_tls(key: &SymmetricKey, seq: u64, sealed: &[u8]) -> Option<Vec<Layer>> {
+    wire::open_tls(key, seq, sealed).ok().map(of_post)
+}
+
+fn past_header(b: &[u8]) -> &[u8] {
+    b.get(crypto::HEADER_LEN..).unwrap_or(b)
+}
+
+/// The words, if the layers hold them in the clear.
+pub fn words(layers: &[Layer]) -> Option<&str> {
+    layers.iter().find_map(|l| match l {
+        Layer::Words(w) => Some(w.as_str()),
+        _ => None,
+    })
+}
+
+/// The post header, if the layers show one in the clear.
+pub fn header(layers: &[Layer]) -> Option<&Header> {
+    layers.iter().find_map(|l| match l {
+        Layer::Header(h) => Some(h),
+        _ => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_post_reads_as_header_then_words() {
+        let post = Post {
+            time: 100,
+            sender: "Alice".into(),
+            recipients: vec!["Bob".into()],
+            body: Body::Text("hi".into()),
+        };
+        let layers = read(&post.encode());
+        assert!(
+            matches!(&layers[0], Layer::Header(h) if h.sender == "Alice" && h.size == post.encode().len())
+        );
+        assert_eq!(words(&layers), Some("hi"));
+        assert!(read(&[]).is_empty());
+        assert!(matches!(read(b"junk")[0], Layer::Unreadable(_)));
+    }
+}

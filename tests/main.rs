@@ -1,0 +1,11 @@
+//! The one integration test binary (Bevy is linked once). Each module is one concern:
+//! run one with `cargo test --test main claims::`.
+
+mod bench_harness;
+mod claims;
+mod cli;
+mod docs;
+mod envelopes;
+mod robustness;
+mod scenarios;
+mod viewer;
