@@ -42,6 +42,9 @@ enum Command {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+        /// Print the run in which this observer uses their powers (e.g. swaps keys).
+        #[arg(long, value_name = "OBSERVER")]
+        acting: Option<String>,
     },
     /// The who-can-read table: observers x messages.
     Matrix {
@@ -78,6 +81,9 @@ enum Command {
         /// Draw in presenter mode: bigger text and the step's one-sentence caption.
         #[arg(long)]
         presenter: bool,
+        /// Draw the observer's active run (they use their powers; needs --observer).
+        #[arg(long)]
+        acting: bool,
         /// Draw steps A to B (inclusive), e.g. `--frames 30..40`, for --gif or --out-dir.
         #[arg(long, value_name = "A..B")]
         frames: Option<String>,
@@ -140,6 +146,34 @@ pub fn parse_model(model: Option<&str>) -> Result<Option<ModelChoice>> {
         .transpose()
 }
 
+/// The run in which a named observer acts, or a clear error.
+fn active_run<'a>(run: &'a Run, name: &str) -> Result<&'a Run> {
+    let o = observer_index(run, name)?;
+    run.acting_run(o).with_context(|| {
+        format!(
+            "\"{name}\" holds no power under {}: nothing they could do beyond looking",
+            run.trace.protection.label()
+        )
+    })
+}
+
+/// An observer by name, or an error listing the names.
+fn observer_index(run: &Run, name: &str) -> Result<usize> {
+    run.scenario.observer_named(name).with_context(|| {
+        let names: Vec<String> = run
+            .scenario
+            .observers
+            .iter()
+            .map(|o| format!("\"{}\"", o.name))
+            .collect();
+        format!(
+            "no observer \"{name}\" in {}; observers are {}",
+            run.scenario.source,
+            names.join(", ")
+        )
+    })
+}
+
 fn run_scene(scene: &str, model: Option<&str>) -> Result<Run> {
     let choice = parse_model(model)?;
     let scenario = load_scene(scene)?;
@@ -190,15 +224,24 @@ fn dispatch(cli: Cli) -> Result<i32> {
             }
             Ok(if failed > 0 { 1 } else { 0 })
         }
-        Some(Command::Trace { scene, model, json }) => {
-            let run = run_scene(&scene, model.as_deref())?;
+        Some(Command::Trace {
+            scene,
+            model,
+            json,
+            acting,
+        }) => {
+            let honest = run_scene(&scene, model.as_deref())?;
+            let run = match acting {
+                Some(name) => active_run(&honest, &name)?,
+                None => &honest,
+            };
             if json {
                 println!(
                     "{}",
-                    serde_json::to_string_pretty(&report::trace_json(&run))?
+                    serde_json::to_string_pretty(&report::trace_json(run))?
                 );
             } else {
-                print!("{}", report::trace_text(&run));
+                print!("{}", report::trace_text(run));
             }
             Ok(0)
         }
@@ -232,6 +275,7 @@ fn dispatch(cli: Cli) -> Result<i32> {
             height,
             out,
             presenter,
+            acting,
             frames,
             gif,
             out_dir,
@@ -274,7 +318,7 @@ fn dispatch(cli: Cli) -> Result<i32> {
                     Output::Png { step, out }
                 }
             };
-            render(run, what, observer, (width, height), presenter)
+            render(run, what, observer, (width, height), (presenter, acting))
         }
         Some(Command::Bench(args)) => {
             crate::cli_bench::run(&args)?;
@@ -369,7 +413,7 @@ fn render(
     what: Output,
     observer: Option<String>,
     (width, height): (u32, u32),
-    presenter: bool,
+    (presenter, acting): (bool, bool),
 ) -> Result<i32> {
     let steps = run.trace.steps.len();
     let what = match what {
@@ -410,7 +454,10 @@ fn render(
             "--width {width} --height {height}: each side must be between 64 and 7680 x 4320 pixels"
         );
     }
-    draw(run, what, observer, (width, height), presenter)
+    if acting && observer.is_none_or(|o| run.acting_run(o).is_none()) {
+        bail!("--acting needs --observer naming someone who holds a power in this run");
+    }
+    draw(run, what, observer, (width, height), (presenter, acting))
 }
 
 #[cfg(feature = "viewer")]
@@ -419,7 +466,7 @@ fn draw(
     what: Output,
     observer: Option<usize>,
     (width, height): (u32, u32),
-    presenter: bool,
+    (presenter, acting): (bool, bool),
 ) -> Result<i32> {
     match what {
         Output::Png { step, out } => {
@@ -430,6 +477,7 @@ fn draw(
                 height,
                 out,
                 presenter,
+                acting,
             };
             plainsight::viewer::render_png(run, options)?;
         }
@@ -445,6 +493,7 @@ fn draw(
                 last,
                 observer,
                 presenter,
+                acting,
                 width,
                 height,
                 gif,
@@ -469,7 +518,7 @@ fn draw(
 }
 
 #[cfg(not(feature = "viewer"))]
-fn draw(_: Run, _: Output, _: Option<usize>, _: (u32, u32), _: bool) -> Result<i32> {
+fn draw(_: Run, _: Output, _: Option<usize>, _: (u32, u32), _: (bool, bool)) -> Result<i32> {
     bail!("this build has no viewer (built without the `viewer` feature), so it cannot render")
 }
 

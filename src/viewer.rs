@@ -93,6 +93,8 @@ pub struct RenderOptions {
     pub out: PathBuf,
     /// Draw in presenter mode (bigger text, the step's caption).
     pub presenter: bool,
+    /// Show the observer's active run (they use their powers) instead of the honest one.
+    pub acting: bool,
 }
 
 /// Ordering of the viewer's systems: state first, then drawing.

@@ -317,3 +317,95 @@ fn explain_gives_the_chain_for_each_message() {
     assert!(out.contains("reads 0 of 2 messages"), "{out}");
     assert!(out.contains("reached social.example/database (row m1) -> sealed with social.example's at-rest key -> holds no key that opens it -> ciphertext"), "{out}");
 }
+
+fn observer<'a>(scene: &'a Value, name: &str) -> &'a Value {
+    scene["observers"]
+        .as_array()
+        .expect("observers")
+        .iter()
+        .find(|o| o["name"] == name)
+        .unwrap_or_else(|| panic!("no observer {name}"))
+}
+
+#[test]
+fn the_state_reads_nothing_by_looking_but_could_by_swapping_keys() {
+    let doc = matrix(&["nation-state"], Some("e2e"));
+    let scene = &doc["scenes"][0];
+    let state = &observer(scene, "The state (compels mastodon.example, taps links)")["messages"][0];
+    assert_eq!(state["content"], "ciphertext");
+    assert_eq!(state["if_acting"]["content"], "plaintext");
+    let powers = state["if_acting"]["powers"].as_array().expect("powers");
+    assert!(powers.iter().any(|p| p == "key-substitution"), "{powers:?}");
+    let why: Vec<&str> = state["if_acting"]["why"]
+        .as_array()
+        .expect("why")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(why[0].contains("controls mastodon.example/key-directory (compels mastodon.example)"));
+    assert!(
+        why.iter()
+            .any(|w| w.contains("seals it again to bob-laptop's real key"))
+    );
+    // The recipient's own device holds no power: it reads by looking.
+    assert!(observer(scene, "Bob's laptop")["messages"][0]["if_acting"].is_null());
+}
+
+#[test]
+fn verified_keys_leave_no_observer_but_endpoints_reading_by_acting() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes/nation-state.ron"),
+    )
+    .expect("scene");
+    let verified = text.replace(
+        "model: \"plain-web\",",
+        "model: \"e2e\", keys_verified: true,",
+    );
+    assert_ne!(verified, text);
+    let path = std::env::temp_dir().join("plainsight-nation-state-verified.ron");
+    std::fs::write(&path, verified).expect("write");
+    let doc = matrix(&[path.to_str().expect("utf-8 path")], None);
+    let mut with_power = 0;
+    for o in doc["scenes"][0]["observers"].as_array().expect("observers") {
+        let m = &o["messages"][0];
+        if !m["if_acting"].is_null() {
+            with_power += 1;
+            assert_ne!(m["if_acting"]["content"], "plaintext", "{}", o["name"]);
+        }
+        let endpoint = o["role"] == "recipient-device" || o["role"] == "sender-device";
+        assert!(endpoint || m["content"] != "plaintext", "{}", o["name"]);
+    }
+    assert!(
+        with_power >= 2,
+        "the state and the admin still hold the power"
+    );
+}
+
+#[test]
+fn compelling_only_a_database_reader_gives_no_power() {
+    let doc = matrix(&["chain-of-command"], Some("e2e"));
+    let scene = &doc["scenes"][0];
+    assert!(observer(scene, "Boss of the DBA only")["messages"][0]["if_acting"].is_null());
+    assert!(observer(scene, "Omar (DBA)")["messages"][0]["if_acting"].is_null());
+    let both = &observer(scene, "Boss of SRE and DBA")["messages"][0]["if_acting"];
+    assert_eq!(both["content"], "plaintext");
+}
+
+#[test]
+fn trace_acting_prints_the_swap_and_refuses_an_observer_without_power() {
+    let out = stdout_ok(&[
+        "trace",
+        "nation-state",
+        "--model",
+        "e2e",
+        "--acting",
+        "The state (compels mastodon.example, taps links)",
+    ]);
+    assert!(
+        out.contains("key-substituted") && out.contains("mitm-reseal"),
+        "{out}"
+    );
+    let refused = plainsight(&["trace", "nation-state", "--acting", "Bob's laptop"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("holds no power"));
+}

@@ -451,3 +451,31 @@ fn render_frames_writes_a_gif_and_a_png_sequence_in_one_run() {
     assert!(err.contains("past the end"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_plays_the_viewed_observers_active_run_and_returns() {
+    let run = run_of("nation-state.ron", ModelChoice::parse("e2e"));
+    let state = run
+        .scenario
+        .observer_named("The state (compels mastodon.example, taps links)")
+        .expect("observer");
+    let honest_steps = run.trace.steps.len();
+    let mut app = app_for(run);
+    send(&mut app, ViewerCommand::ViewAs(state));
+    send(&mut app, ViewerCommand::ToggleActing);
+    let runs = app.world().resource::<Runs>();
+    assert_eq!(runs.acting, Some(state));
+    assert!(
+        runs.run()
+            .trace
+            .steps
+            .iter()
+            .any(|s| s.action == Action::MitmReseal && s.actor == Some(state)),
+        "the active run shows the swap"
+    );
+    assert!(runs.run().trace.steps.len() > honest_steps);
+    send(&mut app, ViewerCommand::ToggleActing);
+    let runs = app.world().resource::<Runs>();
+    assert_eq!(runs.acting, None);
+    assert_eq!(runs.run().trace.steps.len(), honest_steps);
+}

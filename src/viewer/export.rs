@@ -24,6 +24,8 @@ pub struct FramesOptions {
     pub observer: Option<usize>,
     /// Presenter mode.
     pub presenter: bool,
+    /// Show the observer's active run (they use their powers).
+    pub acting: bool,
     /// Width in pixels.
     pub width: u32,
     /// Height in pixels.
@@ -49,6 +51,7 @@ pub fn render_sequence(run: Run, options: FramesOptions) -> Result<Vec<PathBuf>,
     let view = ViewOptions {
         observer: options.observer,
         presenter: options.presenter,
+        acting: options.acting,
         ..Default::default()
     };
     let frames = render_frames(run, &steps, (options.width, options.height), view)?;

@@ -58,7 +58,23 @@ fn draw_observers(
             p::INK
         };
         let n = chars_fit(r.w - 10.0, f);
-        pt.text(r.x + 5.0, r.y + 3.0, &fit(&observer.name, n), f, ink, 3.1);
+        let tag = acting_mark(&runs, o).map(|_| {
+            if runs.acting == Some(o) {
+                "ACTING"
+            } else {
+                "! acts"
+            }
+        });
+        let tag_w = tag.map_or(0.0, |t| f * 0.62 * t.len() as f32 + 8.0);
+        let name_n = chars_fit(r.w - 14.0 - tag_w, f);
+        pt.text(
+            r.x + 5.0,
+            r.y + 3.0,
+            &fit(&observer.name, name_n),
+            f,
+            ink,
+            3.1,
+        );
         let (line, color) = match sighting.map(|s| &s.look) {
             Some(Look::Words(w)) => (format!("reads \"{w}\""), p::PLAIN),
             Some(Look::Sealed { hex, .. }) => (format!("sees {hex}"), p::SEALED),
@@ -70,15 +86,9 @@ fn draw_observers(
             ),
             None => (observer.role.name().to_string(), p::MUTED),
         };
-        if acting_mark(&runs, o).is_some() {
+        if let Some(tag) = tag {
             // A shape, not only a colour: a black-framed tag in the chip's corner.
-            let tag = if runs.acting == Some(o) {
-                "ACTING"
-            } else {
-                "! acts"
-            };
-            let w = f * 0.62 * tag.len() as f32 + 8.0;
-            let b = super::layout::Rect::new(r.x + r.w - w - 3.0, r.y + 3.0, w, f * 1.05);
+            let b = super::layout::Rect::new(r.x + r.w - tag_w - 3.0, r.y + 3.0, tag_w, f * 1.05);
             pt.boxed(b, p::HIGHLIGHT, p::INK, 2.0, 3.2);
             pt.text(b.x + 4.0, b.y + 1.0, tag, f * 0.85, p::INK, 3.3);
         }

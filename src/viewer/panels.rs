@@ -259,10 +259,14 @@ fn draw_panels(
             let what = match &s.look {
                 Look::Words(_) => "READS the words".to_string(),
                 Look::Sealed { .. } => "sees only ciphertext".to_string(),
-                Look::Keys(_) => "gets keys".to_string(),
+                Look::Keys(k) => format!("gets keys: {k}"),
                 Look::Metadata => "gets metadata".to_string(),
             };
-            format!("{name}: {what} ({})", ascii(&why))
+            if why.is_empty() {
+                format!("{name}: {what}")
+            } else {
+                format!("{name}: {what} ({})", ascii(&why))
+            }
         })
         .collect();
     if readers.is_empty() {

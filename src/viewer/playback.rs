@@ -115,6 +115,8 @@ pub struct ViewOptions {
     pub keys: bool,
     /// Presenter mode: bigger text, the step's explanation as a caption.
     pub presenter: bool,
+    /// At start (render): show the viewed observer's active run. `A` toggles it afterwards.
+    pub acting: bool,
 }
 
 /// The real canvas size in logical pixels (the window, or the image).

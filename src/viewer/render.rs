@@ -15,7 +15,7 @@ use bevy::window::ExitCondition;
 use bevy::winit::WinitPlugin;
 
 use super::draw::palette;
-use super::playback::{Anim, Canvas, Cursor, ViewOptions};
+use super::playback::{Anim, Canvas, Cursor, Runs, ViewOptions};
 use super::{RenderOptions, ViewerError, ViewerPlugin};
 use crate::Run;
 
@@ -49,6 +49,7 @@ pub fn render_png(run: Run, options: RenderOptions) -> Result<(), ViewerError> {
     let view = ViewOptions {
         observer: options.observer,
         presenter: options.presenter,
+        acting: options.acting,
         ..default()
     };
     render_view(run, options, view)
@@ -110,7 +111,11 @@ pub fn render_frames(
         ..default()
     })
     .insert_resource(Anim { progress: 0.5 })
-    .insert_resource(view);
+    .insert_resource(view.clone());
+    if view.acting {
+        let mut runs = app.world_mut().resource_mut::<Runs>();
+        runs.acting = runs.actor_for(view.observer);
+    }
 
     let target = Image::new_target_texture(w, h, TextureFormat::Rgba8UnormSrgb, None);
     let handle = app.world_mut().resource_mut::<Assets<Image>>().add(target);
