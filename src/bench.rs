@@ -29,7 +29,7 @@ pub use render::Ratios;
 /// Below this many recipient devices the parallel floor stays on one thread, as the envelope
 /// code does (`PARALLEL_FROM` in `crypto/envelope.rs`): the fair floor uses the cores exactly
 /// when the schemes do.
-pub const PARALLEL_FROM: usize = 16;
+pub const PARALLEL_FROM: usize = 8;
 
 /// The most bytes of sealed output one measured point may hold at once (per-recipient sealing
 /// copies the whole message once per device: 64 MiB to 100 devices would need 6.4 GiB).
