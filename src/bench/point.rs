@@ -1,9 +1,7 @@
 //! One (recipients, size) point, prepared for timing: every scheme sealed once, opened by a few
 //! devices and checked, then wrapped as closures the measuring loop calls.
 
-use std::cell::RefCell;
 use std::hint::black_box;
-use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use rand::RngExt;
@@ -226,6 +224,9 @@ impl<'a> Point<'a> {
 
     #[cfg(not(target_arch = "wasm32"))]
     fn mls(&self) -> Result<Contestant<'a>, BenchError> {
+        use std::cell::RefCell;
+        use std::rc::Rc;
+
         let message = self.message;
         let mut group = super::mls::MlsGroupBench::new(self.keys.len())?;
         if group.check(message)? != message {
