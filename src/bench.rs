@@ -332,17 +332,7 @@ impl BenchConfig {
                 what: "a recipient count",
             });
         }
-        if self.threads.contains(&0) {
-            return Err(BenchError::Zero {
-                what: "a thread count",
-            });
-        }
-        if let Some(&asked) = self.threads.iter().max().filter(|&&t| t > MAX_THREADS) {
-            return Err(BenchError::TooManyThreads {
-                asked,
-                max: MAX_THREADS,
-            });
-        }
+        check_threads(&self.threads)?;
         if self.devices_per_recipient == 0 {
             return Err(BenchError::Zero {
                 what: "devices per recipient",
@@ -395,6 +385,22 @@ impl BenchConfig {
             }
         }
         Ok(BenchPlan { config: self })
+    }
+}
+
+/// Thread counts must be 1 to [`MAX_THREADS`].
+fn check_threads(threads: &[usize]) -> Result<(), BenchError> {
+    if threads.contains(&0) {
+        return Err(BenchError::Zero {
+            what: "a thread count",
+        });
+    }
+    match threads.iter().max() {
+        Some(&asked) if asked > MAX_THREADS => Err(BenchError::TooManyThreads {
+            asked,
+            max: MAX_THREADS,
+        }),
+        _ => Ok(()),
     }
 }
 

@@ -157,39 +157,7 @@ impl BenchReport {
             let mut rows = vec![header.map(String::from).to_vec()];
             let block = |r: &&PointResult| r.threads == threads && r.message_bytes == size;
             for r in self.results.iter().filter(block) {
-                let q = self.ratios(r);
-                let times =
-                    |v: Option<f64>| v.map(|v| format!("{v:.2}x")).unwrap_or_else(|| "-".into());
-                let floor = |v: Option<f64>| {
-                    if r.scheme.is_floor() {
-                        "-".into()
-                    } else {
-                        times(v)
-                    }
-                };
-                rows.push(vec![
-                    r.scheme.to_string(),
-                    r.recipients.to_string(),
-                    r.devices().to_string(),
-                    duration(r.encrypt_ns as f64),
-                    duration(r.encrypt_ns as f64 / r.devices() as f64),
-                    r.decrypt_ns_per_device
-                        .map_or_else(|| "-".into(), |ns| duration(ns as f64)),
-                    r.wire_bytes.to_string(),
-                    q.wire_bytes_per_extra_device
-                        .map(|b| format!("{b:.0}"))
-                        .unwrap_or_else(|| "-".into()),
-                    if r.scheme == BenchScheme::Fanout(Fanout::PerRecipient) || r.scheme.is_floor()
-                    {
-                        "-".into()
-                    } else {
-                        times(q.speedup_over_per_recipient)
-                    },
-                    floor(q.vs_floor),
-                    floor(q.vs_floor_single_thread),
-                    membership(r),
-                    break_even(&q),
-                ]);
+                rows.push(table_row(r, &self.ratios(r)));
             }
             let _ = writeln!(
                 out,
@@ -209,6 +177,41 @@ impl BenchReport {
         }
         out
     }
+}
+
+/// One row of the text table.
+fn table_row(r: &PointResult, q: &Ratios) -> Vec<String> {
+    let times = |v: Option<f64>| v.map(|v| format!("{v:.2}x")).unwrap_or_else(|| "-".into());
+    let floor = |v: Option<f64>| {
+        if r.scheme.is_floor() {
+            "-".into()
+        } else {
+            times(v)
+        }
+    };
+    let speedup = if r.scheme == BenchScheme::Fanout(Fanout::PerRecipient) || r.scheme.is_floor() {
+        "-".into()
+    } else {
+        times(q.speedup_over_per_recipient)
+    };
+    vec![
+        r.scheme.to_string(),
+        r.recipients.to_string(),
+        r.devices().to_string(),
+        duration(r.encrypt_ns as f64),
+        duration(r.encrypt_ns as f64 / r.devices() as f64),
+        r.decrypt_ns_per_device
+            .map_or_else(|| "-".into(), |ns| duration(ns as f64)),
+        r.wire_bytes.to_string(),
+        q.wire_bytes_per_extra_device
+            .map(|b| format!("{b:.0}"))
+            .unwrap_or_else(|| "-".into()),
+        speedup,
+        floor(q.vs_floor),
+        floor(q.vs_floor_single_thread),
+        membership(r),
+        break_even(q),
+    ]
 }
 
 /// A session scheme's join and leave times, else `-`.

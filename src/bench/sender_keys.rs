@@ -105,6 +105,26 @@ fn read_header(bytes: &[u8], kind: u8, min_len: usize) -> Result<(u32, u32), Ope
     Ok((word(HEADER_LEN), word(HEADER_LEN + 4)))
 }
 
+/// Shows the key id and the chain position, never a key.
+impl std::fmt::Debug for SenderKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SenderKey")
+            .field("id", &self.id)
+            .field("iteration", &self.iteration)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Shows the key id and the chain position, never the chain key.
+impl std::fmt::Debug for SenderKeyReceiver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SenderKeyReceiver")
+            .field("id", &self.id)
+            .field("iteration", &self.iteration)
+            .finish_non_exhaustive()
+    }
+}
+
 impl SenderKey {
     /// A fresh sender key (random id, chain key and signing key) from `rng`.
     pub fn generate(rng: &mut (impl CryptoRng + ?Sized)) -> SenderKey {
