@@ -5,16 +5,22 @@
 //!
 //! Groups: `fanout-256B`, `fanout-1KiB`, `fanout-64KiB`, `fanout-1MiB` (recipients 1, 8, 64, 512)
 //! and the slow `fanout-4096-1KiB` (4096 recipients). Ids are `group/function/recipients`;
-//! throughput is in recipient devices per second (criterion's "elem/s").
+//! throughput is in recipient devices per second (criterion's "elem/s"). The session schemes
+//! `sender-keys` and `mls` are in the same groups (one message to a group whose keys are in
+//! place), and the `membership` group times what their sender pays when one device joins a
+//! group of 8, 64 or 512 devices (`sender-keys-join`, `mls-join`) and leaves it again
+//! (`sender-keys-leave`, `mls-leave`).
 //!
 //! ```text
 //! cargo bench --no-default-features --bench fanout                                   # all, a few minutes
 //! cargo bench --no-default-features --bench fanout -- '^fanout-[0-9]+[KM]?i?B/'     # without the 4096 group
 //! cargo bench --no-default-features --bench fanout -- 'fanout-1KiB/(bagged|age|floor)/512$'
+//! cargo bench --no-default-features --bench fanout -- '^membership/'               # joins and leaves
 //! ```
 //!
 //! Before measuring, it prints the exact wire bytes each function writes (stderr).
 
+use std::cell::RefCell;
 use std::hint::black_box;
 use std::io::Write;
 use std::time::Duration;
@@ -24,8 +30,9 @@ use hpke::aead::ChaCha20Poly1305;
 use hpke::kdf::HkdfSha256;
 use hpke::kem::X25519HkdfSha256;
 use hpke::{Kem as _, OpModeS, Serializable as _};
-use plainsight::bench::{device_keys, floor_seal};
-use plainsight::crypto::{Fanout, PublicKey, SecretKey, os_rng};
+use plainsight::bench::mls::MlsGroupBench;
+use plainsight::bench::{SenderKey, device_keys, floor_seal};
+use plainsight::crypto::{Fanout, PublicKey, SecretKey, os_rng, seal_one};
 
 type HpkePublic = <X25519HkdfSha256 as hpke::Kem>::PublicKey;
 
@@ -39,11 +46,14 @@ const RECIPIENTS: [usize; 4] = [1, 8, 64, 512];
 const MANY: usize = 4096;
 const HPKE_INFO: &[u8] = b"plainsight bench";
 
-/// The same recipient devices, as each library wants them.
+/// The same recipient devices, as each library wants them, and the session groups built on
+/// them (one per recipient count, built when first asked for).
 struct Devices {
     ours: Vec<PublicKey>,
     age: Vec<age::x25519::Recipient>,
     hpke: Vec<HpkePublic>,
+    sender_key: RefCell<SenderKey>,
+    mls: RefCell<Vec<(usize, MlsGroupBench)>>,
 }
 
 impl Devices {
@@ -59,17 +69,39 @@ impl Devices {
             .map(|_| age::x25519::Identity::generate().to_public())
             .collect();
         let hpke = (0..n).map(|_| X25519HkdfSha256::gen_keypair().1).collect();
-        Devices { ours, age, hpke }
+        Devices {
+            ours,
+            age,
+            hpke,
+            sender_key: RefCell::new(SenderKey::generate(&mut os_rng())),
+            mls: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Runs `f` on the MLS group of the sender and `n` devices.
+    fn with_mls<T>(&self, n: usize, f: impl FnOnce(&mut MlsGroupBench) -> T) -> T {
+        let mut groups = self.mls.borrow_mut();
+        let at = match groups.iter().position(|(size, _)| *size == n) {
+            Some(at) => at,
+            None => {
+                let group = MlsGroupBench::new(n).expect("OpenMLS builds a group");
+                groups.push((n, group));
+                groups.len() - 1
+            }
+        };
+        f(&mut groups[at].1)
     }
 }
 
 /// Every function measured, by the name criterion shows.
-const FUNCTIONS: [&str; 7] = [
+const FUNCTIONS: [&str; 9] = [
     "per-recipient",
     "bagged",
     "bagged-shared-ephemeral",
     "floor",
     "floor-1-thread",
+    "sender-keys",
+    "mls",
     "age",
     "hpke",
 ];
@@ -103,6 +135,14 @@ fn seal(function: &str, devices: &Devices, n: usize, message: &[u8]) -> usize {
             writer.finish().expect("writing to a Vec cannot fail");
             out.len()
         }
+        // Session schemes: one message to a group whose keys are already in place.
+        "sender-keys" => devices.sender_key.borrow_mut().encrypt(message).len(),
+        "mls" => devices.with_mls(n, |group| {
+            group
+                .encrypt(message)
+                .expect("a built group encrypts")
+                .len()
+        }),
         "hpke" => devices.hpke[..n]
             .iter()
             .map(|pk| {
@@ -186,6 +226,50 @@ fn group(
     group.finish();
 }
 
+/// What the sender pays when one device joins a group of `n` devices, and when it leaves again:
+/// `iter_custom` adds up only the half being measured.
+fn membership(c: &mut Criterion, devices: &Devices) {
+    let mut group = c.benchmark_group("membership");
+    group
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_secs(1))
+        .sample_size(10)
+        .sampling_mode(SamplingMode::Flat);
+    let newcomer = SecretKey::generate(&mut os_rng()).public();
+    for n in &RECIPIENTS[1..] {
+        let n = *n;
+        group.throughput(Throughput::Elements(n as u64));
+        let sender = RefCell::new(SenderKey::generate(&mut os_rng()));
+        group.bench_function(BenchmarkId::new("sender-keys-join", n), |b| {
+            b.iter(|| {
+                let distribution = sender.borrow().distribution();
+                black_box(seal_one(&mut os_rng(), &newcomer, &distribution).expect("seals"))
+            });
+        });
+        group.bench_function(BenchmarkId::new("sender-keys-leave", n), |b| {
+            b.iter(|| {
+                let mut rng = os_rng();
+                black_box(sender.borrow_mut().rotate(&mut rng, &devices.ours[..n]))
+            });
+        });
+        for (name, leave) in [("mls-join", false), ("mls-leave", true)] {
+            group.bench_function(BenchmarkId::new(name, n), |b| {
+                b.iter_custom(|iters| {
+                    devices.with_mls(n, |mls| {
+                        (0..iters)
+                            .map(|_| {
+                                let (join, gone) = mls.add_then_remove().expect("adds and removes");
+                                if leave { gone } else { join }
+                            })
+                            .sum()
+                    })
+                });
+            });
+        }
+    }
+    group.finish();
+}
+
 fn main() {
     let devices = Devices::new(MANY);
     print_wire_bytes(&devices);
@@ -200,6 +284,7 @@ fn main() {
             size >= 1 << 20,
         );
     }
+    membership(&mut c, &devices);
     group(&mut c, "fanout-4096-1KiB", &devices, 1 << 10, &[MANY], true);
     c.final_summary();
 }

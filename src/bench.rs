@@ -12,24 +12,44 @@
 //! over all cores exactly when the schemes do (the fair comparison), and
 //! [`BenchScheme::FloorSingleThread`] keeps them on one thread.
 //!
+//! Two **session schemes** stand beside them, the designs group messengers use: sender keys
+//! ([`BenchScheme::SenderKeys`], [`sender_keys`]) and MLS ([`BenchScheme::Mls`], through
+//! OpenMLS). A session pays once per membership change and then little per message; their rows
+//! also give `membership_change_ns` and `removal_ns`, and [`Ratios::break_even_messages`] says
+//! after how many messages per membership change they beat bagged fan-out.
+//!
+//! Every point can run in a rayon pool of a chosen size ([`BenchConfig::threads`]), so scaling
+//! is measured on any machine.
+//!
 //! This module is the one part of the library that reads the clock: measuring time is its job.
 
 mod chart;
 mod floor;
 mod measure;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod mls;
 mod point;
 mod render;
+pub mod sender_keys;
 
 use crate::crypto::{Fanout, MAX_MESSAGE, MAX_RECIPIENTS};
 
 pub use floor::{FloorSealed, floor_open, floor_seal};
 pub use measure::{BenchReport, Measurement, PointResult, Progress, device_keys, run};
 pub use render::Ratios;
+pub use sender_keys::{SenderKey, SenderKeyReceiver};
 
 /// Below this many recipient devices the parallel floor stays on one thread, as the envelope
 /// code does (`PARALLEL_FROM` in `crypto/envelope.rs`): the fair floor uses the cores exactly
 /// when the schemes do.
-pub const PARALLEL_FROM: usize = 16;
+pub const PARALLEL_FROM: usize = 8;
+
+/// The largest thread count a run may ask for.
+pub const MAX_THREADS: usize = 1024;
+
+/// The largest MLS group a run builds (recipient devices): building one costs a key package
+/// per device and a commit that encrypts to every one of them.
+pub const MAX_MLS_DEVICES: usize = 4096;
 
 /// The most bytes of sealed output one measured point may hold at once (per-recipient sealing
 /// copies the whole message once per device: 64 MiB to 100 devices would need 6.4 GiB).
@@ -46,16 +66,23 @@ pub enum BenchScheme {
     Floor,
     /// The same work as [`BenchScheme::Floor`], on one thread.
     FloorSingleThread,
+    /// Sender keys ([`sender_keys`]): a chain key distributed to every device once, then one
+    /// AEAD pass and one signature per message.
+    SenderKeys,
+    /// MLS (RFC 9420) through OpenMLS: one group of the sender and every device.
+    Mls,
 }
 
 impl BenchScheme {
     /// Every scheme and both floors, in the order tables and charts show them.
-    pub const ALL: [BenchScheme; 5] = [
+    pub const ALL: [BenchScheme; 7] = [
         BenchScheme::Fanout(Fanout::PerRecipient),
         BenchScheme::Fanout(Fanout::Bagged),
         BenchScheme::Fanout(Fanout::BaggedSharedEphemeral),
         BenchScheme::Floor,
         BenchScheme::FloorSingleThread,
+        BenchScheme::SenderKeys,
+        BenchScheme::Mls,
     ];
 
     /// The name on the command line, in JSON and CSV.
@@ -64,6 +91,8 @@ impl BenchScheme {
             BenchScheme::Fanout(fanout) => fanout.name(),
             BenchScheme::Floor => "floor",
             BenchScheme::FloorSingleThread => "floor-1-thread",
+            BenchScheme::SenderKeys => "sender-keys",
+            BenchScheme::Mls => "mls",
         }
     }
 
@@ -80,6 +109,11 @@ impl BenchScheme {
     /// Whether this is one of the floors rather than a real scheme.
     pub fn is_floor(self) -> bool {
         matches!(self, BenchScheme::Floor | BenchScheme::FloorSingleThread)
+    }
+
+    /// Whether this is a session scheme (keys set up per membership change, not per message).
+    pub fn is_session(self) -> bool {
+        matches!(self, BenchScheme::SenderKeys | BenchScheme::Mls)
     }
 }
 
@@ -120,6 +154,36 @@ pub enum BenchError {
         /// The limit ([`MAX_RECIPIENTS`]).
         max: usize,
     },
+    /// A thread count over [`MAX_THREADS`].
+    #[error("{asked} threads asked for; the limit is {max}")]
+    TooManyThreads {
+        /// The largest count asked for.
+        asked: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// An MLS group larger than [`MAX_MLS_DEVICES`].
+    #[error(
+        "mls to {devices} devices: the limit is {max} (building the group takes a key package \
+         and an encryption per device); leave mls out of --schemes or use fewer devices"
+    )]
+    TooManyForMls {
+        /// Recipient devices asked for.
+        devices: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// The rayon pool of a thread count could not be started.
+    #[error("could not start a pool of {threads} threads: {why}")]
+    ThreadPool {
+        /// The thread count.
+        threads: usize,
+        /// What rayon said.
+        why: String,
+    },
+    /// OpenMLS refused something (or MLS is not in this build).
+    #[error("mls: {0}")]
+    Mls(String),
     /// A message larger than an envelope may carry.
     #[error("message size {} ({asked} bytes) is over the limit of {}", format_size(*asked), format_size(*max))]
     MessageTooLarge {
@@ -158,7 +222,8 @@ pub enum BenchError {
     },
     /// A scheme name that is not known.
     #[error(
-        "unknown scheme {name:?}: expected per-recipient, bagged, bagged-shared-ephemeral, floor or floor-1-thread"
+        "unknown scheme {name:?}: expected per-recipient, bagged, bagged-shared-ephemeral, floor, \
+         floor-1-thread, sender-keys or mls"
     )]
     UnknownScheme {
         /// The name given.
@@ -206,6 +271,9 @@ pub struct BenchConfig {
     pub sizes: Vec<usize>,
     /// Schemes and floors to measure.
     pub schemes: Vec<BenchScheme>,
+    /// Thread counts: every point is measured once in a rayon pool of each. Empty (the
+    /// default): once, in rayon's global pool (every core, or `RAYON_NUM_THREADS`).
+    pub threads: Vec<usize>,
     /// `None` (the default): the recipients' keys and the sealing randomness come from the
     /// operating system. `Some(seed)`: from a generator seeded with it, for a reproducible run
     /// (benchmark keys only, never for real use).
@@ -221,6 +289,7 @@ impl Default for BenchConfig {
             devices_per_recipient: 1,
             sizes: vec![1 << 10, 64 << 10],
             schemes: BenchScheme::ALL.to_vec(),
+            threads: Vec::new(),
             seed: None,
             measurement: Measurement::default(),
         }
@@ -242,7 +311,7 @@ impl BenchPlan {
     /// How many points [`run`] will measure.
     pub fn points(&self) -> usize {
         let c = &self.config;
-        c.recipients.len() * c.sizes.len() * c.schemes.len()
+        c.recipients.len() * c.sizes.len() * c.schemes.len() * c.threads.len().max(1)
     }
 }
 
@@ -263,6 +332,7 @@ impl BenchConfig {
                 what: "a recipient count",
             });
         }
+        check_threads(&self.threads)?;
         if self.devices_per_recipient == 0 {
             return Err(BenchError::Zero {
                 what: "devices per recipient",
@@ -273,7 +343,7 @@ impl BenchConfig {
                 what: "a message size",
             });
         }
-        for list in [&mut self.recipients, &mut self.sizes] {
+        for list in [&mut self.recipients, &mut self.sizes, &mut self.threads] {
             list.sort_unstable();
             list.dedup();
         }
@@ -287,6 +357,12 @@ impl BenchConfig {
                 devices_per_recipient: self.devices_per_recipient,
                 asked: devices,
                 max: MAX_RECIPIENTS,
+            });
+        }
+        if devices > MAX_MLS_DEVICES && self.schemes.contains(&BenchScheme::Mls) {
+            return Err(BenchError::TooManyForMls {
+                devices,
+                max: MAX_MLS_DEVICES,
             });
         }
         let largest = *self.sizes.last().expect("checked non-empty above");
@@ -309,6 +385,22 @@ impl BenchConfig {
             }
         }
         Ok(BenchPlan { config: self })
+    }
+}
+
+/// Thread counts must be 1 to [`MAX_THREADS`].
+fn check_threads(threads: &[usize]) -> Result<(), BenchError> {
+    if threads.contains(&0) {
+        return Err(BenchError::Zero {
+            what: "a thread count",
+        });
+    }
+    match threads.iter().max() {
+        Some(&asked) if asked > MAX_THREADS => Err(BenchError::TooManyThreads {
+            asked,
+            max: MAX_THREADS,
+        }),
+        _ => Ok(()),
     }
 }
 

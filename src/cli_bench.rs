@@ -20,10 +20,15 @@ pub struct BenchArgs {
     #[arg(long, default_value_t = 1)]
     pub devices: usize,
     /// Schemes to measure, comma-separated: per-recipient, bagged, bagged-shared-ephemeral,
-    /// floor (one AEAD pass plus one X25519 per device, same cores) and floor-1-thread.
+    /// floor (one AEAD pass plus one X25519 per device, same cores), floor-1-thread, and the
+    /// session schemes sender-keys and mls (their rows add join and leave times).
     #[arg(long, value_delimiter = ',', value_parser = parse_scheme,
           default_values_t = BenchScheme::ALL.to_vec())]
     pub schemes: Vec<BenchScheme>,
+    /// Thread counts, comma-separated: every point runs once in a pool of each (e.g. 1,2,4).
+    /// Without it: once, on every core (or RAYON_NUM_THREADS).
+    #[arg(long, value_delimiter = ',', value_name = "N,..")]
+    pub threads: Vec<usize>,
     /// Print the results as JSON on stdout instead of a table (and no progress bar).
     #[arg(long)]
     pub json: bool,
@@ -54,6 +59,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         devices_per_recipient: args.devices,
         sizes: args.sizes.clone(),
         schemes: args.schemes.clone(),
+        threads: args.threads.clone(),
         seed: args.seed,
         ..BenchConfig::default()
     };
@@ -75,7 +81,8 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         bar.set_position(p.done as u64);
         if p.done < p.total {
             bar.set_message(format!(
-                "{} recipients, {}",
+                "{} threads, {} recipients, {}",
+                p.threads,
                 p.recipients,
                 format_size(p.message_bytes)
             ));

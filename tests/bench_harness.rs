@@ -43,8 +43,8 @@ fn wire_bytes_equal_the_bytes_actually_sealed() {
     let recipients = publics(&keys);
     let mut rng = os_rng();
     for fanout in Fanout::ALL {
-        // 1 and 2 devices stay on one thread; 17 and 20 take the parallel path.
-        for devices in [1, 2, 17, 20] {
+        // 1, 2 and 7 devices stay on one thread; 8, 17 and 20 take the parallel path.
+        for devices in [1, 2, 7, 8, 17, 20] {
             for size in [1, 256, 1024, 5000] {
                 let message = vec![7u8; size];
                 let sealed = fanout
@@ -122,23 +122,37 @@ fn a_run_reports_exact_wire_bytes_for_every_point_and_the_floors() {
         recipients: vec![1, 17],
         devices_per_recipient: 2,
         sizes: vec![100, 1024],
+        threads: vec![2, 1],
         measurement: quick(),
         ..BenchConfig::default()
     };
     let plan = config.validate().expect("a small plan is valid");
     let mut seen: Vec<Progress> = Vec::new();
     let report = bench::run(&plan, &mut |p| seen.push(*p)).expect("runs");
-    assert_eq!(report.results.len(), 2 * 2 * BenchScheme::ALL.len());
-    // Once before each (recipients, size) pair, once at the end; `done` never goes back.
-    assert_eq!(seen.len(), 2 * 2 + 1);
+    assert_eq!(report.results.len(), 2 * 2 * 2 * BenchScheme::ALL.len());
+    // Once before each (threads, recipients, size), once at the end; `done` never goes back.
+    assert_eq!(seen.len(), 2 * 2 * 2 + 1);
     assert!(seen.windows(2).all(|w| w[0].done < w[1].done));
     assert!(
         seen.last()
             .is_some_and(|p| p.done == p.total && p.total == report.results.len())
     );
+    // Thread counts sorted; the first pool's points come first.
+    assert_eq!(report.results[0].threads, 1);
+    assert!(report.results.iter().any(|r| r.threads == 2));
     for r in &report.results {
         let devices = r.recipients * 2;
         assert_eq!(r.devices(), devices);
+        assert_eq!(
+            r.membership_change_ns.is_some(),
+            r.scheme.is_session(),
+            "{r:?}"
+        );
+        assert_eq!(r.removal_ns.is_some(), r.scheme.is_session(), "{r:?}");
+        assert_eq!(
+            r.decrypt_ns_per_device.is_none(),
+            r.scheme == BenchScheme::Mls
+        );
         match r.scheme {
             BenchScheme::Fanout(fanout) => {
                 assert_eq!(
@@ -147,18 +161,27 @@ fn a_run_reports_exact_wire_bytes_for_every_point_and_the_floors() {
                     "{r:?}"
                 );
             }
+            // Header, key id, iteration, ciphertext, tag, Ed25519 signature.
+            BenchScheme::SenderKeys => assert_eq!(r.wire_bytes, r.message_bytes + 92, "{r:?}"),
+            // An MLS private message: the message and its framing, whatever the group size.
+            BenchScheme::Mls => assert!(r.wire_bytes > r.message_bytes, "{r:?}"),
             _ => assert_eq!(r.wire_bytes, r.message_bytes + 16, "{r:?}"),
         }
     }
     let bagged = report
-        .find(BenchScheme::Fanout(Fanout::Bagged), 17, 1024)
+        .find(BenchScheme::Fanout(Fanout::Bagged), 2, 17, 1024)
         .expect("measured");
     assert_eq!(
         report.ratios(bagged).wire_bytes_per_extra_device,
         Some(64.0)
     );
     let shared = report
-        .find(BenchScheme::Fanout(Fanout::BaggedSharedEphemeral), 1, 100)
+        .find(
+            BenchScheme::Fanout(Fanout::BaggedSharedEphemeral),
+            1,
+            1,
+            100,
+        )
         .expect("measured");
     assert_eq!(
         report.ratios(shared).wire_bytes_per_extra_device,
@@ -170,18 +193,27 @@ fn a_run_reports_exact_wire_bytes_for_every_point_and_the_floors() {
     assert_eq!(rows.len(), report.results.len());
     for key in [
         "scheme",
+        "threads",
         "recipients",
         "devices_per_recipient",
         "message_bytes",
         "encrypt_ns",
-        "decrypt_ns_per_device",
         "wire_bytes",
     ] {
         assert!(rows.iter().all(|row| !row[key].is_null()), "{key} missing");
     }
+    for row in rows {
+        let session = row["scheme"] == "sender-keys" || row["scheme"] == "mls";
+        for key in ["membership_change_ns", "removal_ns"] {
+            assert_eq!(row[key].is_u64(), session, "{key} in {row}");
+        }
+    }
     assert!(rows.iter().any(|row| row["scheme"] == "floor"));
+    assert!(rows.iter().any(|row| row["scheme"] == "mls"));
     assert_eq!(report.to_csv().lines().count(), report.results.len() + 1);
-    assert!(report.to_table().contains("bagged-shared-ephemeral"));
+    let table = report.to_table();
+    assert!(table.contains("bagged-shared-ephemeral") && table.contains("sender-keys"));
+    assert!(table.contains("message size 1KiB, 2 threads"), "{table}");
     let svg = report.to_svg().expect("draws");
     assert!(
         svg.starts_with("<svg") && svg.contains("per-recipient") && svg.contains("1KiB message")
@@ -341,6 +373,38 @@ fn empty_lists_and_zeros_are_refused() {
     for (config, expected) in cases {
         assert_eq!(config.validate(), Err(expected));
     }
+}
+
+#[test]
+fn bad_thread_counts_and_oversized_mls_groups_are_refused() {
+    let with_threads = |threads: Vec<usize>| BenchConfig {
+        threads,
+        ..BenchConfig::default()
+    };
+    assert_eq!(
+        with_threads(vec![2, 0]).validate(),
+        Err(BenchError::Zero {
+            what: "a thread count"
+        })
+    );
+    assert_eq!(
+        with_threads(vec![1, usize::MAX]).validate(),
+        Err(BenchError::TooManyThreads {
+            asked: usize::MAX,
+            max: bench::MAX_THREADS
+        })
+    );
+    let plan = with_threads(vec![4, 1, 4]).validate().expect("valid");
+    assert_eq!(plan.config().threads, vec![1, 4]);
+    let big_mls = BenchConfig {
+        recipients: vec![bench::MAX_MLS_DEVICES + 1],
+        schemes: vec![BenchScheme::Mls],
+        ..BenchConfig::default()
+    };
+    assert!(matches!(
+        big_mls.validate(),
+        Err(BenchError::TooManyForMls { .. })
+    ));
 }
 
 #[test]

@@ -19,16 +19,18 @@ fn chart_err(e: impl std::fmt::Display) -> BenchError {
 /// A fixed colour per scheme, the same in every panel.
 fn colour(scheme: BenchScheme) -> RGBColor {
     match BenchScheme::ALL.iter().position(|s| *s == scheme) {
-        Some(0) => RGBColor(214, 39, 40),  // per-recipient: red
-        Some(1) => RGBColor(31, 119, 180), // bagged: blue
-        Some(2) => RGBColor(44, 160, 44),  // bagged-shared-ephemeral: green
-        Some(3) => RGBColor(60, 60, 60),   // floor: dark grey
-        _ => RGBColor(150, 150, 150),      // floor on one thread: light grey
+        Some(0) => RGBColor(214, 39, 40),   // per-recipient: red
+        Some(1) => RGBColor(31, 119, 180),  // bagged: blue
+        Some(2) => RGBColor(44, 160, 44),   // bagged-shared-ephemeral: green
+        Some(3) => RGBColor(60, 60, 60),    // floor: dark grey
+        Some(5) => RGBColor(148, 103, 189), // sender keys: purple
+        Some(6) => RGBColor(255, 127, 14),  // mls: orange
+        _ => RGBColor(150, 150, 150),       // floor on one thread: light grey
     }
 }
 
 impl BenchReport {
-    /// Draws the chart as an SVG document.
+    /// Draws the chart as an SVG document (for the largest thread count measured).
     pub fn to_svg(&self) -> Result<String, BenchError> {
         let mut sizes: Vec<usize> = self.results.iter().map(|r| r.message_bytes).collect();
         sizes.sort_unstable();
@@ -61,10 +63,11 @@ impl BenchReport {
         panel: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
         size: usize,
     ) -> Result<(), BenchError> {
+        let threads = self.results.iter().map(|r| r.threads).max().unwrap_or(1);
         let points: Vec<_> = self
             .results
             .iter()
-            .filter(|r| r.message_bytes == size && r.encrypt_ns > 0)
+            .filter(|r| r.threads == threads && r.message_bytes == size && r.encrypt_ns > 0)
             .collect();
         let xs = points.iter().map(|r| r.devices() as f64);
         let ys = points.iter().map(|r| r.encrypt_ns as f64);

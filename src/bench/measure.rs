@@ -6,7 +6,7 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use rayon::prelude::*;
 
-use super::point::Point;
+use super::point::{Cycle, Point};
 use super::{BenchError, BenchPlan, BenchScheme};
 use crate::crypto::{PublicKey, SecretKey};
 
@@ -60,18 +60,30 @@ pub struct PointResult {
     /// The scheme's (or floor's) name.
     #[serde(serialize_with = "scheme_name")]
     pub scheme: BenchScheme,
+    /// Threads in the rayon pool the point ran in.
+    pub threads: usize,
     /// Recipients (people).
     pub recipients: usize,
     /// Devices per recipient.
     pub devices_per_recipient: usize,
     /// Message size in bytes.
     pub message_bytes: usize,
-    /// Median time to seal the message to every device, in nanoseconds.
+    /// Median time to seal the message to every device, in nanoseconds (for a session scheme:
+    /// one message to the group whose keys are already in place).
     pub encrypt_ns: u64,
-    /// Median time for one device to open what it was delivered, in nanoseconds.
-    pub decrypt_ns_per_device: u64,
+    /// Median time for one device to open what it was delivered, in nanoseconds (`None` for
+    /// `mls`: an MLS message opens once, so it is checked but not timed).
+    pub decrypt_ns_per_device: Option<u64>,
+    /// Session schemes: median time the sender spends when one device joins the group of this
+    /// size, in nanoseconds (sender keys: its chain key sealed to the newcomer; MLS: an add
+    /// commit with its welcome, merged). `None` for the other schemes.
+    pub membership_change_ns: Option<u64>,
+    /// Session schemes: median time the sender spends when that device leaves again (sender
+    /// keys: a fresh sender key sealed to every remaining device; MLS: a remove commit, merged).
+    pub removal_ns: Option<u64>,
     /// Exact bytes on the sender's uplink ([`crate::crypto::Sealed::wire_bytes`]); for a floor,
-    /// only the AEAD output (the floor sends no key material at all).
+    /// only the AEAD output (the floor sends no key material at all); for a session scheme, one
+    /// message frame.
     pub wire_bytes: usize,
     /// Samples taken for the encryption median.
     pub samples: usize,
@@ -94,6 +106,8 @@ impl PointResult {
 /// together, interleaved, so `done` moves by the number of schemes at a time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
+    /// Threads of the pool being measured.
+    pub threads: usize,
     /// Points finished.
     pub done: usize,
     /// Points in the run.
@@ -118,10 +132,10 @@ pub fn device_keys(rng: &mut StdRng, n: usize) -> Vec<SecretKey> {
     seeds.into_par_iter().map(SecretKey::from_bytes).collect()
 }
 
-/// Measures every point of `plan`, calling `progress` before each (recipients, size) pair and
-/// once at the end.
+/// Measures every point of `plan`, calling `progress` before each (threads, recipients, size)
+/// and once at the end.
 ///
-/// The schemes of one pair are timed *interleaved*, one sample of each in turn, so a burst of
+/// The schemes of one point are timed *interleaved*, one sample of each in turn, so a burst of
 /// load from another process lands on all of them alike and their ratios hold.
 pub fn run(
     plan: &BenchPlan,
@@ -135,63 +149,128 @@ pub fn run(
         Some(seed) => StdRng::seed_from_u64(seed),
         None => StdRng::from_rng(&mut crate::crypto::os_rng()),
     };
-    let keys = device_keys(&mut rng, most);
+    // One key more than the most devices: the device that joins in a membership change.
+    let keys = device_keys(&mut rng, most + 1);
     let publics: Vec<PublicKey> = keys.iter().map(SecretKey::public).collect();
     let total = plan.points();
     let mut results = Vec::with_capacity(total);
-    for &size in &c.sizes {
-        let message: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
-        for &recipients in &c.recipients {
-            progress(&Progress {
-                done: results.len(),
-                total,
-                recipients,
-                message_bytes: size,
-            });
-            let n = recipients * c.devices_per_recipient;
-            let point = Point {
-                keys: &keys[..n],
-                publics: &publics[..n],
-                message: &message,
-            };
-            let mut contestants = c
-                .schemes
-                .iter()
-                .map(|&scheme| point.prepare(scheme, StdRng::seed_from_u64(rng.random())))
-                .collect::<Result<Vec<_>, _>>()?;
-            let encrypt = measure_all(
-                &c.measurement,
-                contestants.iter_mut().map(|c| &mut c.encrypt),
-            );
-            let decrypt = measure_all(
-                &c.measurement,
-                contestants.iter_mut().map(|c| &mut c.decrypt),
-            );
-            for ((contestant, encrypt), decrypt) in contestants.iter().zip(encrypt).zip(decrypt) {
-                results.push(PointResult {
-                    scheme: contestant.scheme,
+    let pools: Vec<Option<usize>> = if c.threads.is_empty() {
+        vec![None]
+    } else {
+        c.threads.iter().copied().map(Some).collect()
+    };
+    for threads in pools {
+        let pool = threads.map(start_pool).transpose()?;
+        let threads = pool.as_ref().map_or_else(
+            rayon::current_num_threads,
+            rayon::ThreadPool::current_num_threads,
+        );
+        for &size in &c.sizes {
+            for &recipients in &c.recipients {
+                progress(&Progress {
+                    threads,
+                    done: results.len(),
+                    total,
                     recipients,
-                    devices_per_recipient: c.devices_per_recipient,
                     message_bytes: size,
-                    encrypt_ns: encrypt.median_ns.round() as u64,
-                    decrypt_ns_per_device: decrypt.median_ns.round() as u64,
-                    wire_bytes: contestant.wire_bytes,
-                    samples: encrypt.samples,
-                    stable: encrypt.stable,
                 });
+                let at = PointAt {
+                    recipients,
+                    size,
+                    seed: rng.random(),
+                };
+                let job = || measure_point(c, &keys, &publics, &at);
+                let rows = match &pool {
+                    Some(pool) => pool.install(job),
+                    None => job(),
+                };
+                results.extend(rows?);
             }
         }
     }
     if let Some(last) = results.last() {
-        let (recipients, message_bytes) = (last.recipients, last.message_bytes);
         progress(&Progress {
+            threads: last.threads,
             done: total,
             total,
-            recipients,
-            message_bytes,
+            recipients: last.recipients,
+            message_bytes: last.message_bytes,
         });
     }
     Ok(BenchReport { results })
+}
+
+fn start_pool(threads: usize) -> Result<rayon::ThreadPool, BenchError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| BenchError::ThreadPool {
+            threads,
+            why: e.to_string(),
+        })
+}
+
+/// Which point to measure, and the seed of its sealing randomness.
+struct PointAt {
+    recipients: usize,
+    size: usize,
+    seed: u64,
+}
+
+/// Prepares and times every scheme at one point, in the current rayon pool.
+fn measure_point(
+    c: &super::BenchConfig,
+    keys: &[SecretKey],
+    publics: &[PublicKey],
+    at: &PointAt,
+) -> Result<Vec<PointResult>, BenchError> {
+    let n = at.recipients * c.devices_per_recipient;
+    let message: Vec<u8> = (0..at.size).map(|i| (i % 251) as u8).collect();
+    let point = Point {
+        keys: &keys[..n],
+        publics: &publics[..n],
+        newcomer: &publics[n],
+        message: &message,
+    };
+    let mut rng = StdRng::seed_from_u64(at.seed);
+    let mut contestants = c
+        .schemes
+        .iter()
+        .map(|&scheme| point.prepare(scheme, StdRng::seed_from_u64(rng.random())))
+        .collect::<Result<Vec<_>, _>>()?;
+    let m = &c.measurement;
+    let encrypt = measure_all(m, contestants.iter_mut().map(|c| &mut c.encrypt));
+    let mut decrypt =
+        measure_all(m, contestants.iter_mut().filter_map(|c| c.decrypt.as_mut())).into_iter();
+    let ns = |t: Timing| t.median_ns.round() as u64;
+    let mut rows = Vec::with_capacity(contestants.len());
+    for (contestant, encrypt) in contestants.iter_mut().zip(encrypt) {
+        let decrypt = contestant
+            .decrypt
+            .as_ref()
+            .and_then(|_| decrypt.next())
+            .map(ns);
+        let membership = contestant
+            .membership
+            .as_mut()
+            .map(|cycle| measure_cycle(m, cycle))
+            .transpose()?;
+        rows.push(PointResult {
+            scheme: contestant.scheme,
+            threads: rayon::current_num_threads(),
+            recipients: at.recipients,
+            devices_per_recipient: c.devices_per_recipient,
+            message_bytes: at.size,
+            encrypt_ns: ns(encrypt),
+            decrypt_ns_per_device: decrypt,
+            membership_change_ns: membership.map(|(add, _)| ns(add)),
+            removal_ns: membership.map(|(_, remove)| ns(remove)),
+            wire_bytes: contestant.wire_bytes,
+            samples: encrypt.samples,
+            stable: encrypt.stable,
+        });
+    }
+    Ok(rows)
 }
 
 /// The samples of one operation so far, and how long its median has held still.
@@ -259,6 +338,30 @@ fn measure_all<'o, 'a: 'o>(
                     stable: t.settled >= m.stable_window,
                 })
                 .collect();
+        }
+    }
+}
+
+/// Times a membership cycle (one device joins, then leaves) again and again until both medians
+/// are stable, with the limits of [`Measurement`]; one untimed cycle first.
+fn measure_cycle(m: &Measurement, cycle: &mut Cycle<'_>) -> Result<(Timing, Timing), BenchError> {
+    cycle()?;
+    let started = Instant::now();
+    let (mut add, mut remove) = (Tracker::default(), Tracker::default());
+    loop {
+        let (a, r) = cycle()?;
+        add.push(a.as_nanos() as f64, m);
+        remove.push(r.as_nanos() as f64, m);
+        let taken = add.samples.len();
+        let stable = add.settled >= m.stable_window && remove.settled >= m.stable_window;
+        let out_of_time = taken >= m.min_samples && started.elapsed() >= m.max_point_time;
+        if stable || out_of_time || taken >= m.max_samples {
+            let timing = |t: &Tracker| Timing {
+                median_ns: t.median,
+                samples: t.samples.len(),
+                stable: t.settled >= m.stable_window,
+            };
+            return Ok((timing(&add), timing(&remove)));
         }
     }
 }

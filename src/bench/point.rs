@@ -2,12 +2,14 @@
 //! devices and checked, then wrapped as closures the measuring loop calls.
 
 use std::hint::black_box;
+use std::time::{Duration, Instant};
 
 use rand::RngExt;
 use rand::rngs::StdRng;
 
+use super::sender_keys::{SenderKey, SenderKeyReceiver};
 use super::{BenchError, BenchScheme, floor_open, floor_seal};
-use crate::crypto::{Fanout, PublicKey, SecretKey};
+use crate::crypto::{Fanout, PublicKey, SecretKey, seal_one};
 
 /// Devices whose opening is checked and timed: the first, one in the middle, the last.
 pub(super) fn sampled_devices(n: usize) -> Vec<usize> {
@@ -19,15 +21,23 @@ pub(super) fn sampled_devices(n: usize) -> Vec<usize> {
 pub(super) struct Point<'a> {
     pub(super) keys: &'a [SecretKey],
     pub(super) publics: &'a [PublicKey],
+    /// A device outside the group, the one that joins in a membership change.
+    pub(super) newcomer: &'a PublicKey,
     pub(super) message: &'a [u8],
 }
+
+/// One device joining the group and leaving it again: the time of each.
+pub(super) type Cycle<'a> = Box<dyn FnMut() -> Result<(Duration, Duration), BenchError> + 'a>;
 
 /// One scheme at one point, checked and ready to be timed.
 pub(super) struct Contestant<'a> {
     pub(super) scheme: BenchScheme,
     pub(super) wire_bytes: usize,
     pub(super) encrypt: Box<dyn FnMut() + 'a>,
-    pub(super) decrypt: Box<dyn FnMut() + 'a>,
+    /// `None` where opening cannot be repeated (an MLS message opens once).
+    pub(super) decrypt: Option<Box<dyn FnMut() + 'a>>,
+    /// Session schemes only.
+    pub(super) membership: Option<Cycle<'a>>,
 }
 
 impl<'a> Point<'a> {
@@ -40,6 +50,8 @@ impl<'a> Point<'a> {
             BenchScheme::Fanout(fanout) => self.scheme(fanout, rng),
             BenchScheme::Floor => self.floor(scheme, true, rng),
             BenchScheme::FloorSingleThread => self.floor(scheme, false, rng),
+            BenchScheme::SenderKeys => self.sender_keys(rng),
+            BenchScheme::Mls => self.mls(),
         }
     }
 
@@ -91,7 +103,8 @@ impl<'a> Point<'a> {
             scheme: BenchScheme::Fanout(fanout),
             wire_bytes,
             encrypt: Box::new(encrypt),
-            decrypt: Box::new(decrypt),
+            decrypt: Some(Box::new(decrypt)),
+            membership: None,
         })
     }
 
@@ -147,7 +160,103 @@ impl<'a> Point<'a> {
             scheme,
             wire_bytes,
             encrypt: Box::new(encrypt),
-            decrypt: Box::new(decrypt),
+            decrypt: Some(Box::new(decrypt)),
+            membership: None,
         })
+    }
+
+    fn sender_keys(&self, mut rng: StdRng) -> Result<Contestant<'a>, BenchError> {
+        let (keys, publics, message) = (self.keys, self.publics, self.message);
+        let name = BenchScheme::SenderKeys.name();
+        let seal_err = |source| BenchError::Seal {
+            scheme: name,
+            source,
+        };
+        let mut sender = SenderKey::generate(&mut rng);
+        let envelopes = sender.distribute(&mut rng, publics).map_err(seal_err)?;
+        let frame = sender.encrypt(message);
+        let mut receivers = Vec::new();
+        for device in sampled_devices(keys.len()) {
+            let open_err = |source| BenchError::Open {
+                scheme: name,
+                device,
+                source,
+            };
+            let receiver = SenderKeyReceiver::from_distribution(&keys[device], &envelopes[device])
+                .map_err(open_err)?;
+            if receiver.clone().decrypt(&frame).map_err(open_err)? != message {
+                return Err(BenchError::WrongPlaintext {
+                    scheme: name,
+                    device,
+                });
+            }
+            receivers.push(receiver);
+        }
+        let wire_bytes = frame.len();
+        let encrypt = move || drop(black_box(sender.encrypt(black_box(message))));
+        let mut turn = 0;
+        // Each time a copy of a device's state opens the same frame: opening moves the chain on.
+        let decrypt = move || {
+            let mut receiver = receivers[turn % receivers.len()].clone();
+            turn += 1;
+            drop(black_box(receiver.decrypt(black_box(&frame))));
+        };
+        let newcomer = self.newcomer;
+        let mut member = SenderKey::generate(&mut rng);
+        let cycle = move || {
+            let started = Instant::now();
+            // Joining: the sender's chain key, as it is now, sealed to the new device.
+            black_box(seal_one(&mut rng, newcomer, &member.distribution()).map_err(seal_err)?);
+            let added = started.elapsed();
+            let started = Instant::now();
+            // Leaving: a fresh sender key for every remaining device.
+            black_box(member.rotate(&mut rng, publics).map_err(seal_err)?);
+            Ok((added, started.elapsed()))
+        };
+        Ok(Contestant {
+            scheme: BenchScheme::SenderKeys,
+            wire_bytes,
+            encrypt: Box::new(encrypt),
+            decrypt: Some(Box::new(decrypt)),
+            membership: Some(Box::new(cycle)),
+        })
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn mls(&self) -> Result<Contestant<'a>, BenchError> {
+        use std::cell::RefCell;
+        use std::rc::Rc;
+
+        let message = self.message;
+        let mut group = super::mls::MlsGroupBench::new(self.keys.len())?;
+        if group.check(message)? != message {
+            return Err(BenchError::WrongPlaintext {
+                scheme: BenchScheme::Mls.name(),
+                device: 0,
+            });
+        }
+        let wire_bytes = group.encrypt(message)?.len();
+        // The message and the membership closures take turns with the one group.
+        let group = Rc::new(RefCell::new(group));
+        let sender = Rc::clone(&group);
+        let encrypt = move || {
+            let sent = sender.borrow_mut().encrypt(black_box(message));
+            drop(black_box(
+                sent.expect("this group encrypted the same message already"),
+            ));
+        };
+        let cycle = move || group.borrow_mut().add_then_remove();
+        Ok(Contestant {
+            scheme: BenchScheme::Mls,
+            wire_bytes,
+            encrypt: Box::new(encrypt),
+            decrypt: None,
+            membership: Some(Box::new(cycle)),
+        })
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    fn mls(&self) -> Result<Contestant<'a>, BenchError> {
+        Err(BenchError::Mls("not in the browser build".into()))
     }
 }

@@ -47,8 +47,9 @@ pub const SHARED_STANZA_LEN: usize = 32;
 /// Fixed overhead of a per-recipient envelope (header, ephemeral key, tag).
 pub const PER_RECIPIENT_OVERHEAD: usize = HEADER_LEN + 32 + TAG_LEN;
 
-/// Below this many devices, sealing stays on one thread: spreading the work costs more than it saves.
-const PARALLEL_FROM: usize = 16;
+/// Below this many devices, sealing stays on one thread: spreading the work costs more than it
+/// saves. From here on every scheme spreads its per-device work over the current rayon pool.
+const PARALLEL_FROM: usize = 8;
 const ZERO_NONCE: [u8; 12] = [0; 12];
 
 fn header(kind: u8) -> [u8; HEADER_LEN] {
@@ -251,11 +252,27 @@ fn commitment_matches(content_key: &[u8; 32], commitment: &[u8]) -> bool {
     equal_ct(&kdf::content_keys(content_key).1, commitment)
 }
 
-/// Devices handled per task when sealing a bag in parallel: enough to amortise the batched
-/// inversion that turns ephemeral public keys into their Montgomery form.
-const BATCH: usize = 32;
+/// Tasks per thread a bag's devices are split into: several, so a thread that finishes early
+/// takes work from a slower one.
+const TASKS_PER_THREAD: usize = 4;
+/// Devices a task gets at least while there are devices enough for every thread: one batched
+/// inversion (turning ephemeral public keys into Montgomery form) then costs each of them
+/// little.
+const MIN_BATCH: usize = 8;
 
-/// One task of bagged sealing: (batch number, ((its stanzas, its seeds), its device keys)).
+/// Devices per task when sealing a bag to `devices` keys on `threads` threads: about
+/// [`TASKS_PER_THREAD`] tasks per thread, but no fewer than [`MIN_BATCH`] devices a task unless
+/// that would leave a thread without work. From 8 devices on, every thread that can have a
+/// device has one (64 devices on 16 threads: 16 tasks of 4).
+fn batch_len(devices: usize, threads: usize) -> usize {
+    let threads = threads.max(1);
+    let spread = devices.div_ceil(threads * TASKS_PER_THREAD);
+    let fill = devices.div_ceil(threads);
+    spread.max(MIN_BATCH.min(fill)).max(1)
+}
+
+/// One task of bagged sealing: (index of its first device, ((its stanzas, its seeds), its
+/// device keys)).
 type BaggedBatch<'a> = (
     usize,
     ((&'a mut [u8], &'a [Zeroizing<[u8; 32]>]), &'a [PublicKey]),
@@ -282,7 +299,9 @@ pub fn seal_bagged(
     out.resize(stanzas_at + n * BAGGED_STANZA_LEN, 0);
     // One batch: ephemeral public keys by fixed-base multiplication, converted to Montgomery
     // form with one shared inversion, then one X25519 and one HKDF per device.
-    let wrap_batch = |(batch, ((stanzas, seeds), keys)): BaggedBatch<'_>| {
+    // The seeds were all drawn above, in device order: how the devices are split into tasks
+    // changes the time, never the bytes.
+    let wrap_batch = |(first, ((stanzas, seeds), keys)): BaggedBatch<'_>| {
         let points: Vec<EdwardsPoint> = seeds
             .iter()
             .map(|s| EdwardsPoint::mul_base_clamped(**s))
@@ -302,9 +321,7 @@ pub fn seal_bagged(
                 recipient.as_bytes(),
                 label::BAGGED,
             )
-            .ok_or(SealError::WeakRecipientKey {
-                index: batch * BATCH + i,
-            })?;
+            .ok_or(SealError::WeakRecipientKey { index: first + i })?;
             stanza[..32].copy_from_slice(&eph_pub);
             xor_into(&mut stanza[32..], &content_key, &mask);
         }
@@ -312,19 +329,16 @@ pub fn seal_bagged(
     };
     let stanzas = &mut out[stanzas_at..];
     if n >= PARALLEL_FROM {
+        let batch = batch_len(n, rayon::current_num_threads());
         stanzas
-            .par_chunks_mut(BATCH * BAGGED_STANZA_LEN)
-            .zip(seeds.par_chunks(BATCH))
-            .zip(recipients.par_chunks(BATCH))
+            .par_chunks_mut(batch * BAGGED_STANZA_LEN)
+            .zip(seeds.par_chunks(batch))
+            .zip(recipients.par_chunks(batch))
             .enumerate()
+            .map(|(i, parts)| (i * batch, parts))
             .try_for_each(wrap_batch)?;
     } else {
-        stanzas
-            .chunks_mut(BATCH * BAGGED_STANZA_LEN)
-            .zip(seeds.chunks(BATCH))
-            .zip(recipients.chunks(BATCH))
-            .enumerate()
-            .try_for_each(wrap_batch)?;
+        wrap_batch((0, ((stanzas, seeds.as_slice()), recipients)))?;
     }
     seal_content(&mut out, &content_key, message);
     Ok(out)
@@ -598,6 +612,49 @@ mod tests {
                 open_envelope(&outsider, &bag),
                 Err(OpenError::NotARecipient)
             );
+        }
+    }
+
+    #[test]
+    fn bags_are_the_same_bytes_on_any_number_of_threads() {
+        // The split into tasks depends on the pool; the bytes must not.
+        let publics: Vec<PublicKey> = keys(&mut StdRng::seed_from_u64(14), 70)
+            .iter()
+            .map(SecretKey::public)
+            .collect();
+        let seal_on = |threads: usize, n: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("a small pool starts")
+                .install(|| {
+                    let mut rng = StdRng::seed_from_u64(15);
+                    seal_bagged(&mut rng, &publics[..n], b"same bytes").expect("seals")
+                })
+        };
+        for n in [1, 7, 8, 9, 33, 70] {
+            let one = seal_on(1, n);
+            for threads in [2, 3, 16] {
+                assert_eq!(seal_on(threads, n), one, "{n} devices, {threads} threads");
+            }
+        }
+    }
+
+    #[test]
+    fn every_thread_has_devices_from_eight_on() {
+        for (devices, threads, batch) in [
+            (8, 16, 1),
+            (64, 16, 4),
+            (512, 16, 8),
+            (4096, 16, 64),
+            (8, 2, 4),
+            (64, 2, 8),
+            (512, 2, 64),
+            (512, 1, 128),
+        ] {
+            assert_eq!(batch_len(devices, threads), batch, "{devices} on {threads}");
+            let tasks = devices.div_ceil(batch);
+            assert!(tasks >= threads.min(devices), "{devices} on {threads}");
         }
     }
 
