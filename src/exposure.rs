@@ -4,6 +4,7 @@
 
 mod read;
 
+use crate::forgery::Forgery;
 use crate::power::PowerId;
 use crate::scenario::{Reach, Scenario};
 use crate::sim::Trace;
@@ -49,6 +50,8 @@ pub enum MetaField {
     Size,
     /// When it was sent.
     Time,
+    /// Which machines talk: the addresses and TLS server names a connection shows on a wire.
+    Endpoints,
 }
 
 impl MetaField {
@@ -59,6 +62,7 @@ impl MetaField {
             MetaField::Recipients => "recipients",
             MetaField::Size => "size",
             MetaField::Time => "time",
+            MetaField::Endpoints => "endpoints",
         }
     }
 }
@@ -123,6 +127,8 @@ pub struct MessageExposure {
     pub why: Vec<String>,
     /// What they could get by acting; `None` when they hold no power over this message.
     pub if_acting: Option<IfActing>,
+    /// Whether they could make a recipient device show a forgery as this message's sender's.
+    pub could_forge: Forgery,
 }
 
 /// One observer's whole result.
@@ -215,6 +221,7 @@ fn analyse_observer(sc: &Scenario, trace: &Trace, o: usize) -> ObserverExposure 
                 first_plaintext_at: first_plain.map(|r| trace.steps[r.step].place),
                 why,
                 if_acting: None,
+                could_forge: crate::forgery::assess(sc, trace, &keys, o, m),
             }
         })
         .collect();

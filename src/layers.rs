@@ -51,6 +51,13 @@ pub enum Layer {
     },
     /// A post's header, readable by whoever holds the post.
     Header(Header),
+    /// Who signed the words that follow (inside an envelope): the sender and their device.
+    Signed {
+        /// The sending person, as the signed message says.
+        sender: String,
+        /// The signing device.
+        device: String,
+    },
     /// The words of the message.
     Words(String),
     /// Public keys a directory served.
@@ -89,6 +96,13 @@ fn of_frame(frame: Frame) -> Vec<Layer> {
         Frame::Key(blob) => vec![Layer::Key(blob)],
         Frame::Tls { seq, sealed } => vec![Layer::Tls { seq, sealed }],
         Frame::Post(post) => of_post(post),
+        Frame::Signed(s) => vec![
+            Layer::Signed {
+                sender: s.sender,
+                device: s.device,
+            },
+            Layer::Words(s.text),
+        ],
     }
 }
 
@@ -178,9 +192,11 @@ impl Layer {
             }
             (Layer::Envelope { bytes, .. }, blob) => {
                 let plain = crypto::open_envelope(blob.secret()?, bytes).ok()?;
-                Some(vec![Layer::Words(
-                    String::from_utf8_lossy(&plain).into_owned(),
-                )])
+                // An envelope holds words, or (linking a device) a key blob.
+                Some(match wire::parse_frames(&plain) {
+                    Ok(frames) => frames.into_iter().flat_map(of_frame).collect(),
+                    Err(_) => vec![Layer::Words(String::from_utf8_lossy(&plain).into_owned())],
+                })
             }
             (Layer::AtRest { bytes, .. }, KeyBlob::AtRest { key, .. }) => {
                 Some(vec![of_body(wire::open_at_rest(key, bytes).ok()?)])

@@ -16,6 +16,7 @@
 //! | [`scenario`] | [`scenario::ScenarioFile`] (the serde mirror of a RON file) and [`scenario::Scenario`] (validated, names resolved, routes computed); located [`scenario::ScenarioError`]s | loading `scenes/*.ron` |
 //! | [`sim`] | [`sim::simulate`]: a deterministic run producing a [`sim::Trace`] of steps (place, exact bytes, note); [`sim::simulate_acting`] with observers using their powers | where bytes are, step by step |
 //! | [`exposure`] | [`exposure::analyse`]: per observer, the keys found at reached places and every reached step tried with them | who can read what, and why |
+//! | [`forgery`] | whether an observer could make a recipient device show a forged message as the sender's, tried with real signatures | `could_forge` |
 //! | [`Run`] | a scenario + its trace + its exposure under a chosen model, and each power-holding observer's active run | the one call most callers need |
 //! | [`report`] | the matrix, trace and explanations as text or JSON | what the command line prints |
 //! | `bench` | the fan-out benchmark harness | `plainsight bench` |
@@ -43,6 +44,7 @@
 pub mod bench;
 pub mod crypto;
 pub mod exposure;
+pub mod forgery;
 pub mod layers;
 pub mod model;
 pub mod power;

@@ -7,6 +7,7 @@
 //! beside these implementing the trait, and add one line to [`MODELS`].
 
 mod e2e;
+mod key_sync;
 mod plain_web;
 mod server_encrypted;
 

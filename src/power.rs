@@ -6,7 +6,9 @@
 //!
 //! To add one: write a file beside these implementing [`Power`] and add one line to [`POWERS`].
 
+mod code_shipping;
 mod key_substitution;
+mod tls_stripping;
 
 use crate::crypto::PublicKey;
 use crate::scenario::{Protection, Scenario};
@@ -26,6 +28,12 @@ pub(crate) trait Power: Sync {
     fn substitute(&self, _sim: &mut Sim<'_>, _o: usize, _at: &Lookup) -> Option<PublicKey> {
         None
     }
+    /// Hook: whether `o` strips the opportunistic TLS of `link` in this run.
+    fn strips_tls(&self, _sim: &Sim<'_>, _o: usize, _link: usize) -> bool {
+        false
+    }
+    /// Hook: the words of message `mi` are on device `d`'s screen (typed, or opened).
+    fn on_device_words(&self, _sim: &mut Sim<'_>, _o: usize, _mi: usize, _t: u64, _d: usize) {}
     /// Hook: a parcel of message `mi` reached server `s`. Returns what travels on.
     fn intercept(
         &self,
@@ -39,7 +47,11 @@ pub(crate) trait Power: Sync {
 }
 
 /// Every active power. One line each.
-pub(crate) static POWERS: &[&dyn Power] = &[&key_substitution::KeySubstitution];
+pub(crate) static POWERS: &[&dyn Power] = &[
+    &key_substitution::KeySubstitution,
+    &code_shipping::CodeShipping,
+    &tls_stripping::TlsStripping,
+];
 
 /// A key lookup in progress, as a power's hook sees it.
 pub(crate) struct Lookup {
@@ -106,6 +118,14 @@ pub fn has_any(sc: &Scenario, p: Protection, o: usize) -> bool {
     (0..sc.messages.len()).any(|m| !grips(sc, p, o, m).is_empty())
 }
 
+/// Every (acting observer, power they use) of a run.
+fn in_use(sim: &Sim<'_>) -> Vec<(usize, &'static dyn Power)> {
+    sim.acting
+        .iter()
+        .flat_map(|a| a.powers.iter().map(move |id| (a.observer, id.def())))
+        .collect()
+}
+
 /// Lets every acting observer's powers act at a key lookup; returns the key handed on.
 pub(crate) fn substitute(
     sim: &mut Sim<'_>,
@@ -122,14 +142,27 @@ pub(crate) fn substitute(
         directory,
     };
     let mut served = served;
-    for o in sim.acting.clone() {
-        for power in POWERS {
-            if let Some(k) = power.substitute(sim, o, &at) {
-                served = k;
-            }
+    for (o, power) in in_use(sim) {
+        if let Some(k) = power.substitute(sim, o, &at) {
+            served = k;
         }
     }
     served
+}
+
+/// The first acting observer who strips an opportunistic link's TLS, if any.
+pub(crate) fn strips_tls(sim: &Sim<'_>, link: usize) -> Option<usize> {
+    in_use(sim)
+        .into_iter()
+        .find(|(o, p)| p.strips_tls(sim, *o, link))
+        .map(|(o, _)| o)
+}
+
+/// Lets every acting observer's powers act where the words are on a device's screen.
+pub(crate) fn on_device_words(sim: &mut Sim<'_>, mi: usize, t: u64, d: usize) {
+    for (o, power) in in_use(sim) {
+        power.on_device_words(sim, o, mi, t, d);
+    }
 }
 
 /// Lets every acting observer's powers act on parcels reaching a server.
@@ -142,14 +175,12 @@ pub(crate) fn intercept(
 ) -> Result<Vec<Parcel>, SimError> {
     let at = Arrival { mi, t, server };
     let mut parcels = vec![parcel];
-    for o in sim.acting.clone() {
-        for power in POWERS {
-            let mut next = Vec::new();
-            for p in parcels {
-                next.extend(power.intercept(sim, o, &at, p)?);
-            }
-            parcels = next;
+    for (o, power) in in_use(sim) {
+        let mut next = Vec::new();
+        for p in parcels {
+            next.extend(power.intercept(sim, o, &at, p)?);
         }
+        parcels = next;
     }
     Ok(parcels)
 }

@@ -31,7 +31,7 @@ pub fn describe_bytes(step: &Step) -> String {
         .iter()
         .filter_map(|layer| match layer {
             // The header shows in the trace's own columns; the body says what the post is.
-            Layer::Header(_) => None,
+            Layer::Header(_) | Layer::Signed { .. } => None,
             Layer::Key(blob) => Some(format!("[key] {}", key_name(blob))),
             Layer::Tls { sealed, .. } => Some(format!("[TLS record] {}", hex_preview(sealed, 16))),
             Layer::Words(t) => Some(format!("“{t}”")),
@@ -74,6 +74,8 @@ fn message_json(run: &Run, mx: &MessageExposure) -> Value {
         "metadata": meta_names(&mx.metadata),
         "first_plaintext_at": mx.first_plaintext_at.map(|r| place_label(run, r)),
         "why": mx.why,
+        "could_forge": mx.could_forge.possible,
+        "could_forge_why": mx.could_forge.why,
         "if_acting": mx.if_acting.as_ref().map(|a| json!({
             "content": a.content.name(),
             "powers": a.powers.iter().map(|p| p.name()).collect::<Vec<_>>(),
@@ -107,6 +109,8 @@ pub fn matrix_json(run: &Run) -> Value {
         "fanout": p.e2e_fanout().map(|f| f.name()),
         "keys_verified": p.keys_verified,
         "keys_synced_via_server": sc.keys_synced_via_server,
+        "key_sync": sc.key_sync.name(),
+        "sealed_sender": sc.sealed_sender,
         "observers": observers,
     })
 }
@@ -136,6 +140,7 @@ fn meta_cell(content: Content, metadata: &[MetaField]) -> String {
             MetaField::Recipients => 'r',
             MetaField::Size => 'z',
             MetaField::Time => 't',
+            MetaField::Endpoints => 'e',
         })
         .collect();
     if meta.is_empty() {
@@ -152,13 +157,14 @@ pub fn matrix_text(run: &Run) -> String {
     let mut out = String::new();
     out.push_str(&format!("{} — {}\n", sc.source, sc.title));
     out.push_str(&format!(
-        "model: {}   keys verified: {}   keys synced via server: {}\n\n",
+        "model: {}   keys verified: {}   key sync: {}{}\n\n",
         p.label(),
         if p.keys_verified { "yes" } else { "no" },
-        if sc.keys_synced_via_server {
-            "yes"
+        sc.key_sync.name(),
+        if sc.sealed_sender && p.model.end_to_end() {
+            "   sealed sender"
         } else {
-            "no"
+            ""
         }
     ));
     let mut rows: Vec<Vec<String>> = vec![
@@ -221,27 +227,39 @@ pub fn matrix_text(run: &Run) -> String {
         out.push('\n');
     }
     out.push_str("\nREADS = opened it, can read the words; cipher = holds the bytes, cannot open them; - = never sees it\n");
-    out.push_str("metadata learned: s = sender, r = recipients, z = size, t = time\n");
-    if has_powers(run) {
-        out.push_str(&powers_legend());
+    out.push_str(
+        "metadata learned: s = sender, r = recipients, z = size, t = time, e = endpoints (which machines talk)\n",
+    );
+    let powers = powers_in(run);
+    if !powers.is_empty() {
+        out.push_str(&powers_legend(&powers));
     }
     out
 }
 
-fn has_powers(run: &Run) -> bool {
-    run.exposure
+/// The powers that give someone something in this run, for the legend.
+fn powers_in(run: &Run) -> Vec<PowerId> {
+    let mut used: Vec<PowerId> = run
+        .exposure
         .observers
         .iter()
-        .any(|ox| ox.messages.iter().any(|mx| mx.if_acting.is_some()))
+        .flat_map(|ox| ox.messages.iter())
+        .filter_map(|mx| mx.if_acting.as_ref())
+        .flat_map(|a| a.powers.iter().copied())
+        .collect();
+    used.sort();
+    used.dedup();
+    used
 }
 
-fn powers_legend() -> String {
-    let powers: Vec<String> = PowerId::all()
-        .map(|p| format!("{} ({})", p.name(), p.help()))
+fn powers_legend(powers: &[PowerId]) -> String {
+    let lines: Vec<String> = powers
+        .iter()
+        .map(|p| format!("{}: {}", p.name(), p.help()))
         .collect();
     format!(
-        "X / Y if acting = X by looking; Y if they use their powers: {}\n",
-        powers.join("; ")
+        "X / Y if acting = X by looking, Y if they use their powers ({})\n",
+        lines.join("; ")
     )
 }
 
@@ -387,6 +405,13 @@ pub fn explain_text(run: &Run, observer: usize) -> String {
         if let Some(a) = &mx.if_acting {
             out.push_str(&acting_lines(a));
         }
+        let f = &mx.could_forge;
+        out.push_str(&format!(
+            "  could forge it as {}'s: {} -> {}\n",
+            sc.people[sc.messages[mx.message].from].name,
+            if f.possible { "yes" } else { "no" },
+            f.why.join(" -> ")
+        ));
     }
     out
 }

@@ -2,9 +2,9 @@
 //! every observer who holds a power, the run in which they act.
 
 use crate::exposure::{self, Exposure, IfActing, MessageExposure};
-use crate::power;
+use crate::power::{self, PowerId};
 use crate::scenario::{ModelChoice, Protection, Scenario};
-use crate::sim::{self, SimError, Step, Trace};
+use crate::sim::{self, Actor, SimError, Step, Trace};
 
 /// A scenario, simulated and analysed.
 #[derive(Debug, Clone)]
@@ -16,13 +16,14 @@ pub struct Run {
     pub trace: Trace,
     /// Who can read what by looking, and (in [`MessageExposure::if_acting`]) by acting.
     pub exposure: Exposure,
-    /// Per observer: the run in which they use every power they hold, if they hold any.
-    pub acting: Vec<Option<Run>>,
+    /// Per observer: for each power they hold, the run in which they use it (an attacker picks
+    /// the power that works: swapping keys the sender verifies only gets them caught).
+    pub acting: Vec<Vec<(PowerId, Run)>>,
 }
 
 impl Run {
     /// Simulates `scenario` under its own model, or under `choice`, analyses the trace, and
-    /// runs every observer who holds a power once more, acting.
+    /// runs every observer who holds a power once more per power, acting.
     pub fn new(scenario: Scenario, choice: Option<ModelChoice>) -> Result<Run, SimError> {
         let protection = choice.map_or(scenario.protection, |c| c.apply(scenario.protection));
         Run::with(scenario, protection)
@@ -36,12 +37,9 @@ impl Run {
             .map(|o| run.act(o))
             .collect::<Result<_, _>>()?;
         for o in 0..run.scenario.observers.len() {
-            let Some(active) = &run.acting[o] else {
-                continue;
-            };
             for m in 0..run.scenario.messages.len() {
                 let passive = &run.exposure.observers[o].messages[m];
-                let verdict = if_acting(&run.scenario, protection, o, passive, active);
+                let verdict = if_acting(&run.scenario, protection, o, passive, &run.acting[o]);
                 run.exposure.observers[o].messages[m].if_acting = verdict;
             }
         }
@@ -58,38 +56,62 @@ impl Run {
         }
     }
 
-    /// The run in which observer `o` acts (with those who act by default), if they hold a power.
-    fn act(&self, o: usize) -> Result<Option<Run>, SimError> {
+    /// One run per power observer `o` holds, in which they use it (with those who act by
+    /// default).
+    fn act(&self, o: usize) -> Result<Vec<(PowerId, Run)>, SimError> {
         let sc = &self.scenario;
         let p = self.trace.protection;
-        if !power::has_any(sc, p, o) {
-            return Ok(None);
-        }
-        let mut acting = sim::acting_by_default(sc);
-        acting.push(o);
-        let trace = sim::simulate_acting(sc, p, &acting)?;
-        Ok(Some(Run::of_trace(sc.clone(), trace)))
+        let held: Vec<PowerId> = PowerId::all()
+            .filter(|&id| {
+                (0..sc.messages.len())
+                    .any(|m| power::grips(sc, p, o, m).iter().any(|(g, _)| *g == id))
+            })
+            .collect();
+        held.into_iter()
+            .map(|id| {
+                let mut acting = sim::acting_by_default(sc);
+                acting.push(Actor {
+                    observer: o,
+                    powers: vec![id],
+                });
+                let trace = sim::simulate_acting(sc, p, &acting)?;
+                Ok((id, Run::of_trace(sc.clone(), trace)))
+            })
+            .collect()
     }
 
-    /// The run in which observer `o` acts, if they hold a power.
+    /// The run in which observer `o` acts to most effect (the most messages read), if they
+    /// hold a power.
     pub fn acting_run(&self, o: usize) -> Option<&Run> {
-        self.acting.get(o)?.as_ref()
+        let runs = self.acting.get(o)?;
+        let read = |r: &Run| r.exposure.observers[o].plaintext_count();
+        runs.iter()
+            .map(|(_, r)| r)
+            .fold(None, |best: Option<&Run>, r| match best {
+                Some(b) if read(b) >= read(r) => Some(b),
+                _ => Some(r),
+            })
     }
 }
 
-/// Observer `o`'s verdict on one message by acting: `None` without a power over it.
+/// Observer `o`'s verdict on one message by acting: `None` without a power over it. Of the
+/// runs for the powers they hold over it, the one that gives them the most.
 fn if_acting(
     sc: &Scenario,
     p: Protection,
     o: usize,
     passive: &MessageExposure,
-    active: &Run,
+    runs: &[(PowerId, Run)],
 ) -> Option<IfActing> {
     let m = passive.message;
     let grips = power::grips(sc, p, o, m);
-    if grips.is_empty() {
-        return None;
-    }
+    let (used, active) = runs
+        .iter()
+        .filter(|(id, _)| grips.iter().any(|(g, _)| g == id))
+        .fold(None, |best: Option<&(PowerId, Run)>, cand| match best {
+            Some(b) if !content_of(&cand.1, o, m).more_than(content_of(&b.1, o, m)) => Some(b),
+            _ => Some(cand),
+        })?;
     let got = &active.exposure.observers[o].messages[m];
     let first = got.first_plaintext_step;
     let deeds = |keep: &dyn Fn(&Step) -> bool| -> Vec<String> {
@@ -100,7 +122,11 @@ fn if_acting(
             .collect();
         summarise(&done)
     };
-    let mut why: Vec<String> = grips.iter().flat_map(|(_, w)| w.iter().cloned()).collect();
+    let mut why: Vec<String> = grips
+        .iter()
+        .filter(|(id, _)| id == used)
+        .flat_map(|(_, w)| w.iter().cloned())
+        .collect();
     why.extend(deeds(&|s| first.is_none_or(|f| s.index < f)));
     why.extend(active_refusals(active, m));
     why.extend(got.why.iter().cloned());
@@ -114,12 +140,18 @@ fn if_acting(
             passive.content.name()
         ));
     }
+    let mut powers: Vec<PowerId> = vec![*used];
+    powers.extend(grips.iter().map(|(id, _)| *id).filter(|id| id != used));
     Some(IfActing {
         content,
-        powers: grips.into_iter().map(|(id, _)| id).collect(),
+        powers,
         why,
         first_plaintext_step: if content == got.content { first } else { None },
     })
+}
+
+fn content_of(run: &Run, o: usize, m: usize) -> crate::exposure::Content {
+    run.exposure.observers[o].messages[m].content
 }
 
 /// One line per kind of deed: the first one's note, and how many more like it followed.

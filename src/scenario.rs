@@ -7,6 +7,7 @@ mod error;
 mod file;
 pub mod limits;
 mod route;
+mod trust;
 mod types;
 mod validate;
 
@@ -15,7 +16,7 @@ use std::path::Path;
 pub use error::{ScenarioError, ScenarioErrorKind};
 pub use file::{
     AdminFile, LayoutFile, LinkFile, Locator, MessageFile, ObserverFile, PersonFile, ScenarioFile,
-    ServerFile, Str,
+    ServerFile, Str, TlsFile, WebClientFile,
 };
 pub use types::*;
 
@@ -23,6 +24,14 @@ pub use types::*;
 /// teaching order. A test checks that every file in `scenes/` is listed here.
 pub const SHIPPED: &[(&str, &str)] = &[
     ("e2e.ron", include_str!("../scenes/e2e.ron")),
+    (
+        "e2e-web-client.ron",
+        include_str!("../scenes/e2e-web-client.ron"),
+    ),
+    (
+        "sealed-sender.ron",
+        include_str!("../scenes/sealed-sender.ron"),
+    ),
     ("plain-web.ron", include_str!("../scenes/plain-web.ron")),
     (
         "server-encrypted.ron",
@@ -51,6 +60,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
     (
         "multi-device-synced.ron",
         include_str!("../scenes/multi-device-synced.ron"),
+    ),
+    (
+        "multi-device-linked.ron",
+        include_str!("../scenes/multi-device-linked.ron"),
     ),
     (
         "key-substitution.ron",

@@ -11,7 +11,8 @@ use rand::rngs::StdRng;
 
 use crate::crypto::{SealError, SecretKey, SymmetricKey};
 use crate::layers::{self, Layer};
-use crate::scenario::{DevicePart, Node, Protection, Reach, Role, Scenario};
+use crate::power::{self, PowerId};
+use crate::scenario::{DevicePart, KeySync, Node, Protection, Reach, Role, Scenario};
 use crate::wire::{Body, Post};
 
 /// What happened at a step.
@@ -23,6 +24,8 @@ pub enum Action {
     KeyBackedUp,
     /// A device fetched its key from the service's backup.
     KeyDownloaded,
+    /// Key material moved between a person's devices (linking, a sealed backup).
+    KeySync,
     /// A key directory published public keys.
     KeyPublished,
     /// A directory nearer the sender fetched a key from another and handed it on.
@@ -59,6 +62,8 @@ pub enum Action {
     MitmReseal,
     /// A recipient device opened the envelope.
     Open,
+    /// Changed code on a web client sent the words (or keys) back to its server.
+    Exfiltrate,
 }
 
 impl Action {
@@ -68,6 +73,7 @@ impl Action {
             Action::KeyGenerated => "key-generated",
             Action::KeyBackedUp => "key-backed-up",
             Action::KeyDownloaded => "key-downloaded",
+            Action::KeySync => "key-sync",
             Action::KeyPublished => "key-published",
             Action::KeyRelayed => "key-relayed",
             Action::AtRestKeyLoaded => "at-rest-key-loaded",
@@ -86,6 +92,7 @@ impl Action {
             Action::MitmOpen => "mitm-open",
             Action::MitmReseal => "mitm-reseal",
             Action::Open => "open",
+            Action::Exfiltrate => "exfiltrate",
         }
     }
 }
@@ -183,15 +190,28 @@ pub(crate) struct Sim<'a> {
     pub(crate) tls: BTreeMap<usize, (SymmetricKey, u64)>,
     /// Keys an acting observer made for a device: `(observer, device)`.
     pub(crate) substitutes: BTreeMap<(usize, usize), SecretKey>,
-    /// Observers who act in this run.
-    pub(crate) acting: Vec<usize>,
+    /// Observers who act in this run, with the powers they use.
+    pub(crate) acting: Vec<Actor>,
 }
 
-/// The observers who act in a scenario's own run: those whose role says to show their attack
-/// by default (`malicious-server`). Everyone else only looks, unless asked to act.
-pub fn acting_by_default(sc: &Scenario) -> Vec<usize> {
+/// An observer who acts in a run, and the powers they use there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// Index into the scenario's observers.
+    pub observer: usize,
+    /// The powers they use (those their reach does not give them do nothing).
+    pub powers: Vec<PowerId>,
+}
+
+/// The observers who act in a scenario's own run, with every power: those whose role says to
+/// show their attack by default (`malicious-server`). Everyone else only looks, unless asked.
+pub fn acting_by_default(sc: &Scenario) -> Vec<Actor> {
     (0..sc.observers.len())
         .filter(|&o| sc.observers[o].role == Role::MaliciousServer)
+        .map(|observer| Actor {
+            observer,
+            powers: PowerId::all().collect(),
+        })
         .collect()
 }
 
@@ -201,11 +221,12 @@ pub fn simulate(sc: &Scenario, p: Protection) -> Result<Trace, SimError> {
     simulate_acting(sc, p, &acting_by_default(sc))
 }
 
-/// Runs a scenario with some observers using every power their reach gives them.
-pub fn simulate_acting(sc: &Scenario, p: Protection, acting: &[usize]) -> Result<Trace, SimError> {
-    let mut acting: Vec<usize> = acting.to_vec();
-    acting.sort_unstable();
-    acting.dedup();
+/// Runs a scenario with some observers using some of the powers their reach gives them.
+pub fn simulate_acting(sc: &Scenario, p: Protection, acting: &[Actor]) -> Result<Trace, SimError> {
+    let acting: Vec<Actor> = acting.to_vec();
+    let mut observers: Vec<usize> = acting.iter().map(|a| a.observer).collect();
+    observers.sort_unstable();
+    observers.dedup();
     let mut sim = Sim {
         sc,
         p,
@@ -216,7 +237,7 @@ pub fn simulate_acting(sc: &Scenario, p: Protection, acting: &[usize]) -> Result
         next_row: 1,
         tls: BTreeMap::new(),
         substitutes: BTreeMap::new(),
-        acting: acting.clone(),
+        acting,
     };
     sim.setup();
     for mi in 0..sc.messages.len() {
@@ -224,7 +245,7 @@ pub fn simulate_acting(sc: &Scenario, p: Protection, acting: &[usize]) -> Result
     }
     Ok(Trace {
         protection: p,
-        acting,
+        acting: observers,
         seed: sc.seed,
         steps: sim.steps,
     })
@@ -274,9 +295,7 @@ impl Sim<'_> {
         // byte, does not depend on which model runs; they are only *shown* under e2e.
         let mut keys: Vec<Option<SecretKey>> = vec![None; sc.devices.len()];
         for person in &sc.people {
-            let shared = sc
-                .keys_synced_via_server
-                .then(|| SecretKey::generate(&mut self.rng));
+            let shared = (sc.key_sync != KeySync::None).then(|| SecretKey::generate(&mut self.rng));
             for &d in &person.devices {
                 keys[d] = Some(
                     shared
@@ -294,9 +313,18 @@ impl Sim<'_> {
 
     pub(crate) fn post(&self, mi: usize, time: u64, body: Body) -> Post {
         let m = &self.sc.messages[mi];
+        // Sealed sender: under e2e the sender's identity travels inside the envelope only, and
+        // key lookups are made without logging in.
+        let sealed = self.sc.sealed_sender
+            && self.p.model.end_to_end()
+            && matches!(body, Body::Envelope(_) | Body::Keys(_));
         Post {
             time,
-            sender: self.sc.people[m.from].name.clone(),
+            sender: if sealed {
+                String::new()
+            } else {
+                self.sc.people[m.from].name.clone()
+            },
             recipients: m
                 .to
                 .iter()
@@ -324,6 +352,7 @@ impl Sim<'_> {
             None,
         );
 
+        power::on_device_words(self, mi, t, from);
         let parcels = self.p.model.def().prepare(self, mi, t)?;
         self.forward(mi, t, Node::Device(from), parcels)
     }

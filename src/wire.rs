@@ -5,6 +5,10 @@
 //! Decoding never trusts a length field: every read is bounds-checked, so any byte string gives
 //! a frame or an [`OpenError`], never a panic.
 
+mod signed;
+
+pub use signed::{SignedText, opened, signing_key};
+
 use crate::crypto::{
     self, HEADER_LEN, MAGIC, OpenError, PublicKey, SecretKey, SymmetricKey, VERSION,
 };
@@ -17,6 +21,8 @@ pub mod kind {
     pub const AT_REST: u8 = 0x11;
     /// A post: routing header and body.
     pub const POST: u8 = 0x20;
+    /// A message signed by the sender's device (inside an e2e envelope).
+    pub const SIGNED: u8 = 0x21;
     /// A key blob.
     pub const KEY: u8 = 0x30;
 }
@@ -97,6 +103,8 @@ pub enum Frame {
     },
     /// Key material.
     Key(KeyBlob),
+    /// A message signed by its sender's device.
+    Signed(SignedText),
 }
 
 const BODY_TEXT: u8 = 0;
@@ -459,6 +467,7 @@ pub fn parse_frames(bytes: &[u8]) -> Result<Vec<Frame>, OpenError> {
         frames.push(match kind {
             kind::POST => Frame::Post(Post::read(&mut r)?),
             kind::KEY => Frame::Key(KeyBlob::read(&mut r)?),
+            kind::SIGNED => Frame::Signed(SignedText::read(&mut r)?),
             kind::TLS_RECORD => {
                 r.header(kind::TLS_RECORD, "TLS record")?;
                 let seq = r.u64()?;
@@ -470,7 +479,7 @@ pub fn parse_frames(bytes: &[u8]) -> Result<Vec<Frame>, OpenError> {
             }
             found => {
                 return Err(OpenError::WrongKind {
-                    expected: "post, TLS record or key",
+                    expected: "post, TLS record, key or signed message",
                     found,
                 });
             }

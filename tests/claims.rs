@@ -7,7 +7,7 @@ use plainsight::exposure::{Content, MetaField};
 use plainsight::layers::Layer;
 use plainsight::power::{self, PowerId};
 use plainsight::scenario::{
-    DevicePart, Model, Node, Part, Protection, Reach, Role, SHIPPED, Scenario, Via,
+    DevicePart, KeySync, Model, Node, Part, Protection, Reach, Role, SHIPPED, Scenario, Via,
 };
 use plainsight::sim;
 use plainsight::wire::KeyBlob;
@@ -274,12 +274,13 @@ fn e2e_still_gives_servers_the_metadata() {
                         && sc.reaches(ox.observer, s.place)
                 });
                 if stored {
-                    for field in [
-                        MetaField::Sender,
+                    // Sealed sender hides the sender from the server on purpose.
+                    let sender = (!sc.sealed_sender).then_some(MetaField::Sender);
+                    for field in sender.into_iter().chain([
                         MetaField::Recipients,
                         MetaField::Size,
                         MetaField::Time,
-                    ] {
+                    ]) {
                         cases.check();
                         assert!(
                             mx.metadata.contains(&field),
@@ -309,6 +310,7 @@ fn keys_synced_through_the_service_hand_the_service_the_messages() {
     // The same scene with per-device keys: the same admin reads nothing.
     let mut unsynced = sc.clone();
     unsynced.keys_synced_via_server = false;
+    unsynced.key_sync = KeySync::None;
     let r = run(&unsynced, unsynced.protection);
     cases.check();
     assert_eq!(r.exposure.observers[vault_holder].plaintext_count(), 0);
@@ -509,8 +511,16 @@ fn whoever_controls_a_directory_serving_a_recipients_key_could_read_by_acting() 
     }
 }
 
+/// Whether a device of the message (its sender's, or a recipient's) is a web client.
+fn has_web_client(sc: &Scenario, m: usize) -> bool {
+    endpoints(sc, m)
+        .iter()
+        .any(|&d| sc.devices[d].code_from.is_some())
+}
+
 #[test]
-fn with_verified_keys_nobody_but_endpoints_could_read_by_any_power() {
+fn with_verified_keys_nobody_but_endpoints_could_read_by_any_power_unless_a_web_page_holds_the_keys()
+ {
     let mut cases = Cases::new("verified keys stop every power");
     for sc in scenes().into_iter().filter(|s| !s.keys_synced_via_server) {
         for p in protections() {
@@ -523,6 +533,9 @@ fn with_verified_keys_nobody_but_endpoints_could_read_by_any_power() {
                     let Some(acting) = &mx.if_acting else {
                         continue;
                     };
+                    if has_web_client(&sc, mx.message) {
+                        continue;
+                    }
                     cases.check();
                     if acting.content == Content::Plaintext {
                         assert!(
@@ -702,5 +715,274 @@ fn substitute_keys_are_typed_not_named() {
             &step.layers[..],
             [Layer::Key(KeyBlob::Substitute { posing_as, .. })] if posing_as == "bob-phone"
         ));
+    }
+}
+
+#[test]
+fn whoever_controls_the_code_of_a_web_client_could_read_by_acting_even_with_verified_keys() {
+    let mut cases = Cases::new("web clients");
+    for sc in scenes() {
+        for p in protections().into_iter().filter(|p| p.model.end_to_end()) {
+            let r = run(&sc, p);
+            for ox in &r.exposure.observers {
+                for mx in &ox.messages {
+                    let controls = endpoints(&sc, mx.message).iter().any(|&d| {
+                        sc.devices[d].code_from.is_some_and(|s| {
+                            sc.reaches(ox.observer, Reach::ServerPart(s, Part::AppMemory))
+                        })
+                    });
+                    if !controls {
+                        continue;
+                    }
+                    cases.check();
+                    let acting = mx.if_acting.as_ref().expect("a power");
+                    assert_eq!(
+                        acting.content,
+                        Content::Plaintext,
+                        "{} {}",
+                        sc.source,
+                        p.label()
+                    );
+                    assert!(acting.powers.iter().any(|p| p.name() == "code-shipping"));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_message_goes_to_the_senders_other_devices_too() {
+    let mut cases = Cases::new("sender's other devices");
+    for sc in scenes() {
+        for msg in &sc.messages {
+            for &d in &sc.people[msg.from].devices {
+                if d == msg.from_device {
+                    continue;
+                }
+                cases.check();
+                assert!(
+                    msg.routes.iter().any(|r| r.device == d),
+                    "{}: {} does not go to {}",
+                    sc.source,
+                    msg.id,
+                    sc.devices[d].name
+                );
+            }
+        }
+        for p in protections() {
+            let r = run(&sc, p);
+            for ox in &r.exposure.observers {
+                let o = &sc.observers[ox.observer];
+                for mx in &ox.messages {
+                    let msg = &sc.messages[mx.message];
+                    let own_other = sc.people[msg.from].devices.iter().any(|&d| {
+                        d != msg.from_device
+                            && sc.reaches(ox.observer, Reach::DevicePart(d, DevicePart::Memory))
+                    });
+                    if own_other && !p.keys_verified {
+                        cases.check();
+                        assert_eq!(
+                            mx.content,
+                            Content::Plaintext,
+                            "{} {}: {}",
+                            sc.source,
+                            p.label(),
+                            o.name
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The scene's text with a different key sync mode.
+fn with_key_sync(file: &str, text: &str, mode: &str) -> Scenario {
+    let edited = text.replace(
+        "keys_synced_via_server: true,",
+        &format!("key_sync: \"{mode}\","),
+    );
+    assert_ne!(edited, text, "{file} has no keys_synced_via_server line");
+    Scenario::parse(&edited, file).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn only_escrow_hands_the_service_the_key() {
+    let mut cases = Cases::new("key sync modes");
+    let (file, text) = SHIPPED
+        .iter()
+        .find(|(f, _)| *f == "multi-device-synced.ron")
+        .expect("shipped");
+    for mode in ["escrow", "device-link", "passphrase-backup"] {
+        let sc = with_key_sync(file, text, mode);
+        let r = run(&sc, sc.protection);
+        for ox in &r.exposure.observers {
+            let o = &sc.observers[ox.observer];
+            let server_side = o
+                .reach
+                .iter()
+                .all(|x| matches!(x, Reach::ServerPart(..) | Reach::Wire(_)));
+            let production = o
+                .reach
+                .iter()
+                .any(|x| matches!(x, Reach::ServerPart(_, Part::AppMemory)));
+            if !server_side {
+                continue;
+            }
+            cases.check();
+            let reads = ox.plaintext_count() > 0;
+            assert_eq!(reads, mode == "escrow" && production, "{mode}: {}", o.name);
+        }
+    }
+}
+
+#[test]
+fn a_scene_must_say_where_keys_come_from() {
+    let mut cases = Cases::new("key sources");
+    let text = r#"(title: "t", model: "e2e",
+        people: [(name: "A", devices: ["a"]), (name: "B", devices: ["b"])],
+        servers: [(name: "s", parts: ["app-memory"])],
+        links: [(from: "a", to: "s", tls: true), (from: "s", to: "b", tls: true)],
+        messages: [(id: "m1", from: "A", to: ["B"], text: "hi")],
+        observers: [(name: "o", role: "server-admin", reaches: ["s"])])"#;
+    let err = Scenario::parse(text, "t.ron").expect_err("no key source");
+    cases.check();
+    assert!(
+        err.message.contains("where do senders get B's keys"),
+        "{err}"
+    );
+    let fixed = text.replace(
+        r#"(name: "B", devices: ["b"])"#,
+        r#"(name: "B", devices: ["b"], keys_from: "in-person")"#,
+    );
+    assert!(Scenario::parse(&fixed, "t.ron").is_ok());
+}
+
+#[test]
+fn every_wire_shows_its_endpoints() {
+    let mut cases = Cases::new("endpoints");
+    for sc in scenes() {
+        for p in protections() {
+            let r = run(&sc, p);
+            for ox in &r.exposure.observers {
+                for reading in &ox.readings {
+                    let step = &r.trace.steps[reading.step];
+                    if matches!(step.place, Reach::Wire(_)) && step.message.is_some() {
+                        cases.check();
+                        assert!(reading.metadata.contains(&MetaField::Endpoints));
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn an_active_attacker_on_an_opportunistic_link_strips_it() {
+    let mut cases = Cases::new("opportunistic TLS");
+    for sc in scenes() {
+        let plain = Protection {
+            model: model("plain-web"),
+            ..sc.protection
+        };
+        let r = run(&sc, plain);
+        for ox in &r.exposure.observers {
+            for mx in &ox.messages {
+                let on_link = sc.messages[mx.message].routes.iter().any(|route| {
+                    route.links.iter().any(|&l| {
+                        sc.links[l].opportunistic && sc.reaches(ox.observer, Reach::Wire(l))
+                    })
+                });
+                if !on_link {
+                    continue;
+                }
+                cases.check();
+                let acting = mx.if_acting.as_ref().expect("tls-stripping");
+                assert!(acting.powers.iter().any(|p| p.name() == "tls-stripping"));
+                assert_eq!(acting.content, Content::Plaintext, "{}", sc.source);
+            }
+        }
+    }
+}
+
+#[test]
+fn sealed_sender_hides_the_sender_from_every_server() {
+    let mut cases = Cases::new("sealed sender");
+    for mut sc in scenes() {
+        sc.sealed_sender = true;
+        let p = Protection {
+            model: model("e2e"),
+            ..sc.protection
+        };
+        let r = run(&sc, p);
+        for ox in &r.exposure.observers {
+            let o = &sc.observers[ox.observer];
+            if !o.reach.iter().all(|x| matches!(x, Reach::ServerPart(..))) {
+                continue;
+            }
+            for mx in &ox.messages {
+                if mx.content == Content::Plaintext {
+                    continue; // they opened it (escrowed keys): the signature inside names the sender
+                }
+                cases.check();
+                assert!(
+                    !mx.metadata.contains(&MetaField::Sender),
+                    "{}: {}",
+                    sc.source,
+                    o.name
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn under_e2e_only_a_holder_of_the_senders_key_or_a_recipient_device_could_forge() {
+    let mut cases = Cases::new("forged senders");
+    for sc in scenes() {
+        for p in protections() {
+            let r = run(&sc, p);
+            for ox in &r.exposure.observers {
+                let o = ox.observer;
+                for mx in &ox.messages {
+                    let msg = &sc.messages[mx.message];
+                    let holds_sender_key = ox.keys.iter().any(|k| {
+                        k.blob.secret().is_some()
+                            && sc.people[msg.from].devices.iter().any(|&d| {
+                                k.blob.owner() == sc.devices[d].name
+                                    || k.blob
+                                        .owner()
+                                        .starts_with(&format!("{} (", sc.people[msg.from].name))
+                            })
+                    });
+                    let controls_recipient = msg.routes.iter().any(|route| {
+                        sc.reaches(o, Reach::DevicePart(route.device, DevicePart::Memory))
+                    });
+                    let server_on_way = msg.routes.iter().any(|route| {
+                        route.nodes.iter().any(|n| matches!(n, Node::Server(s) if sc.reaches(o, Reach::ServerPart(*s, Part::AppMemory))))
+                    });
+                    cases.check();
+                    if p.model.end_to_end() {
+                        if mx.could_forge.possible {
+                            assert!(
+                                holds_sender_key || controls_recipient,
+                                "{} {}: {}",
+                                sc.source,
+                                p.label(),
+                                sc.observers[o].name
+                            );
+                        }
+                    } else if server_on_way {
+                        assert!(
+                            mx.could_forge.possible,
+                            "{} {}: {}",
+                            sc.source,
+                            p.label(),
+                            sc.observers[o].name
+                        );
+                    }
+                }
+            }
+        }
     }
 }

@@ -88,6 +88,21 @@ fn doc_blocks_match_the_tool() {
 }
 
 #[test]
+fn every_scenario_guide_example_validates_and_simulates() {
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/scenarios.md"))
+            .expect("doc");
+    let blocks: Vec<&str> = doc.split("```ron\n").skip(1).collect();
+    assert!(blocks.len() >= 2, "the guide has its examples");
+    for block in blocks {
+        let text = &block[..block.find("```").expect("closed")];
+        let sc = plainsight::scenario::Scenario::parse(text, "docs/scenarios.md")
+            .unwrap_or_else(|e| panic!("{e}"));
+        plainsight::Run::new(sc, None).expect("simulates");
+    }
+}
+
+#[test]
 fn the_scenario_guide_example_validates() {
     let doc =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/scenarios.md"))

@@ -63,7 +63,7 @@ fn keys_in(layer: &Layer, held: &[HeldKey], found: &mut Vec<KeyBlob>) {
     match layer {
         Layer::Key(blob) => found.push(blob.clone()),
         Layer::Served(list) => found.extend(list.iter().cloned()),
-        Layer::AtRest { .. } => {
+        Layer::AtRest { .. } | Layer::Envelope { .. } => {
             for k in held {
                 for inner in layer.open_with(&k.blob).unwrap_or_default() {
                     keys_in(&inner, held, found);
@@ -96,6 +96,7 @@ pub(super) fn read_step(sc: &Scenario, step: &Step, keys: &[HeldKey]) -> Reading
         r.metadata.push(MetaField::Time);
     }
     let reader = Reader { sc, step, keys };
+    reader.wire_ends(&mut r);
     for layer in &step.layers {
         reader.layer(&mut r, layer);
     }
@@ -120,9 +121,15 @@ impl Reader<'_> {
             Layer::Key(blob) => r.keys.push(describe(blob)),
             Layer::Served(list) => r.keys.extend(list.iter().map(describe)),
             Layer::Unreadable(e) => r.sealed = Some(format!("unreadable bytes: {e}")),
-            Layer::Header(_) => r
-                .metadata
-                .extend([MetaField::Sender, MetaField::Recipients]),
+            // Whoever opens the envelope learns who signed it (with sealed sender, only they).
+            Layer::Signed { .. } => r.metadata.push(MetaField::Sender),
+            Layer::Header(h) => {
+                // Sealed sender: the header names no sender.
+                if !h.sender.is_empty() {
+                    r.metadata.push(MetaField::Sender);
+                }
+                r.metadata.push(MetaField::Recipients);
+            }
             Layer::Words(text) => {
                 r.plaintext = Some(text.clone());
                 // Straight from the place: "bytes are plaintext"; after opening a layer: "opened".
@@ -134,7 +141,6 @@ impl Reader<'_> {
                 r.why.push(verdict.into());
             }
             Layer::Tls { .. } => {
-                self.wire_ends(r);
                 r.why
                     .push("TLS record: sealed with the hop's session key".into());
                 self.open(r, layer, "TLS record (hop session key)".into());
@@ -175,20 +181,36 @@ impl Reader<'_> {
         }
     }
 
-    /// On a wire, the link's ends show who talks: a device end is its person.
+    /// On a wire, the connection shows its endpoints (addresses, the TLS server name). A
+    /// device end is its person; a server that is home to one person only names that person.
     fn wire_ends(&self, r: &mut Reading) {
         let (Reach::Wire(link), Some(m)) = (self.step.place, self.step.message) else {
             return;
         };
-        let l = &self.sc.links[link];
-        let msg = &self.sc.messages[m];
+        r.metadata.push(MetaField::Endpoints);
+        let sc = self.sc;
+        let l = &sc.links[link];
+        let msg = &sc.messages[m];
+        let recipient = |p: usize| msg.to.contains(&p);
         for end in [l.from, l.to] {
-            if end == Node::Device(msg.from_device) {
+            let people: Vec<usize> = match end {
+                Node::Device(d) => vec![sc.devices[d].owner],
+                Node::Server(s) if sc.servers[s].single_user => sc.home_users(s),
+                Node::Server(_) => continue,
+            };
+            let [person] = people[..] else {
+                continue;
+            };
+            if end == Node::Device(msg.from_device)
+                || (person == msg.from && matches!(end, Node::Server(_)))
+            {
                 r.metadata.push(MetaField::Sender);
             }
-            if let Node::Device(d) = end
-                && msg.routes.iter().any(|route| route.device == d)
-            {
+            let device_is_target = match end {
+                Node::Device(d) => msg.routes.iter().any(|route| route.device == d),
+                Node::Server(_) => true,
+            };
+            if recipient(person) && device_is_target {
                 r.metadata.push(MetaField::Recipients);
             }
         }

@@ -4,9 +4,9 @@
 
 use crate::crypto::{PublicKey, Sealed};
 use crate::power;
-use crate::scenario::{DevicePart, Part, Reach, Route};
+use crate::scenario::{DevicePart, KeySync, Part, Reach, Route};
 use crate::sim::{Action, Parcel, Sim, SimError};
-use crate::wire::{Body, KeyBlob};
+use crate::wire::{Body, KeyBlob, SignedText, signing_key};
 
 use super::ThreatModel;
 
@@ -55,16 +55,18 @@ impl ThreatModel for EndToEnd {
     }
 }
 
-/// A person's device keys: made on each device, or (keys synced through the service) made once,
-/// backed up to the home server and downloaded by the other devices.
+/// A person's device keys: made on each device, or (with a key sync mode) made once on the
+/// first device and moved to the others as [`super::key_sync`] says.
 fn device_keys(sim: &mut Sim<'_>, person: usize) {
     let sc = sim.sc;
     let p = &sc.people[person];
+    let shared = sc.key_sync != KeySync::None;
     for (i, &d) in p.devices.iter().enumerate() {
+        if shared && i > 0 {
+            continue;
+        }
         let name = &sc.devices[d].name;
-        let home = sc.home_server(d);
-        let synced = sc.keys_synced_via_server && home.is_some();
-        let owner = if synced {
+        let owner = if shared {
             format!("{} (all devices)", p.name)
         } else {
             name.clone()
@@ -72,52 +74,21 @@ fn device_keys(sim: &mut Sim<'_>, person: usize) {
         let blob = KeyBlob::Secret {
             owner,
             key: sim.device_keys[d].clone(),
-        }
-        .encode();
-        let keystore = Reach::DevicePart(d, DevicePart::Keystore);
-        let server = home
-            .map(|s| sc.servers[s].name.as_str())
-            .unwrap_or_default();
-        if synced && i > 0 {
-            let note = format!(
-                "{name} downloads {}'s private key from {server}'s key backup",
-                p.name
-            );
-            sim.push(
-                0,
-                keystore,
-                Action::KeyDownloaded,
-                None,
-                blob,
-                note,
-                None,
-                None,
-            );
-            continue;
-        }
+        };
         let note = format!("{name} makes its key pair and keeps the private key on the device");
+        let keystore = Reach::DevicePart(d, DevicePart::Keystore);
         sim.push(
             0,
             keystore,
             Action::KeyGenerated,
             None,
-            blob.clone(),
+            blob.encode(),
             note,
             None,
             None,
         );
-        if let (true, Some(s)) = (synced, home) {
-            let part = if sc.servers[s].has(Part::KeyVault) {
-                Part::KeyVault
-            } else {
-                Part::AppMemory
-            };
-            let note = format!(
-                "{name} backs up {}'s private key to {server} so the other devices can fetch it",
-                p.name
-            );
-            let place = Reach::ServerPart(s, part);
-            sim.push(0, place, Action::KeyBackedUp, None, blob, note, None, None);
+        if shared {
+            super::key_sync::sync(sim, person, &blob);
         }
     }
 }
@@ -302,9 +273,18 @@ fn seal(
     let sc = sim.sc;
     let m = &sc.messages[mi];
     let fanout = sim.p.fanout;
+    // The sender's device signs the words, inside the envelope.
+    let from = m.from_device;
+    let signed = SignedText::sign(
+        &signing_key(&sim.device_keys[from]),
+        &sc.people[m.from].name,
+        &sc.devices[from].name,
+        &m.text,
+    )
+    .encode();
     let sealed = fanout
         .scheme()
-        .seal(&mut sim.rng, keys, m.text.as_bytes())
+        .seal(&mut sim.rng, keys, &signed)
         .map_err(|source| SimError::Seal {
             message: m.id.clone(),
             source,

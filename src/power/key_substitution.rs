@@ -7,7 +7,7 @@
 use crate::crypto::{self, Fanout, PublicKey, SecretKey};
 use crate::scenario::{Part, Protection, Reach, Scenario};
 use crate::sim::{Action, Parcel, Sim, SimError};
-use crate::wire::{Body, KeyBlob};
+use crate::wire::{self, Body, KeyBlob};
 
 use super::{Arrival, Lookup, Power};
 
@@ -143,7 +143,7 @@ impl Power for KeySubstitution {
 
 fn read_it(sim: &mut Sim<'_>, o: usize, at: &Arrival, d: usize, plain: &[u8]) {
     let sc = sim.sc;
-    let text = String::from_utf8_lossy(plain).into_owned();
+    let text = wire::opened(plain).map_or_else(|words| words, |signed| signed.text);
     let shown = sim
         .post(at.mi, at.t - at.t % 100, Body::Text(text))
         .encode();

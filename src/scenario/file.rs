@@ -63,9 +63,20 @@ pub struct ScenarioFile {
     /// Whether senders verified recipients' keys out of band (safety numbers).
     #[serde(default)]
     pub keys_verified: bool,
-    /// Whether device private keys are backed up to, and synced through, the service.
+    /// Whether device private keys are backed up to, and synced through, the service (the
+    /// same as `key_sync: "escrow"`).
     #[serde(default)]
     pub keys_synced_via_server: bool,
+    /// How a person's devices share one key pair: `none` (each device its own, the default),
+    /// `escrow`, `device-link` or `passphrase-backup`.
+    #[serde(default)]
+    pub key_sync: Option<Str>,
+    /// Under e2e, the sender's identity travels inside the envelope, not in the post's header.
+    #[serde(default)]
+    pub sealed_sender: bool,
+    /// Devices that are web pages: the code that holds their keys comes from a server.
+    #[serde(default)]
+    pub web_clients: Vec<WebClientFile>,
     /// Seed of the simulation's RNG.
     #[serde(default)]
     pub seed: Option<u64>,
@@ -93,6 +104,57 @@ pub struct PersonFile {
     pub name: Str,
     /// Names of the person's devices (at least one).
     pub devices: Vec<Str>,
+    /// Where senders get this person's device keys: a server's key directory (a keyserver, or
+    /// WKD at a mail provider), or `in-person`. Default: the key directories on the way.
+    #[serde(default)]
+    pub keys_from: Option<Str>,
+}
+
+/// A device that is a web page.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebClientFile {
+    /// The device (a browser tab).
+    pub device: Str,
+    /// The server whose page it runs: that server's code holds the keys.
+    pub code_from: Str,
+}
+
+/// A link's TLS: `true`, `false`, or `"opportunistic"` (STARTTLS without MTA-STS or DANE:
+/// encrypted unless someone on the link strips it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TlsFile {
+    /// `true` or `false`.
+    Flag(bool),
+    /// A word, e.g. `"opportunistic"`.
+    Word(Str),
+}
+
+impl<'de> Deserialize<'de> for TlsFile {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl serde::de::Visitor<'_> for Visit {
+            type Value = TlsFile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("true, false or \"opportunistic\"")
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<TlsFile, E> {
+                Ok(TlsFile::Flag(v))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<TlsFile, E> {
+                let ordinal = NEXT_STRING.with(|n| {
+                    let current = n.get();
+                    n.set(current + 1);
+                    current
+                });
+                Ok(TlsFile::Word(Str {
+                    text: v.to_string(),
+                    ordinal,
+                }))
+            }
+        }
+        deserializer.deserialize_any(Visit)
+    }
 }
 
 /// A server or instance.
@@ -108,6 +170,9 @@ pub struct ServerFile {
     /// The server's admins.
     #[serde(default)]
     pub admins: Vec<AdminFile>,
+    /// A personal instance with one user: its address (and TLS server name) names that person.
+    #[serde(default)]
+    pub single_user: bool,
 }
 
 /// An admin of a server.
@@ -128,8 +193,8 @@ pub struct LinkFile {
     pub from: Str,
     /// The other end.
     pub to: Str,
-    /// Whether the link is protected by TLS.
-    pub tls: bool,
+    /// Whether the link is protected by TLS: `true`, `false` or `"opportunistic"`.
+    pub tls: TlsFile,
 }
 
 /// A message to send.

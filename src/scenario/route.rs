@@ -61,6 +61,7 @@ mod tests {
             from,
             to,
             tls: true,
+            opportunistic: false,
         }
     }
 

@@ -209,6 +209,53 @@ pub enum Node {
     Server(usize),
 }
 
+/// Where senders get a person's device keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeySource {
+    /// The key directories on the way: the recipient's home directory holds the keys, any
+    /// directory nearer the sender hands them on.
+    Directories,
+    /// One server's key directory (a keyserver, or WKD at a mail provider).
+    Server(usize),
+    /// Exchanged in person: nothing is looked up.
+    InPerson,
+}
+
+/// How a person's devices come to share one key pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeySync {
+    /// Each device has its own key pair.
+    None,
+    /// The private key is uploaded to the service in the clear and downloaded by the others.
+    Escrow,
+    /// A new device shows a one-time key (a QR code); an old device seals the private key to it
+    /// and the service relays ciphertext.
+    DeviceLink,
+    /// The private key is sealed under a key derived from a passphrase the service never sees,
+    /// and stored by the service as a backup.
+    PassphraseBackup,
+}
+
+impl KeySync {
+    /// Every mode.
+    pub const ALL: [KeySync; 4] = [
+        KeySync::None,
+        KeySync::Escrow,
+        KeySync::DeviceLink,
+        KeySync::PassphraseBackup,
+    ];
+
+    /// The mode's name in files and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            KeySync::None => "none",
+            KeySync::Escrow => "escrow",
+            KeySync::DeviceLink => "device-link",
+            KeySync::PassphraseBackup => "passphrase-backup",
+        }
+    }
+}
+
 /// A person.
 #[derive(Debug, Clone)]
 pub struct Person {
@@ -216,6 +263,8 @@ pub struct Person {
     pub name: String,
     /// Their devices (indices into [`Scenario::devices`]).
     pub devices: Vec<usize>,
+    /// Where senders get their device keys.
+    pub keys_from: KeySource,
 }
 
 /// A device.
@@ -225,6 +274,8 @@ pub struct Device {
     pub name: String,
     /// Owner (index into [`Scenario::people`]).
     pub owner: usize,
+    /// For a web client: the server whose page it runs (that code holds its keys).
+    pub code_from: Option<usize>,
 }
 
 /// An admin.
@@ -245,6 +296,8 @@ pub struct Server {
     pub parts: Vec<Part>,
     /// Admins.
     pub admins: Vec<Admin>,
+    /// A personal instance: its address names its one user.
+    pub single_user: bool,
 }
 
 impl Server {
@@ -263,6 +316,9 @@ pub struct Link {
     pub to: Node,
     /// Whether TLS protects it.
     pub tls: bool,
+    /// Whether that TLS is opportunistic (STARTTLS without MTA-STS or DANE): an attacker on
+    /// the link can strip it.
+    pub opportunistic: bool,
 }
 
 /// How one copy of a message reaches one recipient device.
@@ -342,8 +398,12 @@ pub struct Scenario {
     pub about: String,
     /// The scenario's own model.
     pub protection: Protection,
-    /// Whether device keys are synced through the service.
+    /// Whether device private keys pass through the service in the clear (`key_sync` escrow).
     pub keys_synced_via_server: bool,
+    /// How each person's devices share one key pair.
+    pub key_sync: KeySync,
+    /// Under e2e, whether the sender's identity travels inside the envelope only.
+    pub sealed_sender: bool,
     /// RNG seed.
     pub seed: u64,
     /// People.
@@ -413,10 +473,17 @@ impl Scenario {
     }
 
     /// The key directories a sender's lookup of the route's recipient device passes, the one
-    /// that holds the key first: every server on the route that runs a key directory. The
-    /// recipient's home directory holds the key; directories nearer the sender (the sender's
-    /// own instance, in a federation) fetch it and hand it on, so each of them could change it.
+    /// that holds the key first. By default every server on the route that runs a key
+    /// directory: the recipient's home directory holds the key; directories nearer the sender
+    /// (the sender's own instance, in a federation) fetch it and hand it on, so each of them
+    /// could change it. A person whose keys come from one named server (a keyserver, WKD) or
+    /// in person overrides that.
     pub fn key_sources(&self, route: &Route) -> Vec<usize> {
+        match self.people[self.devices[route.device].owner].keys_from {
+            KeySource::InPerson => return Vec::new(),
+            KeySource::Server(s) => return vec![s],
+            KeySource::Directories => {}
+        }
         route
             .nodes
             .iter()
@@ -426,6 +493,17 @@ impl Scenario {
                 _ => None,
             })
             .collect()
+    }
+
+    /// The people whose devices are at home on a server.
+    pub fn home_users(&self, server: usize) -> Vec<usize> {
+        let mut users: Vec<usize> = (0..self.devices.len())
+            .filter(|&d| self.home_server(d) == Some(server))
+            .map(|d| self.devices[d].owner)
+            .collect();
+        users.sort_unstable();
+        users.dedup();
+        users
     }
 
     /// Finds an observer by name.

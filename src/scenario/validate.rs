@@ -6,17 +6,18 @@ use super::error::{ScenarioError, ScenarioErrorKind as Kind};
 use super::file::{Locator, ScenarioFile, Str};
 use super::limits;
 use super::route::route;
+use super::trust;
 use super::types::*;
 use crate::crypto::Fanout;
 
-struct Ctx<'a> {
-    file: &'a str,
-    source: &'a str,
-    locator: Locator,
+pub(super) struct Ctx<'a> {
+    pub(super) file: &'a str,
+    pub(super) source: &'a str,
+    pub(super) locator: Locator,
 }
 
 impl Ctx<'_> {
-    fn err(&self, at: &Str, kind: Kind, message: impl Into<String>) -> ScenarioError {
+    pub(super) fn err(&self, at: &Str, kind: Kind, message: impl Into<String>) -> ScenarioError {
         ScenarioError::at(
             self.file,
             self.source,
@@ -27,7 +28,7 @@ impl Ctx<'_> {
     }
 }
 
-fn quote_list(words: impl IntoIterator<Item = &'static str>) -> String {
+pub(super) fn quote_list(words: impl IntoIterator<Item = &'static str>) -> String {
     words
         .into_iter()
         .map(|w| format!("\"{w}\""))
@@ -194,12 +195,14 @@ pub(crate) fn validate(
             devices.push(Device {
                 name: d.text.clone(),
                 owner: pi,
+                code_from: None,
             });
         }
         person_index.insert(p.name.text.clone(), pi);
         people.push(Person {
             name: p.name.text.clone(),
             devices: mine,
+            keys_from: KeySource::Directories,
         });
     }
     check_count(
@@ -271,6 +274,7 @@ pub(crate) fn validate(
             name: s.name.text.clone(),
             parts,
             admins,
+            single_user: s.single_user,
         });
     }
 
@@ -317,10 +321,12 @@ pub(crate) fn validate(
                 ),
             ));
         }
+        let (tls, opportunistic) = trust::link_tls(&ctx, &l.tls)?;
         links.push(Link {
             from,
             to,
-            tls: l.tls,
+            tls,
+            opportunistic,
         });
     }
 
@@ -409,6 +415,16 @@ pub(crate) fn validate(
                     m.id.as_str()
                 ),
             ));
+        }
+        // The sender's own other devices get a copy too (as linked devices do in Signal,
+        // WhatsApp and iMessage, and as a website shows sent DMs everywhere one is logged in).
+        for &d in &people[from].devices {
+            if d != from_device
+                && !targets.iter().any(|(t, _)| *t == d)
+                && route(&links, from_device, d).is_some()
+            {
+                targets.push((d, &m.from));
+            }
         }
         check_count(
             &ctx,
@@ -661,7 +677,10 @@ pub(crate) fn validate(
         layout.insert(n, (h.x, h.y));
     }
 
-    Ok(Scenario {
+    let key_sync = trust::key_sync(&ctx, &f)?;
+    trust::web_clients(&ctx, &f, &mut devices, &device_index, &server_index)?;
+    trust::keys_from(&ctx, &f, &mut people, &server_index, &servers)?;
+    let mut sc = Scenario {
         source: file.to_string(),
         title: f.title.text.clone(),
         about: f.about.as_ref().map(|a| a.text.clone()).unwrap_or_default(),
@@ -670,7 +689,9 @@ pub(crate) fn validate(
             fanout,
             keys_verified: f.keys_verified,
         },
-        keys_synced_via_server: f.keys_synced_via_server,
+        keys_synced_via_server: key_sync == KeySync::Escrow,
+        key_sync,
+        sealed_sender: f.sealed_sender,
         seed: f.seed.unwrap_or(0x5EED),
         people,
         devices,
@@ -679,5 +700,7 @@ pub(crate) fn validate(
         messages,
         observers,
         layout,
-    })
+    };
+    trust::every_key_has_a_source(&ctx, &f, &mut sc)?;
+    Ok(sc)
 }

@@ -85,7 +85,7 @@ impl Sim<'_> {
         Ok(())
     }
 
-    fn session(&mut self, link: usize) -> (SymmetricKey, u64) {
+    pub(crate) fn session(&mut self, link: usize) -> (SymmetricKey, u64) {
         if !self.tls.contains_key(&link) {
             let client = SecretKey::generate(&mut self.rng);
             let server = SecretKey::generate(&mut self.rng);
@@ -121,13 +121,27 @@ impl Sim<'_> {
             Body::Envelope(_) => format!("the bag for {} devices", parcel.devices.len()),
             _ => "the message".to_string(),
         };
+        // Someone acting on an opportunistic link may strip its TLS (STARTTLS downgrade).
+        let stripper = if tls && sc.links[link].opportunistic {
+            power::strips_tls(self, link)
+        } else {
+            None
+        };
+        let tls = tls && stripper.is_none();
         let wire_bytes = if tls {
             let (key, seq) = self.session(link);
             wire::tls_record(&key, seq, &post)
         } else {
             post.clone()
         };
-        let how = if tls { "inside TLS" } else { "with no TLS" };
+        let how = match stripper {
+            Some(o) => format!(
+                "with no TLS: {} strips STARTTLS on the link",
+                sc.observers[o].name
+            ),
+            None if tls => "inside TLS".to_string(),
+            None => "with no TLS".to_string(),
+        };
         self.push(
             t,
             Reach::Wire(link),
@@ -138,6 +152,9 @@ impl Sim<'_> {
             Some((from, to)),
             None,
         );
+        if let Some(o) = stripper {
+            self.by(o);
+        }
 
         match to {
             Node::Server(s) => {
@@ -214,21 +231,8 @@ impl Sim<'_> {
                     None,
                 );
                 if let Body::Envelope(envelope) = &parcel.body {
-                    let opened = crypto::open_envelope(&self.device_keys[d], envelope);
-                    let (bytes, note) = match opened {
-                        Ok(plain) => (
-                            self.post(
-                                mi,
-                                m_time(t),
-                                Body::Text(String::from_utf8_lossy(&plain).into_owned()),
-                            )
-                            .encode(),
-                            format!(
-                                "{to_name} opens it with its private key and shows the message"
-                            ),
-                        ),
-                        Err(e) => (Vec::new(), format!("{to_name} cannot open it: {e}")),
-                    };
+                    let (bytes, note) = self.open_and_check(mi, t, d, envelope);
+                    let shown = !bytes.is_empty();
                     self.push(
                         t,
                         Reach::DevicePart(d, DevicePart::Memory),
@@ -239,10 +243,50 @@ impl Sim<'_> {
                         None,
                         None,
                     );
+                    if shown {
+                        power::on_device_words(self, mi, t, d);
+                    }
                 }
                 Ok(Vec::new())
             }
         }
+    }
+}
+
+impl Sim<'_> {
+    /// A recipient device opens an envelope and checks the sender's signature inside: the
+    /// words it shows (as a post), and what it did.
+    fn open_and_check(&self, mi: usize, t: u64, d: usize, envelope: &[u8]) -> (Vec<u8>, String) {
+        let sc = self.sc;
+        let to_name = &sc.devices[d].name;
+        let plain = match crypto::open_envelope(&self.device_keys[d], envelope) {
+            Ok(plain) => plain,
+            Err(e) => return (Vec::new(), format!("{to_name} cannot open it: {e}")),
+        };
+        let from = sc.messages[mi].from_device;
+        let expected = wire::signing_key(&self.device_keys[from]).verifying_key();
+        let (text, checked) = match wire::opened(&plain) {
+            Ok(signed) if signed.verify(&expected) => (signed.text, true),
+            Ok(signed) => {
+                let note = format!(
+                    "{to_name} opens it, but the signature is not {}'s: it rejects the message",
+                    sc.devices[from].name
+                );
+                let _ = signed;
+                return (Vec::new(), note);
+            }
+            Err(words) => (words, false),
+        };
+        let body = Body::Text(text);
+        let note = if checked {
+            format!(
+                "{to_name} opens it with its private key, checks {}'s signature and shows the message",
+                sc.devices[from].name
+            )
+        } else {
+            format!("{to_name} opens it with its private key and shows the message")
+        };
+        (self.post(mi, m_time(t), body).encode(), note)
     }
 }
 

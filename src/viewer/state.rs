@@ -183,7 +183,7 @@ fn tokens_of(layers: &[Layer], at: TokenAt, tunnel: Option<String>) -> Vec<Token
             Layer::Envelope { bytes, .. } => {
                 push(sealed("e2e envelope"), whole(bytes.len()), Piece::Whole)
             }
-            Layer::Header(_) | Layer::Unreadable(_) => {}
+            Layer::Header(_) | Layer::Signed { .. } | Layer::Unreadable(_) => {}
         }
     }
     out

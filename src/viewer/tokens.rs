@@ -29,8 +29,9 @@ const CARD_H: f32 = 50.0;
 const FAN_H: f32 = 34.0;
 /// Fan-out cards are as wide as their real bytes at this scale, the same in every scene and
 /// model, so per-recipient's ten full envelopes and a bag's one content card plus ten small
-/// keys compare at a glance. (1570 bytes, per-recipient to ten devices, fit the band.)
-pub const PX_PER_BYTE: f32 = 0.27;
+/// keys compare at a glance. (About 2200 bytes, per-recipient signed envelopes to ten devices,
+/// fit the band at 1280x720; a 64-byte wrapped key is still 10 px wide.)
+pub const PX_PER_BYTE: f32 = 0.17;
 
 fn card_width(t: &Token) -> f32 {
     match t.piece {
@@ -248,7 +249,7 @@ fn draw_tokens(
 
 /// A fan-out card's width: its real bytes at `scale` pixels a byte, and never too thin to see.
 fn fan_width(t: &Token, scale: f32) -> f32 {
-    (t.bytes as f32 * scale).max(14.0)
+    (t.bytes as f32 * scale).max(10.0)
 }
 
 /// `10 envelopes x 157 B = 1570 B`, or for a bag `1 content 161 B + 10 keys x 64 B = 801 B`.
