@@ -330,19 +330,7 @@ fn dispatch(cli: Cli) -> Result<i32> {
             model,
         }) => {
             let run = run_scene(&scene, model.as_deref())?;
-            let Some(o) = run.scenario.observer_named(&observer) else {
-                let names: Vec<String> = run
-                    .scenario
-                    .observers
-                    .iter()
-                    .map(|o| format!("\"{}\"", o.name))
-                    .collect();
-                bail!(
-                    "no observer \"{observer}\" in {}; observers are {}",
-                    run.scenario.source,
-                    names.join(", ")
-                );
-            };
+            let o = observer_index(&run, &observer)?;
             print!("{}", report::explain_text(&run, o));
             Ok(0)
         }
@@ -433,22 +421,9 @@ fn render(
         }
         frames => frames,
     };
-    let observer = match observer {
-        Some(name) => Some(run.scenario.observer_named(&name).with_context(|| {
-            let names: Vec<String> = run
-                .scenario
-                .observers
-                .iter()
-                .map(|o| format!("\"{}\"", o.name))
-                .collect();
-            format!(
-                "no observer \"{name}\" in {}; observers are {}",
-                run.scenario.source,
-                names.join(", ")
-            )
-        })?),
-        None => None,
-    };
+    let observer = observer
+        .map(|name| observer_index(&run, &name))
+        .transpose()?;
     if !(64..=7680).contains(&width) || !(64..=4320).contains(&height) {
         bail!(
             "--width {width} --height {height}: each side must be between 64 and 7680 x 4320 pixels"

@@ -20,9 +20,14 @@ fuzz_target!(|data: &[u8]| {
                     }
                 }
                 Frame::Key(_) => {}
+                Frame::Signed(signed) => {
+                    let _ = signed.encode();
+                }
             }
         }
     }
     let _ = open_at_rest(&key, data);
     let _ = Body::decode(data);
+    // The one typed reading every consumer uses.
+    let _ = plainsight::layers::read(data);
 });

@@ -31,10 +31,23 @@ pub fn ascii(s: &str) -> String {
 /// The metadata a step's bytes carry in the clear.
 fn metadata_line(run: &Run, k: usize) -> String {
     let step = &run.trace.steps[k];
+    // On a wire the connection itself shows its endpoints (addresses, TLS server name).
+    let ends = match step.travel {
+        Some((a, b)) => format!(
+            "; endpoints {} -> {}",
+            run.scenario.node_name(a),
+            run.scenario.node_name(b)
+        ),
+        None => String::new(),
+    };
     if let Some(h) = layers::header(&step.layers) {
+        let from = if h.sender.is_empty() {
+            "(sealed sender)"
+        } else {
+            &h.sender
+        };
         return format!(
-            "Metadata in the clear: from {}, to {}, sent at t={}, {} bytes",
-            h.sender,
+            "Metadata in the clear: from {from}, to {}, sent at t={}, {} bytes{ends}",
             h.recipients.join(", "),
             h.time,
             step.bytes.len()
@@ -46,7 +59,7 @@ fn metadata_line(run: &Run, k: usize) -> String {
         .any(|l| matches!(l, CoreLayer::Tls { .. }));
     match step.travel {
         Some((a, b)) if tls => format!(
-            "Metadata: the post's header is inside TLS; the wire shows {} talking to {}, {} bytes, at t={}",
+            "Metadata: the post's header is inside TLS; the endpoints show {} talking to {}, {} bytes, at t={}",
             run.scenario.node_name(a),
             run.scenario.node_name(b),
             step.bytes.len(),
