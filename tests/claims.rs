@@ -986,3 +986,58 @@ fn under_e2e_only_a_holder_of_the_senders_key_or_a_recipient_device_could_forge(
         }
     }
 }
+
+#[test]
+fn every_step_happens_at_a_place_the_scene_has() {
+    // A malicious sender's instance without a key directory once had a key written into
+    // "a.example/key-directory": substitution now happens only at a directory that exists.
+    let mut cases = Cases::new("steps at real places");
+    for sc in scenes() {
+        for p in protections() {
+            let r = run(&sc, p);
+            let mut runs = vec![&r];
+            runs.extend(r.acting.iter().flatten().map(|(_, active)| active));
+            for run in runs {
+                for step in &run.trace.steps {
+                    cases.check();
+                    if let Reach::ServerPart(s, part) = step.place {
+                        assert!(
+                            sc.servers[s].has(part),
+                            "{} {}: step {} at {}",
+                            sc.source,
+                            p.label(),
+                            step.index,
+                            sc.reach_label(step.place)
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_malicious_instance_without_a_key_directory_cannot_swap_keys() {
+    // It used to write a key into a key directory it does not have, and then "read".
+    let mut cases = Cases::new("malicious instance without a directory");
+    let text = r#"(title: "t", model: "e2e",
+        people: [(name: "A", devices: ["a"]), (name: "B", devices: ["b"])],
+        servers: [(name: "a.example", parts: ["app-memory", "database"]),
+                  (name: "b.example", parts: ["app-memory", "database", "key-directory"])],
+        links: [(from: "a", to: "a.example", tls: true), (from: "a.example", to: "b.example", tls: true),
+                (from: "b.example", to: "b", tls: true)],
+        messages: [(id: "m1", from: "A", to: ["B"], text: "hi")],
+        observers: [(name: "evil", role: "malicious-server", reaches: ["a.example"])])"#;
+    let sc = Scenario::parse(text, "t.ron").expect("valid");
+    let r = run(&sc, sc.protection);
+    cases.check();
+    assert!(
+        r.trace
+            .steps
+            .iter()
+            .all(|s| s.action != sim::Action::KeySubstituted)
+    );
+    let evil = &r.exposure.observers[0].messages[0];
+    assert_eq!(evil.content, Content::Ciphertext);
+    assert!(evil.if_acting.is_none());
+}
