@@ -99,6 +99,8 @@ enum Command {
     },
     /// Measure the cost of encrypting one message to many devices (fan-out).
     Bench(crate::cli_bench::BenchArgs),
+    /// Predict, then reveal: answer an exercise's questions; its key is computed by the tool.
+    Exercise(crate::cli_exercise::ExerciseArgs),
     /// The reasons behind one observer's verdicts.
     Explain {
         /// A scenario file.
@@ -174,7 +176,8 @@ fn observer_index(run: &Run, name: &str) -> Result<usize> {
     })
 }
 
-fn run_scene(scene: &str, model: Option<&str>) -> Result<Run> {
+/// Loads a scene (a path or a shipped name) and runs it under `--model`.
+pub fn run_scene(scene: &str, model: Option<&str>) -> Result<Run> {
     let choice = parse_model(model)?;
     let scenario = load_scene(scene)?;
     Ok(Run::new(scenario, choice)?)
@@ -320,6 +323,7 @@ fn dispatch(cli: Cli) -> Result<i32> {
             };
             render(run, what, observer, (width, height), (presenter, acting))
         }
+        Some(Command::Exercise(args)) => crate::cli_exercise::run(&args),
         Some(Command::Bench(args)) => {
             crate::cli_bench::run(&args)?;
             Ok(0)

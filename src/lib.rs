@@ -17,6 +17,7 @@
 //! | [`sim`] | [`sim::simulate`]: a deterministic run producing a [`sim::Trace`] of steps (place, exact bytes, note); [`sim::simulate_acting`] with observers using their powers | where bytes are, step by step |
 //! | [`exposure`] | [`exposure::analyse`]: per observer, the keys found at reached places and every reached step tried with them | who can read what, and why |
 //! | [`forgery`] | whether an observer could make a recipient device show a forged message as the sender's, tried with real signatures | `could_forge` |
+//! | [`exercise`] | exercise files: questions whose answer keys are computed from a run, and scoring | `plainsight exercise` |
 //! | [`Run`] | a scenario + its trace + its exposure under a chosen model, and each power-holding observer's active run | the one call most callers need |
 //! | [`report`] | the matrix, trace and explanations as text or JSON | what the command line prints |
 //! | `bench` | the fan-out benchmark harness | `plainsight bench` |
@@ -43,6 +44,7 @@
 
 pub mod bench;
 pub mod crypto;
+pub mod exercise;
 pub mod exposure;
 pub mod forgery;
 pub mod layers;

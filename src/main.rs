@@ -7,6 +7,8 @@
 #[cfg(not(target_arch = "wasm32"))]
 mod cli;
 mod cli_bench;
+#[cfg(not(target_arch = "wasm32"))]
+mod cli_exercise;
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {

@@ -409,3 +409,64 @@ fn trace_acting_prints_the_swap_and_refuses_an_observer_without_power() {
     assert_eq!(refused.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("holds no power"));
 }
+
+#[test]
+fn every_exercise_key_scores_full_marks_and_a_changed_answer_scores_less() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("exercises");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("exercises/")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 9, "three exercises per lesson");
+    for file in files {
+        let f = file.to_str().expect("utf-8 path");
+        let key: Value = serde_json::from_str(&stdout_ok(&["exercise", f, "--key", "--json"]))
+            .expect("key JSON");
+        let answers = key["answers"].as_array().expect("answers").clone();
+        let path = std::env::temp_dir().join("plainsight-exercise-key.json");
+        std::fs::write(&path, key.to_string()).expect("write");
+        let p = path.to_str().expect("utf-8");
+        let scored: Value =
+            serde_json::from_str(&stdout_ok(&["exercise", f, "--answers", p, "--json"]))
+                .expect("score JSON");
+        assert_eq!(scored["correct"], scored["total"], "{f}");
+        assert_eq!(scored["total"], answers.len());
+        // Change one answer: add a name that is not in it, or drop one.
+        let mut changed = key.clone();
+        let first = changed["answers"][0].as_array_mut().expect("list");
+        if first.is_empty() {
+            first.push(Value::String("Nobody at all".into()));
+        } else {
+            first.pop();
+        }
+        std::fs::write(&path, changed.to_string()).expect("write");
+        let scored: Value =
+            serde_json::from_str(&stdout_ok(&["exercise", f, "--answers", p, "--json"]))
+                .expect("score JSON");
+        assert_eq!(
+            scored["correct"].as_u64().expect("n") + 1,
+            scored["total"].as_u64().expect("m"),
+            "{f}"
+        );
+    }
+}
+
+#[test]
+fn a_broken_exercise_exits_1_with_a_sentence() {
+    let path = std::env::temp_dir().join("plainsight-bad-exercise.ron");
+    std::fs::write(
+        &path,
+        r#"(title: "t", scene: "e2e", questions: [(text: "?", ask: "who-knows", message: "m1")])"#,
+    )
+    .expect("write");
+    let out = plainsight(&["exercise", path.to_str().expect("utf-8"), "--key"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("who-knows") && err.contains("who-reads"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"));
+}

@@ -1,0 +1,143 @@
+//! `plainsight exercise`: predict, then reveal. Asks an exercise's questions in the terminal
+//! and scores them, prints the computed key (`--key --json`), or scores answers given in that
+//! same JSON format (`--answers A.json --json`).
+
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use plainsight::Run;
+use plainsight::exercise::{self, Answers, ExerciseFile, Solved};
+use serde_json::json;
+
+/// Arguments of `plainsight exercise`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ExerciseArgs {
+    /// An exercise file (exercises/*.ron).
+    pub file: PathBuf,
+    /// Print the answer key (computed by running the scene) instead of asking.
+    #[arg(long)]
+    pub key: bool,
+    /// Score these answers (JSON, the key's format) instead of asking.
+    #[arg(long, value_name = "A.json")]
+    pub answers: Option<PathBuf>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn load(path: &Path) -> Result<(ExerciseFile, Run)> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let options =
+        ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+    let ex: ExerciseFile = options.from_str(&text).map_err(|e| {
+        anyhow::anyhow!(
+            "{}:{}:{}: {}",
+            path.display(),
+            e.span.start.line,
+            e.span.start.col,
+            e.code
+        )
+    })?;
+    let beside = path.parent().unwrap_or(Path::new(".")).join(&ex.scene);
+    let scene = if beside.is_file() {
+        beside.display().to_string()
+    } else {
+        ex.scene.clone()
+    };
+    let run = crate::cli::run_scene(&scene, ex.model.as_deref())
+        .with_context(|| format!("{}: scene \"{}\"", path.display(), ex.scene))?;
+    Ok((ex, run))
+}
+
+/// Runs the command.
+pub fn run(args: &ExerciseArgs) -> Result<i32> {
+    let (ex, run) = load(&args.file)?;
+    let solved = exercise::solve(&ex, &run).with_context(|| args.file.display().to_string())?;
+    if args.key {
+        println!("{}", serde_json::to_string_pretty(&exercise::key(&solved))?);
+        return Ok(0);
+    }
+    let given = match &args.answers {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            serde_json::from_str::<Answers>(&text)
+                .with_context(|| format!("{}: not answers JSON", path.display()))?
+        }
+        None => ask(&ex, &run)?,
+    };
+    report(&ex, &solved, &given, args.json)?;
+    Ok(0)
+}
+
+/// Asks each question in the terminal: the observers numbered, the class answers with numbers.
+fn ask(ex: &ExerciseFile, run: &Run) -> Result<Answers> {
+    let names: Vec<&str> = run
+        .scenario
+        .observers
+        .iter()
+        .map(|o| o.name.as_str())
+        .collect();
+    println!("{} ({})", ex.title, run.scenario.title);
+    for (i, n) in names.iter().enumerate() {
+        println!("  {}. {n}", i + 1);
+    }
+    let stdin = std::io::stdin();
+    let mut lines = stdin.lock().lines();
+    let mut answers = Vec::new();
+    for (i, q) in ex.questions.iter().enumerate() {
+        println!(
+            "\nQ{}: {} (numbers, e.g. 1 3; empty for nobody)",
+            i + 1,
+            q.text
+        );
+        let line = lines.next().transpose()?.unwrap_or_default();
+        let picked: Vec<String> = line
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter_map(|w| w.parse::<usize>().ok())
+            .filter_map(|k| names.get(k.wrapping_sub(1)).map(|n| n.to_string()))
+            .collect();
+        answers.push(picked);
+    }
+    Ok(Answers { answers })
+}
+
+fn report(ex: &ExerciseFile, solved: &[Solved], given: &Answers, json: bool) -> Result<()> {
+    let scored = exercise::score(solved, given)?;
+    let correct = scored.iter().filter(|s| s.correct).count();
+    if json {
+        let results: Vec<_> = scored
+            .iter()
+            .zip(solved)
+            .enumerate()
+            .map(|(i, (r, s))| {
+                json!({"question": i + 1, "correct": r.correct, "expected": s.observers,
+                       "missed": r.missed, "wrongly_named": r.wrongly_named})
+            })
+            .collect();
+        let doc = json!({"correct": correct, "total": solved.len(), "results": results});
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+        return Ok(());
+    }
+    for (i, (r, s)) in scored.iter().zip(solved).enumerate() {
+        let verdict = if r.correct { "right" } else { "not quite" };
+        println!("\nQ{}: {verdict}. {}", i + 1, ex.questions[i].text);
+        for (name, why) in &s.reasons {
+            let mark = if s.observers.contains(name) {
+                "yes"
+            } else {
+                "no "
+            };
+            let flag = if r.missed.contains(name) || r.wrongly_named.contains(name) {
+                " <-"
+            } else {
+                ""
+            };
+            println!("  {mark} {name}{flag}: {why}");
+        }
+    }
+    println!("\n{correct} of {} right", solved.len());
+    Ok(())
+}

@@ -1,0 +1,236 @@
+//! Predict, then reveal: exercise files (`exercises/*.ron`) name a scene, a model, perhaps a
+//! step, and questions about who reads or could read a message. The answer key is computed by
+//! running the scene, never typed in; answers are scored against it, with the tool's reasons.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::exposure::Content;
+use crate::run::Run;
+
+/// What a question asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ask {
+    /// Which observers read the message's words (at the exercise's step, if it names one).
+    WhoReads,
+    /// Which observers could read the message's words by acting (using their powers).
+    WhoCouldByActing,
+    /// Which observers could make a recipient device show a forgery as the sender's.
+    WhoCouldForge,
+}
+
+impl Ask {
+    /// Every kind of question.
+    pub const ALL: [Ask; 3] = [Ask::WhoReads, Ask::WhoCouldByActing, Ask::WhoCouldForge];
+
+    /// The name in exercise files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Ask::WhoReads => "who-reads",
+            Ask::WhoCouldByActing => "who-could-by-acting",
+            Ask::WhoCouldForge => "who-could-forge",
+        }
+    }
+}
+
+/// One question of an exercise file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionFile {
+    /// The question, as the class reads it.
+    pub text: String,
+    /// What it asks: `who-reads`, `who-could-by-acting` or `who-could-forge`.
+    pub ask: String,
+    /// The message it is about, by id.
+    pub message: String,
+}
+
+/// An exercise file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExerciseFile {
+    /// A title.
+    pub title: String,
+    /// A shipped scene's name, or a path relative to the exercise file.
+    pub scene: String,
+    /// Run under this model (a `--model` name).
+    #[serde(default)]
+    pub model: Option<String>,
+    /// The step the class looks at (`who-reads` then asks who reads there).
+    #[serde(default)]
+    pub step: Option<usize>,
+    /// The questions.
+    pub questions: Vec<QuestionFile>,
+}
+
+/// Answers: for each question, in order, the observers named. The key is printed in this
+/// format and answers are read back in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Answers {
+    /// One list of observer names per question.
+    pub answers: Vec<Vec<String>>,
+}
+
+/// The computed answer to one question, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Solved {
+    /// The observers, by name, sorted.
+    pub observers: BTreeSet<String>,
+    /// For each observer of the scene, the tool's reason for its verdict.
+    pub reasons: Vec<(String, String)>,
+}
+
+/// Why an exercise cannot be answered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExerciseError {
+    /// A question names a message the scene does not have.
+    #[error("question {question}: no message \"{message}\" in the scene (it has {known})")]
+    UnknownMessage {
+        /// 1-based question number.
+        question: usize,
+        /// The id asked for.
+        message: String,
+        /// The ids there are.
+        known: String,
+    },
+    /// A question asks something unknown.
+    #[error("question {question}: ask \"{ask}\"? expected one of {known}")]
+    UnknownAsk {
+        /// 1-based question number.
+        question: usize,
+        /// What it said.
+        ask: String,
+        /// The kinds there are.
+        known: String,
+    },
+    /// The step is past the end of the run.
+    #[error("step {step} is past the end: the run has steps 0 to {last}")]
+    StepPastEnd {
+        /// The step asked for.
+        step: usize,
+        /// The last step.
+        last: usize,
+    },
+    /// The answers do not match the questions.
+    #[error("{given} answers for {total} questions")]
+    AnswerCount {
+        /// Answers given.
+        given: usize,
+        /// Questions asked.
+        total: usize,
+    },
+}
+
+/// Solves every question against a run of the exercise's scene.
+pub fn solve(ex: &ExerciseFile, run: &Run) -> Result<Vec<Solved>, ExerciseError> {
+    let last = run.trace.steps.len().saturating_sub(1);
+    if let Some(step) = ex.step.filter(|&s| s > last) {
+        return Err(ExerciseError::StepPastEnd { step, last });
+    }
+    ex.questions
+        .iter()
+        .enumerate()
+        .map(|(i, q)| solve_one(ex, run, i, q))
+        .collect()
+}
+
+fn solve_one(
+    ex: &ExerciseFile,
+    run: &Run,
+    i: usize,
+    q: &QuestionFile,
+) -> Result<Solved, ExerciseError> {
+    let sc = &run.scenario;
+    let ask = Ask::ALL
+        .into_iter()
+        .find(|a| a.name() == q.ask)
+        .ok_or_else(|| ExerciseError::UnknownAsk {
+            question: i + 1,
+            ask: q.ask.clone(),
+            known: Ask::ALL.map(Ask::name).join(", "),
+        })?;
+    let m = sc
+        .messages
+        .iter()
+        .position(|msg| msg.id == q.message)
+        .ok_or_else(|| ExerciseError::UnknownMessage {
+            question: i + 1,
+            message: q.message.clone(),
+            known: sc
+                .messages
+                .iter()
+                .map(|m| m.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })?;
+    let mut observers = BTreeSet::new();
+    let mut reasons = Vec::new();
+    for ox in &run.exposure.observers {
+        let name = sc.observers[ox.observer].name.clone();
+        let mx = &ox.messages[m];
+        let (yes, why) = match (ask, ex.step) {
+            (Ask::WhoReads, Some(k)) => match ox.reading(k).filter(|r| r.message == Some(m)) {
+                Some(r) => (r.plaintext.is_some(), r.why.join(" -> ")),
+                None => (false, format!("does not reach the place of step {k}")),
+            },
+            (Ask::WhoReads, None) => (mx.content == Content::Plaintext, mx.why.join(" -> ")),
+            (Ask::WhoCouldByActing, _) => match &mx.if_acting {
+                Some(a) => (a.content == Content::Plaintext, a.why.join(" -> ")),
+                None => (false, "holds no power over it".to_string()),
+            },
+            (Ask::WhoCouldForge, _) => (mx.could_forge.possible, mx.could_forge.why.join(" -> ")),
+        };
+        if yes {
+            observers.insert(name.clone());
+        }
+        reasons.push((name, why));
+    }
+    Ok(Solved { observers, reasons })
+}
+
+/// The key, in the answers format.
+pub fn key(solved: &[Solved]) -> Answers {
+    Answers {
+        answers: solved
+            .iter()
+            .map(|s| s.observers.iter().cloned().collect())
+            .collect(),
+    }
+}
+
+/// How one answer compares with the key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scored {
+    /// Exactly the key's observers.
+    pub correct: bool,
+    /// In the key, not in the answer.
+    pub missed: Vec<String>,
+    /// In the answer, not in the key.
+    pub wrongly_named: Vec<String>,
+}
+
+/// How each answer compares with the key, per question.
+pub fn score(solved: &[Solved], given: &Answers) -> Result<Vec<Scored>, ExerciseError> {
+    if given.answers.len() != solved.len() {
+        return Err(ExerciseError::AnswerCount {
+            given: given.answers.len(),
+            total: solved.len(),
+        });
+    }
+    Ok(solved
+        .iter()
+        .zip(&given.answers)
+        .map(|(s, a)| {
+            let a: BTreeSet<String> = a.iter().cloned().collect();
+            let missed: Vec<String> = s.observers.difference(&a).cloned().collect();
+            let wrongly_named: Vec<String> = a.difference(&s.observers).cloned().collect();
+            Scored {
+                correct: missed.is_empty() && wrongly_named.is_empty(),
+                missed,
+                wrongly_named,
+            }
+        })
+        .collect())
+}
