@@ -238,11 +238,11 @@ fn draw_panels(
     let msg = step
         .message
         .and_then(|m| sc.messages.get(m))
-        .map_or("", |m| m.id.as_str());
+        .map_or(String::new(), |m| format!(" {}", m.id));
     let mut lines: Vec<(String, Color)> = vec![
         (
             format!(
-                "Inspector: step {k} at {}{detail}: {} {msg}, {} bytes",
+                "Inspector: step {k} at {}{detail}: {}{msg}, {} bytes",
                 sc.reach_label(step.place),
                 step.action.name(),
                 step.bytes.len()
