@@ -245,7 +245,9 @@ fn run_app(run: Run, window: Window, renderer: RenderCreation, times: Option<Fra
     .insert_resource(ClearColor(draw::palette::BG))
     .add_plugins((ViewerPlugin::new(run), input::InputPlugin, IdlePlugin))
     .add_systems(Startup, |mut commands: Commands| {
-        commands.spawn(Camera2d);
+        // Without multisampling a software renderer (Mesa's llvmpipe, SwiftShader in a
+        // browser) shades a quarter of the samples; the shapes are axis-aligned boxes and text.
+        commands.spawn((Camera2d, Msaa::Off));
     });
     if let Some(times) = times {
         app.insert_resource(times);

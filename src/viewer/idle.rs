@@ -35,7 +35,7 @@ impl Plugin for IdlePlugin {
             focused_mode: UpdateMode::reactive_low_power(IDLE_WAIT),
             unfocused_mode: UpdateMode::reactive_low_power(IDLE_WAIT),
         })
-        .add_systems(Last, (keep_drawing, record_frame_times));
+        .add_systems(Last, (keep_drawing, record_frame_times, log_first_frame));
     }
 }
 
@@ -68,6 +68,24 @@ fn keep_drawing(
     if cursor.playing || *settle > 0 {
         redraw.write(RequestRedraw);
     }
+}
+
+/// Logs once when the first complete frame is drawn: the scenario shown and every text laid
+/// out. The browser test times the page's first frame by this line.
+fn log_first_frame(
+    shown: Option<Res<Shown>>,
+    texts: Query<(&Text2d, Option<&TextLayoutInfo>)>,
+    time: Res<Time<Real>>,
+    mut done: Local<bool>,
+) {
+    if *done || shown.is_none() || texts.is_empty() || !texts_laid_out(&texts) {
+        return;
+    }
+    *done = true;
+    info!(
+        "plainsight: first frame drawn, {:.2} s after the app started",
+        time.elapsed_secs()
+    );
 }
 
 /// What `--frame-times` gathers: the duration of every frame drawn while playing, and how many
