@@ -36,6 +36,7 @@ if command -v wasm-opt >/dev/null; then
         --enable-sign-ext --enable-mutable-globals --enable-reference-types \
         --enable-multivalue "$out" -o "$out.opt"
     mv "$out.opt" "$out"
+    python3 web/fix_externref_export.py "$out"
 else
     echo "note: wasm-opt not found (apt-get install binaryen): the .wasm is left unoptimised" >&2
 fi
