@@ -13,10 +13,12 @@
 //! | `PanelsPlugin` | `panels.rs`, `overlays.rs` | header, event list, inspector, matrix, keys, lanes |
 //! | `InputPlugin` | `input.rs` | keys and clicks to commands (window only) |
 //! | [`PickerPlugin`] | `picker.rs` | the shipped scenarios in a list; `[` `]` switch, `S` shows it |
+//! | [`IdlePlugin`] | `idle.rs` | draws only while something moves (window only); frame times |
 //!
 //! Layout ([`Layout::new`], with link routes from `routes.rs`) and the state at a step
 //! ([`state_at`]) are pure functions. `render.rs` draws frames off-screen; `export.rs` writes
-//! a run of them as a GIF or PNG sequence.
+//! a run of them as a GIF or PNG sequence. `gpu.rs` finds a graphics adapter before Bevy does,
+//! so that having none is an error ([`ViewerError::NoAdapter`]) rather than Bevy's panic.
 
 mod actors;
 mod draw;

@@ -140,13 +140,16 @@ struct Reported {
     paused: u64,
 }
 
-/// Records this frame's duration. The first frame after play starts is left out: its duration
-/// is the idle wait before it, not drawing.
+/// Frames left out at the start of playing: Bevy times a frame from the render before it
+/// (pipelined rendering), so the first two durations still hold the idle wait before Space.
+const PLAY_WARMUP: u32 = 2;
+
+/// Records this frame's duration.
 fn record_frame_times(
     times: Option<Res<FrameTimes>>,
     time: Res<Time<Real>>,
     cursor: Res<Cursor>,
-    mut was_playing: Local<bool>,
+    mut playing_for: Local<u32>,
     mut reported: Local<Reported>,
 ) {
     let Some(times) = times else {
@@ -155,12 +158,12 @@ fn record_frame_times(
     let Ok(mut stats) = times.0.lock() else {
         return;
     };
-    if cursor.playing && *was_playing {
+    *playing_for = if cursor.playing { *playing_for + 1 } else { 0 };
+    if *playing_for > PLAY_WARMUP {
         stats.playing.push(time.delta_secs());
     } else if !cursor.playing {
         stats.paused += 1;
     }
-    *was_playing = cursor.playing;
     stats.elapsed = time.elapsed_secs();
     if time.elapsed() >= reported.at + REPORT_EVERY {
         let recent = FrameStats {
