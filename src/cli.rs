@@ -26,6 +26,9 @@ enum Command {
         scene: Option<String>,
         #[arg(long, help = model_help())]
         model: Option<String>,
+        /// Report frame times: a line every 10 s while open, and a summary when closed.
+        #[arg(long)]
+        frame_times: bool,
     },
     /// Validate scenarios; exit 1 with a located error on bad input.
     Check {
@@ -203,8 +206,12 @@ pub fn main() -> i32 {
 
 fn dispatch(cli: Cli) -> Result<i32> {
     match cli.command {
-        None => view(cli.scene.as_deref(), None),
-        Some(Command::View { scene, model }) => view(scene.as_deref(), model.as_deref()),
+        None => view(cli.scene.as_deref(), None, false),
+        Some(Command::View {
+            scene,
+            model,
+            frame_times,
+        }) => view(scene.as_deref(), model.as_deref(), frame_times),
         Some(Command::Check { scenes }) => {
             let mut failed = 0;
             for name in &scenes {
@@ -342,9 +349,12 @@ fn dispatch(cli: Cli) -> Result<i32> {
 }
 
 #[cfg(feature = "viewer")]
-fn view(scene: Option<&str>, model: Option<&str>) -> Result<i32> {
+fn view(scene: Option<&str>, model: Option<&str>, frame_times: bool) -> Result<i32> {
     let run = run_scene(scene.unwrap_or(DEFAULT_SCENE), model)?;
-    plainsight::viewer::open(run)?;
+    let options = plainsight::viewer::WindowOptions { frame_times };
+    if let Some(stats) = plainsight::viewer::open(run, options)? {
+        println!("{}", stats.summary());
+    }
     Ok(0)
 }
 
@@ -502,7 +512,7 @@ fn draw(_: Run, _: Output, _: Option<usize>, _: (u32, u32), _: (bool, bool)) -> 
 }
 
 #[cfg(not(feature = "viewer"))]
-fn view(scene: Option<&str>, model: Option<&str>) -> Result<i32> {
+fn view(scene: Option<&str>, model: Option<&str>, _frame_times: bool) -> Result<i32> {
     // Still validate, so the error for a bad scene is the same with or without the viewer.
     let _ = run_scene(scene.unwrap_or(DEFAULT_SCENE), model)?;
     bail!(

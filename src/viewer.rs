@@ -13,14 +13,33 @@
 //! | `PanelsPlugin` | `panels.rs`, `overlays.rs` | header, event list, inspector, matrix, keys, lanes |
 //! | `InputPlugin` | `input.rs` | keys and clicks to commands (window only) |
 //! | [`PickerPlugin`] | `picker.rs` | the shipped scenarios in a list; `[` `]` switch, `S` shows it |
+//! | [`IdlePlugin`] | `idle.rs` | draws only while something moves (window only); frame times |
 //!
 //! Layout ([`Layout::new`], with link routes from `routes.rs`) and the state at a step
 //! ([`state_at`]) are pure functions. `render.rs` draws frames off-screen; `export.rs` writes
-//! a run of them as a GIF or PNG sequence.
+//! a run of them as a GIF or PNG sequence. `gpu.rs` finds a graphics adapter before Bevy does,
+//! so that having none is an error ([`ViewerError::NoAdapter`]) rather than Bevy's panic.
 
 mod actors;
 mod draw;
 mod export;
+#[cfg(not(target_arch = "wasm32"))]
+mod gpu;
+/// In the browser there is no adapter to look for first: Bevy draws with WebGL 2.
+#[cfg(target_arch = "wasm32")]
+mod gpu {
+    #[derive(Debug, Clone, Copy)]
+    pub enum Surface {
+        Image,
+        Window,
+    }
+    pub fn render_creation(
+        _: Surface,
+    ) -> Result<bevy::render::settings::RenderCreation, super::ViewerError> {
+        Ok(Default::default())
+    }
+}
+mod idle;
 mod input;
 mod layout;
 mod observer;
@@ -36,10 +55,13 @@ mod tokens;
 use std::path::PathBuf;
 
 use bevy::prelude::*;
+use bevy::render::RenderPlugin;
+use bevy::render::settings::RenderCreation;
 
 pub use actors::{Dimmed, Footprint, PlaceMark};
 pub use draw::Layer;
 pub use export::{FramesOptions, render_sequence, write_gif};
+pub use idle::{FrameStats, FrameTimes, IdlePlugin};
 pub use input::InputPlugin as ViewerInputPlugin;
 pub use layout::{Fit, Layout, Rect};
 pub use observer::{ObserverChip, ReachLine};
@@ -65,6 +87,11 @@ pub enum ViewerError {
         "no display to open the viewer window on ({0}); draw a frame to a PNG with `plainsight render SCENE --out frame.png`, or print the steps with `plainsight trace SCENE`"
     )]
     NoDisplay(String),
+    /// wgpu found no graphics adapter (the backends tried are named).
+    #[error(
+        "no graphics adapter: wgpu looked for {0} and found none. Install a graphics driver; with no GPU, Mesa's software renderer draws the frames: `apt-get install mesa-vulkan-drivers libvulkan1` (Debian, Ubuntu). `plainsight trace` and `plainsight matrix` need no graphics at all"
+    )]
+    NoAdapter(String),
     /// Off-screen rendering failed.
     #[error("could not render the frame: {0}")]
     Render(String),
@@ -160,19 +187,27 @@ fn display_available() -> Result<(), ViewerError> {
     }
 }
 
-/// Opens the viewer window.
-pub fn open(run: Run) -> Result<(), ViewerError> {
+/// How `plainsight view` opens the window.
+#[derive(Debug, Clone, Default)]
+pub struct WindowOptions {
+    /// Gather frame times: a line logged every 10 s, and the whole session's returned by
+    /// [`open`] when the window closes.
+    pub frame_times: bool,
+}
+
+/// Opens the viewer window; once it closes, returns the frame times if they were asked for.
+pub fn open(run: Run, options: WindowOptions) -> Result<Option<FrameStats>, ViewerError> {
     display_available()?;
+    let renderer = gpu::render_creation(gpu::Surface::Window)?;
+    let times = options.frame_times.then(FrameTimes::default);
     let title = format!("plainsight: {}", run.scenario.title);
-    run_app(
-        run,
-        Window {
-            title,
-            resolution: bevy::window::WindowResolution::new(1280, 720),
-            ..default()
-        },
-    );
-    Ok(())
+    let window = Window {
+        title,
+        resolution: bevy::window::WindowResolution::new(1280, 720),
+        ..default()
+    };
+    run_app(run, window, renderer, times.clone());
+    Ok(times.map(|t| t.0.lock().map(|s| s.clone()).unwrap_or_default()))
 }
 
 /// Opens the viewer in a web page (the wasm32 build's entry point): the default shipped scenario
@@ -183,30 +218,41 @@ pub fn open_web() {
         .expect("the default scene is shipped and validates (tests check every shipped scene)");
     let run = Run::new(scenario, None).expect("every shipped scene simulates (tested)");
     let title = format!("plainsight: {}", run.scenario.title);
-    run_app(
-        run,
-        Window {
-            title,
-            canvas: Some("#plainsight".into()),
-            fit_canvas_to_parent: true,
-            // Keeps Tab, Space and the arrows for the viewer instead of the page.
-            prevent_default_event_handling: true,
-            ..default()
-        },
-    );
+    let window = Window {
+        title,
+        canvas: Some("#plainsight".into()),
+        fit_canvas_to_parent: true,
+        // Keeps Tab, Space and the arrows for the viewer instead of the page.
+        prevent_default_event_handling: true,
+        ..default()
+    };
+    run_app(run, window, RenderCreation::default(), None);
 }
 
-/// The viewer in a window (native) or on a page's canvas (web): same plugins, same input.
-fn run_app(run: Run, window: Window) {
-    App::new()
-        .add_plugins(DefaultPlugins.set(WindowPlugin {
-            primary_window: Some(window),
-            ..default()
-        }))
-        .insert_resource(ClearColor(draw::palette::BG))
-        .add_plugins((ViewerPlugin::new(run), input::InputPlugin))
-        .add_systems(Startup, |mut commands: Commands| {
-            commands.spawn(Camera2d);
-        })
-        .run();
+/// The viewer in a window (native) or on a page's canvas (web): same plugins, same input, and
+/// drawing only while something moves.
+fn run_app(run: Run, window: Window, renderer: RenderCreation, times: Option<FrameTimes>) {
+    let mut app = App::new();
+    app.add_plugins(
+        DefaultPlugins
+            .set(WindowPlugin {
+                primary_window: Some(window),
+                ..default()
+            })
+            .set(RenderPlugin {
+                render_creation: renderer,
+                ..default()
+            }),
+    )
+    .insert_resource(ClearColor(draw::palette::BG))
+    .add_plugins((ViewerPlugin::new(run), input::InputPlugin, IdlePlugin))
+    .add_systems(Startup, |mut commands: Commands| {
+        // Without multisampling a software renderer (Mesa's llvmpipe, SwiftShader in a
+        // browser) shades a quarter of the samples; the shapes are axis-aligned boxes and text.
+        commands.spawn((Camera2d, Msaa::Off));
+    });
+    if let Some(times) = times {
+        app.insert_resource(times);
+    }
+    app.run();
 }

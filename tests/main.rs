@@ -6,6 +6,7 @@ mod claims;
 mod cli;
 mod docs;
 mod envelopes;
+mod no_gpu;
 mod robustness;
 mod scenarios;
 mod viewer;

@@ -2,13 +2,19 @@
 # The browser test: builds web/dist if it is missing (or with --build), serves it on 127.0.0.1,
 # loads it in headless Chromium (WebGL 2 through SwiftShader), waits for the first frame,
 # presses ] S Right Right Right Tab, and checks that the screenshots are real pictures the keys
-# changed, with no error in the page. Writes web/test-screenshot.png. Exits non-zero on failure.
+# changed, with no error in the page. Reports the .wasm's size (raw and gzipped, the download)
+# and the time from navigation to the first drawn frame. Writes web/test-screenshot.png. Exits
+# non-zero on failure.
 # Needs: apt-get install chromium python3-websocket
 set -eu
 web="$(cd "$(dirname "$0")" && pwd)"
 if [ "${1:-}" = "--build" ] || [ ! -f "$web/dist/plainsight_bg.wasm" ]; then
     "$web/build.sh"
 fi
+wasm="$web/dist/plainsight_bg.wasm"
+raw=$(wc -c < "$wasm")
+gz=$(gzip -6 -c "$wasm" | wc -c)
+awk -v r="$raw" -v g="$gz" 'BEGIN { printf "plainsight_bg.wasm: %.1f MB raw, %.1f MB gzipped (gzip -6)\n", r / 1e6, g / 1e6 }'
 # Debian's python3-websocket is for Debian's python3, which may not be the first on PATH.
 py=
 for p in python3 /usr/bin/python3; do

@@ -78,6 +78,7 @@ pub fn render_frames(
     view: ViewOptions,
 ) -> Result<Vec<RgbImage>, ViewerError> {
     let (w, h) = (width.max(1), height.max(1));
+    let renderer = super::gpu::render_creation(super::gpu::Surface::Image)?;
     let first = steps.first().copied().unwrap_or(0);
     let mut app = App::new();
     app.add_plugins(
@@ -88,6 +89,7 @@ pub fn render_frames(
                 ..default()
             })
             .set(RenderPlugin {
+                render_creation: renderer,
                 synchronous_pipeline_compilation: true,
                 ..default()
             })
