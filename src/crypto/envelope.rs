@@ -99,12 +99,13 @@ fn check_recipients(recipients: &[PublicKey]) -> Result<(), SealError> {
 /// Random secret bytes for `n` ephemeral keys, drawn in order from `rng` (the RNG is not shared
 /// across threads; the expensive scalar multiplications happen later, in parallel).
 fn ephemeral_seeds(rng: &mut (impl CryptoRng + ?Sized), n: usize) -> Vec<Zeroizing<[u8; 32]>> {
-    (0..n)
-        .map(|_| {
-            let mut seed = Zeroizing::new([0u8; 32]);
-            rng.fill_bytes(seed.as_mut());
-            seed
-        })
+    // One draw for all devices: from the operating system that is one system call, not one a
+    // device (which stayed sequential while the rest ran on every core). A seeded RNG gives the
+    // same stream either way, so the bytes do not change (known-answer tests).
+    let mut all = Zeroizing::new(vec![0u8; n * 32]);
+    rng.fill_bytes(all.as_mut_slice());
+    all.chunks_exact(32)
+        .map(|c| Zeroizing::new(c.try_into().expect("chunks of 32 bytes")))
         .collect()
 }
 
