@@ -180,7 +180,10 @@ fn solve_one(
                 Some(a) => (a.content == Content::Plaintext, a.why.join(" -> ")),
                 None => (false, "holds no power over it".to_string()),
             },
-            (Ask::WhoCouldForge, _) => (mx.could_forge.possible, mx.could_forge.why.join(" -> ")),
+            (Ask::WhoCouldForge, _) => match &mx.could_forge {
+                Some(f) => (f.possible, f.why.join(" -> ")),
+                None => (false, "not assessed in this run".to_string()),
+            },
         };
         if yes {
             observers.insert(name.clone());

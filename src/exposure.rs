@@ -128,7 +128,9 @@ pub struct MessageExposure {
     /// What they could get by acting; `None` when they hold no power over this message.
     pub if_acting: Option<IfActing>,
     /// Whether they could make a recipient device show a forgery as this message's sender's.
-    pub could_forge: Forgery,
+    /// Assessed for a scenario's own run ([`crate::Run`]); `None` in the active runs, which
+    /// answer only what acting gives.
+    pub could_forge: Option<Forgery>,
 }
 
 /// One observer's whole result.
@@ -221,7 +223,7 @@ fn analyse_observer(sc: &Scenario, trace: &Trace, o: usize) -> ObserverExposure 
                 first_plaintext_at: first_plain.map(|r| trace.steps[r.step].place),
                 why,
                 if_acting: None,
-                could_forge: crate::forgery::assess(sc, trace, &keys, o, m),
+                could_forge: None,
             }
         })
         .collect();

@@ -74,8 +74,8 @@ fn message_json(run: &Run, mx: &MessageExposure) -> Value {
         "metadata": meta_names(&mx.metadata),
         "first_plaintext_at": mx.first_plaintext_at.map(|r| place_label(run, r)),
         "why": mx.why,
-        "could_forge": mx.could_forge.possible,
-        "could_forge_why": mx.could_forge.why,
+        "could_forge": mx.could_forge.as_ref().map(|f| f.possible),
+        "could_forge_why": mx.could_forge.as_ref().map(|f| &f.why),
         "if_acting": mx.if_acting.as_ref().map(|a| json!({
             "content": a.content.name(),
             "powers": a.powers.iter().map(|p| p.name()).collect::<Vec<_>>(),
@@ -405,13 +405,14 @@ pub fn explain_text(run: &Run, observer: usize) -> String {
         if let Some(a) = &mx.if_acting {
             out.push_str(&acting_lines(a));
         }
-        let f = &mx.could_forge;
-        out.push_str(&format!(
-            "  could forge it as {}'s: {} -> {}\n",
-            sc.people[sc.messages[mx.message].from].name,
-            if f.possible { "yes" } else { "no" },
-            f.why.join(" -> ")
-        ));
+        if let Some(f) = &mx.could_forge {
+            out.push_str(&format!(
+                "  could forge it as {}'s: {} -> {}\n",
+                sc.people[sc.messages[mx.message].from].name,
+                if f.possible { "yes" } else { "no" },
+                f.why.join(" -> ")
+            ));
+        }
     }
     out
 }

@@ -38,6 +38,9 @@ impl Run {
             .collect::<Result<_, _>>()?;
         for o in 0..run.scenario.observers.len() {
             for m in 0..run.scenario.messages.len() {
+                let ox = &run.exposure.observers[o];
+                let forgery = crate::forgery::assess(&run.scenario, &run.trace, &ox.keys, o, m);
+                run.exposure.observers[o].messages[m].could_forge = Some(forgery);
                 let passive = &run.exposure.observers[o].messages[m];
                 let verdict = if_acting(&run.scenario, protection, o, passive, &run.acting[o]);
                 run.exposure.observers[o].messages[m].if_acting = verdict;

@@ -963,7 +963,7 @@ fn under_e2e_only_a_holder_of_the_senders_key_or_a_recipient_device_could_forge(
                     });
                     cases.check();
                     if p.model.end_to_end() {
-                        if mx.could_forge.possible {
+                        if mx.could_forge.as_ref().expect("assessed").possible {
                             assert!(
                                 holds_sender_key || controls_recipient,
                                 "{} {}: {}",
@@ -974,7 +974,7 @@ fn under_e2e_only_a_holder_of_the_senders_key_or_a_recipient_device_could_forge(
                         }
                     } else if server_on_way {
                         assert!(
-                            mx.could_forge.possible,
+                            mx.could_forge.as_ref().expect("assessed").possible,
                             "{} {}: {}",
                             sc.source,
                             p.label(),

@@ -58,7 +58,8 @@ fn draw_observers(
             p::INK
         };
         let n = chars_fit(r.w - 10.0, f);
-        let tag = acting_mark(&runs, o).map(|_| {
+        let mark = acting_mark(&runs, o);
+        let tag = mark.map(|_| {
             if runs.acting == Some(o) {
                 "ACTING"
             } else {
@@ -80,10 +81,7 @@ fn draw_observers(
             Some(Look::Sealed { hex, .. }) => (format!("sees {hex}"), p::SEALED),
             Some(Look::Keys(k)) => (format!("keys: {k}"), p::KEYS),
             Some(Look::Metadata) => ("metadata only".to_string(), p::MUTED),
-            None if acting_mark(&runs, o).is_some() => (
-                acting_mark(&runs, o).unwrap_or_default().to_string(),
-                p::INK,
-            ),
+            None if mark.is_some() => (mark.unwrap_or_default().to_string(), p::INK),
             None => (observer.role.name().to_string(), p::MUTED),
         };
         if let Some(tag) = tag {
