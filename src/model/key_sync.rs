@@ -34,6 +34,11 @@ pub(super) fn sync(sim: &mut Sim<'_>, p: usize, blob: &KeyBlob) {
     }
 }
 
+/// A key-setup step (no message, time 0, not on a wire).
+fn put(sim: &mut Sim<'_>, place: Reach, action: Action, bytes: Vec<u8>, note: String) {
+    sim.push(0, place, action, None, bytes, note, None, None);
+}
+
 /// A post of key material between a person's device and their server (not a message).
 fn key_post(sim: &Sim<'_>, p: usize, body: Body) -> Vec<u8> {
     let name = sim.sc.people[p].name.clone();
@@ -87,45 +92,24 @@ fn escrow(sim: &mut Sim<'_>, p: usize, first: usize, s: usize, others: &[usize],
     cross(sim, first, s, true, &post, up);
     let memory = Reach::ServerPart(s, Part::AppMemory);
     let note = format!("{server}'s application handles {person}'s private key in memory");
-    sim.push(
-        0,
-        memory,
-        Action::KeyBackedUp,
-        None,
-        post.clone(),
-        note,
-        None,
-        None,
-    );
+    put(sim, memory, Action::KeyBackedUp, post.clone(), note);
     let part = if sc.servers[s].has(Part::KeyVault) {
         Part::KeyVault
     } else {
         Part::AppMemory
     };
     let note = format!("{server} keeps {person}'s private key so the other devices can fetch it");
-    sim.push(
-        0,
+    put(
+        sim,
         Reach::ServerPart(s, part),
         Action::KeyBackedUp,
-        None,
         blob.encode(),
         note,
-        None,
-        None,
     );
     for &d in others {
         let device = &sc.devices[d].name;
         let note = format!("{server} hands {person}'s private key to {device}");
-        sim.push(
-            0,
-            memory,
-            Action::KeyDownloaded,
-            None,
-            post.clone(),
-            note,
-            None,
-            None,
-        );
+        put(sim, memory, Action::KeyDownloaded, post.clone(), note);
         let note = format!("{device} downloads {person}'s private key from {server}");
         cross(sim, d, s, false, &post, note);
         keep(
@@ -139,16 +123,7 @@ fn escrow(sim: &mut Sim<'_>, p: usize, first: usize, s: usize, others: &[usize],
 
 fn keep(sim: &mut Sim<'_>, d: usize, blob: &KeyBlob, note: String) {
     let keystore = Reach::DevicePart(d, DevicePart::Keystore);
-    sim.push(
-        0,
-        keystore,
-        Action::KeyDownloaded,
-        None,
-        blob.encode(),
-        note,
-        None,
-        None,
-    );
+    put(sim, keystore, Action::KeyDownloaded, blob.encode(), note);
 }
 
 fn device_link(
@@ -176,16 +151,7 @@ fn device_link(
             "{device} shows a QR code with a one-time public key; {old} scans it (it never crosses {server})"
         );
         let memory = Reach::DevicePart(d, DevicePart::Memory);
-        sim.push(
-            0,
-            memory,
-            Action::KeySync,
-            None,
-            shown.encode(),
-            note,
-            None,
-            None,
-        );
+        put(sim, memory, Action::KeySync, shown.encode(), note);
         let Ok(sealed) =
             Fanout::PerRecipient
                 .scheme()
@@ -201,16 +167,7 @@ fn device_link(
         cross(sim, first, s, true, &post, note);
         let note = format!("{server} relays the sealed key to {device}; it cannot open it");
         let app = Reach::ServerPart(s, Part::AppMemory);
-        sim.push(
-            0,
-            app,
-            Action::KeySync,
-            None,
-            post.clone(),
-            note,
-            None,
-            None,
-        );
+        put(sim, app, Action::KeySync, post.clone(), note);
         cross(
             sim,
             d,
@@ -248,16 +205,7 @@ fn passphrase_backup(
             "{person} types the backup passphrase on {device}; the key derived from it stays there"
         );
         let memory = Reach::DevicePart(d, DevicePart::Memory);
-        sim.push(
-            0,
-            memory,
-            Action::KeySync,
-            None,
-            typed.encode(),
-            note,
-            None,
-            None,
-        );
+        put(sim, memory, Action::KeySync, typed.encode(), note);
     };
     type_it(sim, first);
     let sealed = wire::seal_at_rest(&owner, &key, 0, &Body::Keys(vec![blob.clone()]));
@@ -272,15 +220,12 @@ fn passphrase_backup(
         .find(|&part| sc.servers[s].has(part))
         .unwrap_or(Part::AppMemory);
     let note = format!("{server} stores the sealed backup; it has no passphrase to open it");
-    sim.push(
-        0,
+    put(
+        sim,
         Reach::ServerPart(s, part),
         Action::KeyBackedUp,
-        None,
         post.clone(),
         note,
-        None,
-        None,
     );
     for &d in others {
         let device = &sc.devices[d].name;
