@@ -18,6 +18,7 @@
 //! | [`exposure`] | [`exposure::analyse`]: per observer, the keys found at reached places and every reached step tried with them | who can read what, and why |
 //! | [`forgery`] | whether an observer could make a recipient device show a forged message as the sender's, tried with real signatures | `could_forge` |
 //! | [`exercise`] | exercise files: questions whose answer keys are computed from a run, and scoring | `plainsight exercise` |
+//! | [`whatif`] | what-if switches (a link's TLS, keys verified, key sync, web client) as pure edits of a scenario; [`whatif::changes`] between two runs' matrices | "what if this link had no TLS?" |
 //! | [`Run`] | a scenario + its trace + its exposure under a chosen model, and each power-holding observer's active run | the one call most callers need |
 //! | [`report`] | the matrix, trace and explanations as text or JSON | what the command line prints |
 //! | `bench` | the fan-out benchmark harness | `plainsight bench` |
@@ -56,6 +57,7 @@ pub mod scenario;
 pub mod sim;
 #[cfg(feature = "viewer")]
 pub mod viewer;
+pub mod whatif;
 pub mod wire;
 
 pub use run::Run;

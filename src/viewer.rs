@@ -13,6 +13,7 @@
 //! | `PanelsPlugin` | `panels.rs`, `overlays.rs` | header, event list, inspector, matrix, keys, lanes |
 //! | `InputPlugin` | `input.rs` | keys and clicks to commands (window only) |
 //! | [`PickerPlugin`] | `picker.rs` | the shipped scenarios in a list; `[` `]` switch, `S` shows it |
+//! | [`WhatIfPlugin`] | `whatif.rs` | what-if switches (W): a link's TLS, keys, key sync, web page; changed cells |
 //! | [`IdlePlugin`] | `idle.rs` | draws only while something moves (window only); frame times |
 //!
 //! Layout ([`Layout::new`], with link routes from `routes.rs`) and the state at a step
@@ -51,6 +52,7 @@ mod render;
 mod routes;
 mod state;
 mod tokens;
+mod whatif;
 
 use std::path::PathBuf;
 
@@ -72,6 +74,7 @@ pub use playback::{Anim, Canvas, Cursor, PlaybackPlugin, Runs, Shown, ViewOption
 pub use render::{RgbImage, render_frames, render_png, render_view};
 pub use state::{Look, Piece, Sighting, Token, TokenAt, ViewState, state_at, viewing_as_line};
 pub use tokens::{FanSummary, TokenCard, fan_summary};
+pub use whatif::{WhatIfCommand, WhatIfPlugin, WhatIfState};
 
 use crate::Run;
 
@@ -171,6 +174,7 @@ impl Plugin for ViewerPlugin {
                 observer::ObserverPlugin,
                 panels::PanelsPlugin,
                 PickerPlugin,
+                WhatIfPlugin,
             ));
     }
 }

@@ -10,3 +10,4 @@ mod no_gpu;
 mod robustness;
 mod scenarios;
 mod viewer;
+mod whatif;

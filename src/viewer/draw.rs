@@ -60,6 +60,8 @@ pub enum Layer {
     Panels,
     /// Matrix, keys and lanes overlays.
     Overlays,
+    /// What-if switches, exercise mode and the designer's palette (`whatif.rs`, `exercise_mode.rs`, `designer.rs`).
+    Classroom(u8),
 }
 
 /// Despawns every entity a layer drew.

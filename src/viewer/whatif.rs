@@ -1,0 +1,416 @@
+//! What-if switches (W): click a link to turn its TLS on or off; buttons for keys verified,
+//! keys in person, key sync, the sender's device as a web page, and letting the viewed observer
+//! act. Every switch is an edit from the core ([`crate::whatif`]); the core re-runs the scenario
+//! and the matrix cells that changed are listed, highlighted, with what they were before. An
+//! edit the core refuses is a message on screen.
+
+use bevy::prelude::*;
+use bevy::window::PrimaryWindow;
+
+use super::draw::{Layer, Painter, clear, palette as p};
+use super::layout::{FONT, Rect, chars_fit, fit};
+use super::playback::{Cursor, Runs, Shown, ViewOptions, ViewerCommand};
+use crate::Run;
+use crate::scenario::{Protection, Scenario};
+use crate::whatif::{self, CellChange, Switch, WhatIf};
+
+const LAYER: Layer = Layer::Classroom(1);
+
+/// What a person (or a test) can ask of the what-if panel.
+#[derive(Message, Debug, Clone, Copy, PartialEq)]
+pub enum WhatIfCommand {
+    /// W: open or close the panel.
+    Toggle,
+    /// Flip one switch; the core re-runs.
+    Flip(Switch),
+    /// Back to the scenario as loaded.
+    Reset,
+    /// Let the viewed observer act (the viewer's A).
+    Act,
+    /// A click or pen tap at a virtual-canvas point: a button, or a link.
+    ClickAt(f32, f32),
+}
+
+/// The switches, the scenario as loaded, and what the last flip changed.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct WhatIfState {
+    /// The panel is on screen.
+    pub open: bool,
+    /// The scenario as loaded (switches apply to it); `None` until the first frame.
+    pub base: Option<Scenario>,
+    /// The switches flipped.
+    pub switches: WhatIf,
+    /// Matrix cells the last flip changed.
+    pub changes: Vec<CellChange>,
+    /// Why the last flip was refused.
+    pub message: Option<String>,
+    /// The panel's buttons, in virtual pixels, for clicks.
+    pub buttons: Vec<(Rect, WhatIfCommand)>,
+    /// The runs were replaced by a flip (not by the picker).
+    ours: bool,
+}
+
+/// The scenario as loaded follows the picker: a new scenario clears the switches.
+fn track_base(runs: Res<Runs>, mut st: ResMut<WhatIfState>) {
+    if !runs.is_changed() {
+        return;
+    }
+    if std::mem::take(&mut st.ours) {
+        return;
+    }
+    let sc = &runs.honest().scenario;
+    let same = st
+        .base
+        .as_ref()
+        .is_some_and(|b| b.source == sc.source && b.title == sc.title);
+    if !same {
+        st.base = Some(sc.clone());
+        st.switches = WhatIf::default();
+        st.changes.clear();
+        st.message = None;
+    }
+}
+
+fn apply(
+    mut commands: MessageReader<WhatIfCommand>,
+    mut st: ResMut<WhatIfState>,
+    mut runs: ResMut<Runs>,
+    mut cursor: ResMut<Cursor>,
+    shown: Option<Res<Shown>>,
+    mut viewer: MessageWriter<ViewerCommand>,
+) {
+    for &c in commands.read() {
+        let c = match c {
+            WhatIfCommand::ClickAt(x, y) => match hit(&st, shown.as_deref(), x, y) {
+                Some(c) => c,
+                None => continue,
+            },
+            c => c,
+        };
+        let next = match c {
+            WhatIfCommand::Toggle => {
+                st.open = !st.open;
+                continue;
+            }
+            WhatIfCommand::Act => {
+                viewer.write(ViewerCommand::ToggleActing);
+                continue;
+            }
+            WhatIfCommand::ClickAt(..) => continue,
+            WhatIfCommand::Reset => WhatIf::default(),
+            WhatIfCommand::Flip(s) => flipped(&st, &runs, s),
+        };
+        rerun(&mut st, &mut runs, &mut cursor, next);
+    }
+}
+
+fn flipped(st: &WhatIfState, runs: &Runs, s: Switch) -> WhatIf {
+    let mut next = st.switches.clone();
+    next.flip(&runs.honest().scenario, s);
+    next
+}
+
+/// Applies the switches to the loaded scenario and re-runs the core under the model shown.
+fn rerun(st: &mut WhatIfState, runs: &mut Runs, cursor: &mut Cursor, next: WhatIf) {
+    let Some(base) = st.base.clone() else {
+        return;
+    };
+    let edited = match next.apply(&base) {
+        Ok(sc) => sc,
+        Err(e) => {
+            st.message = Some(format!("Not switched: {e}"));
+            return;
+        }
+    };
+    let shown = runs.honest().trace.protection;
+    let protection = Protection {
+        keys_verified: edited.protection.keys_verified,
+        ..shown
+    };
+    match Run::with(edited, protection) {
+        Ok(run) => {
+            st.changes = whatif::changes(runs.honest(), &run);
+            st.switches = next;
+            st.message = None;
+            st.ours = true;
+            *runs = Runs::new(run);
+            let last = runs.run().trace.steps.len().saturating_sub(1);
+            cursor.step = cursor.step.min(last);
+        }
+        Err(e) => st.message = Some(format!("Not switched: the run failed: {e}")),
+    }
+}
+
+/// What a click at a virtual point means: a button of the panel, else the nearest link.
+fn hit(st: &WhatIfState, shown: Option<&Shown>, x: f32, y: f32) -> Option<WhatIfCommand> {
+    if !st.open {
+        return None;
+    }
+    if let Some((_, c)) = st.buttons.iter().find(|(r, _)| inside(r, x, y)) {
+        return Some(*c);
+    }
+    let shown = shown?;
+    if !inside(&shown.layout.stage, x, y) {
+        return None;
+    }
+    let links = &shown.layout.links;
+    whatif::nearest_link(links, (x, y), 14.0).map(|l| WhatIfCommand::Flip(Switch::LinkTls(l)))
+}
+
+/// Splits text into lines of at most `n` characters at spaces (a longer word is split).
+pub fn wrap(text: &str, n: usize) -> Vec<String> {
+    let n = n.max(8);
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let mut word = word.to_string();
+        while word.chars().count() > n {
+            let head: String = word.chars().take(n).collect();
+            word = word.chars().skip(n).collect();
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            lines.push(head);
+        }
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > n {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+fn inside(r: &Rect, x: f32, y: f32) -> bool {
+    x >= r.x && x <= r.right() && y >= r.y && y <= r.bottom()
+}
+
+/// The buttons' labels, from the scenario shown.
+fn button_rows(sc: &Scenario, runs: &Runs, options: &ViewOptions) -> Vec<(String, WhatIfCommand)> {
+    let yes = |b: bool| if b { "yes" } else { "no" };
+    let mut rows = vec![
+        (
+            format!("keys verified: {}", yes(sc.protection.keys_verified)),
+            WhatIfCommand::Flip(Switch::KeysVerified),
+        ),
+        (
+            format!("keys in person: {}", yes(whatif::keys_in_person(sc))),
+            WhatIfCommand::Flip(Switch::KeysInPerson),
+        ),
+        (
+            format!("key sync: {}", sc.key_sync.name()),
+            WhatIfCommand::Flip(Switch::NextKeySync),
+        ),
+    ];
+    if let Some(m) = sc.messages.first() {
+        let d = m.from_device;
+        let web = sc.devices[d].code_from.is_some();
+        rows.push((
+            format!("{} is a web page: {}", sc.devices[d].name, yes(web)),
+            WhatIfCommand::Flip(Switch::WebClient(d)),
+        ));
+    }
+    let actor = runs.acting.or_else(|| runs.actor_for(options.observer));
+    if let Some(o) = actor {
+        let label = format!(
+            "let {} act (A): {}",
+            sc.observers[o].name,
+            yes(runs.acting.is_some())
+        );
+        rows.push((label, WhatIfCommand::Act));
+    }
+    rows.push(("reset: as loaded".to_string(), WhatIfCommand::Reset));
+    rows
+}
+
+fn draw(
+    mut commands: Commands,
+    drawn: Query<(Entity, &Layer)>,
+    mut st: ResMut<WhatIfState>,
+    shown: Option<Res<Shown>>,
+    runs: Res<Runs>,
+    options: Res<ViewOptions>,
+) {
+    let Some(shown) = shown else {
+        return;
+    };
+    if !(st.is_changed() || shown.is_changed() || runs.is_changed() || options.is_changed()) {
+        return;
+    }
+    clear(&mut commands, &drawn, LAYER);
+    st.buttons.clear();
+    if !st.open {
+        return;
+    }
+    let mut pt = Painter {
+        commands: &mut commands,
+        fit: shown.fit,
+        layer: LAYER,
+    };
+    let sc = &runs.honest().scenario;
+    let l = &shown.layout;
+    // Every link carries a switch where it is clicked: its TLS state in words.
+    for (i, link) in sc.links.iter().enumerate() {
+        let (x, y) = l.place_point(crate::scenario::Reach::Wire(i));
+        let word = if link.tls { "TLS on" } else { "TLS off" };
+        let r = Rect::new(x - 36.0, y - 11.0, 72.0, 22.0);
+        pt.boxed(r, p::HIGHLIGHT, p::INK, 2.0, 12.0);
+        pt.text(r.x + 5.0, r.y + 2.0, word, 15.0, p::INK, 12.1);
+    }
+    let col = l.events;
+    pt.boxed(col, p::PAPER, p::INK, 3.0, 12.0);
+    pt.rect(Rect::new(col.x, col.y, col.w, 30.0), p::INK, 12.05);
+    pt.text(
+        col.x + 8.0,
+        col.y + 5.0,
+        "What if? (W closes)",
+        FONT,
+        p::PAPER,
+        12.1,
+    );
+    pt.text(
+        col.x + 8.0,
+        col.y + 36.0,
+        "Tap a link's yellow tag: TLS",
+        16.0,
+        p::INK,
+        12.1,
+    );
+    let mut y = col.y + 60.0;
+    for (label, c) in button_rows(sc, &runs, &options) {
+        let r = Rect::new(col.x + 8.0, y, col.w - 16.0, 30.0);
+        pt.boxed(r, p::PANEL, p::INK, 2.0, 12.1);
+        let n = chars_fit(r.w - 10.0, 16.0);
+        pt.text(r.x + 6.0, r.y + 5.0, &fit(&label, n), 16.0, p::INK, 12.2);
+        st.buttons.push((r, c));
+        y += 36.0;
+    }
+    let base = st.base.clone();
+    if let Some(base) = base {
+        let lines = st.switches.describe(&base, sc);
+        if !lines.is_empty() {
+            pt.text(col.x + 8.0, y + 2.0, "Switched:", 16.0, p::INK, 12.1);
+            y += 22.0;
+        }
+        let n = chars_fit(col.w - 20.0, 15.0);
+        for line in lines.iter().flat_map(|l| wrap(l, n)) {
+            if y > col.bottom() - 22.0 {
+                break;
+            }
+            pt.text(col.x + 14.0, y, &line, 15.0, p::INK, 12.1);
+            y += 20.0;
+        }
+    }
+    draw_changes(&mut pt, &st, &runs, l.inspector);
+}
+
+/// The changed cells, in the inspector's place: observer, message, the new verdict framed and
+/// highlighted, and what it was.
+fn draw_changes(pt: &mut Painter, st: &WhatIfState, runs: &Runs, area: Rect) {
+    pt.boxed(area, p::PAPER, p::INK, 3.0, 12.0);
+    let sc = &runs.honest().scenario;
+    let x = area.x + 8.0;
+    if let Some(m) = &st.message {
+        let n = chars_fit(area.w - 16.0, FONT);
+        for (i, line) in wrap(m, n).iter().enumerate() {
+            pt.text(x, area.y + 6.0 + i as f32 * 24.0, line, FONT, p::INK, 12.1);
+        }
+        return;
+    }
+    let title = match st.changes.len() {
+        0 if st.switches.is_empty() => {
+            "Flip a switch: the core re-runs, and the cells of the who-can-read matrix that change show here".to_string()
+        }
+        0 => "The last switch changed no cell of the who-can-read matrix".to_string(),
+        n => format!("The last switch changed {n} cell(s) of the who-can-read matrix:"),
+    };
+    let n = chars_fit(area.w - 16.0, FONT);
+    pt.text(x, area.y + 6.0, &fit(&title, n), FONT, p::INK, 12.1);
+    let rows = ((area.h - 36.0) / 26.0).floor().max(1.0) as usize;
+    let per_col = rows;
+    let col_w = (area.w - 16.0) / 2.0;
+    for (i, c) in st.changes.iter().enumerate() {
+        if i >= per_col * 2 {
+            break;
+        }
+        let cx = x + (i / per_col) as f32 * col_w;
+        let cy = area.y + 32.0 + (i % per_col) as f32 * 26.0;
+        let who = &sc.observers[c.observer].name;
+        let msg = &sc.messages[c.message].id;
+        let cell = format!("{}  (was {})", c.after.words(), c.before.words());
+        let left = format!("{who}, {msg}:");
+        let lw = (left.len() as f32 * 0.6 * 16.0).min(col_w * 0.45);
+        pt.text(
+            cx,
+            cy + 3.0,
+            &fit(&left, chars_fit(lw, 16.0)),
+            16.0,
+            p::INK,
+            12.1,
+        );
+        let r = Rect::new(cx + lw + 4.0, cy, col_w - lw - 12.0, 24.0);
+        pt.boxed(r, p::HIGHLIGHT, p::INK, 3.0, 12.1);
+        let n = chars_fit(r.w - 8.0, 16.0);
+        pt.text(r.x + 4.0, r.y + 3.0, &fit(&cell, n), 16.0, p::INK, 12.2);
+    }
+    let extra = st.changes.len().saturating_sub(per_col * 2);
+    if extra > 0 {
+        let t = format!("and {extra} more: X shows the whole matrix");
+        pt.text(x, area.bottom() - 22.0, &t, 16.0, p::MUTED, 12.1);
+    }
+}
+
+/// W, and clicks while the panel is open (taken before the other panels see them).
+fn input(
+    keys: Option<Res<ButtonInput<KeyCode>>>,
+    buttons: Option<ResMut<ButtonInput<MouseButton>>>,
+    window: Query<&Window, With<PrimaryWindow>>,
+    st: Res<WhatIfState>,
+    shown: Option<Res<Shown>>,
+    mut out: MessageWriter<WhatIfCommand>,
+) {
+    if keys.is_some_and(|k| k.just_pressed(KeyCode::KeyW)) {
+        out.write(WhatIfCommand::Toggle);
+    }
+    let (Some(mut buttons), Some(shown)) = (buttons, shown) else {
+        return;
+    };
+    if !st.open || !buttons.just_pressed(MouseButton::Left) {
+        return;
+    }
+    let Some(pos) = window.single().ok().and_then(Window::cursor_position) else {
+        return;
+    };
+    let (x, y) = shown.fit.to_virtual(pos.x, pos.y);
+    let on_panel = st.buttons.iter().any(|(r, _)| inside(r, x, y))
+        || inside(&shown.layout.events, x, y)
+        || inside(&shown.layout.inspector, x, y);
+    out.write(WhatIfCommand::ClickAt(x, y));
+    if on_panel {
+        buttons.clear_just_pressed(MouseButton::Left);
+    }
+}
+
+/// The what-if plugin.
+pub struct WhatIfPlugin;
+
+impl Plugin for WhatIfPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<WhatIfState>()
+            .add_message::<WhatIfCommand>()
+            .add_systems(PreUpdate, input.after(bevy::input::InputSystems))
+            .add_systems(
+                Update,
+                (track_base, apply)
+                    .chain()
+                    .in_set(super::ViewerSet::State)
+                    .before(super::playback::refresh_shown),
+            )
+            .add_systems(Update, draw.in_set(super::ViewerSet::Draw));
+    }
+}

@@ -1,0 +1,232 @@
+//! What-if switches: each edit re-runs the core, and the verdicts that change are computed,
+//! never assumed. Stated over every shipped scene where the claim has a case.
+
+use plainsight::Run;
+use plainsight::exposure::Content;
+use plainsight::scenario::{KeySource, Model, Part, Protection, Reach, Role, SHIPPED, Scenario};
+use plainsight::whatif::{self, Cell, Switch, WhatIf, WhatIfError};
+
+fn scenes() -> Vec<Scenario> {
+    SHIPPED
+        .iter()
+        .map(|(f, t)| Scenario::parse(t, f).unwrap_or_else(|e| panic!("{e}")))
+        .collect()
+}
+
+fn under(sc: &Scenario, model: &str) -> Protection {
+    Protection {
+        model: Model::named(model).expect("a registered model"),
+        ..sc.protection
+    }
+}
+
+/// A link an eavesdropper sits on, with TLS, that carries message `m`'s first copy.
+fn tapped_tls_link(sc: &Scenario, o: usize, m: usize) -> Option<usize> {
+    sc.messages[m]
+        .routes
+        .first()?
+        .links
+        .iter()
+        .copied()
+        .find(|&l| sc.links[l].tls && sc.reaches(o, Reach::Wire(l)))
+}
+
+#[test]
+fn turning_tls_off_lets_the_eavesdropper_on_that_link_read_plain_web() {
+    let mut cases = 0;
+    for sc in scenes() {
+        let p = under(&sc, "plain-web");
+        let before = Run::with(sc.clone(), p).expect("shipped scenes simulate");
+        for (o, ob) in sc.observers.iter().enumerate() {
+            if ob.role != Role::WireEavesdropper {
+                continue;
+            }
+            for m in 0..sc.messages.len() {
+                let Some(l) = tapped_tls_link(&sc, o, m) else {
+                    continue;
+                };
+                let edited = whatif::set_link_tls(&sc, l, false).expect("the link exists");
+                let after = Run::with(edited, p).expect("simulates without TLS");
+                let cell = Cell::of(&after, o, m).expect("same observers and messages");
+                assert_eq!(
+                    cell.content,
+                    Content::Plaintext,
+                    "{}: {} on {} without TLS",
+                    sc.source,
+                    ob.name,
+                    sc.link_label(l)
+                );
+                let was = Cell::of(&before, o, m).expect("cell").content;
+                if was != Content::Plaintext {
+                    let changed = whatif::changes(&before, &after);
+                    assert!(
+                        changed.iter().any(|c| c.observer == o && c.message == m),
+                        "{}: the change of {}'s cell is reported",
+                        sc.source,
+                        ob.name
+                    );
+                }
+                cases += 1;
+            }
+        }
+    }
+    assert!(cases > 0, "no scene has an eavesdropper on a TLS link");
+}
+
+#[test]
+fn keys_exchanged_in_person_take_key_substitution_away_from_the_directory() {
+    let sc = Scenario::shipped("e2e").expect("shipped");
+    let admin = sc.observer_named("social.example admin").expect("observer");
+    let before = Run::with(sc.clone(), sc.protection).expect("simulates");
+    assert_eq!(
+        Cell::of(&before, admin, 0).expect("cell").if_acting,
+        Some(Content::Plaintext),
+        "the directory's admin could swap keys"
+    );
+    let mut what = WhatIf::default();
+    what.flip(&sc, Switch::KeysInPerson);
+    let edited = what.apply(&sc).expect("in person is always a key source");
+    let after = Run::with(edited.clone(), edited.protection).expect("simulates");
+    let change = whatif::changes(&before, &after)
+        .into_iter()
+        .find(|c| c.observer == admin && c.message == 0)
+        .expect("the admin's m1 cell changed");
+    assert_eq!(change.before.words(), "cipher / READS if acting");
+    assert_eq!(change.after.words(), "cipher");
+    assert_eq!(what.describe(&sc, &edited), vec!["keys in person: yes"]);
+}
+
+#[test]
+fn flipping_a_switch_twice_restores_the_scenario_as_loaded() {
+    let sc = Scenario::shipped("plain-web").expect("shipped");
+    let mut what = WhatIf::default();
+    what.flip(&sc, Switch::LinkTls(0));
+    let once = what.apply(&sc).expect("valid");
+    assert!(!once.links[0].tls);
+    what.flip(&once, Switch::LinkTls(0));
+    let twice = what.apply(&sc).expect("valid");
+    assert!(twice.links[0].tls);
+    assert!(what.describe(&sc, &twice).is_empty());
+}
+
+#[test]
+fn a_key_with_no_source_is_an_error_not_a_panic() {
+    let mut sc = Scenario::shipped("e2e").expect("shipped");
+    for s in &mut sc.servers {
+        s.parts.retain(|&p| p != Part::KeyDirectory);
+    }
+    for p in &mut sc.people {
+        p.keys_from = KeySource::InPerson;
+    }
+    let err = whatif::set_keys_from(&sc, 1, KeySource::Directories).expect_err("no directory");
+    assert!(matches!(err, WhatIfError::NoKeySource { .. }), "{err}");
+    assert!(err.to_string().contains("Bob"), "{err}");
+    let err = whatif::set_keys_from(&sc, 0, KeySource::Server(0)).expect_err("not a directory");
+    assert_eq!(err, WhatIfError::NotADirectory("social.example".into()));
+}
+
+/// Every switch on every shipped scene gives a run or an error, never a panic.
+#[test]
+fn every_switch_on_every_shipped_scene_runs_or_says_why() {
+    for sc in scenes() {
+        let switches = [
+            Switch::LinkTls(0),
+            Switch::KeysVerified,
+            Switch::KeysInPerson,
+            Switch::NextKeySync,
+            Switch::WebClient(0),
+        ];
+        for s in switches {
+            let mut what = WhatIf::default();
+            what.flip(&sc, s);
+            match what.apply(&sc) {
+                Ok(edited) => {
+                    let p = Protection {
+                        keys_verified: edited.protection.keys_verified,
+                        ..sc.protection
+                    };
+                    Run::with(edited, p).unwrap_or_else(|e| panic!("{}: {s:?}: {e}", sc.source));
+                }
+                Err(e) => assert!(!e.to_string().is_empty()),
+            }
+        }
+    }
+}
+
+#[cfg(feature = "viewer")]
+mod viewer {
+    use bevy::prelude::*;
+    use plainsight::Run;
+    use plainsight::exposure::Content;
+    use plainsight::scenario::{Reach, Scenario};
+    use plainsight::viewer::{Runs, Shown, ViewerPlugin, WhatIfCommand, WhatIfState};
+    use plainsight::whatif::Switch;
+
+    fn app(scene: &str) -> App {
+        let sc = Scenario::shipped(scene).expect("shipped");
+        let run = Run::new(sc, None).expect("simulates");
+        let mut app = App::new();
+        app.add_plugins((MinimalPlugins, ViewerPlugin::new(run)));
+        app.update();
+        app
+    }
+
+    fn send(app: &mut App, c: WhatIfCommand) {
+        app.world_mut().write_message(c);
+        app.update();
+        app.update();
+    }
+
+    /// A tap on the link's middle, where the panel draws its switch, turns its TLS off; the
+    /// core re-runs and the eavesdropper's cells are reported changed, with what they were.
+    #[test]
+    fn tapping_a_link_turns_its_tls_off_and_lists_the_changed_cells() {
+        let mut app = app("plain-web");
+        send(&mut app, WhatIfCommand::Toggle);
+        let (x, y) = app
+            .world()
+            .resource::<Shown>()
+            .layout
+            .place_point(Reach::Wire(0));
+        send(&mut app, WhatIfCommand::ClickAt(x, y));
+        let runs = app.world().resource::<Runs>();
+        let sc = &runs.honest().scenario;
+        assert!(!sc.links[0].tls, "link 0 has no TLS after the tap");
+        let eve = sc
+            .observer_named("Cafe wifi eavesdropper")
+            .expect("observer");
+        assert_eq!(
+            runs.honest().exposure.observers[eve].messages[0].content,
+            Content::Plaintext
+        );
+        let st = app.world().resource::<WhatIfState>();
+        let change = st
+            .changes
+            .iter()
+            .find(|c| c.observer == eve && c.message == 0)
+            .expect("the eavesdropper's m1 cell changed");
+        assert_eq!(change.before.words(), "cipher");
+        assert!(st.buttons.len() >= 4, "the panel's buttons are laid out");
+        // Tapping the reset button restores the file's TLS.
+        let reset = st
+            .buttons
+            .iter()
+            .find(|(_, c)| *c == WhatIfCommand::Reset)
+            .map(|(r, _)| r.center())
+            .expect("a reset button");
+        send(&mut app, WhatIfCommand::ClickAt(reset.0, reset.1));
+        assert!(app.world().resource::<Runs>().honest().scenario.links[0].tls);
+    }
+
+    /// A switch the core refuses leaves the run as it was and says why on screen.
+    #[test]
+    fn a_refused_switch_is_a_message_not_a_panic() {
+        let mut app = app("e2e");
+        send(&mut app, WhatIfCommand::Toggle);
+        send(&mut app, WhatIfCommand::Flip(Switch::LinkTls(99)));
+        let st = app.world().resource::<WhatIfState>();
+        let message = st.message.clone().expect("a message");
+        assert!(message.contains("no link 99"), "{message}");
+        assert!(app.world().resource::<Runs>().honest().scenario.links[0].tls);
+    }
+}
