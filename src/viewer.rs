@@ -7,6 +7,7 @@
 //! | plugin | file | does |
 //! | --- | --- | --- |
 //! | [`PlaybackPlugin`] | `playback.rs` | the run, cursor, options; applies [`ViewerCommand`]s |
+//! | `IconsPlugin` | `icons.rs` | the pictograms, embedded PNGs (`assets/icons/`) |
 //! | `ActorsPlugin` | `actors.rs` | people, devices, servers and parts, admins, links, footprint |
 //! | `TokensPlugin` | `tokens.rs` | tokens in flight: open envelopes, padlocks, TLS tunnels |
 //! | `ObserverPlugin` | `observer.rs` | observer chips, reach lines, what they got |
@@ -40,6 +41,7 @@ mod gpu {
         Ok(Default::default())
     }
 }
+mod icons;
 mod idle;
 mod input;
 mod layout;
@@ -63,10 +65,11 @@ use bevy::render::settings::RenderCreation;
 pub use actors::{Dimmed, Footprint, PlaceMark};
 pub use draw::Layer;
 pub use export::{FramesOptions, render_sequence, write_gif};
+pub use icons::{Icon, IconMark};
 pub use idle::{FrameStats, FrameTimes, IdlePlugin};
 pub use input::InputPlugin as ViewerInputPlugin;
 pub use layout::{Fit, Layout, Rect};
-pub use observer::{ObserverChip, ReachLine};
+pub use observer::{ObserverChip, ReachLine, icon_rect as chip_icon_rect};
 pub use overlays::Overlay;
 pub use panels::{EventLine, PresenterCaption, ViewingAsHeader};
 pub use picker::{Picker, PickerCommand, PickerEntry, PickerPlugin, PickerRow};
@@ -169,6 +172,7 @@ impl Plugin for ViewerPlugin {
             )
             .add_plugins((
                 PlaybackPlugin,
+                icons::IconsPlugin,
                 actors::ActorsPlugin,
                 tokens::TokensPlugin,
                 observer::ObserverPlugin,

@@ -10,4 +10,5 @@ mod no_gpu;
 mod robustness;
 mod scenarios;
 mod viewer;
+mod viewer_pictures;
 mod whatif;

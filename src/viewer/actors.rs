@@ -5,6 +5,7 @@
 use bevy::prelude::*;
 
 use super::draw::{Layer, Painter, clear, palette as p};
+use super::icons::{self, Icon, Icons};
 use bevy::sprite::Anchor;
 
 use super::layout::{FONT, MIN_FONT, Rect, chars_fit, fit, part_label, part_label_short};
@@ -29,8 +30,10 @@ fn draw_actors(
     shown: Res<Shown>,
     runs: Res<Runs>,
     options: Res<ViewOptions>,
+    icons: Option<Res<Icons>>,
 ) {
     clear(&mut commands, &drawn, Layer::Actors);
+    let icons = icons.as_deref();
     if options.lanes {
         return;
     }
@@ -98,15 +101,25 @@ fn draw_actors(
     // People and devices.
     for person in &l.people {
         let r = person.label;
-        let name = fit(&sc.people[person.person].name, chars_fit(r.w, df));
-        pt.text(r.x + 2.0, r.y + 3.0, &name, df, p::INK, 1.0);
+        let isz = (r.h - 4.0).min(df + 2.0);
+        let icon = Rect::new(r.x + 2.0, r.y + (r.h - isz) / 2.0, isz, isz);
+        icons::draw(&mut pt, icons, Icon::Person, icon, p::INK, 1.0);
+        let name = fit(
+            &sc.people[person.person].name,
+            chars_fit(r.w - isz - 6.0, df),
+        );
+        pt.text(icon.right() + 4.0, r.y + 3.0, &name, df, p::INK, 1.0);
     }
     for (d, r) in l.devices.iter().enumerate() {
         let any = reach(Reach::DevicePart(d, DevicePart::Memory))
             || reach(Reach::DevicePart(d, DevicePart::Keystore));
         pt.boxed(*r, if any { p::PAPER } else { p::DIM }, p::INK, 2.0, 1.0);
         let row = l.device_names[d];
-        let n = chars_fit(row.w - 10.0, df);
+        let isz = row.h - 8.0;
+        let icon = Rect::new(row.x + 3.0, row.y + 4.0, isz, isz);
+        let ink = if any { p::INK } else { p::DIM_INK };
+        icons::draw(&mut pt, icons, Icon::of_device(sc, d), icon, ink, 1.1);
+        let n = chars_fit(row.w - 8.0 - isz, df);
         let full = &sc.devices[d].name;
         // Under its owner's name, "bob-laptop" can be "laptop" when space is short.
         let owner = sc.people[sc.devices[d].owner].name.to_lowercase();
@@ -115,11 +128,11 @@ fn draw_actors(
             _ => full.clone(),
         };
         pt.text_anchored(
-            row.x + 6.0,
+            icon.right() + 3.0,
             row.center().1,
             &fit(&name, n),
             df,
-            if any { p::INK } else { p::DIM_INK },
+            ink,
             Anchor::CENTER_LEFT,
             1.1,
         );
@@ -141,10 +154,13 @@ fn draw_actors(
         );
         pt.rect(b.title, if any { p::INK } else { p::DIM_INK }, 1.05);
         let tf = l.title_font;
-        let name = fit(&server.name, chars_fit(b.title.w - 10.0, tf));
+        let isz = b.title.h - 6.0;
+        let icon = Rect::new(b.title.x + 5.0, b.title.y + 3.0, isz, isz);
+        icons::draw(&mut pt, icons, Icon::Server, icon, p::PAPER, 1.1);
+        let name = fit(&server.name, chars_fit(b.title.w - 14.0 - isz, tf));
         let (_, cy) = b.title.center();
         pt.text_anchored(
-            b.title.x + 6.0,
+            icon.right() + 5.0,
             cy,
             &name,
             tf,
@@ -195,7 +211,22 @@ fn draw_actors(
         } else {
             0.0
         };
-        let room = chars_fit(r.w - 10.0 - tag_w, size);
+        // A picture at the row's start where the row is wide enough to keep its words.
+        let icon = Icon::of_place(place).filter(|_| r.w >= 100.0);
+        let icon_w = if icon.is_some() { r.h - 2.0 } else { 0.0 };
+        if let Some(icon) = icon {
+            let isz = r.h - 6.0;
+            let ir = Rect::new(r.x + 4.0, r.y + 3.0, isz, isz);
+            icons::draw(
+                &mut pt,
+                icons,
+                icon,
+                ir,
+                if on { p::INK } else { p::DIM_INK },
+                2.1,
+            );
+        }
+        let room = chars_fit(r.w - 10.0 - tag_w - icon_w, size);
         let (long, short) = match place {
             Reach::ServerPart(_, part) => (part_label(part), part_label_short(part)),
             Reach::DevicePart(_, DevicePart::Memory) => ("memory", "mem"),
@@ -204,7 +235,7 @@ fn draw_actors(
         };
         let label = if long.len() <= room { long } else { short };
         pt.text_anchored(
-            r.x + 5.0,
+            r.x + 5.0 + icon_w,
             r.center().1,
             &fit(label, room),
             size,

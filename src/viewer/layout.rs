@@ -356,8 +356,10 @@ impl Layout {
             .chain(sc.people.iter().map(|p| p.name.chars().count()))
             .max()
             .unwrap_or(8) as f32;
+        // Room for the name and the device's picture before it; not more, so that a fan-out
+        // of ten envelopes still fits the band above the servers at its fixed scale.
         let side_w =
-            (longest * font * CHAR_W + 18.0).clamp(150.0, if presenter { 230.0 } else { 200.0 });
+            (longest * font * CHAR_W + 30.0).clamp(150.0, if presenter { 230.0 } else { 200.0 });
         let mid = Rect::new(
             net.x + side_w + GAP + 4.0,
             net.y,

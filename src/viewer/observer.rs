@@ -6,7 +6,8 @@
 use bevy::prelude::*;
 
 use super::draw::{Layer, Painter, clear, palette as p};
-use super::layout::{chars_fit, fit};
+use super::icons::{self, Icon, Icons};
+use super::layout::{Rect, chars_fit, fit};
 use super::playback::{Runs, Shown, ViewOptions};
 use super::state::Look;
 
@@ -24,8 +25,10 @@ fn draw_observers(
     shown: Res<Shown>,
     runs: Res<Runs>,
     options: Res<ViewOptions>,
+    icons: Option<Res<Icons>>,
 ) {
     clear(&mut commands, &drawn, Layer::Observers);
+    let icons = icons.as_deref();
     if options.lanes {
         return;
     }
@@ -57,7 +60,11 @@ fn draw_observers(
         } else {
             p::INK
         };
-        let n = chars_fit(r.w - 10.0, f);
+        // The role's picture on the left, as tall as the chip's two lines.
+        let icon = icon_rect(*r);
+        icons::draw(&mut pt, icons, Icon::of_observer(sc, o), icon, ink, 3.1);
+        let tx = icon.right() + 6.0;
+        let n = chars_fit(r.right() - tx - 5.0, f);
         let mark = acting_mark(&runs, o);
         let tag = mark.map(|_| {
             if runs.acting == Some(o) {
@@ -67,15 +74,8 @@ fn draw_observers(
             }
         });
         let tag_w = tag.map_or(0.0, |t| f * 0.62 * t.len() as f32 + 8.0);
-        let name_n = chars_fit(r.w - 14.0 - tag_w, f);
-        pt.text(
-            r.x + 5.0,
-            r.y + 3.0,
-            &fit(&observer.name, name_n),
-            f,
-            ink,
-            3.1,
-        );
+        let name_n = chars_fit(r.right() - tx - 9.0 - tag_w, f);
+        pt.text(tx, r.y + 3.0, &fit(&observer.name, name_n), f, ink, 3.1);
         let (line, color) = match sighting.map(|s| &s.look) {
             Some(Look::Words(w)) => (format!("reads \"{w}\""), p::PLAIN),
             Some(Look::Sealed { hex, .. }) => (format!("sees {hex}"), p::SEALED),
@@ -86,7 +86,7 @@ fn draw_observers(
         };
         if let Some(tag) = tag {
             // A shape, not only a colour: a black-framed tag in the chip's corner.
-            let b = super::layout::Rect::new(r.x + r.w - tag_w - 3.0, r.y + 3.0, tag_w, f * 1.05);
+            let b = Rect::new(r.x + r.w - tag_w - 3.0, r.y + 3.0, tag_w, f * 1.05);
             pt.boxed(b, p::HIGHLIGHT, p::INK, 2.0, 3.2);
             pt.text(b.x + 4.0, b.y + 1.0, tag, f * 0.85, p::INK, 3.3);
         }
@@ -96,7 +96,7 @@ fn draw_observers(
             color
         };
         pt.text(
-            r.x + 5.0,
+            tx,
             r.y + 3.0 + f * 1.15,
             &fit(&line, n),
             f * 0.9,
@@ -110,6 +110,12 @@ fn draw_observers(
             pt.commands.entity(e).insert(ReachLine(o));
         }
     }
+}
+
+/// Where an observer chip's picture goes: on its left, as tall as its two lines.
+pub fn icon_rect(chip: Rect) -> Rect {
+    let size = (chip.h - 8.0).min(44.0);
+    Rect::new(chip.x + 5.0, chip.y + (chip.h - size) / 2.0, size, size)
 }
 
 /// The words of an observer's "could read by acting" mark: `None` when acting would give them
