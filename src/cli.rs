@@ -87,6 +87,9 @@ enum Command {
         /// Draw the observer's active run (they use their powers; needs --observer).
         #[arg(long)]
         acting: bool,
+        /// Draw with a panel open: matrix, lanes, keys, scenarios or help (one frame).
+        #[arg(long, value_name = "NAME")]
+        panel: Option<String>,
         /// Draw steps A to B (inclusive), e.g. `--frames 30..40`, for --gif or --out-dir.
         #[arg(long, value_name = "A..B")]
         frames: Option<String>,
@@ -286,6 +289,7 @@ fn dispatch(cli: Cli) -> Result<i32> {
             out,
             presenter,
             acting,
+            panel,
             frames,
             gif,
             out_dir,
@@ -294,6 +298,9 @@ fn dispatch(cli: Cli) -> Result<i32> {
             let run = run_scene(&scene, model.as_deref())?;
             let what = match frames {
                 Some(range) => {
+                    if panel.is_some() {
+                        bail!("--panel draws one frame: give --out F.png, not --frames");
+                    }
                     if step.is_some() || out.is_some() {
                         bail!(
                             "--frames draws several steps: give --gif F.gif and/or --out-dir DIR, not --step or --out"
@@ -325,7 +332,7 @@ fn dispatch(cli: Cli) -> Result<i32> {
                             "render needs --out F.png (or --frames A..B with --gif or --out-dir)"
                         );
                     };
-                    Output::Png { step, out }
+                    Output::Png { step, out, panel }
                 }
             };
             render(run, what, observer, (width, height), (presenter, acting))
@@ -364,8 +371,12 @@ const MAX_FRAMES: usize = 200;
 /// What `render` writes.
 #[cfg_attr(not(feature = "viewer"), allow(dead_code))]
 enum Output {
-    /// One step to one PNG.
-    Png { step: Option<usize>, out: PathBuf },
+    /// One step to one PNG, with a panel open or not.
+    Png {
+        step: Option<usize>,
+        out: PathBuf,
+        panel: Option<String>,
+    },
     /// Steps `first..=last` to a GIF and/or a folder of PNGs.
     Frames {
         first: usize,
@@ -419,7 +430,7 @@ fn render(
 ) -> Result<i32> {
     let steps = run.trace.steps.len();
     let what = match what {
-        Output::Png { step, out } => {
+        Output::Png { step, out, panel } => {
             let step = step.unwrap_or(steps.saturating_sub(1));
             if step >= steps {
                 bail!(
@@ -431,6 +442,7 @@ fn render(
             Output::Png {
                 step: Some(step),
                 out,
+                panel,
             }
         }
         frames => frames,
@@ -458,7 +470,16 @@ fn draw(
     (presenter, acting): (bool, bool),
 ) -> Result<i32> {
     match what {
-        Output::Png { step, out } => {
+        Output::Png { step, out, panel } => {
+            let panel = match panel {
+                None => plainsight::viewer::Panel::Closed,
+                Some(name) => plainsight::viewer::Panel::from_name(&name).with_context(|| {
+                    format!(
+                        "--panel {name}: no such panel; the panels are {}",
+                        plainsight::viewer::Panel::names()
+                    )
+                })?,
+            };
             let options = plainsight::viewer::RenderOptions {
                 step: step.unwrap_or(0),
                 observer,
@@ -467,6 +488,7 @@ fn draw(
                 out,
                 presenter,
                 acting,
+                panel,
             };
             plainsight::viewer::render_png(run, options)?;
         }

@@ -123,7 +123,9 @@ fn word(content: Content) -> &'static str {
     }
 }
 
-fn cell(mx: &MessageExposure) -> String {
+/// One cell of the who-can-read matrix, as `plainsight matrix` prints it and the viewer's
+/// matrix panel shows it: `READS [srzt]`, `cipher [szte] / READS if acting`.
+pub fn matrix_cell(mx: &MessageExposure) -> String {
     let looking = meta_cell(mx.content, &mx.metadata);
     match &mx.if_acting {
         Some(a) => format!("{looking} / {} if acting", word(a.content)),
@@ -149,6 +151,13 @@ fn meta_cell(content: Content, metadata: &[MetaField]) -> String {
         format!("{word} [{meta}]")
     }
 }
+
+/// What the matrix's cells mean, one line each: printed under `plainsight matrix` and shown in
+/// the viewer's matrix panel.
+pub const MATRIX_LEGEND: [&str; 2] = [
+    "READS = opened it, can read the words; cipher = holds the bytes, cannot open them; - = never sees it",
+    "metadata learned: s = sender, r = recipients, z = size, t = time, e = endpoints (which machines talk)",
+];
 
 /// The who-can-read table of one run, for a terminal.
 pub fn matrix_text(run: &Run) -> String {
@@ -176,7 +185,7 @@ pub fn matrix_text(run: &Run) -> String {
     for ox in &run.exposure.observers {
         let o = &sc.observers[ox.observer];
         let mut row = vec![o.name.clone(), o.role.name().to_string()];
-        row.extend(ox.messages.iter().map(cell));
+        row.extend(ox.messages.iter().map(matrix_cell));
         rows.push(row);
     }
     let widths: Vec<usize> = (0..rows[0].len())
@@ -226,10 +235,11 @@ pub fn matrix_text(run: &Run) -> String {
         out.push_str(&reasons.join("\n"));
         out.push('\n');
     }
-    out.push_str("\nREADS = opened it, can read the words; cipher = holds the bytes, cannot open them; - = never sees it\n");
-    out.push_str(
-        "metadata learned: s = sender, r = recipients, z = size, t = time, e = endpoints (which machines talk)\n",
-    );
+    out.push('\n');
+    for line in MATRIX_LEGEND {
+        out.push_str(line);
+        out.push('\n');
+    }
     let powers = powers_in(run);
     if !powers.is_empty() {
         out.push_str(&powers_legend(&powers));

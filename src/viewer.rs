@@ -11,14 +11,16 @@
 //! | `ActorsPlugin` | `actors.rs` | people, devices, servers and parts, admins, links, footprint |
 //! | `TokensPlugin` | `tokens.rs` | tokens in flight: open envelopes, padlocks, TLS tunnels |
 //! | `ObserverPlugin` | `observer.rs` | observer chips, reach lines, what they got |
-//! | `PanelsPlugin` | `panels.rs`, `overlays.rs` | header, event list, inspector, matrix, keys, lanes |
-//! | `InputPlugin` | `input.rs` | keys and clicks to commands (window only) |
-//! | [`PickerPlugin`] | `picker.rs` | the shipped scenarios in a list; `[` `]` switch, `S` shows it |
+//! | `PanelsPlugin` | `panels.rs` | header, step list, inspector |
+//! | [`PanelPlugin`] | `panel.rs`, `panel/*.rs` | the [`Panel`] state: one panel at a time over the network (matrix, lanes, keys, help), each its own plugin |
+//! | `InputPlugin` | `input.rs` | keys, clicks and the wheel to commands (window only) |
+//! | [`PickerPlugin`] | `picker.rs` | the shipped scenarios, the [`Panel::Scenarios`] panel; `[` `]` switch |
 //! | [`WhatIfPlugin`] | `whatif.rs` | what-if switches (W): a link's TLS, keys, key sync, web page; changed cells |
 //! | [`IdlePlugin`] | `idle.rs` | draws only while something moves (window only); frame times |
 //!
 //! Layout ([`Layout::new`], with link routes from `routes.rs`) and the state at a step
-//! ([`state_at`]) are pure functions. `render.rs` draws frames off-screen; `export.rs` writes
+//! ([`state_at`]) are pure functions; `text.rs` wraps, abbreviates and scrolls text so that
+//! nothing is cut short. `render.rs` draws frames off-screen; `export.rs` writes
 //! a run of them as a GIF or PNG sequence. `gpu.rs` finds a graphics adapter before Bevy does,
 //! so that having none is an error ([`ViewerError::NoAdapter`]) rather than Bevy's panic.
 
@@ -46,13 +48,14 @@ mod idle;
 mod input;
 mod layout;
 mod observer;
-mod overlays;
+mod panel;
 mod panels;
 mod picker;
 mod playback;
 mod render;
 mod routes;
 mod state;
+mod text;
 mod tokens;
 mod whatif;
 
@@ -70,10 +73,12 @@ pub use idle::{FrameStats, FrameTimes, IdlePlugin};
 pub use input::InputPlugin as ViewerInputPlugin;
 pub use layout::{Fit, Layout, Rect};
 pub use observer::{ObserverChip, ReachLine, icon_rect as chip_icon_rect};
-pub use overlays::Overlay;
+pub use panel::{Overlay, Panel, PanelInfo, PanelPlugin, help_lines, lane_steps, stage_of};
 pub use panels::{EventLine, PresenterCaption, ViewingAsHeader};
 pub use picker::{Picker, PickerCommand, PickerEntry, PickerPlugin, PickerRow};
-pub use playback::{Anim, Canvas, Cursor, PlaybackPlugin, Runs, Shown, ViewOptions, ViewerCommand};
+pub use playback::{
+    Anim, Canvas, Cursor, PlaybackPlugin, Runs, Scroll, Shown, ViewOptions, ViewerCommand,
+};
 pub use render::{RgbImage, render_frames, render_png, render_view};
 pub use state::{Look, Piece, Sighting, Token, TokenAt, ViewState, state_at, viewing_as_line};
 pub use tokens::{FanSummary, TokenCard, fan_summary};
@@ -128,6 +133,8 @@ pub struct RenderOptions {
     pub presenter: bool,
     /// Show the observer's active run (they use their powers) instead of the honest one.
     pub acting: bool,
+    /// The panel open ([`Panel::Closed`]: none).
+    pub panel: Panel,
 }
 
 /// Ordering of the viewer's systems: state first, then drawing.
@@ -171,6 +178,7 @@ impl Plugin for ViewerPlugin {
                 (ViewerSet::Input, ViewerSet::State, ViewerSet::Draw).chain(),
             )
             .add_plugins((
+                PanelPlugin,
                 PlaybackPlugin,
                 icons::IconsPlugin,
                 actors::ActorsPlugin,

@@ -10,5 +10,6 @@ mod no_gpu;
 mod robustness;
 mod scenarios;
 mod viewer;
+mod viewer_panels;
 mod viewer_pictures;
 mod whatif;

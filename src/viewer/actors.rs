@@ -34,9 +34,6 @@ fn draw_actors(
 ) {
     clear(&mut commands, &drawn, Layer::Actors);
     let icons = icons.as_deref();
-    if options.lanes {
-        return;
-    }
     let run = runs.run();
     let sc = &run.scenario;
     let l = &shown.layout;

@@ -10,8 +10,9 @@ use bevy::text::TextLayoutInfo;
 use bevy::window::RequestRedraw;
 use bevy::winit::{UpdateMode, WinitSettings};
 
+use super::panel::Panel;
 use super::picker::Picker;
-use super::playback::{Cursor, Shown};
+use super::playback::{Cursor, Scroll, Shown};
 
 /// Longest sleep between two updates when nothing happens. Input and window events wake the
 /// viewer at once; this only bounds how stale a periodic frame-times line can be.
@@ -46,16 +47,28 @@ fn texts_laid_out(texts: &Query<(&Text2d, Option<&TextLayoutInfo>)>) -> bool {
         .all(|(t, info)| t.0.trim().is_empty() || info.is_some_and(|i| !i.glyphs.is_empty()))
 }
 
+/// The open panel, and the one asked for.
+type PanelStates<'w> = (
+    Option<Res<'w, State<Panel>>>,
+    Option<Res<'w, NextState<Panel>>>,
+);
+
 /// Asks for the next frame while playing, and for a few frames after anything shown changed.
 fn keep_drawing(
     cursor: Res<Cursor>,
     shown: Option<Res<Shown>>,
-    picker: Option<Res<Picker>>,
+    (picker, scroll): (Option<Res<Picker>>, Option<Res<Scroll>>),
+    (panel, next): PanelStates,
     texts: Query<(&Text2d, Option<&TextLayoutInfo>)>,
     mut settle: Local<u32>,
     mut redraw: MessageWriter<RequestRedraw>,
 ) {
-    let changed = shown.is_some_and(|s| s.is_changed()) || picker.is_some_and(|p| p.is_changed());
+    let changed = shown.is_some_and(|s| s.is_changed())
+        || picker.is_some_and(|p| p.is_changed())
+        || panel.is_some_and(|p| p.is_changed())
+        // A panel asked for opens at the start of the next update: ask for that update.
+        || next.is_some_and(|n| !matches!(*n, NextState::Unchanged))
+        || scroll.is_some_and(|s| s.is_changed());
     if changed {
         *settle = SETTLE_LIMIT;
     }

@@ -184,6 +184,13 @@ impl Fit {
             height,
         }
     }
+    /// The text size of panels, the step list and the inspector, in virtual pixels: 18 px on
+    /// screen at 1280 x 720 and smaller, and on a bigger window growing only with the square
+    /// root of the scale (22 px at 1920 x 1080), so a bigger window shows more text rather than
+    /// the same text larger.
+    pub fn body_font(&self) -> f32 {
+        FONT / self.scale.max(1.0).sqrt()
+    }
     /// Virtual (x, y), top-left origin, to Bevy world coordinates (centre origin, y up).
     pub fn world(&self, x: f32, y: f32) -> (f32, f32) {
         ((x - VW / 2.0) * self.scale, (VH / 2.0 - y) * self.scale)

@@ -29,9 +29,6 @@ fn draw_observers(
 ) {
     clear(&mut commands, &drawn, Layer::Observers);
     let icons = icons.as_deref();
-    if options.lanes {
-        return;
-    }
     let sc = &runs.run().scenario;
     let l = &shown.layout;
     let f = l.chip_font;

@@ -9,6 +9,7 @@ use super::draw::{Layer, Painter, clear, palette as p};
 use super::layout::{FONT, Rect, chars_fit, fit};
 use super::playback::{Cursor, Runs, Shown, ViewOptions};
 use super::state::{Look, viewing_as_line};
+pub use super::text::wrap;
 use crate::Run;
 use crate::layers::{self, Layer as CoreLayer};
 use crate::report;
@@ -315,33 +316,6 @@ fn draw_panels(
     }
 }
 
-/// Cuts text into lines of at most `n` characters, at spaces where it can.
-pub fn wrap(text: &str, n: usize) -> Vec<String> {
-    let n = n.max(1);
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let len = line.chars().count();
-        if len > 0 && len + 1 + word.chars().count() > n {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-        while line.chars().count() > n {
-            let head: String = line.chars().take(n).collect();
-            let rest: String = line.chars().skip(n).collect();
-            lines.push(head);
-            line = rest;
-        }
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
 /// The presenter's caption under the network, in large type.
 #[derive(Component, Debug, Clone, PartialEq, Eq)]
 pub struct PresenterCaption(pub String);
@@ -431,20 +405,20 @@ fn draw_presenter(pt: &mut Painter, run: &Run, shown: &Shown, options: &ViewOpti
     pt.commands.entity(e).insert(PresenterCaption(caption));
 }
 
-/// The panels plugin: header, event list, inspector, and the overlays.
+/// The panels plugin: header, event list, inspector.
 pub struct PanelsPlugin;
 
 impl Plugin for PanelsPlugin {
     fn build(&self, app: &mut App) {
         app.add_systems(
             Update,
-            (
-                draw_panels.run_if(
-                    resource_exists::<Shown>
-                        .and_then(resource_changed::<Shown>.or_else(resource_changed::<Cursor>)),
+            (draw_panels.run_if(
+                resource_exists::<Shown>.and_then(
+                    resource_changed::<Shown>
+                        .or_else(resource_changed::<Cursor>)
+                        .or_else(resource_changed::<super::playback::Scroll>),
                 ),
-                super::overlays::draw_overlays.run_if(resource_exists_and_changed::<Shown>),
-            )
+            ),)
                 .in_set(super::ViewerSet::Draw),
         );
     }

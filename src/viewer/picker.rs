@@ -6,11 +6,14 @@
 //! Switching scenario re-runs the core on it (under each model, as at start-up) and resets the
 //! cursor and the observer; everything on screen follows from the new [`Runs`].
 
+use bevy::input::ButtonState;
+use bevy::input::keyboard::KeyboardInput;
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 
+use super::panel::Panel;
+
 use super::draw::palette as p;
-use super::layout::{FONT, chars_fit, fit};
 use super::playback::{Anim, Cursor, Runs, Shown, ViewOptions};
 use crate::Run;
 use crate::scenario::{SHIPPED, Scenario};
@@ -24,15 +27,14 @@ pub struct PickerEntry {
     pub scenario: Scenario,
 }
 
-/// The shipped scenarios, which one is shown, and whether the list is open.
+/// The shipped scenarios and which one is shown. The list is open while the [`Panel`] state is
+/// [`Panel::Scenarios`].
 #[derive(Resource, Debug, Clone)]
 pub struct Picker {
     /// Every shipped scenario that validates, in teaching order.
     pub entries: Vec<PickerEntry>,
     /// The entry shown, or `None` when the run came from a file that is not shipped.
     pub current: Option<usize>,
-    /// The list is on screen.
-    pub open: bool,
 }
 
 impl Picker {
@@ -49,11 +51,7 @@ impl Picker {
             })
             .collect();
         let current = entries.iter().position(|e| e.scenario.title == shown);
-        Picker {
-            entries,
-            current,
-            open: false,
-        }
+        Picker { entries, current }
     }
 }
 
@@ -66,8 +64,6 @@ pub enum PickerCommand {
     Previous,
     /// A click on an entry: that scenario (index into [`Picker::entries`]).
     Pick(usize),
-    /// `S`: show or hide the list.
-    ToggleList,
 }
 
 /// Marks the picker's panel (its root node).
@@ -78,18 +74,24 @@ pub struct PickerPanel;
 #[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PickerRow(pub usize);
 
-fn keyboard(keys: Option<Res<ButtonInput<KeyCode>>>, mut out: MessageWriter<PickerCommand>) {
+/// `[` and `]`, one command per press (see `input.rs`). `S` opens the list as a panel.
+fn keyboard(keys: Option<MessageReader<KeyboardInput>>, mut out: MessageWriter<PickerCommand>) {
     // Absent under MinimalPlugins (tests), where commands are sent directly.
-    let Some(keys) = keys else {
+    let Some(mut keys) = keys else {
         return;
     };
-    for (key, command) in [
-        (KeyCode::BracketRight, PickerCommand::Next),
-        (KeyCode::BracketLeft, PickerCommand::Previous),
-        (KeyCode::KeyS, PickerCommand::ToggleList),
-    ] {
-        if keys.just_pressed(key) {
-            out.write(command);
+    for key in keys.read() {
+        if key.state != ButtonState::Pressed || key.repeat {
+            continue;
+        }
+        match key.key_code {
+            KeyCode::BracketRight => {
+                out.write(PickerCommand::Next);
+            }
+            KeyCode::BracketLeft => {
+                out.write(PickerCommand::Previous);
+            }
+            _ => {}
         }
     }
 }
@@ -115,6 +117,7 @@ pub fn apply_picker(
     mut anim: ResMut<Anim>,
     mut options: ResMut<ViewOptions>,
     mut window: Query<&mut Window, With<PrimaryWindow>>,
+    mut next: ResMut<NextState<Panel>>,
 ) {
     for c in commands.read() {
         let n = picker.entries.len();
@@ -122,17 +125,13 @@ pub fn apply_picker(
             continue;
         }
         let target = match *c {
-            PickerCommand::ToggleList => {
-                picker.open = !picker.open;
-                continue;
-            }
             PickerCommand::Next => picker.current.map_or(0, |i| (i + 1) % n),
             PickerCommand::Previous => picker.current.map_or(n - 1, |i| (i + n - 1) % n),
             PickerCommand::Pick(i) if i < n => i,
             PickerCommand::Pick(_) => continue,
         };
         if !matches!(c, PickerCommand::Pick(_)) {
-            picker.open = true;
+            next.set(Panel::Scenarios);
         }
         if picker.current == Some(target) {
             continue;
@@ -146,7 +145,7 @@ pub fn apply_picker(
                 *runs = Runs::new(run);
                 *cursor = Cursor::default();
                 *anim = Anim::default();
-                // Observer indices belong to the old scenario; the panels chosen stay open.
+                // Observer indices belong to the old scenario; the panel open stays open.
                 options.observer = None;
                 picker.current = Some(target);
             }
@@ -155,11 +154,10 @@ pub fn apply_picker(
     }
 }
 
-/// Redraws the list when it opens, closes, switches, or the canvas changes. It sits over the
-/// stage, in the virtual canvas's coordinates, so it never covers the step list (whose clicks
-/// the input plugin handles). It may cover observer chips: [`apply_picker`] runs after the
-/// viewer's commands, so a click that also lands on a chip ends on the new scenario's neutral
-/// view.
+/// Draws the list (on entering [`Panel::Scenarios`], and again when the scenario or canvas
+/// changes while it is open) over the whole stage, in two columns, so every title shows whole.
+/// It never covers the step list (whose clicks the input plugin handles); the observer chips
+/// under it take no clicks while a panel is open.
 fn draw_picker(
     mut commands: Commands,
     panels: Query<Entity, With<PickerPanel>>,
@@ -169,71 +167,99 @@ fn draw_picker(
     let Some(shown) = shown else {
         return;
     };
-    if !picker.is_changed() && !shown.is_changed() {
-        return;
-    }
     for e in &panels {
-        commands.entity(e).despawn();
-    }
-    if !picker.open {
-        return;
+        commands.entity(e).try_despawn();
     }
     let stage = shown.layout.stage;
     let f = shown.fit;
     // Virtual (top-left origin) to window pixels.
-    let (wx, wy) = f.world(stage.x + 6.0, stage.y + 6.0);
+    let (wx, wy) = f.world(stage.x + 4.0, stage.y + 4.0);
     let (left, top) = (wx + f.width / 2.0, f.height / 2.0 - wy);
-    let rows = picker.entries.len() as f32 + 2.0;
-    let row_h = ((stage.h - 12.0) / rows).min(FONT * 1.4);
-    let font = (row_h / 1.4).max(8.0);
-    let width = (stage.w * 0.55).min(560.0);
-    let chars = chars_fit(width - 16.0, font);
+    let per_column = picker.entries.len().div_ceil(2).max(1);
+    let font = f.body_font().min(14.0);
+    let row_h = ((stage.h - 50.0) / per_column as f32).min(font * 2.4);
     let text = |s: String, color: Color| {
         (
-            Text::new(fit(&s, chars)),
+            Text::new(s),
             TextFont::from_font_size(font * f.scale),
             TextColor(color),
         )
     };
-    commands
-        .spawn((
-            PickerPanel,
-            Node {
-                position_type: PositionType::Absolute,
-                left: Val::Px(left),
-                top: Val::Px(top),
-                width: Val::Px(width * f.scale),
-                flex_direction: FlexDirection::Column,
-                padding: UiRect::all(Val::Px(6.0 * f.scale)),
-                ..default()
-            },
-            BackgroundColor(p::PANEL),
-            GlobalZIndex(10),
-        ))
-        .with_children(|list| {
-            list.spawn(text("Scenarios   [ ] switch   S hide".into(), p::INK));
-            for (i, entry) in picker.entries.iter().enumerate() {
+    let column = |list: &mut ChildSpawnerCommands, range: std::ops::Range<usize>| {
+        list.spawn(Node {
+            width: Val::Percent(50.0),
+            flex_direction: FlexDirection::Column,
+            row_gap: Val::Px(1.0 * f.scale),
+            padding: UiRect::all(Val::Px(2.0 * f.scale)),
+            ..default()
+        })
+        .with_children(|col| {
+            for (i, entry) in picker
+                .entries
+                .iter()
+                .enumerate()
+                .take(range.end)
+                .skip(range.start)
+            {
                 let here = picker.current == Some(i);
                 let name = entry.file.strip_suffix(".ron").unwrap_or(entry.file);
-                list.spawn((
+                col.spawn((
                     Button,
                     PickerRow(i),
                     Node {
-                        height: Val::Px(row_h * f.scale),
+                        min_height: Val::Px((row_h - 2.0) * f.scale),
                         padding: UiRect::horizontal(Val::Px(4.0 * f.scale)),
                         align_items: AlignItems::Center,
+                        border: UiRect::all(Val::Px(if here { 3.0 } else { 1.0 })),
                         ..default()
                     },
+                    BorderColor::all(p::INK),
                     BackgroundColor(if here { p::HIGHLIGHT } else { p::PAPER }),
                 ))
                 .with_children(|row| {
-                    let mark = if here { ">" } else { " " };
+                    let mark = if here { "(shown) " } else { "" };
                     row.spawn(text(
-                        format!("{mark}{:>2} {name}: {}", i + 1, entry.scenario.title),
+                        format!("{:>2} {name}: {mark}{}", i + 1, entry.scenario.title),
                         p::INK,
                     ));
                 });
             }
+        });
+    };
+    commands
+        .spawn((
+            PickerPanel,
+            DespawnOnExit(Panel::Scenarios),
+            Node {
+                position_type: PositionType::Absolute,
+                left: Val::Px(left),
+                top: Val::Px(top),
+                width: Val::Px((stage.w - 8.0) * f.scale),
+                height: Val::Px((stage.h - 8.0) * f.scale),
+                flex_direction: FlexDirection::Column,
+                padding: UiRect::all(Val::Px(4.0 * f.scale)),
+                border: UiRect::all(Val::Px(3.0 * f.scale)),
+                overflow: Overflow::clip(),
+                ..default()
+            },
+            BorderColor::all(p::INK),
+            BackgroundColor(p::PANEL),
+            GlobalZIndex(10),
+        ))
+        .with_children(|list| {
+            list.spawn(text(
+                "Scenarios: click one, or [ and ] for the previous and next (S or Esc closes)"
+                    .into(),
+                p::INK,
+            ));
+            list.spawn(Node {
+                flex_direction: FlexDirection::Row,
+                ..default()
+            })
+            .with_children(|cols| {
+                column(cols, 0..per_column);
+                column(cols, per_column..picker.entries.len());
+            });
         });
 }
 
@@ -258,15 +284,16 @@ impl Plugin for PickerPlugin {
                         .in_set(super::ViewerSet::State)
                         .after(super::playback::apply_commands)
                         .before(super::playback::refresh_shown),
-                    draw_picker.in_set(super::ViewerSet::Draw),
                 ),
             );
+        super::panel::add_panel(app, Panel::Scenarios, draw_picker);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::viewer::ViewerCommand;
 
     #[test]
     fn every_shipped_scenario_is_listed_once_by_title() {
@@ -293,7 +320,13 @@ mod tests {
 
     fn send(app: &mut App, command: PickerCommand) {
         app.world_mut().write_message(command);
+        // A panel opened in one frame is entered (and drawn) at the start of the next.
         app.update();
+        app.update();
+    }
+
+    fn panel(app: &App) -> Panel {
+        *app.world().resource::<State<Panel>>().get()
     }
 
     fn title(app: &App) -> String {
@@ -306,7 +339,7 @@ mod tests {
         let mut app = app();
         let picker = app.world().resource::<Picker>().clone();
         assert_eq!(picker.current, Some(0), "e2e is the first shipped scene");
-        assert!(!picker.open);
+        assert_eq!(panel(&app), Panel::Closed);
         app.world_mut().resource_mut::<Cursor>().step = 5;
         app.world_mut().resource_mut::<ViewOptions>().observer = Some(2);
 
@@ -314,10 +347,7 @@ mod tests {
         assert_eq!(title(&app), picker.entries[1].scenario.title);
         assert_eq!(app.world().resource::<Cursor>().step, 0);
         assert_eq!(app.world().resource::<ViewOptions>().observer, None);
-        assert!(
-            app.world().resource::<Picker>().open,
-            "switching shows the list"
-        );
+        assert_eq!(panel(&app), Panel::Scenarios, "switching shows the list");
         let mut panels = app.world_mut().query::<&PickerRow>();
         assert_eq!(panels.iter(app.world()).count(), SHIPPED.len());
         // The state on screen is the new scenario's.
@@ -336,8 +366,11 @@ mod tests {
         send(&mut app, PickerCommand::Pick(999));
         assert_eq!(title(&app), picker.entries[3].scenario.title);
 
-        send(&mut app, PickerCommand::ToggleList);
-        assert!(!app.world().resource::<Picker>().open);
+        app.world_mut()
+            .write_message(ViewerCommand::TogglePanel(Panel::Scenarios));
+        app.update();
+        app.update();
+        assert_eq!(panel(&app), Panel::Closed);
         let mut panels = app.world_mut().query::<&PickerRow>();
         assert_eq!(
             panels.iter(app.world()).count(),

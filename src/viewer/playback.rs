@@ -5,6 +5,7 @@
 use bevy::prelude::*;
 
 use super::layout::{Fit, Layout};
+use super::panel::Panel;
 use super::state::{ViewState, state_at};
 use crate::Run;
 use crate::scenario::{Model, ModelChoice};
@@ -107,16 +108,29 @@ impl Default for Anim {
 pub struct ViewOptions {
     /// Viewing as this observer (index), or the neutral view.
     pub observer: Option<usize>,
-    /// The three models as three lanes.
-    pub lanes: bool,
-    /// The who-can-read matrix.
-    pub matrix: bool,
-    /// The keys panel.
-    pub keys: bool,
     /// Presenter mode: bigger text, the step's explanation as a caption.
     pub presenter: bool,
     /// At start (render): show the viewed observer's active run. `A` toggles it afterwards.
     pub acting: bool,
+    /// At start (render): the panel open. Afterwards the [`Panel`] state says which is open.
+    pub panel: Panel,
+}
+
+/// How far the lists on screen are scrolled, in lines.
+#[derive(Resource, Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scroll {
+    /// The open panel's first line shown (back to 0 when a panel opens).
+    pub panel: usize,
+    /// The step list's first row, or `None` to keep the current step in view.
+    pub list: Option<usize>,
+    /// The inspector's first line (back to 0 on every step).
+    pub inspector: usize,
+}
+
+impl Scroll {
+    fn by(at: usize, n: i32) -> usize {
+        at.saturating_add_signed(n as isize)
+    }
 }
 
 /// The real canvas size in logical pixels (the window, or the image).
@@ -160,31 +174,47 @@ pub enum ViewerCommand {
     NextObserver,
     /// View as one observer (clicking a chip).
     ViewAs(usize),
-    /// Esc.
+    /// The neutral view: no observer.
     Neutral,
+    /// Esc: closes the open panel; with none open, the neutral view.
+    Back,
     /// M.
     CycleModel,
-    /// C.
-    ToggleLanes,
-    /// X.
-    ToggleMatrix,
-    /// H.
-    ToggleKeys,
+    /// Opens a panel, closing any other; closes it when it is the one open (X, C, H, S, ?).
+    TogglePanel(Panel),
+    /// Up and Down, or the mouse wheel: scrolls the open panel, else the inspector, by lines.
+    Scroll(i32),
+    /// The mouse wheel over the step list.
+    ScrollList(i32),
     /// P: presenter mode.
     TogglePresenter,
     /// A: play the observer's active run (they use their powers), or return to the honest run.
     ToggleActing,
 }
 
+/// The panel state as commands leave it: the one open now, or the one already asked for this
+/// frame.
+fn pending(state: &State<Panel>, next: &NextState<Panel>) -> Panel {
+    match next {
+        NextState::Pending(p) | NextState::PendingIfNeq(p) => *p,
+        NextState::Unchanged => *state.get(),
+    }
+}
+
 /// Applies commands.
+#[allow(clippy::too_many_arguments)]
 pub fn apply_commands(
     mut commands: MessageReader<ViewerCommand>,
     mut cursor: ResMut<Cursor>,
     mut anim: ResMut<Anim>,
     mut options: ResMut<ViewOptions>,
     mut runs: ResMut<Runs>,
+    mut scroll: ResMut<Scroll>,
+    state: Res<State<Panel>>,
+    mut next: ResMut<NextState<Panel>>,
 ) {
     for c in commands.read() {
+        let open = pending(&state, &next);
         let last = runs.run().trace.steps.len().saturating_sub(1);
         let observers = runs.run().scenario.observers.len();
         match *c {
@@ -222,6 +252,20 @@ pub fn apply_commands(
             ViewerCommand::ViewAs(o) if o < observers => options.observer = Some(o),
             ViewerCommand::ViewAs(_) => {}
             ViewerCommand::Neutral => options.observer = None,
+            ViewerCommand::Back if open != Panel::Closed => next.set(Panel::Closed),
+            ViewerCommand::Back => options.observer = None,
+            ViewerCommand::TogglePanel(p) => {
+                next.set(if open == p { Panel::Closed } else { p });
+                scroll.panel = 0;
+            }
+            ViewerCommand::Scroll(n) if open != Panel::Closed => {
+                scroll.panel = Scroll::by(scroll.panel, n);
+            }
+            ViewerCommand::Scroll(n) => scroll.inspector = Scroll::by(scroll.inspector, n),
+            ViewerCommand::ScrollList(n) => {
+                let first = scroll.list.unwrap_or(cursor.step.saturating_sub(5));
+                scroll.list = Some(Scroll::by(first, n).min(last));
+            }
             ViewerCommand::ToggleActing => toggle_acting(&mut runs, &mut cursor, &mut options),
             ViewerCommand::CycleModel => {
                 runs.acting = None;
@@ -230,9 +274,6 @@ pub fn apply_commands(
                 let last = runs.run().trace.steps.len().saturating_sub(1);
                 cursor.step = cursor.step.min(last);
             }
-            ViewerCommand::ToggleLanes => options.lanes = !options.lanes,
-            ViewerCommand::ToggleMatrix => options.matrix = !options.matrix,
-            ViewerCommand::ToggleKeys => options.keys = !options.keys,
             ViewerCommand::TogglePresenter => options.presenter = !options.presenter,
         }
     }
@@ -281,7 +322,17 @@ pub fn refresh_shown(
     canvas: Res<Canvas>,
     options: Res<ViewOptions>,
     shown: Option<Res<Shown>>,
+    mut scroll: ResMut<Scroll>,
 ) {
+    if shown.as_ref().is_some_and(|s| s.state.step != cursor.step) {
+        // A new step: the inspector shows it from the top, the list follows the cursor.
+        let panel = scroll.panel;
+        scroll.set_if_neq(Scroll {
+            panel,
+            list: None,
+            inspector: 0,
+        });
+    }
     let changed = runs.is_changed()
         || canvas.is_changed()
         || options.is_changed()
@@ -303,6 +354,7 @@ pub struct PlaybackPlugin;
 impl Plugin for PlaybackPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<Cursor>()
+            .init_resource::<Scroll>()
             .init_resource::<Anim>()
             .init_resource::<ViewOptions>()
             .add_message::<ViewerCommand>()

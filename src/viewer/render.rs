@@ -15,6 +15,7 @@ use bevy::window::ExitCondition;
 use bevy::winit::WinitPlugin;
 
 use super::draw::palette;
+use super::panel::Panel;
 use super::playback::{Anim, Canvas, Cursor, Runs, ViewOptions};
 use super::{RenderOptions, ViewerError, ViewerPlugin};
 use crate::Run;
@@ -50,7 +51,7 @@ pub fn render_png(run: Run, options: RenderOptions) -> Result<(), ViewerError> {
         observer: options.observer,
         presenter: options.presenter,
         acting: options.acting,
-        ..default()
+        panel: options.panel,
     };
     render_view(run, options, view)
 }
@@ -114,6 +115,11 @@ pub fn render_frames(
     })
     .insert_resource(Anim { progress: 0.5 })
     .insert_resource(view.clone());
+    if view.panel != Panel::Closed {
+        app.world_mut()
+            .resource_mut::<NextState<Panel>>()
+            .set(view.panel);
+    }
     if view.acting {
         let mut runs = app.world_mut().resource_mut::<Runs>();
         runs.acting = runs.actor_for(view.observer);

@@ -9,7 +9,7 @@ use bevy::sprite::Anchor;
 
 use super::draw::{Layer, Painter, clear, palette as p};
 use super::layout::{FONT, Layout, MIN_FONT, Rect, chars_fit, fit};
-use super::playback::{Anim, Runs, Shown, ViewOptions};
+use super::playback::{Anim, Runs, Shown};
 use super::routes::along;
 use super::state::{Look, Piece, Token, TokenAt};
 use crate::scenario::{Node, Scenario};
@@ -142,12 +142,11 @@ fn draw_tokens(
     drawn: Query<(Entity, &Layer)>,
     shown: Res<Shown>,
     runs: Res<Runs>,
-    options: Res<ViewOptions>,
     anim: Res<Anim>,
 ) {
     clear(&mut commands, &drawn, Layer::Tokens);
     let tokens = &shown.state.tokens;
-    if options.lanes || tokens.is_empty() {
+    if tokens.is_empty() {
         return;
     }
     let sc = &runs.run().scenario;

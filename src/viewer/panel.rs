@@ -1,0 +1,212 @@
+//! The panels drawn over the network (the who-can-read matrix, the lanes, the keys, the
+//! scenario list, the help) as one Bevy state, [`Panel`]: one panel at a time, so two can never
+//! be drawn over each other. Each panel is a plugin in its own file under `panel/` (the
+//! scenario list is `picker.rs`); it draws on entering its state and its entities are
+//! despawned on leaving it (`DespawnOnExit`), as bevy_new_2d's menus do.
+//!
+//! Adding a panel: a variant of [`Panel`] (with its row in [`Panel::ALL`]), a file under
+//! `panel/` with its plugin, and that plugin's line in [`PanelPlugin`].
+
+mod help;
+mod keys;
+mod lanes;
+mod matrix;
+
+use bevy::prelude::*;
+use bevy::state::app::StatesPlugin;
+
+use super::draw::{Layer, Painter, palette as p};
+use super::layout::{FONT, Rect};
+use super::playback::Shown;
+
+pub use help::help_lines;
+pub use lanes::{lane_steps, stage_of};
+
+/// Which panel is open over the network, if any.
+#[derive(States, Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Panel {
+    /// No panel: the network is in view.
+    #[default]
+    Closed,
+    /// Who can read what: observers by messages (X).
+    Matrix,
+    /// The three models side by side, aligned by event (C or L).
+    Lanes,
+    /// The keys each observer holds (H).
+    Keys,
+    /// The shipped scenarios (S).
+    Scenarios,
+    /// The controls (? or F1).
+    Help,
+}
+
+/// One row of the panel registry: the panel, its name (for `render --panel`), the keys that
+/// open it, and its button's label.
+pub struct PanelInfo {
+    /// The panel.
+    pub panel: Panel,
+    /// Its name on the command line.
+    pub name: &'static str,
+    /// The keys that open and close it.
+    pub keys: &'static str,
+    /// What it shows, for buttons and the help panel.
+    pub label: &'static str,
+}
+
+impl Panel {
+    /// Every panel that can be opened: names, keys and labels are read from here.
+    pub const ALL: [PanelInfo; 5] = [
+        PanelInfo {
+            panel: Panel::Matrix,
+            name: "matrix",
+            keys: "X",
+            label: "Who reads",
+        },
+        PanelInfo {
+            panel: Panel::Lanes,
+            name: "lanes",
+            keys: "C",
+            label: "Compare",
+        },
+        PanelInfo {
+            panel: Panel::Keys,
+            name: "keys",
+            keys: "H",
+            label: "Keys",
+        },
+        PanelInfo {
+            panel: Panel::Scenarios,
+            name: "scenarios",
+            keys: "S",
+            label: "Scenes",
+        },
+        PanelInfo {
+            panel: Panel::Help,
+            name: "help",
+            keys: "? F1",
+            label: "Help",
+        },
+    ];
+
+    /// This panel's registry row (`None` for [`Panel::Closed`]).
+    pub fn info(self) -> Option<&'static PanelInfo> {
+        Panel::ALL.iter().find(|i| i.panel == self)
+    }
+
+    /// The panel named `name` (as `render --panel` spells it).
+    pub fn from_name(name: &str) -> Option<Panel> {
+        Panel::ALL
+            .iter()
+            .find(|i| i.name.eq_ignore_ascii_case(name.trim()))
+            .map(|i| i.panel)
+    }
+
+    /// Every panel's name, for error messages.
+    pub fn names() -> String {
+        let names: Vec<&str> = Panel::ALL.iter().map(|i| i.name).collect();
+        names.join(", ")
+    }
+}
+
+/// Marks a panel's frame (its backdrop), by the panel.
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Overlay(pub Panel);
+
+/// The rectangle every panel covers: the whole stage (network and observer strip), so
+/// nothing of the network shows through between a panel's rows.
+pub fn panel_rect(shown: &Shown) -> Rect {
+    let s = shown.layout.stage;
+    Rect::new(s.x + 4.0, s.y + 4.0, s.w - 8.0, s.h - 8.0)
+}
+
+/// Fits text rows into `rows`, scrolled from the panel's offset.
+pub fn fit_rows(lines: Vec<(String, Color)>, rows: usize) -> Vec<(String, Color)> {
+    super::text::scrolled(lines, rows, 0)
+}
+
+/// Draws a panel's frame: an opaque backdrop over the stage, a box, and a title bar naming
+/// the key that closes it.
+pub fn frame(pt: &mut Painter, shown: &Shown, panel: Panel, title: &str) -> Rect {
+    let s = shown.layout.stage;
+    pt.rect(s, p::BG, 9.5);
+    let r = panel_rect(shown);
+    let e = pt.boxed(r, p::PAPER, p::INK, 3.0, 10.0);
+    pt.commands.entity(e).insert(Overlay(panel));
+    pt.rect(Rect::new(r.x, r.y, r.w, 30.0), p::INK, 10.1);
+    let keys = panel.info().map_or("", |i| i.keys);
+    let title = format!("{title}   ({keys} or Esc closes)");
+    pt.text(r.x + 8.0, r.y + 5.0, &title, FONT, p::PAPER, 10.2);
+    r
+}
+
+/// A painter for a panel's entities (layer [`Layer::Overlays`]), after clearing what the
+/// panel drew before.
+pub fn painter<'a, 'w, 's>(
+    commands: &'a mut Commands<'w, 's>,
+    drawn: &Query<(Entity, &Layer)>,
+    shown: &Shown,
+) -> Painter<'a, 'w, 's> {
+    // Not `draw::clear`: leaving a panel may have despawned these already this frame.
+    for (e, layer) in drawn {
+        if *layer == Layer::Overlays {
+            commands.entity(e).try_despawn();
+        }
+    }
+    Painter {
+        commands,
+        fit: shown.fit,
+        layer: Layer::Overlays,
+    }
+}
+
+/// Registers a panel's drawing system: on entering its state, and again whenever what is
+/// shown changes while it is open.
+pub fn add_panel<M>(
+    app: &mut App,
+    panel: Panel,
+    draw: impl IntoScheduleConfigs<bevy::ecs::system::ScheduleSystem, M> + Clone,
+) {
+    app.add_systems(OnEnter(panel), draw.clone()).add_systems(
+        Update,
+        draw.run_if(
+            in_state(panel).and_then(
+                resource_exists_and_changed::<Shown>
+                    .or_else(resource_changed::<super::playback::Scroll>),
+            ),
+        )
+        .in_set(super::ViewerSet::Draw),
+    );
+}
+
+/// Entities drawn this frame that no state scopes yet.
+type Unscoped<'w, 's> =
+    Query<'w, 's, (Entity, &'static Layer), (Added<Layer>, Without<DespawnOnExit<Panel>>)>;
+
+/// Scopes every entity a panel drew to the panel's state, so leaving it despawns them.
+fn scope_drawn(mut commands: Commands, drawn: Unscoped, state: Res<State<Panel>>) {
+    for (e, layer) in &drawn {
+        if *layer == Layer::Overlays {
+            commands.entity(e).insert(DespawnOnExit(*state.get()));
+        }
+    }
+}
+
+/// The panel state and every panel's plugin.
+pub struct PanelPlugin;
+
+impl Plugin for PanelPlugin {
+    fn build(&self, app: &mut App) {
+        // `DefaultPlugins` bring the states plugin; `MinimalPlugins` (tests) do not.
+        if !app.is_plugin_added::<StatesPlugin>() {
+            app.add_plugins(StatesPlugin);
+        }
+        app.init_state::<Panel>()
+            .add_systems(PostUpdate, scope_drawn)
+            .add_plugins((
+                matrix::MatrixPanel,
+                lanes::LanesPanel,
+                keys::KeysPanel,
+                help::HelpPanel,
+            ));
+    }
+}

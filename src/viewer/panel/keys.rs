@@ -1,0 +1,73 @@
+//! The keys panel (H): the keys each observer holds, and where they found them, from the core's
+//! exposure analysis. Long lists wrap and scroll.
+
+use bevy::prelude::*;
+
+use super::super::draw::{Layer, palette as p};
+use super::super::layout::chars_fit;
+use super::super::playback::{Runs, Scroll, Shown};
+use super::super::text::{scrolled, wrap};
+use super::{Panel, add_panel, frame, painter};
+
+fn draw(
+    mut commands: Commands,
+    drawn: Query<(Entity, &Layer)>,
+    shown: Option<Res<Shown>>,
+    runs: Res<Runs>,
+    scroll: Res<Scroll>,
+) {
+    let Some(shown) = shown else {
+        return;
+    };
+    let run = runs.run();
+    let sc = &run.scenario;
+    let mut pt = painter(&mut commands, &drawn, &shown);
+    let r = frame(
+        &mut pt,
+        &shown,
+        Panel::Keys,
+        "Keys each observer holds, and where they found them",
+    );
+    let size = shown.fit.body_font();
+    let line_h = size * 1.25;
+    let inner = r.inset(8.0);
+    let cols = chars_fit(inner.w - 8.0, size);
+    let mut lines: Vec<(String, Color)> = Vec::new();
+    for ox in &run.exposure.observers {
+        let name = &sc.observers[ox.observer].name;
+        let keys: Vec<String> = ox
+            .keys
+            .iter()
+            .map(|k| format!("{} (at {})", k.describe(), sc.reach_label(k.found_at)))
+            .collect();
+        let line = if keys.is_empty() {
+            format!("{name}: no keys")
+        } else {
+            format!("{name}: {}", keys.join(", "))
+        };
+        for (i, l) in wrap(&line, cols).into_iter().enumerate() {
+            let l = if i == 0 { l } else { format!("    {l}") };
+            lines.push((l, if keys.is_empty() { p::MUTED } else { p::INK }));
+        }
+    }
+    let rows = ((inner.h - 30.0) / line_h).floor().max(2.0) as usize;
+    for (i, (l, color)) in scrolled(lines, rows, scroll.panel).iter().enumerate() {
+        pt.text(
+            inner.x,
+            inner.y + 30.0 + i as f32 * line_h,
+            l,
+            size,
+            *color,
+            10.2,
+        );
+    }
+}
+
+/// The keys panel.
+pub struct KeysPanel;
+
+impl Plugin for KeysPanel {
+    fn build(&self, app: &mut App) {
+        add_panel(app, Panel::Keys, draw);
+    }
+}

@@ -1,0 +1,172 @@
+//! The lanes panel (C or L): the same scenario under each model, one lane each, aligned by
+//! event rather than by step number. The lane of the model shown is at the current step; every
+//! other lane is at the same event (the same message, action and place), or, when its model has
+//! no such event (plain-web never seals), at the last event the two runs share before it.
+
+use std::collections::BTreeMap;
+
+use bevy::prelude::*;
+
+use super::super::draw::{Layer, palette as p};
+use super::super::layout::{FONT, Rect, chars_fit};
+use super::super::panels::{ascii, wrap};
+use super::super::playback::{Runs, Shown};
+use super::super::state::state_at;
+use super::{Panel, add_panel, frame, painter};
+use crate::Run;
+use crate::scenario::Reach;
+use crate::sim::{Action, Step};
+
+/// What makes two steps of different runs the same event: the message, the action, the place,
+/// and how many times that triple happened before.
+type EventKey = (Option<usize>, Action, Reach, usize);
+
+/// Each step's event key, in trace order.
+fn event_keys(steps: &[Step]) -> Vec<EventKey> {
+    let mut seen: BTreeMap<(Option<usize>, Action, Reach), usize> = BTreeMap::new();
+    steps
+        .iter()
+        .map(|s| {
+            let n = seen.entry((s.message, s.action, s.place)).or_insert(0);
+            *n += 1;
+            (s.message, s.action, s.place, *n - 1)
+        })
+        .collect()
+}
+
+/// Where `other` stands when `shown` is at step `k`: the step of the same event, or of the last
+/// event before `k` that both runs have; `true` when the event itself is in `other`.
+pub fn stage_of(shown: &Run, k: usize, other: &Run) -> (usize, bool) {
+    let mine = event_keys(&shown.trace.steps);
+    let theirs: BTreeMap<EventKey, usize> = event_keys(&other.trace.steps)
+        .into_iter()
+        .enumerate()
+        .map(|(i, key)| (key, i))
+        .collect();
+    let k = k.min(mine.len().saturating_sub(1));
+    for j in (0..=k).rev() {
+        if let Some(&i) = mine.get(j).and_then(|key| theirs.get(key)) {
+            return (i, j == k);
+        }
+    }
+    (0, false)
+}
+
+/// The step each lane shows when the run on screen is at step `k`, with whether it is the same
+/// event: one entry per run of `runs`, in order.
+pub fn lane_steps(runs: &Runs, k: usize) -> Vec<(usize, bool)> {
+    let shown = runs.run();
+    runs.runs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            if i == runs.current {
+                (k, true)
+            } else {
+                stage_of(shown, k, r)
+            }
+        })
+        .collect()
+}
+
+fn draw(
+    mut commands: Commands,
+    drawn: Query<(Entity, &Layer)>,
+    shown: Option<Res<Shown>>,
+    runs: Res<Runs>,
+) {
+    let Some(shown) = shown else {
+        return;
+    };
+    let mut pt = painter(&mut commands, &drawn, &shown);
+    let r = frame(
+        &mut pt,
+        &shown,
+        Panel::Lanes,
+        "The models side by side, at the same event",
+    );
+    let k = shown.state.step;
+    let stages = lane_steps(&runs, k);
+    let n = runs.runs.len().max(1) as f32;
+    let lane_h = (r.h - 36.0) / n;
+    let size = FONT.min((lane_h - 12.0) / 5.0).max(12.0);
+    for (i, (run, &(step, same))) in runs.runs.iter().zip(&stages).enumerate() {
+        let lane = Rect::new(
+            r.x + 6.0,
+            r.y + 34.0 + i as f32 * lane_h,
+            r.w - 12.0,
+            lane_h - 4.0,
+        );
+        let here = i == runs.current;
+        pt.boxed(
+            lane,
+            if here { p::PANEL } else { p::PAPER },
+            p::INK,
+            if here { 3.0 } else { 1.0 },
+            10.3,
+        );
+        let last = run.trace.steps.len().saturating_sub(1);
+        let sc = &run.scenario;
+        let event = run.trace.steps.get(step).map_or(String::new(), |s| {
+            format!("{} at {}", s.action.name(), sc.reach_label(s.place))
+        });
+        let how = match (here, same) {
+            (true, _) => "(on screen)",
+            (false, true) => "(same event)",
+            (false, false) => "(no such event in this model: its last shared one)",
+        };
+        let title = format!(
+            "{}: step {step}/{last}: {event} {how}",
+            run.trace.protection.label()
+        );
+        let st = state_at(run, step);
+        let places: Vec<String> = st
+            .footprint
+            .keys()
+            .map(|&place| sc.reach_label(place))
+            .collect();
+        let plain = if places.is_empty() {
+            "Plaintext has been nowhere but the sender's keyboard".to_string()
+        } else {
+            format!(
+                "Plaintext has been at {} place{}: {}",
+                places.len(),
+                if places.len() == 1 { "" } else { "s" },
+                places.join(", ")
+            )
+        };
+        let note = run
+            .trace
+            .steps
+            .get(step)
+            .map_or(String::new(), |s| ascii(&s.note));
+        let cols = chars_fit(lane.w - 12.0, size);
+        let mut lines: Vec<(String, Color)> = wrap(&title, cols)
+            .into_iter()
+            .map(|l| (l, p::INK))
+            .collect();
+        lines.extend(wrap(&note, cols).into_iter().map(|l| (l, p::MUTED)));
+        lines.extend(wrap(&plain, cols).into_iter().map(|l| (l, p::PLAIN)));
+        lines.push((format!("{} B on the wire so far", st.wire_bytes), p::INK));
+        let rows = ((lane.h - 6.0) / (size * 1.25)).floor().max(1.0) as usize;
+        for (j, (line, color)) in super::fit_rows(lines, rows).iter().enumerate() {
+            pt.text(
+                lane.x + 6.0,
+                lane.y + 4.0 + j as f32 * size * 1.25,
+                line,
+                size,
+                *color,
+                10.4,
+            );
+        }
+    }
+}
+
+/// The lanes panel.
+pub struct LanesPanel;
+
+impl Plugin for LanesPanel {
+    fn build(&self, app: &mut App) {
+        add_panel(app, Panel::Lanes, draw);
+    }
+}
