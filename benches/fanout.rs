@@ -159,6 +159,7 @@ fn seal(function: &str, devices: &Devices, n: usize, message: &[u8]) -> usize {
             let fanout = Fanout::from_name(name).expect("FUNCTIONS names only known schemes");
             fanout
                 .scheme()
+                .expect("FUNCTIONS names only one-shot schemes")
                 .seal(&mut os_rng(), &devices.ours[..n], message)
                 .expect("valid keys seal")
                 .wire_bytes()

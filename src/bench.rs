@@ -30,14 +30,13 @@ mod measure;
 pub mod mls;
 mod point;
 mod render;
-pub mod sender_keys;
 
 use crate::crypto::{Fanout, MAX_MESSAGE, MAX_RECIPIENTS};
 
+pub use crate::crypto::sender_key::{self as sender_keys, SenderKey, SenderKeyReceiver};
 pub use floor::{FloorSealed, floor_open, floor_seal};
 pub use measure::{BenchReport, Measurement, PointResult, Progress, device_keys, run};
 pub use render::Ratios;
-pub use sender_keys::{SenderKey, SenderKeyReceiver};
 
 /// Below this many recipient devices the parallel floor stays on one thread, as the envelope
 /// code does (`PARALLEL_FROM` in `crypto/envelope.rs`): the fair floor uses the cores exactly

@@ -11,6 +11,7 @@ mod error;
 mod kdf;
 mod keys;
 mod scheme;
+pub mod sender_key;
 #[cfg(test)]
 mod vectors;
 

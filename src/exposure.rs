@@ -92,6 +92,11 @@ pub(crate) fn describe_key(blob: &KeyBlob) -> String {
         } => format!("the key {owner} substituted for {posing_as}"),
         KeyBlob::Public { owner, .. } => format!("{owner}'s public key"),
         KeyBlob::AtRest { owner, .. } => format!("{owner}'s at-rest key"),
+        KeyBlob::SenderKey { owner, key } => format!(
+            "{owner}'s sender key {:08x} from chain step {} (opens its group messages from there on)",
+            key.id(),
+            key.iteration()
+        ),
     }
 }
 

@@ -7,7 +7,7 @@
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use crate::crypto::{Fanout, SecretKey};
+use crate::crypto::{FanoutScheme, PerRecipient, SecretKey};
 use crate::exposure::HeldKey;
 use crate::layers::Layer;
 use crate::scenario::{DevicePart, Node, Part, Reach, Scenario};
@@ -140,10 +140,7 @@ fn signed_forgery(
             continue;
         };
         let forged = SignedText::sign(&signing_key(secret), sender, from, "(forged) meet me at 9");
-        let Ok(sealed) =
-            Fanout::PerRecipient
-                .scheme()
-                .seal(&mut rng, &[recipient.public()], &forged.encode())
+        let Ok(sealed) = PerRecipient.seal(&mut rng, &[recipient.public()], &forged.encode())
         else {
             continue;
         };

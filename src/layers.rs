@@ -3,7 +3,7 @@
 //! ([`crate::sim::Step::layers`]), and used by the exposure analysis (which opens the sealed
 //! layers it has keys for), the reports and the viewer. Nobody parses the bytes again.
 
-use crate::crypto::{self, SymmetricKey, kind as envelope_kind};
+use crate::crypto::{self, SymmetricKey, kind as envelope_kind, sender_key};
 use crate::wire::{self, Body, Frame, KeyBlob, Post};
 
 /// A post's routing header: what a server needs to deliver it, in the clear inside any TLS.
@@ -32,6 +32,15 @@ pub enum EnvelopeKind {
         stanza: usize,
         /// Whether one ephemeral key serves every stanza.
         shared_ephemeral: bool,
+    },
+    /// One message under a sending device's sender key: one ciphertext every member's device
+    /// receives, the same bytes for all.
+    SenderKey {
+        /// The sender key's id, in the clear.
+        id: u32,
+        /// The chain position, in the clear: copies of the key from a later position cannot
+        /// open it.
+        iteration: u32,
     },
     /// Bytes that say they are an envelope but do not parse as one.
     Unknown,
@@ -146,6 +155,10 @@ fn envelope_kind_of(bytes: &[u8]) -> EnvelopeKind {
         Ok(envelope_kind::PER_RECIPIENT) => EnvelopeKind::PerRecipient,
         Ok(envelope_kind::BAGGED) => bag(crypto::BAGGED_STANZA_LEN, false),
         Ok(envelope_kind::BAGGED_SHARED) => bag(crypto::SHARED_STANZA_LEN, true),
+        Ok(sender_key::KIND_MESSAGE) => match sender_key::message_position(bytes) {
+            Ok((id, iteration)) => EnvelopeKind::SenderKey { id, iteration },
+            Err(_) => EnvelopeKind::Unknown,
+        },
         _ => EnvelopeKind::Unknown,
     }
 }
@@ -161,6 +174,9 @@ impl EnvelopeKind {
             } => "e2e bag (bagged), content key wrapped to device keys",
             EnvelopeKind::Bag { .. } => {
                 "e2e bag (bagged, shared ephemeral), content key wrapped to device keys"
+            }
+            EnvelopeKind::SenderKey { .. } => {
+                "sender-key message, one ciphertext for every device of the group"
             }
             EnvelopeKind::Unknown => "unreadable envelope",
         }
@@ -190,14 +206,12 @@ impl Layer {
             (Layer::Tls { seq, sealed }, KeyBlob::AtRest { key, .. }) => {
                 open_tls(key, *seq, sealed)
             }
-            (Layer::Envelope { bytes, .. }, blob) => {
-                let plain = crypto::open_envelope(blob.secret()?, bytes).ok()?;
-                // An envelope holds words, or (linking a device) a key blob.
-                Some(match wire::parse_frames(&plain) {
-                    Ok(frames) => frames.into_iter().flat_map(of_frame).collect(),
-                    Err(_) => vec![Layer::Words(String::from_utf8_lossy(&plain).into_owned())],
-                })
+            (Layer::Envelope { bytes, .. }, KeyBlob::SenderKey { key, .. }) => {
+                Some(inner_layers(&key.open(bytes).ok()?))
             }
+            (Layer::Envelope { bytes, .. }, blob) => Some(inner_layers(
+                &crypto::open_envelope(blob.secret()?, bytes).ok()?,
+            )),
             (Layer::AtRest { bytes, .. }, KeyBlob::AtRest { key, .. }) => {
                 Some(vec![of_body(wire::open_at_rest(key, bytes).ok()?)])
             }
@@ -211,11 +225,22 @@ impl Layer {
         match self {
             Layer::Tls { sealed, .. } => Some(sealed),
             Layer::Envelope { bytes, .. } => {
-                Some(crypto::envelope_ciphertext(bytes).unwrap_or(past_header(bytes)))
+                let body = crypto::envelope_ciphertext(bytes)
+                    .or_else(|| sender_key::message_ciphertext(bytes));
+                Some(body.unwrap_or(past_header(bytes)))
             }
             Layer::AtRest { bytes, .. } => Some(past_header(bytes)),
             _ => None,
         }
+    }
+}
+
+/// What an opened envelope holds: signed words, or (linking a device, handing out a sender
+/// key) a key blob.
+fn inner_layers(plain: &[u8]) -> Vec<Layer> {
+    match wire::parse_frames(plain) {
+        Ok(frames) => frames.into_iter().flat_map(of_frame).collect(),
+        Err(_) => vec![Layer::Words(String::from_utf8_lossy(plain).into_owned())],
     }
 }
 

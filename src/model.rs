@@ -9,6 +9,7 @@
 mod e2e;
 mod key_sync;
 mod plain_web;
+pub(crate) mod sender_keys;
 mod server_encrypted;
 
 use crate::crypto::Fanout;

@@ -91,6 +91,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         "group-dm-bagged.ron",
         include_str!("../scenes/group-dm-bagged.ron"),
     ),
+    (
+        "group-sender-keys.ron",
+        include_str!("../scenes/group-sender-keys.ron"),
+    ),
 ];
 
 /// The scene the viewer opens when given none.

@@ -62,6 +62,10 @@ pub enum Action {
     MitmReseal,
     /// A recipient device opened the envelope.
     Open,
+    /// A sending device sealed its sender key to devices that lacked it (sender keys).
+    KeyDistributed,
+    /// A device kept a key it received (a sender key) in its keystore.
+    KeyStored,
     /// Changed code on a web client sent the words (or keys) back to its server.
     Exfiltrate,
 }
@@ -92,6 +96,8 @@ impl Action {
             Action::MitmOpen => "mitm-open",
             Action::MitmReseal => "mitm-reseal",
             Action::Open => "open",
+            Action::KeyDistributed => "key-distributed",
+            Action::KeyStored => "key-stored",
             Action::Exfiltrate => "exfiltrate",
         }
     }
@@ -192,6 +198,8 @@ pub(crate) struct Sim<'a> {
     pub(crate) substitutes: BTreeMap<(usize, usize), SecretKey>,
     /// Observers who act in this run, with the powers they use.
     pub(crate) acting: Vec<Actor>,
+    /// Sender keys and the copies devices keep (the `sender-keys` fan-out).
+    pub(crate) sender_keys: crate::model::sender_keys::SenderKeys,
 }
 
 /// An observer who acts in a run, and the powers they use there.
@@ -238,6 +246,7 @@ pub fn simulate_acting(sc: &Scenario, p: Protection, acting: &[Actor]) -> Result
         tls: BTreeMap::new(),
         substitutes: BTreeMap::new(),
         acting,
+        sender_keys: Default::default(),
     };
     sim.setup();
     for mi in 0..sc.messages.len() {

@@ -9,6 +9,7 @@ mod signed;
 
 pub use signed::{SignedText, opened, signing_key};
 
+use crate::crypto::sender_key::{DISTRIBUTION_LEN, SenderKeyReceiver};
 use crate::crypto::{
     self, HEADER_LEN, MAGIC, OpenError, PublicKey, SecretKey, SymmetricKey, VERSION,
 };
@@ -87,6 +88,14 @@ pub enum KeyBlob {
         /// The key.
         key: SymmetricKey,
     },
+    /// A copy of a sending device's sender key: the chain where it was handed over, and the
+    /// key that checks its signatures. It opens that sender's group messages from there on.
+    SenderKey {
+        /// The sending device.
+        owner: String,
+        /// The copy.
+        key: SenderKeyReceiver,
+    },
 }
 
 /// One parsed frame.
@@ -115,6 +124,7 @@ const KEY_SECRET: u8 = 1;
 const KEY_PUBLIC: u8 = 2;
 const KEY_AT_REST: u8 = 3;
 const KEY_SUBSTITUTE: u8 = 4;
+const KEY_SENDER: u8 = 5;
 
 fn header(kind: u8) -> [u8; HEADER_LEN] {
     [MAGIC[0], MAGIC[1], VERSION, kind]
@@ -300,22 +310,24 @@ impl KeyBlob {
     /// The blob's bytes. They hold secret key bytes for secret kinds: handle with care.
     pub fn encode(&self) -> Vec<u8> {
         let mut out = header(kind::KEY).to_vec();
-        let (kind, owner, posing_as, bytes) = match self {
-            KeyBlob::Secret { owner, key } => (KEY_SECRET, owner, None, *key.to_bytes()),
-            KeyBlob::Public { owner, key } => (KEY_PUBLIC, owner, None, key.to_bytes()),
-            KeyBlob::AtRest { owner, key } => (KEY_AT_REST, owner, None, *key.as_bytes()),
-            KeyBlob::Substitute {
-                owner,
-                posing_as,
-                key,
-            } => (KEY_SUBSTITUTE, owner, Some(posing_as), *key.to_bytes()),
-        };
-        out.push(kind);
-        put_str(&mut out, owner);
-        if let Some(posing_as) = posing_as {
-            put_str(&mut out, posing_as);
+        out.push(match self {
+            KeyBlob::Secret { .. } => KEY_SECRET,
+            KeyBlob::Public { .. } => KEY_PUBLIC,
+            KeyBlob::AtRest { .. } => KEY_AT_REST,
+            KeyBlob::Substitute { .. } => KEY_SUBSTITUTE,
+            KeyBlob::SenderKey { .. } => KEY_SENDER,
+        });
+        put_str(&mut out, self.owner());
+        match self {
+            KeyBlob::Secret { key, .. } => out.extend_from_slice(key.to_bytes().as_ref()),
+            KeyBlob::Public { key, .. } => out.extend_from_slice(key.as_bytes()),
+            KeyBlob::AtRest { key, .. } => out.extend_from_slice(key.as_bytes()),
+            KeyBlob::Substitute { posing_as, key, .. } => {
+                put_str(&mut out, posing_as);
+                out.extend_from_slice(key.to_bytes().as_ref());
+            }
+            KeyBlob::SenderKey { key, .. } => out.extend_from_slice(&key.encode()),
         }
-        out.extend_from_slice(&bytes);
         out
     }
 
@@ -323,6 +335,10 @@ impl KeyBlob {
         r.header(kind::KEY, "key blob")?;
         let kind = r.u8()?;
         let owner = r.str()?;
+        if kind == KEY_SENDER {
+            let key = SenderKeyReceiver::decode(r.take(DISTRIBUTION_LEN)?)?;
+            return Ok(KeyBlob::SenderKey { owner, key });
+        }
         let posing_as = if kind == KEY_SUBSTITUTE {
             Some(r.str()?)
         } else {
@@ -359,6 +375,13 @@ impl KeyBlob {
             KeyBlob::Public { owner, .. } => format!("{owner} public key"),
             KeyBlob::AtRest { owner, .. } => format!("{owner} at-rest key"),
             KeyBlob::Substitute { posing_as, .. } => format!("fake {posing_as} private key"),
+            KeyBlob::SenderKey { owner, key } => {
+                format!(
+                    "{owner} sender key {:08x} from step {}",
+                    key.id(),
+                    key.iteration()
+                )
+            }
         }
     }
 
@@ -376,7 +399,8 @@ impl KeyBlob {
             KeyBlob::Secret { owner, .. }
             | KeyBlob::Public { owner, .. }
             | KeyBlob::Substitute { owner, .. }
-            | KeyBlob::AtRest { owner, .. } => owner,
+            | KeyBlob::AtRest { owner, .. }
+            | KeyBlob::SenderKey { owner, .. } => owner,
         }
     }
 }

@@ -9,6 +9,7 @@ mod envelopes;
 mod no_gpu;
 mod robustness;
 mod scenarios;
+mod sender_keys;
 mod viewer;
 mod viewer_panels;
 mod viewer_pictures;

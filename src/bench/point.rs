@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 use rand::RngExt;
 use rand::rngs::StdRng;
 
-use super::sender_keys::{SenderKey, SenderKeyReceiver};
 use super::{BenchError, BenchScheme, floor_open, floor_seal};
-use crate::crypto::{Fanout, PublicKey, SecretKey, seal_one};
+use crate::crypto::sender_key::{SenderKey, SenderKeyReceiver};
+use crate::crypto::{FanoutScheme, PublicKey, SecretKey, seal_one};
 
 /// Devices whose opening is checked and timed: the first, one in the middle, the last.
 pub(super) fn sampled_devices(n: usize) -> Vec<usize> {
@@ -47,7 +47,11 @@ impl<'a> Point<'a> {
         rng: StdRng,
     ) -> Result<Contestant<'a>, BenchError> {
         match scheme {
-            BenchScheme::Fanout(fanout) => self.scheme(fanout, rng),
+            BenchScheme::Fanout(fanout) => match fanout.scheme() {
+                Some(one_shot) => self.scheme(one_shot, rng),
+                // The session scheme keeps state: it has its own measurement.
+                None => self.sender_keys(rng),
+            },
             BenchScheme::Floor => self.floor(scheme, true, rng),
             BenchScheme::FloorSingleThread => self.floor(scheme, false, rng),
             BenchScheme::SenderKeys => self.sender_keys(rng),
@@ -55,9 +59,13 @@ impl<'a> Point<'a> {
         }
     }
 
-    fn scheme(&self, fanout: Fanout, mut rng: StdRng) -> Result<Contestant<'a>, BenchError> {
+    fn scheme(
+        &self,
+        scheme: &'static dyn FanoutScheme,
+        mut rng: StdRng,
+    ) -> Result<Contestant<'a>, BenchError> {
         let (keys, publics, message) = (self.keys, self.publics, self.message);
-        let scheme = fanout.scheme();
+        let fanout = scheme.fanout();
         let name = fanout.name();
         // Seal once outside the clock: check it works and see exactly what it puts on the wire.
         let sealed =

@@ -20,11 +20,25 @@ pub enum Fanout {
     Bagged,
     /// Sealed once; one ephemeral key for all devices, the content key masked per device.
     BaggedSharedEphemeral,
+    /// A session scheme: each sending device hands a chain key to every device once (per
+    /// recipient), then encrypts each message once for all of them ([`super::sender_key`]).
+    /// It keeps state between messages, so only the simulation runs it; there is no one-shot
+    /// [`FanoutScheme`] for it.
+    SenderKeys,
 }
 
 impl Fanout {
-    /// Every scheme, in a stable order.
-    pub const ALL: [Fanout; 3] = [
+    /// Every fan-out, in a stable order: what scene files and `--model` accept.
+    pub const ALL: [Fanout; 4] = [
+        Fanout::PerRecipient,
+        Fanout::Bagged,
+        Fanout::BaggedSharedEphemeral,
+        Fanout::SenderKeys,
+    ];
+
+    /// The one-shot schemes: each seals one message to many keys with no state kept
+    /// ([`Fanout::scheme`] gives them).
+    pub const ONE_SHOT: [Fanout; 3] = [
         Fanout::PerRecipient,
         Fanout::Bagged,
         Fanout::BaggedSharedEphemeral,
@@ -36,6 +50,7 @@ impl Fanout {
             Fanout::PerRecipient => "per-recipient",
             Fanout::Bagged => "bagged",
             Fanout::BaggedSharedEphemeral => "bagged-shared-ephemeral",
+            Fanout::SenderKeys => "sender-keys",
         }
     }
 
@@ -44,12 +59,14 @@ impl Fanout {
         Fanout::ALL.into_iter().find(|f| f.name() == name)
     }
 
-    /// The scheme as a trait object.
-    pub fn scheme(self) -> &'static dyn FanoutScheme {
+    /// The one-shot scheme as a trait object; `None` for [`Fanout::SenderKeys`], which keeps
+    /// state between messages.
+    pub fn scheme(self) -> Option<&'static dyn FanoutScheme> {
         match self {
-            Fanout::PerRecipient => &PerRecipient,
-            Fanout::Bagged => &Bagged,
-            Fanout::BaggedSharedEphemeral => &BaggedSharedEphemeral,
+            Fanout::PerRecipient => Some(&PerRecipient),
+            Fanout::Bagged => Some(&Bagged),
+            Fanout::BaggedSharedEphemeral => Some(&BaggedSharedEphemeral),
+            Fanout::SenderKeys => None,
         }
     }
 }

@@ -282,8 +282,10 @@ fn seal(
         &m.text,
     )
     .encode();
-    let sealed = fanout
-        .scheme()
+    let Some(scheme) = fanout.scheme() else {
+        return super::sender_keys::seal(sim, mi, t, keys, targets, &signed);
+    };
+    let sealed = scheme
         .seal(&mut sim.rng, keys, &signed)
         .map_err(|source| SimError::Seal {
             message: m.id.clone(),

@@ -10,7 +10,7 @@
 //! - `passphrase-backup`: the private key is sealed under a key derived from a passphrase the
 //!   person types on their devices; the server stores the sealed backup.
 
-use crate::crypto::{Fanout, SecretKey, SymmetricKey};
+use crate::crypto::{FanoutScheme, PerRecipient, SecretKey, SymmetricKey};
 use crate::scenario::{DevicePart, KeySync, Node, Part, Reach};
 use crate::sim::{Action, Sim};
 use crate::wire::{self, Body, KeyBlob, Post};
@@ -152,11 +152,7 @@ fn device_link(
         );
         let memory = Reach::DevicePart(d, DevicePart::Memory);
         put(sim, memory, Action::KeySync, shown.encode(), note);
-        let Ok(sealed) =
-            Fanout::PerRecipient
-                .scheme()
-                .seal(&mut sim.rng, &[once.public()], &blob.encode())
-        else {
+        let Ok(sealed) = PerRecipient.seal(&mut sim.rng, &[once.public()], &blob.encode()) else {
             continue;
         };
         let Some(frame) = sealed.uplink().first().map(|f| f.to_vec()) else {

@@ -143,12 +143,21 @@ impl Power for KeySubstitution {
 
 fn read_it(sim: &mut Sim<'_>, o: usize, at: &Arrival, d: usize, plain: &[u8]) {
     let sc = sim.sc;
-    let text = wire::opened(plain).map_or_else(|words| words, |signed| signed.text);
-    let shown = sim
-        .post(at.mi, at.t - at.t % 100, Body::Text(text))
-        .encode();
+    // What it finds: a sender key handed to the device (then every later group message opens
+    // for it), or the words.
+    let (shown, what) = match wire::parse_frames(plain).as_deref() {
+        Ok([wire::Frame::Key(blob)]) => (
+            blob.encode(),
+            format!("takes {}", crate::exposure::describe_key(blob)),
+        ),
+        _ => {
+            let text = wire::opened(plain).map_or_else(|words| words, |signed| signed.text);
+            let post = sim.post(at.mi, at.t - at.t % 100, Body::Text(text));
+            (post.encode(), "reads it".to_string())
+        }
+    };
     let note = format!(
-        "{} opens the envelope at {} with the key it made for {} and reads it",
+        "{} opens the envelope at {} with the key it made for {} and {what}",
         sc.observers[o].name, sc.servers[at.server].name, sc.devices[d].name
     );
     let memory = Reach::ServerPart(at.server, Part::AppMemory);
@@ -180,8 +189,9 @@ fn reseal(
         Fanout::PerRecipient
     };
     let real = sim.device_keys[d].public();
-    let resealed = fanout
-        .scheme()
+    // Only an envelope sealed to a device comes here: a bag or a per-recipient envelope.
+    let scheme = fanout.scheme().unwrap_or(&crypto::PerRecipient);
+    let resealed = scheme
         .seal(&mut sim.rng, &[real], plain)
         .map_err(|source| SimError::Seal {
             message: sc.messages[at.mi].id.clone(),

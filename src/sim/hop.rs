@@ -1,6 +1,7 @@
 //! Moving a message: key lookups, hops over links, what servers and devices do on arrival.
 
 use crate::crypto::{self, SecretKey, SymmetricKey};
+use crate::model::sender_keys;
 use crate::power;
 use crate::scenario::{DevicePart, Node, Part, Reach};
 use crate::wire::{self, Body};
@@ -115,6 +116,10 @@ impl Sim<'_> {
         let tls = sc.links[link].tls;
         let (from_name, to_name) = (sc.node_name(from).to_string(), sc.node_name(to).to_string());
         let what = match &parcel.body {
+            Body::Envelope(e) if sender_keys::is_message(e) => format!(
+                "the group message (one ciphertext) for {}",
+                sender_keys::plural(parcel.devices.len(), "device")
+            ),
             Body::Envelope(_) if parcel.devices.len() == 1 => {
                 format!("the envelope for {}", sc.devices[parcel.devices[0]].name)
             }
@@ -231,21 +236,7 @@ impl Sim<'_> {
                     None,
                 );
                 if let Body::Envelope(envelope) = &parcel.body {
-                    let (bytes, note) = self.open_and_check(mi, t, d, envelope);
-                    let shown = !bytes.is_empty();
-                    self.push(
-                        t,
-                        Reach::DevicePart(d, DevicePart::Memory),
-                        Action::Open,
-                        Some(mi),
-                        bytes,
-                        note,
-                        None,
-                        None,
-                    );
-                    if shown {
-                        power::on_device_words(self, mi, t, d);
-                    }
+                    self.deliver(mi, t, d, envelope);
                 }
                 Ok(Vec::new())
             }
@@ -254,18 +245,43 @@ impl Sim<'_> {
 }
 
 impl Sim<'_> {
-    /// A recipient device opens an envelope and checks the sender's signature inside: the
-    /// words it shows (as a post), and what it did.
-    fn open_and_check(&self, mi: usize, t: u64, d: usize, envelope: &[u8]) -> (Vec<u8>, String) {
+    /// A recipient device opens what it received: a sender key it keeps, or words it shows.
+    fn deliver(&mut self, mi: usize, t: u64, d: usize, envelope: &[u8]) {
         let sc = self.sc;
         let to_name = &sc.devices[d].name;
-        let plain = match crypto::open_envelope(&self.device_keys[d], envelope) {
-            Ok(plain) => plain,
-            Err(e) => return (Vec::new(), format!("{to_name} cannot open it: {e}")),
+        let group = sender_keys::is_message(envelope);
+        let opened = if group {
+            sender_keys::open(self, mi, d, envelope)
+        } else {
+            crypto::open_envelope(&self.device_keys[d], envelope)
+                .map_err(|e| format!("{to_name} cannot open it: {e}"))
         };
+        let (bytes, note) = match opened {
+            Ok(plain) if sender_keys::keep(self, mi, t, d, &plain) => return,
+            Ok(plain) => self.check(mi, t, d, &plain, group),
+            Err(note) => (Vec::new(), note),
+        };
+        let shown = !bytes.is_empty();
+        let memory = Reach::DevicePart(d, DevicePart::Memory);
+        self.push(t, memory, Action::Open, Some(mi), bytes, note, None, None);
+        if shown {
+            power::on_device_words(self, mi, t, d);
+        }
+    }
+
+    /// A recipient device checks the sender's signature inside what it opened: the words it
+    /// shows (as a post), and what it did.
+    fn check(&self, mi: usize, t: u64, d: usize, plain: &[u8], group: bool) -> (Vec<u8>, String) {
+        let sc = self.sc;
+        let to_name = &sc.devices[d].name;
         let from = sc.messages[mi].from_device;
+        let with = if group {
+            format!("{}'s sender key", sc.devices[from].name)
+        } else {
+            "its private key".to_string()
+        };
         let expected = wire::signing_key(&self.device_keys[from]).verifying_key();
-        let (text, checked) = match wire::opened(&plain) {
+        let (text, checked) = match wire::opened(plain) {
             Ok(signed) if signed.verify(&expected) => (signed.text, true),
             Ok(signed) => {
                 let note = format!(
@@ -280,11 +296,11 @@ impl Sim<'_> {
         let body = Body::Text(text);
         let note = if checked {
             format!(
-                "{to_name} opens it with its private key, checks {}'s signature and shows the message",
+                "{to_name} opens it with {with}, checks {}'s signature and shows the message",
                 sc.devices[from].name
             )
         } else {
-            format!("{to_name} opens it with its private key and shows the message")
+            format!("{to_name} opens it with {with} and shows the message")
         };
         (self.post(mi, m_time(t), body).encode(), note)
     }

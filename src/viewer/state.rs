@@ -180,6 +180,14 @@ fn tokens_of(layers: &[Layer], at: TokenAt, tunnel: Option<String>) -> Vec<Token
                     push(look, *stanza, Piece::BagKey);
                 }
             }
+            Layer::Envelope {
+                kind: EnvelopeKind::SenderKey { .. },
+                bytes,
+            } => push(
+                sealed("sender-key message"),
+                whole(bytes.len()),
+                Piece::Whole,
+            ),
             Layer::Envelope { bytes, .. } => {
                 push(sealed("e2e envelope"), whole(bytes.len()), Piece::Whole)
             }

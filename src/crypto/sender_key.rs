@@ -1,5 +1,6 @@
 //! Sender keys, as Signal and WhatsApp groups use them, built on plainsight's primitives plus an
-//! Ed25519 signature (ed25519-dalek).
+//! Ed25519 signature (ed25519-dalek). The benches measure them (`plainsight bench`, scheme
+//! `sender-keys`) and the simulation runs them (`fanout: "sender-keys"`): the same code.
 //!
 //! Each sender holds a [`SenderKey`]: a chain key that ratchets forward with every message, and
 //! an Ed25519 signing key. It hands the chain key and the verifying key to every device of the
@@ -66,6 +67,18 @@ pub struct SenderKeyReceiver {
     verifying: VerifyingKey,
 }
 
+/// Two copies are equal when they sit at the same place of the same chain.
+impl PartialEq for SenderKeyReceiver {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+            && self.iteration == other.iteration
+            && self.chain == other.chain
+            && self.verifying == other.verifying
+    }
+}
+
+impl Eq for SenderKeyReceiver {}
+
 /// The message key for this chain position, and the next chain key.
 fn ratchet(chain: &[u8; 32]) -> (Zeroizing<[u8; 32]>, Zeroizing<[u8; 32]>) {
     let hk = Hkdf::<Sha256>::new(None, chain);
@@ -83,6 +96,17 @@ fn header(kind: u8, id: u32, iteration: u32) -> [u8; MESSAGE_HEADER_LEN] {
     h[HEADER_LEN..HEADER_LEN + 4].copy_from_slice(&id.to_be_bytes());
     h[HEADER_LEN + 4..].copy_from_slice(&iteration.to_be_bytes());
     h
+}
+
+/// The key id and chain position a message frame carries in the clear.
+pub fn message_position(frame: &[u8]) -> Result<(u32, u32), OpenError> {
+    read_header(frame, KIND_MESSAGE, MESSAGE_OVERHEAD)
+}
+
+/// The ciphertext of a message frame (between the header and the signature), for showing.
+pub fn message_ciphertext(frame: &[u8]) -> Option<&[u8]> {
+    message_position(frame).ok()?;
+    frame.get(MESSAGE_HEADER_LEN..frame.len() - SIGNATURE_LEN)
 }
 
 /// Reads a header of `kind`: (key id, iteration).
@@ -139,11 +163,28 @@ impl SenderKey {
 
     /// The distribution message as it is now (what a device must receive, sealed to it).
     pub fn distribution(&self) -> Zeroizing<Vec<u8>> {
-        let mut out = Zeroizing::new(Vec::with_capacity(DISTRIBUTION_LEN));
-        out.extend_from_slice(&header(KIND_DISTRIBUTION, self.id, self.iteration));
-        out.extend_from_slice(self.chain.as_ref());
-        out.extend_from_slice(self.signing.verifying_key().as_bytes());
-        out
+        self.receiver().encode()
+    }
+
+    /// What a device that receives the key now holds: the chain where it is, and the key that
+    /// checks signatures. It opens this message and the later ones, never an earlier one.
+    pub fn receiver(&self) -> SenderKeyReceiver {
+        SenderKeyReceiver {
+            id: self.id,
+            iteration: self.iteration,
+            chain: self.chain.clone(),
+            verifying: self.signing.verifying_key(),
+        }
+    }
+
+    /// The key's random id, carried in the clear by every message under it.
+    pub fn id(&self) -> u32 {
+        self.id
+    }
+
+    /// The chain position of the next message.
+    pub fn iteration(&self) -> u32 {
+        self.iteration
     }
 
     /// Seals the distribution to each device through the per-recipient envelope (in parallel
@@ -191,7 +232,21 @@ impl SenderKeyReceiver {
         envelope: &[u8],
     ) -> Result<SenderKeyReceiver, OpenError> {
         let plain = Zeroizing::new(open_one(device, envelope)?);
-        let (id, iteration) = read_header(&plain, KIND_DISTRIBUTION, DISTRIBUTION_LEN)?;
+        SenderKeyReceiver::decode(&plain)
+    }
+
+    /// The distribution's bytes for this copy (the layout in the module docs).
+    pub fn encode(&self) -> Zeroizing<Vec<u8>> {
+        let mut out = Zeroizing::new(Vec::with_capacity(DISTRIBUTION_LEN));
+        out.extend_from_slice(&header(KIND_DISTRIBUTION, self.id, self.iteration));
+        out.extend_from_slice(self.chain.as_ref());
+        out.extend_from_slice(self.verifying.as_bytes());
+        out
+    }
+
+    /// Reads a distribution (an opened one, or one a key blob carries).
+    pub fn decode(plain: &[u8]) -> Result<SenderKeyReceiver, OpenError> {
+        let (id, iteration) = read_header(plain, KIND_DISTRIBUTION, DISTRIBUTION_LEN)?;
         if plain.len() != DISTRIBUTION_LEN {
             return Err(OpenError::Malformed("a distribution with trailing bytes"));
         }
@@ -206,6 +261,22 @@ impl SenderKeyReceiver {
             chain: Zeroizing::new(chain),
             verifying,
         })
+    }
+
+    /// The key's id.
+    pub fn id(&self) -> u32 {
+        self.id
+    }
+
+    /// The first chain position this copy can open.
+    pub fn iteration(&self) -> u32 {
+        self.iteration
+    }
+
+    /// Opens a message without moving this copy's chain (what someone holding a copy of the
+    /// key can do with every frame they see).
+    pub fn open(&self, frame: &[u8]) -> Result<Vec<u8>, OpenError> {
+        self.clone().decrypt(frame)
     }
 
     /// Checks the signature, ratchets to the message's iteration and opens it.
