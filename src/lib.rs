@@ -8,7 +8,7 @@
 //!
 //! | module | what it holds | use it for |
 //! | --- | --- | --- |
-//! | [`crypto`] | X25519 + HKDF-SHA256 + ChaCha20-Poly1305 envelopes; the [`crypto::FanoutScheme`] trait with per-recipient, bagged and bagged-shared-ephemeral schemes | sealing one message to many devices, opening what a device received |
+//! | [`crypto`] | X25519 + HKDF-SHA256 + ChaCha20-Poly1305 envelopes; the [`crypto::FanoutScheme`] trait with per-recipient, bagged and bagged-shared-ephemeral schemes; [`crypto::sender_key`] for group sessions | sealing one message to many devices, opening what a device received |
 //! | [`wire`] | the simulated protocol's frames: posts, TLS records, at-rest rows, key blobs | encoding and decoding bytes |
 //! | [`layers`] | one typed reading of a step's bytes: TLS record, post header, words, envelope, at-rest row, keys | what a step holds, for exposure, reports and the viewer alike |
 //! | [`model`] | the protection models, one file each, listed once in a registry | `--model`, scene files, the viewer's M cycle |
