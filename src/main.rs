@@ -6,6 +6,7 @@
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli;
+#[cfg(not(target_arch = "wasm32"))]
 mod cli_bench;
 #[cfg(not(target_arch = "wasm32"))]
 mod cli_exercise;
