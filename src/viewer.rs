@@ -9,7 +9,7 @@
 //! | [`PlaybackPlugin`] | `playback.rs` | the run, cursor, options; applies [`ViewerCommand`]s |
 //! | `IconsPlugin` | `icons.rs` | the pictograms, embedded PNGs (`assets/icons/`) |
 //! | `ActorsPlugin` | `actors.rs` | people, devices, servers and parts, admins, links, footprint |
-//! | `TokensPlugin` | `tokens.rs` | tokens in flight: open envelopes, padlocks, TLS tunnels |
+//! | `TokensPlugin` | `tokens.rs`, `motion.rs` | tokens travelling along links; TLS records with what they carry inside |
 //! | `ObserverPlugin` | `observer.rs` | observer chips, reach lines, what they got |
 //! | `PanelsPlugin` | `panels.rs` | header, step list, inspector |
 //! | [`PanelPlugin`] | `panel.rs`, `panel/*.rs` | the [`Panel`] state: one panel at a time over the network (matrix, lanes, keys, help), each its own plugin |
@@ -25,6 +25,7 @@
 //! so that having none is an error ([`ViewerError::NoAdapter`]) rather than Bevy's panic.
 
 mod actors;
+mod cards;
 mod draw;
 mod export;
 #[cfg(not(target_arch = "wasm32"))]
@@ -47,6 +48,7 @@ mod icons;
 mod idle;
 mod input;
 mod layout;
+mod motion;
 mod observer;
 mod panel;
 mod panels;
@@ -72,6 +74,7 @@ pub use icons::{Icon, IconMark};
 pub use idle::{FrameStats, FrameTimes, IdlePlugin};
 pub use input::InputPlugin as ViewerInputPlugin;
 pub use layout::{Fit, Layout, Rect};
+pub use motion::{Glide, Motion, ease, motion};
 pub use observer::{ObserverChip, ReachLine, icon_rect as chip_icon_rect};
 pub use panel::{Overlay, Panel, PanelInfo, PanelPlugin, help_lines, lane_steps, stage_of};
 pub use panels::{EventLine, PresenterCaption, ViewingAsHeader};
@@ -81,7 +84,7 @@ pub use playback::{
 };
 pub use render::{RgbImage, render_frames, render_png, render_view};
 pub use state::{Look, Piece, Sighting, Token, TokenAt, ViewState, state_at, viewing_as_line};
-pub use tokens::{FanSummary, TokenCard, fan_summary};
+pub use tokens::{FanSummary, TokenCard, Traveller, fan_summary};
 pub use whatif::{WhatIfCommand, WhatIfPlugin, WhatIfState};
 
 use crate::Run;
@@ -261,7 +264,12 @@ fn run_app(run: Run, window: Window, renderer: RenderCreation, times: Option<Fra
             }),
     )
     .insert_resource(ClearColor(draw::palette::BG))
-    .add_plugins((ViewerPlugin::new(run), input::InputPlugin, IdlePlugin))
+    .add_plugins((
+        ViewerPlugin::new(run),
+        input::InputPlugin,
+        IdlePlugin,
+        motion::GlidePlugin,
+    ))
     .add_systems(Startup, |mut commands: Commands| {
         // Without multisampling a software renderer (Mesa's llvmpipe, SwiftShader in a
         // browser) shades a quarter of the samples; the shapes are axis-aligned boxes and text.

@@ -119,3 +119,104 @@ fn a_rendered_frame_shows_the_observers_pictures() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn first_step(run: &Run, pred: impl Fn(&plainsight::sim::Step) -> bool) -> usize {
+    run.trace.steps.iter().position(pred).expect("such a step")
+}
+
+fn go_to(app: &mut App, k: usize) {
+    app.world_mut()
+        .write_message(plainsight::viewer::ViewerCommand::GoTo(k));
+    app.update();
+}
+
+fn token_texts(app: &mut App) -> Vec<String> {
+    let world = app.world_mut();
+    let mut q = world.query::<(&plainsight::viewer::Layer, &Text2d)>();
+    q.iter(world)
+        .filter(|(l, _)| **l == plainsight::viewer::Layer::Tokens)
+        .map(|(_, t)| t.0.clone())
+        .collect()
+}
+
+#[test]
+fn a_tls_wire_shows_the_padlock_first_and_the_words_only_as_inside() {
+    // Before: the words crossed the cafe wifi in an open envelope inside a green frame.
+    let run = Run::new(shipped("plain-web.ron"), None).expect("simulates");
+    let k = first_step(&run, |s| {
+        matches!(s.place, plainsight::scenario::Reach::Wire(_))
+            && s.layers
+                .iter()
+                .any(|l| matches!(l, plainsight::layers::Layer::Tls { .. }))
+    });
+    let words = run.scenario.messages[0].text.clone();
+    let mut app = app_for(run);
+    go_to(&mut app, k);
+    let world = app.world_mut();
+    let travellers: Vec<String> = world
+        .query::<&plainsight::viewer::Traveller>()
+        .iter(world)
+        .map(|t| t.0.clone())
+        .collect();
+    assert_eq!(travellers, vec!["TLS".to_string()]);
+    let looks: Vec<plainsight::viewer::Look> = world
+        .query::<&plainsight::viewer::TokenCard>()
+        .iter(world)
+        .map(|c| c.0.clone())
+        .collect();
+    assert!(
+        looks.iter().any(
+            |l| matches!(l, plainsight::viewer::Look::Sealed { what, .. } if what == "TLS record")
+        ),
+        "{looks:?}"
+    );
+    let texts = token_texts(&mut app);
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("inside: the words, sealed by TLS")),
+        "{texts:?}"
+    );
+    let cut: String = words.chars().take(8).collect();
+    assert!(
+        texts.iter().all(|t| !t.contains(&cut)),
+        "the words are on the wire as if open: {texts:?}"
+    );
+}
+
+#[test]
+fn the_traveller_moves_along_the_link_with_the_clock() {
+    let run = Run::new(shipped("e2e.ron"), None).expect("simulates");
+    let k = first_step(&run, |s| {
+        matches!(s.place, plainsight::scenario::Reach::Wire(_))
+    });
+    let layout = Layout::new(&run.scenario);
+    let m = plainsight::viewer::motion(&run, &layout, k);
+    let mut app = app_for(run);
+    go_to(&mut app, k);
+    let fit = app.world().resource::<plainsight::viewer::Shown>().fit;
+    let mut seen = Vec::new();
+    for p in [0.1, 0.5, 0.9] {
+        app.world_mut()
+            .resource_mut::<plainsight::viewer::Anim>()
+            .progress = p;
+        app.update();
+        let world = app.world_mut();
+        let tf = world
+            .query_filtered::<&Transform, With<plainsight::viewer::Traveller>>()
+            .single(world)
+            .expect("one traveller on the wire");
+        let want = m.at(p);
+        let (x, y) = fit.world(want.0, want.1);
+        assert!(
+            (tf.translation.x - x).abs() < 1.0 && (tf.translation.y - y).abs() < 1.0,
+            "at {p}: drawn at {:?}, the link has it at {want:?}",
+            tf.translation
+        );
+        seen.push((tf.translation.x, tf.translation.y));
+    }
+    assert!(
+        seen[0] != seen[1] && seen[1] != seen[2],
+        "it moved: {seen:?}"
+    );
+}

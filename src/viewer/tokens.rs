@@ -1,30 +1,31 @@
-//! Tokens: the current step's bytes, drawn as cards in the band above the servers, each tied
-//! by a line to where the bytes are. Words in the clear are an open envelope with the words;
-//! a sealed layer is a padlock with a few hex bytes of the real ciphertext; on a TLS link the
-//! card sits inside a tunnel. A bag is one content card plus one small key card per device.
-//! Card width follows the real byte count; a dot runs along the link while playing.
+//! Tokens: the current step's bytes. A **traveller** (a pictogram with a word: `TLS`,
+//! `words`, `sealed`, `keys`) moves along the link and between places ([`super::motion`]);
+//! above it, in the band over the servers, its **card** says what the bytes are and slides
+//! with it. Words in the clear are an open envelope with the words; a sealed layer is a padlock
+//! with a few hex bytes of the real ciphertext. On a TLS wire the outer layer comes first: the
+//! card is the TLS record (a padlock and its hex) and what it carries is a tab *inside* it,
+//! never the words as if open. A bag is one content card plus one small key card per device;
+//! card width follows the real byte count.
 
 use bevy::prelude::*;
 use bevy::sprite::Anchor;
 
 use super::draw::{Layer, Painter, clear, palette as p};
-use super::layout::{FONT, Layout, MIN_FONT, Rect, chars_fit, fit};
+use super::icons::{self, Icon, Icons};
+use super::layout::{Layout, MIN_FONT, Rect, chars_fit, fit};
+use super::motion::{Glide, drawn_progress, motion};
 use super::playback::{Anim, Runs, Shown};
-use super::routes::along;
-use super::state::{Look, Piece, Token, TokenAt};
-use crate::scenario::{Node, Scenario};
+use super::routes::Point;
+use super::state::{Piece, TokenAt};
+use crate::scenario::Reach;
 
-/// A token's card.
-#[derive(Component, Debug, Clone, PartialEq, Eq)]
-pub struct TokenCard(pub Look);
-
-/// The dot that travels along a link, in the direction the bytes go (virtual pixels).
-#[derive(Component, Debug, Clone, PartialEq)]
-pub struct Mover {
-    path: Vec<(f32, f32)>,
-}
+pub use super::cards::{FanSummary, TokenCard, Traveller, fan_summary};
+use super::cards::{card, card_width, fan_width, record_card, small_card, style, traveller};
 
 const CARD_H: f32 = 50.0;
+/// A TLS record's card, with the tab of what it carries under it.
+pub(super) const OUTER_H: f32 = 42.0;
+pub(super) const TAB_H: f32 = 26.0;
 /// Height of a card in a fan-out row.
 const FAN_H: f32 = 34.0;
 /// Fan-out cards are as wide as their real bytes at this scale, the same in every scene and
@@ -33,134 +34,103 @@ const FAN_H: f32 = 34.0;
 /// fit the band at 1280x720; a 64-byte wrapped key is still 10 px wide.)
 pub const PX_PER_BYTE: f32 = 0.17;
 
-fn card_width(t: &Token) -> f32 {
-    match t.piece {
-        Piece::BagKey => (24.0 + t.bytes as f32 * 0.4).clamp(30.0, 60.0),
-        _ => {
-            // Wide enough for a few words, and wider for more bytes.
-            let words = match &t.look {
-                Look::Words(w) => w.chars().count() as f32 * FONT * 0.6 + 70.0,
-                _ => 0.0,
-            };
-            (210.0 + t.bytes as f32 * 0.3)
-                .max(words)
-                .clamp(220.0, 360.0)
-        }
-    }
+/// Where the row of cards starts: centred over the token, inside the band.
+pub(super) fn row_x(air: Rect, at: Point, total: f32) -> f32 {
+    (at.0 - total / 2.0).clamp(air.x + 4.0, (air.right() - total - 8.0).max(air.x + 4.0))
 }
 
-/// A wire token's path, in the direction it moves.
-fn travel(l: &Layout, sc: &Scenario, link: usize, from: Node) -> Vec<(f32, f32)> {
-    let mut path = l.links.get(link).cloned().unwrap_or_default();
-    if sc.links.get(link).is_none_or(|k| k.from != from) {
-        path.reverse();
-    }
-    path
-}
-
-/// Where a token points.
-fn target(l: &Layout, sc: &Scenario, at: TokenAt, progress: f32) -> (f32, f32) {
-    match at {
-        TokenAt::Place(place) => l.place_point(place),
-        TokenAt::Wire { link, from, .. } => along(&travel(l, sc, link, from), progress),
-    }
-}
-
-fn padlock(pt: &mut Painter, x: f32, y: f32, color: Color, z: f32) {
-    // Shackle (an outline) over a solid body.
-    pt.outline(Rect::new(x + 5.0, y, 14.0, 14.0), color, 3.0, z);
-    pt.rect(Rect::new(x, y + 10.0, 24.0, 18.0), color, z + 0.01);
-}
-
-fn open_envelope(pt: &mut Painter, x: f32, y: f32, color: Color, z: f32) {
-    // Body, and the flap standing open above it.
-    pt.outline(Rect::new(x, y + 10.0, 28.0, 18.0), color, 3.0, z);
-    pt.line((x + 1.0, y + 11.0), (x + 14.0, y), color, 3.0, z);
-    pt.line((x + 27.0, y + 11.0), (x + 14.0, y), color, 3.0, z);
-}
-
-fn key_icon(pt: &mut Painter, x: f32, y: f32, color: Color, z: f32) {
-    pt.outline(Rect::new(x, y + 8.0, 12.0, 12.0), color, 3.0, z);
-    pt.rect(Rect::new(x + 12.0, y + 12.0, 14.0, 4.0), color, z);
-    pt.rect(Rect::new(x + 20.0, y + 16.0, 3.0, 6.0), color, z);
-}
-
-fn card(pt: &mut Painter, r: Rect, t: &Token) {
-    let z = 6.0;
-    let (fill, ink) = match &t.look {
-        Look::Words(_) => (p::PLAIN_TINT, p::PLAIN),
-        Look::Sealed { .. } | Look::Metadata => (p::SEALED_TINT, p::SEALED),
-        Look::Keys(_) => (p::KEYS_TINT, p::KEYS),
-    };
-    let e = pt.boxed(r, fill, ink, 3.0, z);
-    pt.commands.entity(e).insert(TokenCard(t.look.clone()));
-    if t.piece == Piece::BagKey {
-        key_icon(pt, r.x + (r.w - 24.0) / 2.0, r.y + 6.0, ink, z + 0.1);
-        pt.text_anchored(
-            r.center().0,
-            r.bottom() - 3.0,
-            &format!("{}B", t.bytes),
-            13.0,
-            p::INK,
-            Anchor::BOTTOM_CENTER,
-            z + 0.2,
-        );
-        return;
-    }
-    match &t.look {
-        Look::Words(_) => open_envelope(pt, r.x + 8.0, r.y + 9.0, ink, z + 0.1),
-        Look::Keys(_) => key_icon(pt, r.x + 8.0, r.y + 9.0, ink, z + 0.1),
-        _ => padlock(pt, r.x + 10.0, r.y + 10.0, ink, z + 0.1),
-    }
-    let n = chars_fit(r.w - 50.0, FONT);
-    let (line1, line2) = match &t.look {
-        Look::Words(w) => (format!("\"{w}\""), format!("words, {} B", t.bytes)),
-        Look::Sealed { what, hex } => (hex.clone(), format!("{what}, {} B", t.bytes)),
-        Look::Keys(k) => (k.clone(), format!("keys, {} B", t.bytes)),
-        Look::Metadata => ("metadata".into(), format!("{} B", t.bytes)),
-    };
-    pt.text(
-        r.x + 44.0,
-        r.y + 4.0,
-        &fit(&line1, n),
-        FONT,
-        p::INK,
-        z + 0.2,
-    );
-    pt.text(
-        r.x + 44.0,
-        r.y + 26.0,
-        &fit(&line2, chars_fit(r.w - 50.0, 16.0)),
-        16.0,
-        p::MUTED,
-        z + 0.2,
-    );
-}
-
+#[allow(clippy::too_many_arguments)]
 fn draw_tokens(
     mut commands: Commands,
     drawn: Query<(Entity, &Layer)>,
     shown: Res<Shown>,
     runs: Res<Runs>,
     anim: Res<Anim>,
+    glide: Option<Res<Glide>>,
+    icons: Option<Res<Icons>>,
+    mut last: Local<Option<(usize, Point)>>,
 ) {
+    let run = runs.run();
+    let l = &shown.layout;
+    let m = motion(run, l, shown.state.step);
+    let progress = drawn_progress(&anim, glide.as_deref());
+    let at = m.at(progress);
+    // Redraw when what is shown changes, and while the token moves.
+    if !shown.is_changed() && *last == Some((shown.state.step, at)) {
+        return;
+    }
+    *last = Some((shown.state.step, at));
     clear(&mut commands, &drawn, Layer::Tokens);
     let tokens = &shown.state.tokens;
     if tokens.is_empty() {
         return;
     }
-    let sc = &runs.run().scenario;
-    let l = &shown.layout;
-    let air = l.air;
     let mut pt = Painter {
         commands: &mut commands,
         fit: shown.fit,
         layer: Layer::Tokens,
     };
+    let icons = icons.as_deref();
+    let bottom = draw_row(&mut pt, icons, &shown, at);
+    let ink = style(&tokens[0].look).2;
+    let ink = if tokens[0].tunnel.is_some() {
+        p::TLS
+    } else {
+        ink
+    };
+    // Tie the cards to the token: to it while it moves or on a wire; at rest, to the edge of
+    // its box (never across the words of the rows and titles on the way).
+    let moving = m.wire || m.moving(progress);
+    let end = match tokens[0].at {
+        TokenAt::Place(place) if !moving => tether_end(l, place, bottom),
+        _ => at,
+    };
+    pt.dashed(bottom, end, ink, 2.0, 4.0);
+    if moving {
+        traveller(&mut pt, icons, at, tokens);
+    } else if let TokenAt::Place(place) = tokens[0].at
+        && let Some(r) = l.places.get(&place)
+    {
+        // At rest at its place: the place's row is framed in the token's colour.
+        pt.outline(r.inset(-3.0), ink, 3.0, 2.5);
+    }
+}
+
+/// Where a tether from `from` (above) ends at a place at rest: the top edge of its server,
+/// or the inner side of its device at the row's height.
+pub fn tether_end(l: &Layout, place: Reach, from: Point) -> Point {
+    match place {
+        Reach::ServerPart(s, _) => match l.servers.get(s) {
+            Some(b) => (
+                from.0.clamp(b.rect.x + 10.0, b.rect.right() - 10.0),
+                b.rect.y,
+            ),
+            None => l.place_point(place),
+        },
+        Reach::DevicePart(d, _) => {
+            let (Some(r), Some(row)) = (l.devices.get(d), l.places.get(&place)) else {
+                return l.place_point(place);
+            };
+            let x = if r.center().0 < from.0 {
+                r.right()
+            } else {
+                r.x
+            };
+            (x, row.center().1)
+        }
+        Reach::Wire(_) => l.place_point(place),
+    }
+}
+
+/// The cards in the band, over `at`; returns the point under them where the tether starts.
+fn draw_row(pt: &mut Painter, icons: Option<&Icons>, shown: &Shown, at: Point) -> Point {
+    let tokens = &shown.state.tokens;
+    let air = shown.layout.air;
     let tunnel = tokens.iter().any(|t| t.tunnel.is_some());
-    let at = tokens[0].at;
-    let point = target(l, sc, at, 0.5);
     let fan = tokens.len() > 1;
+    if tunnel && !fan {
+        return record_card(pt, icons, air, at, &tokens[0]);
+    }
     let pad = if tunnel { 52.0 } else { 0.0 };
     let (gap, y, card_h) = if fan {
         (4.0, air.y + 8.0, FAN_H)
@@ -183,18 +153,20 @@ fn draw_tokens(
         vec![card_width(&tokens[0]).min(air.w - pad - 16.0)]
     };
     let total = widths.iter().sum::<f32>() + gap * (tokens.len() as f32 - 1.0) + pad;
-    let x0 =
-        (point.0 - total / 2.0).clamp(air.x + 4.0, (air.right() - total - 8.0).max(air.x + 4.0));
+    let x0 = row_x(air, at, total);
     if tunnel {
+        // The record holds the row: a padlock and "TLS" on its left.
         let r = Rect::new(x0 - 2.0, y - 6.0, total + 8.0, card_h + 12.0);
         pt.boxed(r, p::TLS_TINT, p::TLS, 4.0, 5.0);
+        let ir = Rect::new(r.x + 14.0, r.y + 4.0, 22.0, 22.0);
+        icons::draw(pt, icons, Icon::Padlock, ir, p::TLS, 5.1);
         pt.text_anchored(
-            r.x + 8.0,
-            r.center().1,
+            ir.center().0,
+            ir.bottom() + 1.0,
             "TLS",
-            FONT,
+            MIN_FONT,
             p::TLS,
-            Anchor::CENTER_LEFT,
+            Anchor::TOP_CENTER,
             5.2,
         );
     }
@@ -207,16 +179,17 @@ fn draw_tokens(
         };
         let r = Rect::new(x, y + (card_h - h) / 2.0, w, h);
         if fan {
-            small_card(&mut pt, r, t);
+            small_card(pt, icons, r, t);
         } else {
-            card(&mut pt, r, t);
+            card(pt, icons, r, t);
         }
         x += w + gap;
     }
     if fan {
         // What the row is, in real bytes, and the running count on the wire.
+        let inside = if tunnel { "inside TLS: " } else { "" };
         let line = format!(
-            "{}; on the wire: {} B",
+            "{inside}{}; on the wire: {} B",
             fan_summary(tokens),
             shown.state.wire_bytes
         );
@@ -227,125 +200,10 @@ fn draw_tokens(
         let e = pt.text(air.x + 4.0, ty, &text, MIN_FONT, p::INK, 5.3);
         pt.commands.entity(e).insert(FanSummary(line));
     }
-    // Tie the cards to where the bytes are.
-    let from = (
+    (
         x0 + total / 2.0,
         y + card_h + if tunnel { 6.0 } else { 0.0 },
-    );
-    let ink = if tokens[0].look.is_words() {
-        p::PLAIN
-    } else {
-        p::SEALED
-    };
-    pt.dashed(from, point, ink, 2.0, 4.0);
-    if let TokenAt::Wire { link, from: f, .. } = at {
-        let path = travel(l, sc, link, f);
-        let (dx, dy) = along(&path, anim.progress.clamp(0.0, 1.0));
-        let e = pt.rect(Rect::new(dx - 8.0, dy - 8.0, 16.0, 16.0), ink, 4.5);
-        pt.commands.entity(e).insert(Mover { path });
-    }
-}
-
-/// A fan-out card's width: its real bytes at `scale` pixels a byte, and never too thin to see.
-fn fan_width(t: &Token, scale: f32) -> f32 {
-    (t.bytes as f32 * scale).max(10.0)
-}
-
-/// `10 envelopes x 157 B = 1570 B`, or for a bag `1 content 161 B + 10 keys x 64 B = 801 B`.
-pub fn fan_summary(tokens: &[Token]) -> String {
-    let mut groups: Vec<(String, usize, usize)> = Vec::new();
-    for t in tokens {
-        let what = match (&t.piece, &t.look) {
-            (Piece::BagKey, _) => "key".to_string(),
-            (Piece::BagContent, _) => "content".to_string(),
-            (_, Look::Sealed { what, .. }) => what.strip_prefix("e2e ").unwrap_or(what).to_string(),
-            (_, Look::Words(_)) => "text".to_string(),
-            (_, Look::Keys(_)) => "keys".to_string(),
-            (_, Look::Metadata) => "metadata".to_string(),
-        };
-        match groups
-            .iter_mut()
-            .find(|(w, b, _)| *w == what && *b == t.bytes)
-        {
-            Some(g) => g.2 += 1,
-            None => groups.push((what, t.bytes, 1)),
-        }
-    }
-    let parts: Vec<String> = groups
-        .iter()
-        .map(|(what, bytes, n)| {
-            if *n == 1 {
-                format!("1 {what} {bytes} B")
-            } else {
-                format!("{n} {what}s x {bytes} B")
-            }
-        })
-        .collect();
-    let total: usize = tokens.iter().map(|t| t.bytes).sum();
-    format!("{} = {total} B", parts.join(" + "))
-}
-
-/// The summary line under a fan-out row.
-#[derive(Component, Debug, Clone, PartialEq, Eq)]
-pub struct FanSummary(pub String);
-
-/// A card in a fan-out row: its icon, and its byte count when there is room.
-fn small_card(pt: &mut Painter, r: Rect, t: &Token) {
-    let z = 6.0;
-    let (fill, ink) = match &t.look {
-        Look::Words(_) => (p::PLAIN_TINT, p::PLAIN),
-        Look::Sealed { .. } | Look::Metadata => (p::SEALED_TINT, p::SEALED),
-        Look::Keys(_) => (p::KEYS_TINT, p::KEYS),
-    };
-    let e = pt.boxed(r, fill, ink, 2.0, z);
-    pt.commands.entity(e).insert(TokenCard(t.look.clone()));
-    let label = format!("{}B", t.bytes);
-    let label_w = label.len() as f32 * MIN_FONT * 0.6;
-    if t.piece == Piece::BagKey {
-        // A small key: a ring and a shaft.
-        let (cx, cy) = r.center();
-        pt.outline(Rect::new(cx - 6.0, cy - 9.0, 9.0, 9.0), ink, 2.0, z + 0.1);
-        pt.rect(Rect::new(cx - 2.5, cy, 3.0, 10.0), ink, z + 0.1);
-        pt.rect(Rect::new(cx, cy + 6.0, 4.0, 2.5), ink, z + 0.1);
-        return;
-    }
-    let icon_w = 28.0;
-    let icon_x = if r.w >= icon_w + label_w + 10.0 {
-        r.x + 4.0
-    } else {
-        r.center().0 - 12.0
-    };
-    match &t.look {
-        Look::Words(_) => open_envelope(pt, icon_x, r.y + 3.0, ink, z + 0.1),
-        Look::Keys(_) => key_icon(pt, icon_x, r.y + 3.0, ink, z + 0.1),
-        _ => padlock(pt, icon_x + 2.0, r.y + 3.0, ink, z + 0.1),
-    }
-    if r.w >= icon_w + label_w + 10.0 {
-        pt.text_anchored(
-            r.right() - 4.0,
-            r.center().1,
-            &label,
-            MIN_FONT,
-            p::INK,
-            Anchor::CENTER_RIGHT,
-            z + 0.2,
-        );
-    }
-}
-
-fn move_dots(
-    anim: Res<Anim>,
-    shown: Option<Res<Shown>>,
-    mut dots: Query<(&Mover, &mut Transform)>,
-) {
-    let Some(shown) = shown else { return };
-    let t = anim.progress.clamp(0.0, 1.0);
-    for (m, mut tf) in &mut dots {
-        let (px, py) = along(&m.path, t);
-        let (x, y) = shown.fit.world(px, py);
-        tf.translation.x = x;
-        tf.translation.y = y;
-    }
+    )
 }
 
 /// The tokens plugin.
@@ -355,11 +213,8 @@ impl Plugin for TokensPlugin {
     fn build(&self, app: &mut App) {
         app.add_systems(
             Update,
-            (
-                draw_tokens.run_if(resource_exists_and_changed::<Shown>),
-                move_dots.run_if(resource_changed::<Anim>),
-            )
-                .chain()
+            draw_tokens
+                .run_if(resource_exists::<Shown>)
                 .in_set(super::ViewerSet::Draw),
         );
     }

@@ -1,0 +1,298 @@
+//! The pieces of a token drawn: a card (picture, words or hex, size), a fan-out's small
+//! cards and their summary, a TLS record's card with the tab of what it carries inside, and
+//! the traveller that moves along the link. Placing them is `tokens.rs`'s business.
+
+use bevy::prelude::*;
+use bevy::sprite::Anchor;
+
+use super::draw::{Painter, palette as p};
+use super::icons::{self, Icon, Icons};
+use super::layout::{FONT, MIN_FONT, Rect, chars_fit, fit};
+use super::routes::Point;
+use super::state::{Look, Piece, Token};
+use super::tokens::{OUTER_H, TAB_H, row_x};
+
+/// A token's card (or the tab inside a TLS record: what the record carries).
+#[derive(Component, Debug, Clone, PartialEq, Eq)]
+pub struct TokenCard(pub Look);
+
+/// The token that travels along the link, with the word on it (`TLS`, `words`, `sealed`).
+#[derive(Component, Debug, Clone, PartialEq, Eq)]
+pub struct Traveller(pub String);
+
+pub(super) fn card_width(t: &Token) -> f32 {
+    match t.piece {
+        Piece::BagKey => (24.0 + t.bytes as f32 * 0.4).clamp(30.0, 60.0),
+        _ => {
+            // Wide enough for a few words, and wider for more bytes.
+            let words = match &t.look {
+                Look::Words(w) => w.chars().count() as f32 * FONT * 0.6 + 70.0,
+                _ => 0.0,
+            };
+            (210.0 + t.bytes as f32 * 0.3)
+                .max(words)
+                .clamp(220.0, 360.0)
+        }
+    }
+}
+
+/// A look's picture, colours and word.
+pub(super) fn style(look: &Look) -> (Icon, Color, Color, &'static str) {
+    match look {
+        Look::Words(_) => (Icon::Letter, p::PLAIN_TINT, p::PLAIN, "words"),
+        Look::Sealed { .. } => (Icon::Padlock, p::SEALED_TINT, p::SEALED, "sealed"),
+        Look::Metadata => (Icon::Envelope, p::SEALED_TINT, p::SEALED, "metadata"),
+        Look::Keys(_) => (Icon::Key, p::KEYS_TINT, p::KEYS, "keys"),
+    }
+}
+
+/// What a TLS record carries, in words, for its tab.
+pub(super) fn inside_line(tokens: &[Token]) -> String {
+    let what = match tokens.first().map(|t| &t.look) {
+        _ if tokens.len() > 1 => format!("{} pieces", tokens.len()),
+        Some(Look::Words(_)) => "the words".to_string(),
+        Some(Look::Sealed { what, .. }) => format!("an {what}"),
+        Some(Look::Keys(_)) => "keys".to_string(),
+        Some(Look::Metadata) | None => "metadata".to_string(),
+    };
+    format!("inside: {what}, sealed by TLS")
+}
+
+pub(super) fn card(pt: &mut Painter, icons: Option<&Icons>, r: Rect, t: &Token) {
+    let z = 6.0;
+    let (icon, fill, ink, _) = style(&t.look);
+    let e = pt.boxed(r, fill, ink, 3.0, z);
+    pt.commands.entity(e).insert(TokenCard(t.look.clone()));
+    if t.piece == Piece::BagKey {
+        let ir = Rect::new(r.x + (r.w - 24.0) / 2.0, r.y + 4.0, 24.0, 24.0);
+        icons::draw(pt, icons, Icon::Key, ir, ink, z + 0.1);
+        pt.text_anchored(
+            r.center().0,
+            r.bottom() - 3.0,
+            &format!("{}B", t.bytes),
+            13.0,
+            p::INK,
+            Anchor::BOTTOM_CENTER,
+            z + 0.2,
+        );
+        return;
+    }
+    let isz = (r.h - 14.0).min(32.0);
+    let ir = Rect::new(r.x + 6.0, r.y + (r.h - isz) / 2.0, isz, isz);
+    icons::draw(pt, icons, icon, ir, ink, z + 0.1);
+    let (line1, line2) = match &t.look {
+        Look::Words(w) => (format!("\"{w}\""), format!("words, {} B", t.bytes)),
+        Look::Sealed { what, hex } => (hex.clone(), format!("{what}, {} B", t.bytes)),
+        Look::Keys(k) => (k.clone(), format!("keys, {} B", t.bytes)),
+        Look::Metadata => ("metadata".into(), format!("{} B", t.bytes)),
+    };
+    let x = ir.right() + 8.0;
+    let room = r.right() - x - 4.0;
+    let small = (r.h * 0.33).min(16.0);
+    let big = (r.h * 0.37).min(FONT);
+    pt.text(
+        x,
+        r.y + 3.0,
+        &fit(&line1, chars_fit(room, big)),
+        big,
+        p::INK,
+        z + 0.2,
+    );
+    pt.text(
+        x,
+        r.bottom() - small - 5.0,
+        &fit(&line2, chars_fit(room, small)),
+        small,
+        p::MUTED,
+        z + 0.2,
+    );
+}
+
+/// The tab under a TLS record's card: a small picture of what it carries and the words
+/// "inside: .., sealed by TLS". Drawn behind the card, as if tucked inside it.
+pub(super) fn tab(pt: &mut Painter, icons: Option<&Icons>, r: Rect, tokens: &[Token]) {
+    let z = 5.8;
+    let look = tokens.first().map_or(Look::Metadata, |t| t.look.clone());
+    let (icon, _, ink, _) = style(&look);
+    let e = pt.boxed(r, p::PAPER, ink, 2.0, z);
+    pt.commands.entity(e).insert(TokenCard(look));
+    let isz = r.h - 6.0;
+    let ir = Rect::new(r.x + 5.0, r.y + 4.0, isz, isz);
+    icons::draw(pt, icons, icon, ir, ink, z + 0.1);
+    let line = inside_line(tokens);
+    let x = ir.right() + 5.0;
+    let text = fit(&line, chars_fit(r.right() - x - 2.0, MIN_FONT));
+    pt.text_anchored(
+        x,
+        r.y + 3.0 + (r.h - 3.0) / 2.0,
+        &text,
+        MIN_FONT,
+        p::INK,
+        Anchor::CENTER_LEFT,
+        z + 0.2,
+    );
+}
+
+/// The traveller: a pill with the outer layer's picture and its word, centred on `at`.
+pub(super) fn traveller(pt: &mut Painter, icons: Option<&Icons>, at: Point, tokens: &[Token]) {
+    let z = 7.0;
+    let (icon, fill, ink, word) = match tokens.first() {
+        Some(t) if t.tunnel.is_some() => (Icon::Padlock, p::TLS_TINT, p::TLS, "TLS"),
+        Some(t) => style(&t.look),
+        None => return,
+    };
+    // One TLS record however many pieces it carries; a fan-out row counts its pieces.
+    let label = if tokens.len() > 1 && word != "TLS" {
+        format!("{word} x{}", tokens.len())
+    } else {
+        word.to_string()
+    };
+    let h = 30.0;
+    let w = 10.0 + 22.0 + 4.0 + label.chars().count() as f32 * MIN_FONT * 0.6 + 6.0;
+    let r = Rect::new(at.0 - w / 2.0, at.1 - h / 2.0, w, h);
+    let e = pt.boxed(r, fill, ink, 3.0, z);
+    pt.commands.entity(e).insert(Traveller(label.clone()));
+    icons::draw(
+        pt,
+        icons,
+        icon,
+        Rect::new(r.x + 6.0, r.y + 4.0, 22.0, 22.0),
+        ink,
+        z + 0.1,
+    );
+    pt.text_anchored(
+        r.x + 32.0,
+        r.center().1,
+        &label,
+        MIN_FONT,
+        p::INK,
+        Anchor::CENTER_LEFT,
+        z + 0.2,
+    );
+}
+
+/// One token on a TLS wire: the record's card (a padlock, its hex and size) with what it
+/// carries as a tab tucked under it.
+pub(super) fn record_card(
+    pt: &mut Painter,
+    icons: Option<&Icons>,
+    air: Rect,
+    at: Point,
+    t: &Token,
+) -> Point {
+    let hex = t.tunnel.clone().unwrap_or_default();
+    let outer = Look::Sealed {
+        what: "TLS record".into(),
+        hex: hex.clone(),
+    };
+    let w = 250.0f32.min(air.w - 16.0);
+    let tab_w = (inside_line(std::slice::from_ref(t)).chars().count() as f32 * MIN_FONT * 0.6
+        + 34.0)
+        .min(air.w - 40.0);
+    let total = w.max(tab_w + 30.0);
+    let x0 = row_x(air, at, total);
+    let y = air.y + (air.h - OUTER_H - TAB_H + 4.0) / 2.0;
+    let r = Rect::new(x0, y, w, OUTER_H);
+    let e = pt.boxed(r, p::TLS_TINT, p::TLS, 3.0, 6.0);
+    pt.commands.entity(e).insert(TokenCard(outer));
+    let ir = Rect::new(r.x + 6.0, r.y + 6.0, 30.0, 30.0);
+    icons::draw(pt, icons, Icon::Padlock, ir, p::TLS, 6.1);
+    let x = ir.right() + 8.0;
+    pt.text(x, r.y + 2.0, &hex, FONT, p::INK, 6.2);
+    pt.text(
+        x,
+        r.y + 22.0,
+        "TLS record (this hop)",
+        MIN_FONT,
+        p::MUTED,
+        6.2,
+    );
+    let tr = Rect::new(x0 + 30.0, r.bottom() - 4.0, tab_w, TAB_H);
+    tab(pt, icons, tr, std::slice::from_ref(t));
+    (x0 + 30.0 + tab_w.min(w) / 2.0, tr.bottom())
+}
+
+/// A fan-out card's width: its real bytes at `scale` pixels a byte, and never too thin to see.
+pub(super) fn fan_width(t: &Token, scale: f32) -> f32 {
+    (t.bytes as f32 * scale).max(10.0)
+}
+
+/// `10 envelopes x 157 B = 1570 B`, or for a bag `1 content 161 B + 10 keys x 64 B = 801 B`.
+pub fn fan_summary(tokens: &[Token]) -> String {
+    let mut groups: Vec<(String, usize, usize)> = Vec::new();
+    for t in tokens {
+        let what = match (&t.piece, &t.look) {
+            (Piece::BagKey, _) => "key".to_string(),
+            (Piece::BagContent, _) => "content".to_string(),
+            (_, Look::Sealed { what, .. }) => what.strip_prefix("e2e ").unwrap_or(what).to_string(),
+            (_, Look::Words(_)) => "text".to_string(),
+            (_, Look::Keys(_)) => "keys".to_string(),
+            (_, Look::Metadata) => "metadata".to_string(),
+        };
+        match groups
+            .iter_mut()
+            .find(|(w, b, _)| *w == what && *b == t.bytes)
+        {
+            Some(g) => g.2 += 1,
+            None => groups.push((what, t.bytes, 1)),
+        }
+    }
+    let parts: Vec<String> = groups
+        .iter()
+        .map(|(what, bytes, n)| {
+            if *n == 1 {
+                format!("1 {what} {bytes} B")
+            } else {
+                format!("{n} {what}s x {bytes} B")
+            }
+        })
+        .collect();
+    let total: usize = tokens.iter().map(|t| t.bytes).sum();
+    format!("{} = {total} B", parts.join(" + "))
+}
+
+/// The summary line under a fan-out row.
+#[derive(Component, Debug, Clone, PartialEq, Eq)]
+pub struct FanSummary(pub String);
+
+/// A card in a fan-out row: its picture, and its byte count when there is room.
+pub(super) fn small_card(pt: &mut Painter, icons: Option<&Icons>, r: Rect, t: &Token) {
+    let z = 6.0;
+    let (icon, fill, ink, _) = style(&t.look);
+    let e = pt.boxed(r, fill, ink, 2.0, z);
+    pt.commands.entity(e).insert(TokenCard(t.look.clone()));
+    let label = format!("{}B", t.bytes);
+    let label_w = label.len() as f32 * MIN_FONT * 0.6;
+    let isz = (r.h - 8.0).min(r.w - 2.0).max(8.0);
+    if t.piece == Piece::BagKey {
+        let (cx, cy) = r.center();
+        let ir = Rect::new(cx - isz / 2.0, cy - isz / 2.0, isz, isz);
+        icons::draw(pt, icons, Icon::Key, ir, ink, z + 0.1);
+        return;
+    }
+    let roomy = r.w >= isz + label_w + 14.0;
+    let icon_x = if roomy {
+        r.x + 4.0
+    } else {
+        r.center().0 - isz / 2.0
+    };
+    icons::draw(
+        pt,
+        icons,
+        icon,
+        Rect::new(icon_x, r.y + 4.0, isz, isz),
+        ink,
+        z + 0.1,
+    );
+    if roomy {
+        pt.text_anchored(
+            r.right() - 4.0,
+            r.center().1,
+            &label,
+            MIN_FONT,
+            p::INK,
+            Anchor::CENTER_RIGHT,
+            z + 0.2,
+        );
+    }
+}
