@@ -57,6 +57,7 @@ mod playback;
 mod render;
 mod routes;
 mod state;
+mod steps;
 mod text;
 mod tokens;
 mod whatif;
@@ -84,6 +85,7 @@ pub use playback::{
 };
 pub use render::{RgbImage, render_frames, render_png, render_view};
 pub use state::{Look, Piece, Sighting, Token, TokenAt, ViewState, state_at, viewing_as_line};
+pub use steps::step_where;
 pub use tokens::{FanSummary, TokenCard, Traveller, fan_summary};
 pub use whatif::{WhatIfCommand, WhatIfPlugin, WhatIfState};
 

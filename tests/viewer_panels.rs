@@ -169,3 +169,188 @@ fn render_options_open_a_panel_at_start() {
     app.update();
     assert_eq!(frames(&mut app), vec![Panel::Lanes]);
 }
+
+/// Every text drawn now (2D text and UI text) that ends in "..", the mark of a cut.
+fn cut_texts(app: &mut App) -> Vec<String> {
+    let world = app.world_mut();
+    let mut out: Vec<String> = world
+        .query::<&Text2d>()
+        .iter(world)
+        .map(|t| t.0.clone())
+        .collect();
+    out.extend(world.query::<&Text>().iter(world).map(|t| t.0.clone()));
+    out.retain(|t| t.trim_end().ends_with(".."));
+    out
+}
+
+/// Issue 13: step-list lines, observer names, card labels and the inspector were cut to "..".
+/// Every shipped scene at 1280 x 720, at every step, neutral and as each observer, and with
+/// each panel open: no drawn text ends in "..".
+#[test]
+fn no_text_is_cut_short_in_any_shipped_scene_at_720p() {
+    let mut cut = std::collections::BTreeSet::new();
+    for (name, _) in SHIPPED {
+        let run = run_of(name);
+        let steps = run.trace.steps.len();
+        let observers = run.scenario.observers.len();
+        let mut app = App::new();
+        app.add_plugins((MinimalPlugins, ViewerPlugin::new(run)));
+        app.update();
+        let mut look = |app: &mut App, what: String| {
+            for t in cut_texts(app) {
+                cut.insert(format!("{name} {what}: {t}"));
+            }
+        };
+        for k in 0..steps {
+            app.world_mut().resource_mut::<Cursor>().step = k;
+            app.update();
+            look(&mut app, format!("step {k}"));
+        }
+        let k = steps / 2;
+        for o in 0..observers {
+            app.world_mut().resource_mut::<ViewOptions>().observer = Some(o);
+            for step in [k, steps - 1] {
+                app.world_mut().resource_mut::<Cursor>().step = step;
+                app.update();
+                look(&mut app, format!("observer {o} step {step}"));
+            }
+        }
+        app.world_mut().resource_mut::<ViewOptions>().observer = None;
+        for info in Panel::ALL {
+            app.world_mut()
+                .resource_mut::<NextState<Panel>>()
+                .set(info.panel);
+            app.update();
+            app.update();
+            look(&mut app, format!("panel {}", info.name));
+        }
+    }
+    let list: Vec<String> = cut.into_iter().collect();
+    assert!(
+        list.is_empty(),
+        "{} cut texts:\n{}",
+        list.len(),
+        list.join("\n")
+    );
+}
+
+fn texts(app: &mut App) -> Vec<String> {
+    let world = app.world_mut();
+    world
+        .query::<&Text2d>()
+        .iter(world)
+        .map(|t| t.0.clone())
+        .collect()
+}
+
+/// Issue 13: for a reply the header said "social.example sends the message to alice-phone"
+/// while the list and inspector said "alice-phone -> social.example/wire". All three now say
+/// where the bytes are in the direction they travel, from `step_where`.
+#[test]
+fn list_inspector_and_header_agree_on_where_a_reply_travels() {
+    let run = run_of("plain-web.ron");
+    let sc = run.scenario.clone();
+    let reply = run
+        .trace
+        .steps
+        .iter()
+        .position(|s| {
+            matches!(s.travel, Some((plainsight::scenario::Node::Server(_), _)))
+                && s.message == Some(1)
+        })
+        .expect("plain-web's reply crosses a wire from the server");
+    let step = run.trace.steps[reply].clone();
+    let (from, to) = step.travel.expect("a wire step");
+    let where_ = plainsight::viewer::step_where(&sc, &step);
+    assert!(where_.starts_with(&format!("{} -> {}", sc.node_name(from), sc.node_name(to))));
+    let mut app = App::new();
+    app.add_plugins((MinimalPlugins, ViewerPlugin::new(run)));
+    app.world_mut().resource_mut::<Cursor>().step = reply;
+    app.update();
+    let all = texts(&mut app);
+    let joined = all.join("\n");
+    assert!(
+        joined.contains(&where_),
+        "the list and inspector name {where_}"
+    );
+    assert!(
+        !joined.contains(&format!("{} -> {}", sc.node_name(to), sc.node_name(from))),
+        "nothing says it runs the other way"
+    );
+    // The header's sentence names the sender first too.
+    let note = step.note.clone();
+    assert!(note.find(sc.node_name(from)) < note.find(sc.node_name(to)));
+    assert!(joined.contains(&note));
+}
+
+/// Issue 13: after M the header kept the scenario's title beside another model's name.
+#[test]
+fn after_m_the_header_says_the_model_was_re_run() {
+    let mut app = app_with_input(run_of("plain-web.ron"));
+    assert!(texts(&mut app).iter().any(|t| t == "model: plain-web"));
+    press(&mut app, KeyCode::KeyM);
+    let runs = app.world().resource::<plainsight::viewer::Runs>();
+    let label = runs.run().trace.protection.label();
+    assert_ne!(label, "plain-web");
+    let expected = format!("re-run as {label} (scene: plain-web)");
+    assert!(texts(&mut app).contains(&expected), "{expected}");
+}
+
+/// The matrix panel shows each cell as `plainsight matrix` prints it, `[srzt]` included.
+#[test]
+fn the_matrix_panel_shows_the_reports_cells_with_metadata() {
+    let run = run_of("plain-web.ron");
+    let cells: Vec<String> = run
+        .exposure
+        .observers
+        .iter()
+        .flat_map(|o| o.messages.iter().map(plainsight::report::matrix_cell))
+        .collect();
+    assert!(cells.iter().any(|c| c.contains("[srzt]")));
+    let mut app = app_with_input(run);
+    press(&mut app, KeyCode::KeyX);
+    let all = texts(&mut app).join("\n");
+    for c in &cells {
+        assert!(all.contains(c.as_str()), "{c} not in the matrix panel");
+    }
+}
+
+/// Issue 13: the lanes were aligned by step index (e2e at "seal" beside plain-web at "store").
+/// Every lane is at the same event when its model has it, else at an earlier shared one.
+#[test]
+fn lanes_are_aligned_by_event_not_by_step_number() {
+    use plainsight::viewer::stage_of;
+    for (name, _) in SHIPPED {
+        let runs = plainsight::viewer::Runs::new(run_of(name));
+        for a in &runs.runs {
+            for b in &runs.runs {
+                for (k, s) in a.trace.steps.iter().enumerate() {
+                    let (j, same) = stage_of(a, k, b);
+                    let t = &b.trace.steps[j];
+                    if same {
+                        assert_eq!(
+                            (s.message, s.action, s.place),
+                            (t.message, t.action, t.place)
+                        );
+                    }
+                }
+            }
+        }
+    }
+    let runs = plainsight::viewer::Runs::new(run_of("e2e.ron"));
+    let plain = runs
+        .runs
+        .iter()
+        .find(|r| r.trace.protection.label() == "plain-web")
+        .expect("plain-web lane");
+    let e2e = &runs.runs[runs.current];
+    let store = plain
+        .trace
+        .steps
+        .iter()
+        .position(|s| s.action == plainsight::sim::Action::Store)
+        .expect("plain-web stores");
+    let (j, same) = stage_of(plain, store, e2e);
+    assert!(same, "e2e stores too");
+    assert_eq!(e2e.trace.steps[j].action, plainsight::sim::Action::Store);
+}

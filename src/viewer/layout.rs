@@ -80,15 +80,10 @@ pub fn chars_fit(width: f32, size: f32) -> usize {
     (width / (size * CHAR_W)).floor().max(0.0) as usize
 }
 
-/// Cuts text to `n` characters, ending in `..` when cut.
+/// Shortens a one-line label to at most `n` characters by the rule in docs/viewer.md, never by
+/// cutting to "..": see [`super::text::abbreviate`]. Text that fits is unchanged.
 pub fn fit(text: &str, n: usize) -> String {
-    if text.chars().count() <= n {
-        return text.to_string();
-    }
-    let keep = n.saturating_sub(2);
-    let mut out: String = text.chars().take(keep).collect();
-    out.push_str("..");
-    out
+    super::text::abbreviate(text, n)
 }
 
 /// A person's heading and their devices.
@@ -832,7 +827,7 @@ mod tests {
         assert!((x + 960.0).abs() < 1e-3 && (y - 540.0).abs() < 1e-3);
         let (vx, vy) = f.to_virtual(960.0, 540.0);
         assert!((vx - VW / 2.0).abs() < 1e-3 && (vy - VH / 2.0).abs() < 1e-3);
-        assert_eq!(fit("abcdefgh", 5), "abc..");
         assert_eq!(fit("abc", 5), "abc");
+        assert!(!fit("abcdefgh", 5).ends_with(".."));
     }
 }

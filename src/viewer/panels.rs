@@ -6,12 +6,11 @@ use bevy::prelude::*;
 use bevy::sprite::Anchor;
 
 use super::draw::{Layer, Painter, clear, palette as p};
-use super::layout::{FONT, Rect, chars_fit, fit};
-use super::playback::{Cursor, Runs, Shown, ViewOptions};
-use super::state::{Look, viewing_as_line};
+use super::layout::{CHAR_W, FONT, Rect, chars_fit, fit};
+use super::playback::{Cursor, Runs, Scroll, Shown, ViewOptions};
+use super::state::viewing_as_line;
 pub use super::text::wrap;
 use crate::Run;
-use crate::layers::{self, Layer as CoreLayer};
 use crate::report;
 
 /// One line of the event list, for clicks: the step it shows.
@@ -23,52 +22,13 @@ pub struct EventLine(pub usize);
 pub struct ViewingAsHeader(pub String);
 
 /// Report strings use typographic quotes and ellipses; the built-in font is ASCII.
+/// A hex preview's `…` before its size becomes words (`9f3a (start of 171 bytes)`), so the
+/// sample is never mistaken for a label cut short.
 pub fn ascii(s: &str) -> String {
     s.replace(['\u{201c}', '\u{201d}'], "\"")
+        .replace("\u{2026} (", " (start of ")
         .replace('\u{2026}', "..")
         .replace('\u{2192}', "->")
-}
-
-/// The metadata a step's bytes carry in the clear.
-fn metadata_line(run: &Run, k: usize) -> String {
-    let step = &run.trace.steps[k];
-    // On a wire the connection itself shows its endpoints (addresses, TLS server name).
-    let ends = match step.travel {
-        Some((a, b)) => format!(
-            "; endpoints {} -> {}",
-            run.scenario.node_name(a),
-            run.scenario.node_name(b)
-        ),
-        None => String::new(),
-    };
-    if let Some(h) = layers::header(&step.layers) {
-        let from = if h.sender.is_empty() {
-            "(sealed sender)"
-        } else {
-            &h.sender
-        };
-        return format!(
-            "Metadata in the clear: from {from}, to {}, sent at t={}, {} bytes{ends}",
-            h.recipients.join(", "),
-            h.time,
-            step.bytes.len()
-        );
-    }
-    let tls = step
-        .layers
-        .iter()
-        .any(|l| matches!(l, CoreLayer::Tls { .. }));
-    match step.travel {
-        Some((a, b)) if tls => format!(
-            "Metadata: the post's header is inside TLS; the endpoints show {} talking to {}, {} bytes, at t={}",
-            run.scenario.node_name(a),
-            run.scenario.node_name(b),
-            step.bytes.len(),
-            step.time
-        ),
-        _ if step.layers.is_empty() => "Metadata: none in these bytes".into(),
-        _ => format!("Metadata: {} bytes of key material", step.bytes.len()),
-    }
 }
 
 fn draw_panels(
@@ -78,35 +38,61 @@ fn draw_panels(
     runs: Res<Runs>,
     options: Res<ViewOptions>,
     cursor: Res<Cursor>,
+    scroll: Res<Scroll>,
 ) {
     clear(&mut commands, &drawn, Layer::Panels);
     let run = runs.run();
-    let sc = &run.scenario;
-    let l = &shown.layout;
-    let k = shown.state.step;
-    let steps = &run.trace.steps;
     let mut pt = Painter {
         commands: &mut commands,
         fit: shown.fit,
         layer: Layer::Panels,
     };
-
-    if l.presenter {
+    if shown.layout.presenter {
         draw_presenter(&mut pt, run, &shown, &options);
         return;
     }
+    draw_header(&mut pt, &runs, &shown, &options);
+    super::steps::draw_list(&mut pt, run, &shown, &cursor, &scroll);
+    super::steps::draw_inspector(&mut pt, run, &shown, scroll.inspector);
+}
 
-    // Header.
-    let h = l.header;
+/// The model shown, said truthfully: the scenario's title describes it under its own model, so
+/// when M re-ran it under another, the header says so.
+pub fn model_line(run: &Run) -> String {
+    let shown = run.trace.protection;
+    let own = run.scenario.protection.model;
+    if shown.model == own {
+        format!("model: {}", shown.label())
+    } else {
+        format!("re-run as {} (scene: {})", shown.label(), own.name())
+    }
+}
+
+/// Text at the largest size from `size` down to `min` that fits `width` on one line; below
+/// that, shortened by the stated rule ([`fit`]).
+fn one_line(text: &str, width: f32, size: f32, min: f32) -> (String, f32) {
+    let mut s = size;
+    while s > min && chars_fit(width, s) < text.chars().count() {
+        s -= 0.5;
+    }
+    (fit(text, chars_fit(width, s)), s)
+}
+
+/// The header: title and model, the "viewing as" band, the step's sentence and bytes so far.
+fn draw_header(pt: &mut Painter, runs: &Runs, shown: &Shown, options: &ViewOptions) {
+    let run = runs.run();
+    let sc = &run.scenario;
+    let h = shown.layout.header;
+    let k = shown.state.step;
     pt.rect(h, p::INK, 0.1);
-    let model = format!("model: {}", run.trace.protection.label());
-    let right_n = model.len() + 2;
-    let n = chars_fit(h.w - 16.0, 24.0).saturating_sub(right_n);
+    let model = model_line(run);
+    let model_w = model.chars().count() as f32 * 24.0 * CHAR_W + 24.0;
+    let (title, size) = one_line(&sc.title, h.w - 16.0 - model_w, 24.0, 16.0);
     pt.text(
         h.x + 8.0,
-        h.y + 4.0,
-        &fit(&sc.title, n),
-        24.0,
+        h.y + 4.0 + (24.0 - size) / 2.0,
+        &title,
+        size,
         p::PAPER,
         0.2,
     );
@@ -119,7 +105,7 @@ fn draw_panels(
         Anchor::TOP_RIGHT,
         0.2,
     );
-    let (viewing, fill, ink) = match (runs.acting, options.observer) {
+    let (viewing, fill) = match (runs.acting, options.observer) {
         (Some(a), _) => (
             format!(
                 "ACTIVE RUN: {} uses its powers (A: back to the honest run). {}",
@@ -127,51 +113,57 @@ fn draw_panels(
                 viewing_as_line(run, a)
             ),
             p::HIGHLIGHT,
-            p::INK,
         ),
-        (None, Some(o)) => (
-            format!("Viewing as {}", viewing_as_line(run, o)),
-            p::REACH,
-            p::INK,
-        ),
+        (None, Some(o)) => (format!("Viewing as {}", viewing_as_line(run, o)), p::REACH),
         (None, None) => (
-            "Neutral view: every place shown. Tab: view as an observer; Esc: back; A: let them act"
+            "Neutral view: every place shown. Tab: view as an observer; ?: help; A: let them act"
                 .to_string(),
             p::PANEL,
-            p::INK,
         ),
     };
     let band = Rect::new(h.x + 4.0, h.y + 34.0, h.w - 8.0, 28.0);
     pt.rect(band, fill, 0.15);
-    let e = pt.text(
-        band.x + 6.0,
-        band.y + 4.0,
-        &fit(&viewing, chars_fit(band.w - 12.0, 19.0)),
-        19.0,
-        ink,
-        0.2,
-    );
+    let e = if chars_fit(band.w - 12.0, 14.0) >= viewing.chars().count() {
+        let (line, size) = one_line(&viewing, band.w - 12.0, 19.0, 14.0);
+        pt.text(
+            band.x + 6.0,
+            band.y + (28.0 - size) / 2.0,
+            &line,
+            size,
+            p::INK,
+            0.2,
+        )
+    } else {
+        // Too long for one line at 14 px: two lines, each whole.
+        let size = 12.5;
+        let lines = wrap(&viewing, chars_fit(band.w - 12.0, size));
+        for (i, l) in lines.iter().enumerate().skip(1).take(1) {
+            pt.text(
+                band.x + 6.0,
+                band.y + 1.0 + i as f32 * 13.0,
+                l,
+                size,
+                p::INK,
+                0.2,
+            );
+        }
+        pt.text(band.x + 6.0, band.y + 1.0, &lines[0], size, p::INK, 0.2)
+    };
     pt.commands
         .entity(e)
         .insert(ViewingAsHeader(viewing.clone()));
+    let steps = &run.trace.steps;
     let caption = steps.get(k).map_or("no steps".to_string(), |s| {
         format!(
-            "Step {}/{}: {}",
-            k,
+            "Step {k}/{}: {}",
             steps.len().saturating_sub(1),
             ascii(&s.note)
         )
     });
     let wire = format!("on the wire: {} B", shown.state.wire_bytes);
-    let n = chars_fit(h.w - 16.0, FONT).saturating_sub(wire.len() + 2);
-    pt.text(
-        h.x + 8.0,
-        h.y + 68.0,
-        &fit(&caption, n),
-        FONT,
-        p::PAPER,
-        0.2,
-    );
+    let wire_w = wire.len() as f32 * FONT * CHAR_W + 16.0;
+    let (caption, size) = one_line(&caption, h.w - 16.0 - wire_w, FONT, 13.0);
+    pt.text(h.x + 8.0, h.y + 68.0, &caption, size, p::PAPER, 0.2);
     pt.text_anchored(
         h.right() - 8.0,
         h.y + 68.0,
@@ -181,139 +173,6 @@ fn draw_panels(
         Anchor::TOP_RIGHT,
         0.2,
     );
-
-    // Event list.
-    let ev = l.events;
-    pt.boxed(ev, p::PANEL, p::INK, 2.0, 0.1);
-    let play = if cursor.playing { "playing" } else { "paused" };
-    pt.text(
-        ev.x + 6.0,
-        ev.y + 4.0,
-        &format!("Steps ({play}, x{:.1})", cursor.speed),
-        FONT,
-        p::INK,
-        0.2,
-    );
-    let line_h = 24.0;
-    let rows = ((ev.h - 34.0) / line_h).floor().max(1.0) as usize;
-    let start = k
-        .saturating_sub(rows / 2)
-        .min(steps.len().saturating_sub(rows));
-    let n = chars_fit(ev.w - 12.0, FONT);
-    for (row, s) in steps.iter().enumerate().skip(start).take(rows) {
-        let y = ev.y + 30.0 + (row - start) as f32 * line_h;
-        let r = Rect::new(ev.x + 3.0, y, ev.w - 6.0, line_h);
-        let current = row == k;
-        let e = pt.rect(r, if current { p::HIGHLIGHT } else { p::PANEL }, 0.15);
-        pt.commands.entity(e).insert(EventLine(row));
-        let plain = super::state::holds_words(s);
-        let mark = if plain { "P" } else { " " };
-        let line = format!(
-            "{row:>2}{mark} {} {}",
-            s.action.name(),
-            sc.reach_label(s.place)
-        );
-        let color = if plain { p::PLAIN } else { p::INK };
-        pt.text(
-            r.x + 3.0,
-            y + 2.0,
-            &fit(&line, n),
-            FONT,
-            if current { p::INK } else { color },
-            0.2,
-        );
-    }
-
-    // Inspector.
-    let ins = l.inspector;
-    pt.boxed(ins, p::PAPER, p::INK, 2.0, 0.1);
-    let Some(step) = steps.get(k) else {
-        return;
-    };
-    let n = chars_fit(ins.w - 16.0, FONT);
-    let detail = step
-        .detail
-        .as_ref()
-        .map(|d| format!(" ({d})"))
-        .unwrap_or_default();
-    let msg = step
-        .message
-        .and_then(|m| sc.messages.get(m))
-        .map_or(String::new(), |m| format!(" {}", m.id));
-    let mut lines: Vec<(String, Color)> = vec![
-        (
-            format!(
-                "Inspector: step {k} at {}{detail}: {}{msg}, {} bytes",
-                sc.reach_label(step.place),
-                step.action.name(),
-                step.bytes.len()
-            ),
-            p::INK,
-        ),
-        (
-            format!("Bytes: {}", ascii(&report::describe_bytes(step))),
-            if super::state::holds_words(step) {
-                p::PLAIN
-            } else {
-                p::SEALED
-            },
-        ),
-        (metadata_line(run, k), p::MUTED),
-    ];
-    let readers: Vec<String> = shown
-        .state
-        .sightings
-        .iter()
-        .map(|s| {
-            let name = &sc.observers[s.observer].name;
-            let why = run.exposure.observers[s.observer]
-                .reading(k)
-                .map(|r| r.why.iter().skip(1).cloned().collect::<Vec<_>>().join("; "))
-                .unwrap_or_default();
-            let what = match &s.look {
-                Look::Words(_) => "READS the words".to_string(),
-                Look::Sealed { .. } => "sees only ciphertext".to_string(),
-                Look::Keys(k) => format!("gets keys: {k}"),
-                Look::Metadata => "gets metadata".to_string(),
-            };
-            if why.is_empty() {
-                format!("{name}: {what}")
-            } else {
-                format!("{name}: {what} ({})", ascii(&why))
-            }
-        })
-        .collect();
-    if readers.is_empty() {
-        lines.push((
-            "Who reaches these bytes here: no observer in this scenario".into(),
-            p::INK,
-        ));
-    } else {
-        lines.push((
-            "Who reaches these bytes here, and what they get:".into(),
-            p::INK,
-        ));
-        let room = 2;
-        for r in readers.iter().take(room) {
-            lines.push((format!("  {r}"), p::INK));
-        }
-        if readers.len() > room {
-            lines.push((
-                format!("  and {} more (Tab to view as each)", readers.len() - room),
-                p::MUTED,
-            ));
-        }
-    }
-    for (i, (line, color)) in lines.iter().take(6).enumerate() {
-        pt.text(
-            ins.x + 8.0,
-            ins.y + 4.0 + i as f32 * 25.0,
-            &fit(line, n),
-            FONT,
-            *color,
-            0.2,
-        );
-    }
 }
 
 /// The presenter's caption under the network, in large type.
@@ -328,13 +187,14 @@ fn draw_presenter(pt: &mut Painter, run: &Run, shown: &Shown, options: &ViewOpti
     let k = shown.state.step;
     let h = l.header;
     pt.rect(h, p::INK, 0.1);
-    let model = run.trace.protection.label();
-    let n = chars_fit(h.w - 16.0, 26.0).saturating_sub(model.len() + 2);
+    let model = model_line(run);
+    let model_w = model.chars().count() as f32 * 26.0 * CHAR_W + 24.0;
+    let (title, size) = one_line(&sc.title, h.w - 16.0 - model_w, 26.0, 16.0);
     pt.text_anchored(
         h.x + 8.0,
         h.center().1,
-        &fit(&sc.title, n),
-        26.0,
+        &title,
+        size,
         p::PAPER,
         Anchor::CENTER_LEFT,
         0.2,
@@ -360,15 +220,9 @@ fn draw_presenter(pt: &mut Painter, run: &Run, shown: &Shown, options: &ViewOpti
     };
     let wire = format!("on the wire: {} B", shown.state.wire_bytes);
     let small = 22.0;
-    let n = chars_fit(c.w - 24.0, small).saturating_sub(wire.len() + 2);
-    pt.text(
-        c.x + 12.0,
-        c.y + 8.0,
-        &fit(&ascii(&status), n),
-        small,
-        p::MUTED,
-        0.2,
-    );
+    let wire_w = wire.len() as f32 * small * CHAR_W + 24.0;
+    let (status, small_fit) = one_line(&ascii(&status), c.w - 24.0 - wire_w, small, 14.0);
+    pt.text(c.x + 12.0, c.y + 8.0, &status, small_fit, p::MUTED, 0.2);
     pt.text_anchored(
         c.right() - 12.0,
         c.y + 8.0,

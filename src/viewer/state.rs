@@ -118,7 +118,8 @@ pub struct ViewState {
     pub sightings: Vec<Sighting>,
 }
 
-/// A few bytes of hex, in groups of two bytes: `9f3a 0c71 e2b4..`.
+/// The first few bytes in hex, in groups of two bytes: `9f3a 0c71 e2b4`. A sample: the size is
+/// always shown beside it, so it carries no "..".
 pub fn hex_short(bytes: &[u8], max: usize) -> String {
     let mut out = String::new();
     for (i, b) in bytes.iter().take(max).enumerate() {
@@ -126,9 +127,6 @@ pub fn hex_short(bytes: &[u8], max: usize) -> String {
             out.push(' ');
         }
         out.push_str(&format!("{b:02x}"));
-    }
-    if bytes.len() > max {
-        out.push_str("..");
     }
     out
 }

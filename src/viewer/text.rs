@@ -55,6 +55,88 @@ pub fn scrolled(lines: Vec<(String, Color)>, rows: usize, offset: usize) -> Vec<
     out
 }
 
+/// Shortens a label to at most `n` characters by a stated rule, for labels that must fit one
+/// line (names on chips and boxes, a chip's second line, a card's first line); the full text is
+/// in the inspector, the matrix and the keys panel. In order, until it fits:
+///
+/// 1. drop a parenthesised remark (`social.example (malicious operator)` -> `social.example`);
+/// 2. shorten dotted host names to their first label (`social.example admin` -> `social admin`);
+/// 3. keep whole words from the start; words dropped from a quotation are counted after its
+///    closing quote (`reads "Dinner at" +3 words`), so a shortened quotation never looks whole;
+/// 4. a single word longer than the room keeps its first `n` characters.
+///
+/// It never ends in "..".
+pub fn abbreviate(text: &str, n: usize) -> String {
+    let fits = |s: &str| s.chars().count() <= n;
+    if fits(text) {
+        return text.to_string();
+    }
+    let mut short = text.to_string();
+    if let Some(open) = short.rfind(" (")
+        && short.ends_with(')')
+        && open > 0
+    {
+        short.truncate(open);
+    }
+    if !fits(&short) {
+        short = short
+            .split(' ')
+            .map(|w| match w.split_once('.') {
+                Some((host, rest))
+                    if !host.is_empty()
+                        && !rest.is_empty()
+                        && !w.contains(['/', '"'])
+                        && host.chars().all(|c| c.is_alphanumeric() || c == '-') =>
+                {
+                    host.to_string()
+                }
+                _ => w.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
+    if fits(&short) {
+        return short;
+    }
+    whole_words(&short, n)
+}
+
+/// Whole words from the start of `text` within `n` characters (rule 3 and 4 of
+/// [`abbreviate`]).
+fn whole_words(text: &str, n: usize) -> String {
+    let words: Vec<&str> = text.split(' ').collect();
+    let quoted = text.contains('"');
+    let mut kept = String::new();
+    let mut count = 0;
+    for (i, w) in words.iter().enumerate() {
+        let left = words.len() - i - 1;
+        let mut candidate = if kept.is_empty() {
+            w.to_string()
+        } else {
+            format!("{kept} {w}")
+        };
+        if quoted && left > 0 {
+            // Room for the closing quote and the count of what is left out.
+            let tail = format!("\" +{left} words");
+            if (candidate.clone() + &tail).chars().count() > n {
+                break;
+            }
+        } else if candidate.chars().count() > n {
+            break;
+        }
+        kept = std::mem::take(&mut candidate);
+        count = i + 1;
+    }
+    if count == 0 {
+        return text.chars().take(n.max(1)).collect();
+    }
+    let left = words.len() - count;
+    if quoted && left > 0 && kept.matches('"').count() % 2 == 1 {
+        kept = format!("{kept}\" +{left} words");
+    }
+    kept
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,5 +161,32 @@ mod tests {
         let out = scrolled(lines.clone(), 4, 99);
         assert_eq!(out[2].0, "l9", "scrolling stops at the last line");
         assert_eq!(scrolled(lines, 20, 3).len(), 10);
+    }
+
+    #[test]
+    fn abbreviation_follows_the_stated_rule() {
+        assert_eq!(
+            abbreviate("social.example (malicious operator)", 20),
+            "social.example"
+        );
+        assert_eq!(abbreviate("social.example (malicious)", 10), "social");
+        assert_eq!(abbreviate("social.example admin", 14), "social admin");
+        assert_eq!(abbreviate("Cafe wifi eavesdropper", 12), "Cafe wifi");
+        assert_eq!(abbreviate("Bob", 12), "Bob");
+        assert_eq!(
+            abbreviate("reads \"Dinner at mine on Sunday\"", 28),
+            "reads \"Dinner at\" +3 words"
+        );
+        for n in 1..40 {
+            for t in [
+                "averyveryverylongword",
+                "reads \"Can you cover my shift on Friday?\"",
+                "could read by acting (A)",
+            ] {
+                let a = abbreviate(t, n);
+                assert!(!a.ends_with(".."), "{a}");
+                assert!(a.chars().count() <= n.max(1) || a == t, "{t} at {n}: {a}");
+            }
+        }
     }
 }
