@@ -44,6 +44,7 @@ mod gpu {
         Ok(Default::default())
     }
 }
+mod held;
 mod icons;
 mod idle;
 mod input;
@@ -71,12 +72,13 @@ use bevy::render::settings::RenderCreation;
 pub use actors::{Dimmed, Footprint, PlaceMark};
 pub use draw::Layer;
 pub use export::{FramesOptions, render_sequence, write_gif};
+pub use held::{keeps, lingering, still_held};
 pub use icons::{Icon, IconMark};
 pub use idle::{FrameStats, FrameTimes, IdlePlugin};
 pub use input::InputPlugin as ViewerInputPlugin;
 pub use layout::{Fit, Layout, Rect};
 pub use motion::{Glide, Motion, ease, motion};
-pub use observer::{ObserverChip, ReachLine, icon_rect as chip_icon_rect};
+pub use observer::{ObserverChip, ReachLine, icon_rect as chip_icon_rect, reach_line};
 pub use panel::{Overlay, Panel, PanelInfo, PanelPlugin, help_lines, lane_steps, stage_of};
 pub use panels::{EventLine, PresenterCaption, ViewingAsHeader};
 pub use picker::{Picker, PickerCommand, PickerEntry, PickerPlugin, PickerRow};
@@ -84,6 +86,7 @@ pub use playback::{
     Anim, Canvas, Cursor, PlaybackPlugin, Runs, Scroll, Shown, ViewOptions, ViewerCommand,
 };
 pub use render::{RgbImage, render_frames, render_png, render_view};
+pub use routes::crossings;
 pub use state::{Look, Piece, Sighting, Token, TokenAt, ViewState, state_at, viewing_as_line};
 pub use steps::step_where;
 pub use tokens::{FanSummary, TokenCard, Traveller, fan_summary};

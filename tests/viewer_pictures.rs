@@ -220,3 +220,58 @@ fn the_traveller_moves_along_the_link_with_the_clock() {
         "it moved: {seen:?}"
     );
 }
+
+#[test]
+fn reach_lines_go_around_boxes_and_chips_in_every_shipped_scene() {
+    // Before: lines ran straight from a chip through the chips above it, the server's title
+    // and the rows on the way to the place (issue 13, item 5).
+    use plainsight::scenario::Reach;
+    use plainsight::viewer::{Rect, crossings, reach_line, state_at};
+    let mut bad = Vec::new();
+    let mut checked = 0;
+    for (name, _) in SHIPPED {
+        let sc = shipped(name);
+        let run = Run::new(sc.clone(), None).expect("simulates");
+        for presenter in [false, true] {
+            let l = Layout::with(&sc, presenter);
+            for k in 0..run.trace.steps.len() {
+                let st = state_at(&run, k);
+                for s in st.sightings.iter().chain(&st.lingering) {
+                    let path = reach_line(&l, s.observer, s.place);
+                    let node = match s.place {
+                        Reach::ServerPart(i, _) => Some(l.servers[i].rect),
+                        Reach::DevicePart(d, _) => Some(l.devices[d]),
+                        Reach::Wire(_) => None,
+                    };
+                    let own = l.observers[s.observer];
+                    let others: Vec<Rect> = l
+                        .devices
+                        .iter()
+                        .chain(l.servers.iter().map(|b| &b.rect))
+                        .chain(l.observers.iter())
+                        .filter(|r| Some(**r) != node && **r != own)
+                        .copied()
+                        .collect();
+                    // The last leg enters the place's own box; nothing else is crossed.
+                    let head = &path[..path.len() - 1];
+                    let n = crossings(&path, &others) + node.map_or(0, |b| crossings(head, &[b]));
+                    checked += 1;
+                    if n > 0 {
+                        bad.push(format!(
+                            "{name} (presenter {presenter}) step {k}: observer {} to {:?} crosses {n}",
+                            s.observer, s.place
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    bad.dedup();
+    assert!(checked > 500, "{checked} lines checked");
+    assert!(
+        bad.is_empty(),
+        "{} of {checked}:\n{}",
+        bad.len(),
+        bad.join("\n")
+    );
+}

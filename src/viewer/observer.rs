@@ -7,9 +7,11 @@ use bevy::prelude::*;
 
 use super::draw::{Layer, Painter, clear, palette as p};
 use super::icons::{self, Icon, Icons};
-use super::layout::{Rect, chars_fit, fit};
+use super::layout::{Layout, Rect, chars_fit, fit};
 use super::playback::{Runs, Shown, ViewOptions};
-use super::state::Look;
+use super::routes::Point;
+use super::state::{Look, Sighting};
+use crate::scenario::{DevicePart, Reach};
 
 /// An observer's chip.
 #[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,12 +44,26 @@ fn draw_observers(
         let Some(observer) = sc.observers.get(o) else {
             continue;
         };
-        let sighting = shown.state.sightings.iter().find(|s| s.observer == o);
+        let current = shown.state.sightings.iter().find(|s| s.observer == o);
+        // Not at this step's place, but at a place that still holds the bytes: still lit.
+        let kept: Vec<&Sighting> = shown
+            .state
+            .lingering
+            .iter()
+            .filter(|s| s.observer == o && current.is_none())
+            .collect();
+        let sighting = current.or_else(|| {
+            kept.iter()
+                .find(|s| s.look.is_words())
+                .or(kept.first())
+                .copied()
+        });
         let viewing = options.observer == Some(o);
         let others_dim = options.observer.is_some() && !viewing;
         let (fill, border, t) = match (sighting, viewing) {
             (_, true) => (p::PAPER, p::INK, 4.0),
-            (Some(_), false) => (p::PAPER, p::REACH, 3.0),
+            (Some(_), false) if current.is_some() => (p::PAPER, p::REACH, 3.0),
+            (Some(_), false) => (p::PAPER, p::REACH, 2.0),
             (None, false) => (if others_dim { p::DIM } else { p::PAPER }, p::MUTED, 1.5),
         };
         let e = pt.boxed(*r, fill, border, t, 3.0);
@@ -73,9 +89,14 @@ fn draw_observers(
         let tag_w = tag.map_or(0.0, |t| f * 0.62 * t.len() as f32 + 8.0);
         let name_n = chars_fit(r.right() - tx - 9.0 - tag_w, f);
         pt.text(tx, r.y + 3.0, &fit(&observer.name, name_n), f, ink, 3.1);
+        // A place still holding the bytes is named: "database: reads ..".
+        let at = match (current, sighting) {
+            (None, Some(s)) => format!("{}: ", place_word(s.place)),
+            _ => String::new(),
+        };
         let (line, color) = match sighting.map(|s| &s.look) {
-            Some(Look::Words(w)) => (format!("reads \"{w}\""), p::PLAIN),
-            Some(Look::Sealed { hex, .. }) => (format!("sees {hex}"), p::SEALED),
+            Some(Look::Words(w)) => (format!("{at}reads \"{w}\""), p::PLAIN),
+            Some(Look::Sealed { hex, .. }) => (format!("{at}sees {hex}"), p::SEALED),
             Some(Look::Keys(k)) => (format!("keys: {k}"), p::KEYS),
             Some(Look::Metadata) => ("metadata only".to_string(), p::MUTED),
             None if mark.is_some() => (mark.unwrap_or_default().to_string(), p::INK),
@@ -100,13 +121,59 @@ fn draw_observers(
             color,
             3.1,
         );
-        if let Some(s) = sighting {
-            let to = l.place_point(s.place);
-            let from = (r.center().0, r.y);
-            let e = pt.line(from, to, p::REACH, 2.5, 3.5);
-            pt.commands.entity(e).insert(ReachLine(o));
+        // Lines around boxes and chips, never through them: solid to this step's place,
+        // dashed to the places that still hold the bytes.
+        let lines: Vec<(&Sighting, bool)> = match current {
+            Some(s) => vec![(s, true)],
+            None => kept.iter().map(|s| (*s, false)).collect(),
+        };
+        for (s, now) in lines {
+            let path = reach_line(l, o, s.place);
+            for w in path.windows(2) {
+                if now {
+                    let e = pt.line(w[0], w[1], p::REACH, 2.5, 3.5);
+                    pt.commands.entity(e).insert(ReachLine(o));
+                } else {
+                    pt.dashed(w[0], w[1], p::REACH, 2.0, 3.5);
+                }
+            }
         }
     }
+}
+
+/// A short name for a place on a chip: `database`, `memory`, `wire`.
+fn place_word(place: Reach) -> &'static str {
+    match place {
+        Reach::ServerPart(_, part) => super::layout::part_label(part),
+        Reach::DevicePart(_, DevicePart::Memory) => "memory",
+        Reach::DevicePart(_, DevicePart::Keystore) => "keys",
+        Reach::Wire(_) => "wire",
+    }
+}
+
+/// The reach line from observer `o`'s chip to `place`, around every other box and chip.
+pub fn reach_line(l: &Layout, o: usize, place: Reach) -> Vec<Point> {
+    let Some(&chip) = l.observers.get(o) else {
+        return Vec::new();
+    };
+    let node = match place {
+        Reach::ServerPart(s, _) => l.servers.get(s).map(|b| b.rect),
+        Reach::DevicePart(d, _) => l.devices.get(d).copied(),
+        Reach::Wire(_) => None,
+    };
+    let target = l.places.get(&place).copied().unwrap_or_else(|| {
+        let (x, y) = l.place_point(place);
+        Rect::new(x, y, 0.0, 0.0)
+    });
+    let others: Vec<Rect> = l
+        .devices
+        .iter()
+        .chain(l.servers.iter().map(|b| &b.rect))
+        .chain(l.observers.iter())
+        .filter(|r| Some(**r) != node && **r != chip)
+        .copied()
+        .collect();
+    super::routes::reach_path(chip, l.strip.y, target, node, &others)
 }
 
 /// Where an observer chip's picture goes: on its left, as tall as its two lines.

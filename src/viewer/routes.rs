@@ -267,6 +267,87 @@ pub fn route(sc: &Scenario, b: &Boxes) -> (Vec<Vec<Point>>, Vec<Point>) {
     (paths, markers)
 }
 
+/// How many of `boxes` a polyline passes through.
+pub fn crossings(path: &[Point], boxes: &[Rect]) -> usize {
+    boxes
+        .iter()
+        .filter(|r| path.windows(2).any(|w| crosses(w[0], w[1], r)))
+        .count()
+}
+
+/// An observer's reach line, from their chip in the strip to a place's row inside `node` (its
+/// server or device box), drawn around things rather than through them: up the gap beside the
+/// chip (past any chips above it), then either diagonally to a corner under the box or along
+/// the corridor just above the strip, up the box's side to the row's height, and in to the
+/// row's edge. The candidate crossing fewest of `others` (the other boxes and chips) wins, the
+/// nearer side and the diagonal first. With no box (a link's wire), to the point itself.
+pub fn reach_path(
+    chip: Rect,
+    strip_top: f32,
+    target: Rect,
+    node: Option<Rect>,
+    others: &[Rect],
+) -> Vec<Point> {
+    let mut start = vec![(chip.center().0, chip.y)];
+    if chip.y > strip_top + 8.0 {
+        // A chip under another: leave by the gap on its left.
+        let x = chip.x - 3.0;
+        start = vec![(x, chip.center().1), (x, strip_top - 4.0)];
+    }
+    let from = start.last().copied().unwrap_or(chip.center());
+    let corridor = strip_top - 6.0;
+    let via = |points: &[Point]| {
+        let mut path = start.clone();
+        path.extend_from_slice(points);
+        path
+    };
+    let off_canvas = |path: &[Point]| {
+        path.iter()
+            .any(|&(x, _)| !(0.0..=super::layout::VW).contains(&x))
+    };
+    let Some(node) = node else {
+        let p = target.center();
+        let candidates = [via(&[p]), via(&[(from.0, corridor), (p.0, corridor), p])];
+        return candidates
+            .into_iter()
+            .min_by_key(|path| crossings(path, others) + usize::from(off_canvas(path)) * 100)
+            .expect("two candidates");
+    };
+    let cy = target.center().1;
+    let left_first = from.0 < node.center().0;
+    let mut candidates = Vec::new();
+    for left in [left_first, !left_first] {
+        let x = if left {
+            node.x - 7.0
+        } else {
+            node.right() + 7.0
+        };
+        let edge = if left { target.x } else { target.right() };
+        candidates.push(via(&[(x, node.bottom() + 7.0), (x, cy), (edge, cy)]));
+        candidates.push(via(&[
+            (from.0, corridor),
+            (x, corridor),
+            (x, cy),
+            (edge, cy),
+        ]));
+    }
+    // Around the box: the last leg enters the node by design, everything before stays out.
+    let around = |path: &Vec<Point>| {
+        let head = &path[..path.len() - 1];
+        crossings(path, others) + crossings(head, &[node]) + usize::from(off_canvas(path)) * 100
+    };
+    // Straight through the box only when going around is worse.
+    let straight = via(&[target.center()]);
+    let mut best = (crossings(&straight, others) + 1, straight);
+    for path in candidates {
+        let c = around(&path);
+        if c < best.0 {
+            best = (c, path);
+        }
+    }
+    best.1
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -116,6 +116,9 @@ pub struct ViewState {
     pub tokens: Vec<Token>,
     /// Observers reaching the current step's place.
     pub sightings: Vec<Sighting>,
+    /// Observers reaching another place that still holds message bytes (a database row, a
+    /// device's memory), with what they read there ([`super::held`]).
+    pub lingering: Vec<Sighting>,
 }
 
 /// The first few bytes in hex, in groups of two bytes: `9f3a 0c71 e2b4`. A sample: the size is
@@ -237,7 +240,7 @@ pub fn sealed_hex(step: &Step) -> String {
 }
 
 /// What an observer gets at a step, from the core's reading.
-fn sighting_look(run: &Run, observer: usize, k: usize) -> Option<Look> {
+pub(super) fn sighting_look(run: &Run, observer: usize, k: usize) -> Option<Look> {
     let reading = run.exposure.observers.get(observer)?.reading(k)?;
     let step = &run.trace.steps[k];
     Some(if let Some(words) = &reading.plaintext {
@@ -286,6 +289,7 @@ pub fn state_at(run: &Run, k: usize) -> ViewState {
         wire_bytes,
         tokens: step_tokens(run, k),
         sightings,
+        lingering: super::held::lingering(run, k),
     }
 }
 
