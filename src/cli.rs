@@ -29,6 +29,9 @@ enum Command {
         /// Report frame times: a line every 10 s while open, and a summary when closed.
         #[arg(long)]
         frame_times: bool,
+        /// Open in exercise mode with this exercise file (its scene and model replace SCENE).
+        #[arg(long, value_name = "F.ron")]
+        exercise: Option<PathBuf>,
     },
     /// Validate scenarios; exit 1 with a located error on bad input.
     Check {
@@ -209,12 +212,13 @@ pub fn main() -> i32 {
 
 fn dispatch(cli: Cli) -> Result<i32> {
     match cli.command {
-        None => view(cli.scene.as_deref(), None, false),
+        None => view(cli.scene.as_deref(), None, false, None),
         Some(Command::View {
             scene,
             model,
             frame_times,
-        }) => view(scene.as_deref(), model.as_deref(), frame_times),
+            exercise,
+        }) => view(scene.as_deref(), model.as_deref(), frame_times, exercise),
         Some(Command::Check { scenes }) => {
             let mut failed = 0;
             for name in &scenes {
@@ -356,9 +360,23 @@ fn dispatch(cli: Cli) -> Result<i32> {
 }
 
 #[cfg(feature = "viewer")]
-fn view(scene: Option<&str>, model: Option<&str>, frame_times: bool) -> Result<i32> {
-    let run = run_scene(scene.unwrap_or(DEFAULT_SCENE), model)?;
-    let options = plainsight::viewer::WindowOptions { frame_times };
+fn view(
+    scene: Option<&str>,
+    model: Option<&str>,
+    frame_times: bool,
+    exercise: Option<PathBuf>,
+) -> Result<i32> {
+    let (run, exercise) = match exercise {
+        Some(path) => {
+            let (ex, run) = crate::cli_exercise::load(&path)?;
+            (run, Some((path.display().to_string(), ex)))
+        }
+        None => (run_scene(scene.unwrap_or(DEFAULT_SCENE), model)?, None),
+    };
+    let options = plainsight::viewer::WindowOptions {
+        frame_times,
+        exercise,
+    };
     if let Some(stats) = plainsight::viewer::open(run, options)? {
         println!("{}", stats.summary());
     }
@@ -534,7 +552,12 @@ fn draw(_: Run, _: Output, _: Option<usize>, _: (u32, u32), _: (bool, bool)) -> 
 }
 
 #[cfg(not(feature = "viewer"))]
-fn view(scene: Option<&str>, model: Option<&str>, _frame_times: bool) -> Result<i32> {
+fn view(
+    scene: Option<&str>,
+    model: Option<&str>,
+    _frame_times: bool,
+    _exercise: Option<PathBuf>,
+) -> Result<i32> {
     // Still validate, so the error for a bad scene is the same with or without the viewer.
     let _ = run_scene(scene.unwrap_or(DEFAULT_SCENE), model)?;
     bail!(

@@ -26,20 +26,11 @@ pub struct ExerciseArgs {
     pub json: bool,
 }
 
-fn load(path: &Path) -> Result<(ExerciseFile, Run)> {
+/// Reads an exercise file and runs its scene (a path beside the file, or a shipped name).
+pub fn load(path: &Path) -> Result<(ExerciseFile, Run)> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let options =
-        ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
-    let ex: ExerciseFile = options.from_str(&text).map_err(|e| {
-        anyhow::anyhow!(
-            "{}:{}:{}: {}",
-            path.display(),
-            e.span.start.line,
-            e.span.start.col,
-            e.code
-        )
-    })?;
+    let ex = ExerciseFile::parse(&text, &path.display().to_string())?;
     let beside = path.parent().unwrap_or(Path::new(".")).join(&ex.scene);
     let scene = if beside.is_file() {
         beside.display().to_string()

@@ -113,6 +113,27 @@ pub enum ExerciseError {
         /// The last step.
         last: usize,
     },
+    /// The file is not an exercise in RON.
+    #[error("{file}:{line}:{column}: {message}")]
+    Syntax {
+        /// The file.
+        file: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// No shipped scene has this name.
+    #[error("no shipped scene \"{0}\"")]
+    UnknownScene(String),
+    /// No model has this name.
+    #[error("unknown model \"{0}\"")]
+    UnknownModel(String),
+    /// The scene did not simulate.
+    #[error("the scene did not run: {0}")]
+    Run(String),
     /// The answers do not match the questions.
     #[error("{given} answers for {total} questions")]
     AnswerCount {
@@ -121,6 +142,75 @@ pub enum ExerciseError {
         /// Questions asked.
         total: usize,
     },
+}
+
+/// The exercises shipped in `exercises/`, embedded in the binary: `(file name, RON text)`, in
+/// lesson order. A test checks that every file in `exercises/` is listed here.
+pub const SHIPPED: &[(&str, &str)] = &[
+    (
+        "lesson1-plain-web.ron",
+        include_str!("../exercises/lesson1-plain-web.ron"),
+    ),
+    (
+        "lesson1-server-encrypted.ron",
+        include_str!("../exercises/lesson1-server-encrypted.ron"),
+    ),
+    (
+        "lesson1-e2e.ron",
+        include_str!("../exercises/lesson1-e2e.ron"),
+    ),
+    (
+        "lesson2-thief.ron",
+        include_str!("../exercises/lesson2-thief.ron"),
+    ),
+    (
+        "lesson2-boss.ron",
+        include_str!("../exercises/lesson2-boss.ron"),
+    ),
+    (
+        "lesson2-state.ron",
+        include_str!("../exercises/lesson2-state.ron"),
+    ),
+    (
+        "lesson3-group.ron",
+        include_str!("../exercises/lesson3-group.ron"),
+    ),
+    (
+        "lesson3-linked-devices.ron",
+        include_str!("../exercises/lesson3-linked-devices.ron"),
+    ),
+    (
+        "lesson3-web-client.ron",
+        include_str!("../exercises/lesson3-web-client.ron"),
+    ),
+];
+
+impl ExerciseFile {
+    /// Parses an exercise file's RON text; `file` names it in errors.
+    pub fn parse(text: &str, file: &str) -> Result<ExerciseFile, ExerciseError> {
+        let options = ron::Options::default()
+            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+        options.from_str(text).map_err(|e| ExerciseError::Syntax {
+            file: file.to_string(),
+            line: e.span.start.line,
+            column: e.span.start.col,
+            message: e.code.to_string(),
+        })
+    }
+
+    /// Runs the exercise's scene, a shipped one by name, under the exercise's model.
+    pub fn run_shipped(&self) -> Result<Run, ExerciseError> {
+        let scenario = crate::scenario::Scenario::shipped(&self.scene)
+            .ok_or_else(|| ExerciseError::UnknownScene(self.scene.clone()))?;
+        let choice = match &self.model {
+            Some(m) => Some(
+                crate::scenario::ModelChoice::parse(m)
+                    .ok_or_else(|| ExerciseError::UnknownModel(m.clone()))?,
+            ),
+            None => None,
+        };
+        Run::new(scenario, choice).map_err(|e| ExerciseError::Run(e.to_string()))
+    }
 }
 
 /// Solves every question against a run of the exercise's scene.

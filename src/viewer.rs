@@ -16,6 +16,7 @@
 //! | `InputPlugin` | `input.rs` | keys, clicks and the wheel to commands (window only) |
 //! | [`PickerPlugin`] | `picker.rs` | the shipped scenarios, the [`Panel::Scenarios`] panel; `[` `]` switch |
 //! | [`WhatIfPlugin`] | `whatif.rs` | what-if switches (W): a link's TLS, keys, key sync, web page; changed cells |
+//! | [`ExercisePlugin`] | `exercise_mode.rs` | exercise mode (E): mark each observer, then reveal the computed key and score |
 //! | [`IdlePlugin`] | `idle.rs` | draws only while something moves (window only); frame times |
 //!
 //! Layout ([`Layout::new`], with link routes from `routes.rs`) and the state at a step
@@ -27,6 +28,7 @@
 mod actors;
 mod cards;
 mod draw;
+mod exercise_mode;
 mod export;
 #[cfg(not(target_arch = "wasm32"))]
 mod gpu;
@@ -71,6 +73,7 @@ use bevy::render::settings::RenderCreation;
 
 pub use actors::{Dimmed, Footprint, PlaceMark};
 pub use draw::Layer;
+pub use exercise_mode::{ExerciseCommand, ExerciseMode, ExercisePlugin, ExerciseStart, Loaded};
 pub use export::{FramesOptions, render_sequence, write_gif};
 pub use held::{keeps, lingering, still_held};
 pub use icons::{Icon, IconMark};
@@ -195,6 +198,7 @@ impl Plugin for ViewerPlugin {
                 panels::PanelsPlugin,
                 PickerPlugin,
                 WhatIfPlugin,
+                ExercisePlugin,
             ));
     }
 }
@@ -217,6 +221,8 @@ pub struct WindowOptions {
     /// Gather frame times: a line logged every 10 s, and the whole session's returned by
     /// [`open`] when the window closes.
     pub frame_times: bool,
+    /// Open in exercise mode with this exercise (its name, and the file) over the run given.
+    pub exercise: Option<(String, crate::exercise::ExerciseFile)>,
 }
 
 /// Opens the viewer window; once it closes, returns the frame times if they were asked for.
@@ -230,7 +236,8 @@ pub fn open(run: Run, options: WindowOptions) -> Result<Option<FrameStats>, View
         resolution: bevy::window::WindowResolution::new(1280, 720),
         ..default()
     };
-    run_app(run, window, renderer, times.clone());
+    let start = options.exercise.map(|(n, f)| ExerciseStart(n, f));
+    run_app(run, window, renderer, times.clone(), start);
     Ok(times.map(|t| t.0.lock().map(|s| s.clone()).unwrap_or_default()))
 }
 
@@ -250,12 +257,18 @@ pub fn open_web() {
         prevent_default_event_handling: true,
         ..default()
     };
-    run_app(run, window, RenderCreation::default(), None);
+    run_app(run, window, RenderCreation::default(), None, None);
 }
 
 /// The viewer in a window (native) or on a page's canvas (web): same plugins, same input, and
 /// drawing only while something moves.
-fn run_app(run: Run, window: Window, renderer: RenderCreation, times: Option<FrameTimes>) {
+fn run_app(
+    run: Run,
+    window: Window,
+    renderer: RenderCreation,
+    times: Option<FrameTimes>,
+    exercise: Option<ExerciseStart>,
+) {
     let mut app = App::new();
     app.add_plugins(
         DefaultPlugins
@@ -282,6 +295,9 @@ fn run_app(run: Run, window: Window, renderer: RenderCreation, times: Option<Fra
     });
     if let Some(times) = times {
         app.insert_resource(times);
+    }
+    if let Some(start) = exercise {
+        app.insert_resource(start);
     }
     app.run();
 }

@@ -6,6 +6,7 @@ mod claims;
 mod cli;
 mod docs;
 mod envelopes;
+mod exercise_mode;
 mod no_gpu;
 mod robustness;
 mod scenarios;
