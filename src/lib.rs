@@ -19,6 +19,7 @@
 //! | [`forgery`] | whether an observer could make a recipient device show a forged message as the sender's, tried with real signatures | `could_forge` |
 //! | [`exercise`] | exercise files: questions whose answer keys are computed from a run, and scoring | `plainsight exercise` |
 //! | [`whatif`] | what-if switches (a link's TLS, keys verified, key sync, web client) as pure edits of a scenario; [`whatif::changes`] between two runs' matrices | "what if this link had no TLS?" |
+//! | [`designer`] | the scenario designer's edits over a [`scenario::ScenarioFile`], written as RON and validated after every edit | building a scene without typing RON |
 //! | [`Run`] | a scenario + its trace + its exposure under a chosen model, and each power-holding observer's active run | the one call most callers need |
 //! | [`report`] | the matrix, trace and explanations as text or JSON | what the command line prints |
 //! | `bench` | the fan-out benchmark harness | `plainsight bench` |
@@ -45,6 +46,7 @@
 
 pub mod bench;
 pub mod crypto;
+pub mod designer;
 pub mod exercise;
 pub mod exposure;
 pub mod forgery;

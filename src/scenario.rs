@@ -97,40 +97,46 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ),
 ];
 
+/// Reads RON text into the plain [`ScenarioFile`] without validating it (the designer edits
+/// that); syntax errors and the size limit are located as [`Scenario::parse`] locates them.
+pub fn read_file(source: &str, file: &str) -> Result<ScenarioFile, ScenarioError> {
+    if source.len() as u64 > limits::MAX_FILE_BYTES {
+        return Err(ScenarioError {
+            file: file.to_string(),
+            line: 1,
+            column: 1,
+            kind: ScenarioErrorKind::Limit,
+            message: format!(
+                "file of {} bytes; the limit is {}",
+                source.len(),
+                limits::MAX_FILE_BYTES
+            ),
+            line_text: None,
+        });
+    }
+    file::reset_ordinals();
+    let options = ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .with_recursion_limit(limits::MAX_NESTING);
+    options.from_str(source).map_err(|e| {
+        let at = (e.span.start.line.max(1), e.span.start.col.max(1));
+        ScenarioError::at(
+            file,
+            source,
+            at,
+            ScenarioErrorKind::Syntax,
+            e.code.to_string(),
+        )
+    })
+}
+
 /// The scene the viewer opens when given none.
 pub const DEFAULT_SCENE: &str = "e2e.ron";
 
 impl Scenario {
     /// Parses and validates RON text. `file` names the source in errors.
     pub fn parse(source: &str, file: &str) -> Result<Scenario, ScenarioError> {
-        if source.len() as u64 > limits::MAX_FILE_BYTES {
-            return Err(ScenarioError {
-                file: file.to_string(),
-                line: 1,
-                column: 1,
-                kind: ScenarioErrorKind::Limit,
-                message: format!(
-                    "file of {} bytes; the limit is {}",
-                    source.len(),
-                    limits::MAX_FILE_BYTES
-                ),
-                line_text: None,
-            });
-        }
-        file::reset_ordinals();
-        let options = ron::Options::default()
-            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
-            .with_recursion_limit(limits::MAX_NESTING);
-        let parsed: ScenarioFile = options.from_str(source).map_err(|e| {
-            let at = (e.span.start.line.max(1), e.span.start.col.max(1));
-            ScenarioError::at(
-                file,
-                source,
-                at,
-                ScenarioErrorKind::Syntax,
-                e.code.to_string(),
-            )
-        })?;
+        let parsed = read_file(source, file)?;
         validate::validate(parsed, file, source)
     }
 

@@ -17,6 +17,7 @@
 //! | [`PickerPlugin`] | `picker.rs` | the shipped scenarios, the [`Panel::Scenarios`] panel; `[` `]` switch |
 //! | [`WhatIfPlugin`] | `whatif.rs` | what-if switches (W): a link's TLS, keys, key sync, web page; changed cells |
 //! | [`ExercisePlugin`] | `exercise_mode.rs` | exercise mode (E): mark each observer, then reveal the computed key and score |
+//! | [`DesignPlugin`] | `design_mode.rs` | the scenario designer (D): palette, taps and drags to core edits; save, load |
 //! | [`IdlePlugin`] | `idle.rs` | draws only while something moves (window only); frame times |
 //!
 //! Layout ([`Layout::new`], with link routes from `routes.rs`) and the state at a step
@@ -27,6 +28,7 @@
 
 mod actors;
 mod cards;
+mod design_mode;
 mod draw;
 mod exercise_mode;
 mod export;
@@ -72,6 +74,7 @@ use bevy::render::RenderPlugin;
 use bevy::render::settings::RenderCreation;
 
 pub use actors::{Dimmed, Footprint, PlaceMark};
+pub use design_mode::{DesignCommand, DesignMode, DesignPlugin, Selected, Tool};
 pub use draw::Layer;
 pub use exercise_mode::{ExerciseCommand, ExerciseMode, ExercisePlugin, ExerciseStart, Loaded};
 pub use export::{FramesOptions, render_sequence, write_gif};
@@ -199,6 +202,7 @@ impl Plugin for ViewerPlugin {
                 PickerPlugin,
                 WhatIfPlugin,
                 ExercisePlugin,
+                DesignPlugin,
             ));
     }
 }

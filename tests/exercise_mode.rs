@@ -138,6 +138,8 @@ mod viewer {
         );
         assert_eq!(app.world().resource::<Cursor>().step, ex.step.unwrap_or(0));
         let mode = app.world().resource::<ExerciseMode>();
-        assert!(mode.open && mode.loaded.as_ref().is_some_and(|l| l.scored.is_none()));
+        assert!(mode.loaded.as_ref().is_some_and(|l| l.scored.is_none()));
+        let state = app.world().resource::<State<plainsight::viewer::Panel>>();
+        assert_eq!(*state.get(), plainsight::viewer::Panel::Exercise);
     }
 }

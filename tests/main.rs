@@ -4,6 +4,7 @@
 mod bench_harness;
 mod claims;
 mod cli;
+mod designer;
 mod docs;
 mod envelopes;
 mod exercise_mode;

@@ -8,6 +8,7 @@ use bevy::window::PrimaryWindow;
 
 use super::draw::{Layer, Painter, clear, palette as p};
 use super::layout::{FONT, Rect, chars_fit, fit};
+use super::panel::Panel;
 use super::playback::{Cursor, Runs, Shown};
 use super::whatif::wrap;
 use crate::Run;
@@ -97,8 +98,6 @@ impl Loaded {
 /// Exercise mode: open or not, the exercise, the last error, the buttons for clicks.
 #[derive(Resource, Debug, Clone, Default)]
 pub struct ExerciseMode {
-    /// The panel is on screen.
-    pub open: bool,
     /// The exercise loaded.
     pub loaded: Option<Loaded>,
     /// Which shipped exercise is loaded, if one is.
@@ -119,6 +118,7 @@ fn start(
     runs: Res<Runs>,
     mut mode: ResMut<ExerciseMode>,
     mut cursor: ResMut<Cursor>,
+    mut next: ResMut<NextState<Panel>>,
 ) {
     let Some(start) = start else {
         return;
@@ -131,7 +131,14 @@ fn start(
         }
         Err(e) => mode.message = Some(e),
     }
-    mode.open = true;
+    next.set(Panel::Exercise);
+}
+
+/// Entering the panel with no exercise loaded loads the first shipped one.
+fn on_enter(mut mode: ResMut<ExerciseMode>, mut runs: ResMut<Runs>, mut cursor: ResMut<Cursor>) {
+    if mode.loaded.is_none() {
+        open_shipped(0, &mut mode, &mut runs, &mut cursor);
+    }
 }
 
 /// Loads a shipped exercise: its scene under its model becomes the run shown.
@@ -161,10 +168,13 @@ fn apply(
     mut mode: ResMut<ExerciseMode>,
     mut runs: ResMut<Runs>,
     mut cursor: ResMut<Cursor>,
+    state: Res<State<Panel>>,
+    mut next: ResMut<NextState<Panel>>,
 ) {
+    let open = *state.get() == Panel::Exercise;
     for c in commands.read() {
         let c = match c {
-            ExerciseCommand::ClickAt(x, y) if mode.open => {
+            ExerciseCommand::ClickAt(x, y) if open => {
                 match mode.buttons.iter().find(|(r, _)| inside(r, *x, *y)) {
                     Some((_, c)) => c.clone(),
                     None => continue,
@@ -174,13 +184,10 @@ fn apply(
         };
         match c {
             ExerciseCommand::Toggle => {
-                mode.open = !mode.open;
-                if mode.open && mode.loaded.is_none() {
-                    open_shipped(0, &mut mode, &mut runs, &mut cursor);
-                }
+                next.set(if open { Panel::Closed } else { Panel::Exercise });
             }
             ExerciseCommand::OpenShipped(i) => {
-                mode.open = true;
+                next.set(Panel::Exercise);
                 open_shipped(i, &mut mode, &mut runs, &mut cursor);
             }
             ExerciseCommand::NextExercise => {
@@ -232,16 +239,17 @@ fn draw(
     drawn: Query<(Entity, &Layer)>,
     mut mode: ResMut<ExerciseMode>,
     shown: Option<Res<Shown>>,
+    state: Res<State<Panel>>,
 ) {
     let Some(shown) = shown else {
         return;
     };
-    if !(mode.is_changed() || shown.is_changed()) {
+    if !(mode.is_changed() || shown.is_changed() || state.is_changed()) {
         return;
     }
     clear(&mut commands, &drawn, LAYER);
     mode.buttons.clear();
-    if !mode.open {
+    if *state.get() != Panel::Exercise {
         return;
     }
     let mut pt = Painter {
@@ -424,22 +432,21 @@ fn draw_reveal(pt: &mut Painter, l: &Loaded, s: &Scored, stage: Rect, inspector:
     }
 }
 
-/// E, and clicks while the panel is open (taken before the other panels see them).
+/// Clicks while the panel is open, taken before the other panels see them (E itself is the
+/// panel's key in [`Panel::ALL`]).
 fn input(
-    keys: Option<Res<ButtonInput<KeyCode>>>,
     buttons: Option<ResMut<ButtonInput<MouseButton>>>,
     window: Query<&Window, With<PrimaryWindow>>,
     mode: Res<ExerciseMode>,
     shown: Option<Res<Shown>>,
+    state: Option<Res<State<Panel>>>,
     mut out: MessageWriter<ExerciseCommand>,
 ) {
-    if keys.is_some_and(|k| k.just_pressed(KeyCode::KeyE)) {
-        out.write(ExerciseCommand::Toggle);
-    }
     let (Some(mut buttons), Some(shown)) = (buttons, shown) else {
         return;
     };
-    if !mode.open || !buttons.just_pressed(MouseButton::Left) {
+    let open = state.is_some_and(|s| *s.get() == Panel::Exercise);
+    if !open || !buttons.just_pressed(MouseButton::Left) {
         return;
     }
     let Some(pos) = window.single().ok().and_then(Window::cursor_position) else {
@@ -471,6 +478,7 @@ impl Plugin for ExercisePlugin {
                     .in_set(super::ViewerSet::State)
                     .before(super::playback::refresh_shown),
             )
+            .add_systems(OnEnter(Panel::Exercise), on_enter)
             .add_systems(Update, draw.in_set(super::ViewerSet::Draw));
     }
 }

@@ -112,7 +112,7 @@ pub const CONTROLS: [Control; 13] = [
 ];
 
 /// The key codes that open each panel.
-const PANEL_KEYS: [(KeyCode, Panel); 7] = [
+const PANEL_KEYS: [(KeyCode, Panel); 10] = [
     (KeyCode::KeyX, Panel::Matrix),
     (KeyCode::KeyC, Panel::Lanes),
     (KeyCode::KeyL, Panel::Lanes),
@@ -120,6 +120,9 @@ const PANEL_KEYS: [(KeyCode, Panel); 7] = [
     (KeyCode::KeyS, Panel::Scenarios),
     (KeyCode::Slash, Panel::Help),
     (KeyCode::F1, Panel::Help),
+    (KeyCode::KeyW, Panel::WhatIf),
+    (KeyCode::KeyE, Panel::Exercise),
+    (KeyCode::KeyD, Panel::Designer),
 ];
 
 /// The command a key gives, if any.

@@ -38,6 +38,12 @@ pub enum Panel {
     Scenarios,
     /// The controls (? or F1).
     Help,
+    /// What-if switches beside the network (W; `whatif.rs`).
+    WhatIf,
+    /// Exercise mode beside the network (E; `exercise_mode.rs`).
+    Exercise,
+    /// The scenario designer's palette beside the network (D; `design_mode.rs`).
+    Designer,
 }
 
 /// One row of the panel registry: the panel, its name (for `render --panel`), the keys that
@@ -55,7 +61,7 @@ pub struct PanelInfo {
 
 impl Panel {
     /// Every panel that can be opened: names, keys and labels are read from here.
-    pub const ALL: [PanelInfo; 5] = [
+    pub const ALL: [PanelInfo; 8] = [
         PanelInfo {
             panel: Panel::Matrix,
             name: "matrix",
@@ -85,6 +91,24 @@ impl Panel {
             name: "help",
             keys: "? F1",
             label: "Help",
+        },
+        PanelInfo {
+            panel: Panel::WhatIf,
+            name: "whatif",
+            keys: "W",
+            label: "What if",
+        },
+        PanelInfo {
+            panel: Panel::Exercise,
+            name: "exercise",
+            keys: "E",
+            label: "Exercise",
+        },
+        PanelInfo {
+            panel: Panel::Designer,
+            name: "designer",
+            keys: "D",
+            label: "Design",
         },
     ];
 

@@ -9,6 +9,7 @@ use bevy::window::PrimaryWindow;
 
 use super::draw::{Layer, Painter, clear, palette as p};
 use super::layout::{FONT, Rect, chars_fit, fit};
+use super::panel::Panel;
 use super::playback::{Cursor, Runs, Shown, ViewOptions, ViewerCommand};
 use crate::Run;
 use crate::scenario::{Protection, Scenario};
@@ -34,8 +35,6 @@ pub enum WhatIfCommand {
 /// The switches, the scenario as loaded, and what the last flip changed.
 #[derive(Resource, Debug, Clone, Default)]
 pub struct WhatIfState {
-    /// The panel is on screen.
-    pub open: bool,
     /// The scenario as loaded (switches apply to it); `None` until the first frame.
     pub base: Option<Scenario>,
     /// The switches flipped.
@@ -77,10 +76,13 @@ fn apply(
     mut runs: ResMut<Runs>,
     mut cursor: ResMut<Cursor>,
     shown: Option<Res<Shown>>,
+    state: Res<State<Panel>>,
     mut viewer: MessageWriter<ViewerCommand>,
 ) {
+    let open = *state.get() == Panel::WhatIf;
     for &c in commands.read() {
         let c = match c {
+            WhatIfCommand::ClickAt(..) if !open => continue,
             WhatIfCommand::ClickAt(x, y) => match hit(&st, shown.as_deref(), x, y) {
                 Some(c) => c,
                 None => continue,
@@ -89,7 +91,7 @@ fn apply(
         };
         let next = match c {
             WhatIfCommand::Toggle => {
-                st.open = !st.open;
+                viewer.write(ViewerCommand::TogglePanel(Panel::WhatIf));
                 continue;
             }
             WhatIfCommand::Act => {
@@ -143,9 +145,6 @@ fn rerun(st: &mut WhatIfState, runs: &mut Runs, cursor: &mut Cursor, next: WhatI
 
 /// What a click at a virtual point means: a button of the panel, else the nearest link.
 fn hit(st: &WhatIfState, shown: Option<&Shown>, x: f32, y: f32) -> Option<WhatIfCommand> {
-    if !st.open {
-        return None;
-    }
     if let Some((_, c)) = st.buttons.iter().find(|(r, _)| inside(r, x, y)) {
         return Some(*c);
     }
@@ -235,16 +234,18 @@ fn draw(
     shown: Option<Res<Shown>>,
     runs: Res<Runs>,
     options: Res<ViewOptions>,
+    state: Res<State<Panel>>,
 ) {
     let Some(shown) = shown else {
         return;
     };
-    if !(st.is_changed() || shown.is_changed() || runs.is_changed() || options.is_changed()) {
+    let changed = st.is_changed() || shown.is_changed() || runs.is_changed();
+    if !(changed || options.is_changed() || state.is_changed()) {
         return;
     }
     clear(&mut commands, &drawn, LAYER);
     st.buttons.clear();
-    if !st.open {
+    if *state.get() != Panel::WhatIf {
         return;
     }
     let mut pt = Painter {
@@ -365,22 +366,21 @@ fn draw_changes(pt: &mut Painter, st: &WhatIfState, runs: &Runs, area: Rect) {
     }
 }
 
-/// W, and clicks while the panel is open (taken before the other panels see them).
+/// Clicks while the panel is open, taken before the other panels see them (W itself is the
+/// panel's key in [`Panel::ALL`]).
 fn input(
-    keys: Option<Res<ButtonInput<KeyCode>>>,
     buttons: Option<ResMut<ButtonInput<MouseButton>>>,
     window: Query<&Window, With<PrimaryWindow>>,
     st: Res<WhatIfState>,
     shown: Option<Res<Shown>>,
+    state: Option<Res<State<Panel>>>,
     mut out: MessageWriter<WhatIfCommand>,
 ) {
-    if keys.is_some_and(|k| k.just_pressed(KeyCode::KeyW)) {
-        out.write(WhatIfCommand::Toggle);
-    }
     let (Some(mut buttons), Some(shown)) = (buttons, shown) else {
         return;
     };
-    if !st.open || !buttons.just_pressed(MouseButton::Left) {
+    let open = state.is_some_and(|s| *s.get() == Panel::WhatIf);
+    if !open || !buttons.just_pressed(MouseButton::Left) {
         return;
     }
     let Some(pos) = window.single().ok().and_then(Window::cursor_position) else {

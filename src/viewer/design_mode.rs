@@ -1,0 +1,400 @@
+//! The scenario designer (D): a palette beside the network. Tap nodes, links and observer
+//! chips to select them, drag a device or server to move it, and press the palette's buttons
+//! to add people, devices, servers, links, messages and observers, remove or rename what is
+//! selected, set an observer's role and reach, and save or load the RON file. Every edit is a
+//! core [`Edit`] applied by a [`Designer`], which validates the file again; a valid scenario
+//! is run by the core and drawn, an invalid one keeps the last drawing and shows the located
+//! error.
+
+use std::path::PathBuf;
+
+use bevy::input::ButtonState;
+use bevy::input::keyboard::{Key, KeyboardInput};
+use bevy::prelude::*;
+use bevy::window::PrimaryWindow;
+
+use super::draw::{Layer, Painter, clear, palette as p};
+use super::layout::{FONT, Rect, chars_fit, fit};
+use super::panel::Panel;
+use super::playback::{Cursor, Runs, Shown};
+use super::whatif::wrap;
+use crate::Run;
+use crate::designer::{Designer, Edit};
+use crate::scenario::{Node, Role};
+
+mod tools;
+
+pub use tools::{Selected, Tool};
+
+const LAYER: Layer = Layer::Classroom(3);
+
+/// What a person (or a test) can ask of the designer.
+#[derive(Message, Debug, Clone, PartialEq)]
+pub enum DesignCommand {
+    /// A palette button.
+    Tool(Tool),
+    /// One edit, as the palette would send it.
+    Edit(Edit),
+    /// A tap at a virtual-canvas point: a button, a node, an observer chip or a link.
+    ClickAt(f32, f32),
+    /// A drag from one virtual point to another: moves the node under the first.
+    Drag(f32, f32, f32, f32),
+    /// Where Save writes and Load reads.
+    SetPath(PathBuf),
+    /// Text typed while renaming; Enter commits (`'\n'`), Backspace deletes (`'\u{8}'`).
+    Type(char),
+}
+
+/// The scenario being designed and the palette's state.
+#[derive(Resource, Debug, Default)]
+pub struct DesignMode {
+    /// The designer (`None` until the panel is first opened).
+    pub designer: Option<Designer>,
+    /// The last things tapped, newest last (at most two).
+    pub selected: Vec<Selected>,
+    /// Where Save writes and Load reads.
+    pub path: Option<PathBuf>,
+    /// What the last action did.
+    pub status: String,
+    /// The located error of the scenario as it stands, if it is not valid.
+    pub error: Option<String>,
+    /// The rename being typed.
+    pub typing: Option<String>,
+    /// The role the next observer gets (index into [`Role::ALL`]).
+    pub role: usize,
+    /// The palette's buttons, in virtual pixels.
+    pub buttons: Vec<(Rect, Tool)>,
+}
+
+impl DesignMode {
+    /// Applies an edit, validates, and shows the scenario when it is valid.
+    pub fn edit(&mut self, edit: Edit, runs: &mut Runs, cursor: &mut Cursor) {
+        let Some(d) = self.designer.as_mut() else {
+            return;
+        };
+        match d.apply(edit) {
+            Ok(()) => self.sync(runs, cursor),
+            Err(e) => self.status = format!("Not done: {e}"),
+        }
+    }
+
+    /// Validates the file as it stands; runs and shows it if valid.
+    pub fn sync(&mut self, runs: &mut Runs, cursor: &mut Cursor) {
+        let Some(d) = self.designer.as_ref() else {
+            return;
+        };
+        match d.check().map(|sc| Run::new(sc, None)) {
+            Ok(Ok(run)) => {
+                self.error = None;
+                *runs = Runs::new(run);
+                let last = runs.run().trace.steps.len().saturating_sub(1);
+                cursor.step = cursor.step.min(last);
+            }
+            Ok(Err(e)) => self.error = Some(format!("The run failed: {e}")),
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+}
+
+/// Opening the panel the first time starts from the scenario shown (its file).
+fn on_enter(mut mode: ResMut<DesignMode>, runs: Res<Runs>) {
+    if mode.designer.is_some() {
+        return;
+    }
+    mode.role = Role::ALL
+        .iter()
+        .position(|&r| r == Role::WireEavesdropper)
+        .unwrap_or(0);
+    let source = runs.honest().scenario.source.clone();
+    let shipped = crate::scenario::SHIPPED
+        .iter()
+        .find(|(f, _)| source.ends_with(f))
+        .map(|(_, t)| t.to_string());
+    let text = shipped.or_else(|| std::fs::read_to_string(&source).ok());
+    mode.designer = Some(
+        text.and_then(|t| Designer::load(&t, &source).ok())
+            .unwrap_or_default(),
+    );
+    mode.status = format!("Designing a copy of {source}");
+}
+
+fn apply(
+    mut commands: MessageReader<DesignCommand>,
+    mut mode: ResMut<DesignMode>,
+    mut runs: ResMut<Runs>,
+    mut cursor: ResMut<Cursor>,
+    shown: Option<Res<Shown>>,
+) {
+    for c in commands.read() {
+        match c.clone() {
+            DesignCommand::Tool(t) => tools::press(t, &mut mode, &mut runs, &mut cursor),
+            DesignCommand::Edit(e) => mode.edit(e, &mut runs, &mut cursor),
+            DesignCommand::SetPath(p) => mode.path = Some(p),
+            DesignCommand::Type(ch) => tools::typed(ch, &mut mode, &mut runs, &mut cursor),
+            DesignCommand::ClickAt(x, y) => {
+                if let Some(t) = mode.buttons.iter().find(|(r, _)| r.has(x, y)).map(|b| b.1) {
+                    tools::press(t, &mut mode, &mut runs, &mut cursor);
+                } else if let Some(sel) = shown.as_deref().and_then(|s| pick(s, &runs, x, y)) {
+                    mode.status = format!("Selected {}", sel.label());
+                    mode.selected.retain(|s| *s != sel);
+                    mode.selected.push(sel);
+                    if mode.selected.len() > 2 {
+                        mode.selected.remove(0);
+                    }
+                }
+            }
+            DesignCommand::Drag(x0, y0, x1, y1) => {
+                let Some(shown) = shown.as_deref() else {
+                    continue;
+                };
+                if let Some(Selected::Node(node)) = pick(shown, &runs, x0, y0) {
+                    let st = shown.layout.stage;
+                    let (x, y) = ((x1 - st.x) / st.w, (y1 - st.y) / st.h);
+                    mode.edit(Edit::Move { node, x, y }, &mut runs, &mut cursor);
+                }
+            }
+        }
+    }
+}
+
+trait Has {
+    fn has(&self, x: f32, y: f32) -> bool;
+}
+
+impl Has for Rect {
+    fn has(&self, x: f32, y: f32) -> bool {
+        x >= self.x && x <= self.right() && y >= self.y && y <= self.bottom()
+    }
+}
+
+/// What is under a point of the network: a device or server, an observer chip, or a link.
+fn pick(shown: &Shown, runs: &Runs, x: f32, y: f32) -> Option<Selected> {
+    let sc = &runs.honest().scenario;
+    let l = &shown.layout;
+    if !l.stage.has(x, y) {
+        return None;
+    }
+    for d in 0..sc.devices.len() {
+        if l.node_rect(Node::Device(d)).has(x, y) {
+            return Some(Selected::Node(sc.devices[d].name.clone()));
+        }
+    }
+    for s in 0..sc.servers.len() {
+        if l.node_rect(Node::Server(s)).has(x, y) {
+            return Some(Selected::Node(sc.servers[s].name.clone()));
+        }
+    }
+    if let Some(o) = l.observers.iter().position(|r| r.has(x, y)) {
+        return sc
+            .observers
+            .get(o)
+            .map(|o| Selected::Observer(o.name.clone()));
+    }
+    let link = crate::whatif::nearest_link(&l.links, (x, y), 14.0)?;
+    let ln = &sc.links[link];
+    Some(Selected::Link(
+        sc.node_name(ln.from).to_string(),
+        sc.node_name(ln.to).to_string(),
+    ))
+}
+
+fn draw(
+    mut commands: Commands,
+    drawn: Query<(Entity, &Layer)>,
+    mut mode: ResMut<DesignMode>,
+    shown: Option<Res<Shown>>,
+    runs: Res<Runs>,
+    state: Res<State<Panel>>,
+) {
+    let Some(shown) = shown else {
+        return;
+    };
+    if !(mode.is_changed() || shown.is_changed() || state.is_changed()) {
+        return;
+    }
+    clear(&mut commands, &drawn, LAYER);
+    mode.buttons.clear();
+    if *state.get() != Panel::Designer {
+        return;
+    }
+    let mut pt = Painter {
+        commands: &mut commands,
+        fit: shown.fit,
+        layer: LAYER,
+    };
+    let l = &shown.layout;
+    let col = l.events;
+    pt.boxed(col, p::PAPER, p::INK, 3.0, 14.0);
+    pt.rect(Rect::new(col.x, col.y, col.w, 30.0), p::INK, 14.05);
+    pt.text(
+        col.x + 8.0,
+        col.y + 5.0,
+        "Designer (D closes)",
+        FONT,
+        p::PAPER,
+        14.1,
+    );
+    let half = (col.w - 24.0) / 2.0;
+    let role = Role::ALL[mode.role % Role::ALL.len()].name();
+    for (i, tool) in Tool::ALL.iter().enumerate() {
+        // The role button, last, takes a whole row: role names are long.
+        let (w, x, row) = if *tool == Tool::NextRole {
+            (col.w - 16.0, col.x + 8.0, i.div_ceil(2))
+        } else {
+            (half, col.x + 8.0 + (i % 2) as f32 * (half + 8.0), i / 2)
+        };
+        let r = Rect::new(x, col.y + 36.0 + row as f32 * 32.0, w, 28.0);
+        pt.boxed(r, p::PANEL, p::INK, 2.0, 14.1);
+        let label = tool.label(role);
+        pt.text(
+            r.x + 5.0,
+            r.y + 5.0,
+            &fit(&label, chars_fit(r.w - 8.0, 15.0)),
+            15.0,
+            p::INK,
+            14.2,
+        );
+        mode.buttons.push((r, *tool));
+    }
+    let rows = (Tool::ALL.len() + 1).div_ceil(2) as f32;
+    let mut y = col.y + 40.0 + rows * 32.0;
+    let sel: Vec<String> = mode.selected.iter().map(Selected::label).collect();
+    let text = format!(
+        "Selected: {}. {}",
+        if sel.is_empty() {
+            "nothing (tap a node, link or chip)".into()
+        } else {
+            sel.join(", then ")
+        },
+        mode.status
+    );
+    for line in wrap(&text, chars_fit(col.w - 16.0, 15.0)) {
+        if y > col.bottom() - 20.0 {
+            break;
+        }
+        pt.text(col.x + 8.0, y, &line, 15.0, p::INK, 14.1);
+        y += 18.0;
+    }
+    let sc = &runs.honest().scenario;
+    for s in &mode.selected {
+        if let Selected::Node(n) = s {
+            let node = (0..sc.devices.len())
+                .find(|&d| sc.devices[d].name == *n)
+                .map(Node::Device)
+                .or_else(|| {
+                    (0..sc.servers.len())
+                        .find(|&k| sc.servers[k].name == *n)
+                        .map(Node::Server)
+                });
+            if let Some(node) = node {
+                pt.outline(l.node_rect(node).inset(-4.0), p::HIGHLIGHT, 5.0, 14.0);
+            }
+        }
+    }
+    draw_status(&mut pt, &mode, l.inspector);
+}
+
+/// The file's state in the inspector's place: the rename being typed, the located error, or
+/// that `plainsight check` accepts it.
+fn draw_status(pt: &mut Painter, mode: &DesignMode, area: Rect) {
+    pt.boxed(area, p::PAPER, p::INK, 3.0, 14.0);
+    let n = chars_fit(area.w - 16.0, 16.0);
+    let path = mode
+        .path
+        .as_ref()
+        .map_or("designed.ron".into(), |p| p.display().to_string());
+    let text = match (&mode.typing, &mode.error) {
+        (Some(t), _) => format!("Rename to: {t}_   (type, Enter to keep, Esc to cancel)"),
+        (None, Some(e)) => {
+            format!("Not valid yet (the viewer still shows the last valid one):\n{e}")
+        }
+        (None, None) => format!("Valid: plainsight check accepts it. Save writes {path}"),
+    };
+    let mut y = area.y + 6.0;
+    for line in text.lines().flat_map(|l| wrap(l, n)) {
+        if y > area.bottom() - 18.0 {
+            break;
+        }
+        pt.text(area.x + 8.0, y, &line, 16.0, p::INK, 14.1);
+        y += 19.0;
+    }
+}
+
+/// Taps, drags and typing while the panel is open, taken before the other panels see them.
+#[allow(clippy::too_many_arguments)]
+fn input(
+    buttons: Option<ResMut<ButtonInput<MouseButton>>>,
+    keys: Option<ResMut<Messages<KeyboardInput>>>,
+    window: Query<&Window, With<PrimaryWindow>>,
+    mode: Res<DesignMode>,
+    shown: Option<Res<Shown>>,
+    state: Option<Res<State<Panel>>>,
+    mut press: Local<Option<(f32, f32)>>,
+    mut out: MessageWriter<DesignCommand>,
+) {
+    if !state.is_some_and(|s| *s.get() == Panel::Designer) {
+        return;
+    }
+    if mode.typing.is_some()
+        && let Some(mut keys) = keys
+    {
+        // While renaming, letters are text, not the viewer's keys.
+        for k in keys.drain() {
+            if k.state != ButtonState::Pressed {
+                continue;
+            }
+            let ch = match &k.logical_key {
+                Key::Enter => Some('\n'),
+                Key::Backspace => Some('\u{8}'),
+                Key::Escape => Some('\u{1b}'),
+                Key::Space => Some(' '),
+                Key::Character(c) => c.chars().next(),
+                _ => None,
+            };
+            if let Some(ch) = ch {
+                out.write(DesignCommand::Type(ch));
+            }
+        }
+    }
+    let (Some(mut buttons), Some(shown)) = (buttons, shown) else {
+        return;
+    };
+    let Some(pos) = window.single().ok().and_then(Window::cursor_position) else {
+        return;
+    };
+    let (x, y) = shown.fit.to_virtual(pos.x, pos.y);
+    let l = &shown.layout;
+    let ours = l.events.has(x, y) || l.inspector.has(x, y) || l.stage.has(x, y);
+    if buttons.just_pressed(MouseButton::Left) && ours {
+        *press = Some((x, y));
+        buttons.clear_just_pressed(MouseButton::Left);
+    }
+    if buttons.just_released(MouseButton::Left)
+        && let Some((x0, y0)) = press.take()
+    {
+        if (x - x0).abs() + (y - y0).abs() > 20.0 {
+            out.write(DesignCommand::Drag(x0, y0, x, y));
+        } else {
+            out.write(DesignCommand::ClickAt(x0, y0));
+        }
+    }
+}
+
+/// The designer plugin.
+pub struct DesignPlugin;
+
+impl Plugin for DesignPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<DesignMode>()
+            .add_message::<DesignCommand>()
+            .add_systems(PreUpdate, input.after(bevy::input::InputSystems))
+            .add_systems(OnEnter(Panel::Designer), on_enter)
+            .add_systems(
+                Update,
+                apply
+                    .in_set(super::ViewerSet::State)
+                    .before(super::playback::refresh_shown),
+            )
+            .add_systems(Update, draw.in_set(super::ViewerSet::Draw));
+    }
+}

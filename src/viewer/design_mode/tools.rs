@@ -1,0 +1,365 @@
+//! The designer's palette: each button turns the selection into one core [`Edit`].
+
+use super::DesignMode;
+use crate::designer::{Designer, Edit, Item};
+use crate::scenario::Role;
+use crate::viewer::playback::{Cursor, Runs};
+
+/// Something tapped in the network.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selected {
+    /// A device or server, by name.
+    Node(String),
+    /// A link, by its ends.
+    Link(String, String),
+    /// An observer, by name.
+    Observer(String),
+}
+
+impl Selected {
+    /// How the palette names it.
+    pub fn label(&self) -> String {
+        match self {
+            Selected::Node(n) | Selected::Observer(n) => n.clone(),
+            Selected::Link(a, b) => format!("{a} -> {b}"),
+        }
+    }
+}
+
+/// A palette button.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tool {
+    /// A person with a phone, linked to the first server.
+    AddPerson,
+    /// Another device for the selected device's owner.
+    AddDevice,
+    /// A server with an admin.
+    AddServer,
+    /// A link between the two nodes tapped last.
+    AddLink,
+    /// A message from the first person to everyone else.
+    AddMessage,
+    /// An observer with the role shown, reaching what is selected.
+    AddObserver,
+    /// The next role (for the selected observer, or the next one added).
+    NextRole,
+    /// The selected node or link added to (or taken from) the observer tapped before it.
+    ToggleReach,
+    /// The selected link's TLS on or off.
+    ToggleTls,
+    /// Removes what is selected.
+    Remove,
+    /// Renames what is selected (type, then Enter).
+    Rename,
+    /// Writes the RON file.
+    Save,
+    /// Reads the RON file back.
+    Load,
+    /// An empty scenario.
+    New,
+}
+
+impl Tool {
+    /// Every button, in palette order.
+    pub const ALL: [Tool; 14] = [
+        Tool::AddPerson,
+        Tool::AddDevice,
+        Tool::AddServer,
+        Tool::AddLink,
+        Tool::AddMessage,
+        Tool::AddObserver,
+        Tool::ToggleReach,
+        Tool::ToggleTls,
+        Tool::Remove,
+        Tool::Rename,
+        Tool::New,
+        Tool::Save,
+        Tool::Load,
+        Tool::NextRole,
+    ];
+
+    /// The button's words (`role` is the role the next observer gets).
+    pub fn label(self, role: &str) -> String {
+        match self {
+            Tool::AddPerson => "+ person".into(),
+            Tool::AddDevice => "+ device".into(),
+            Tool::AddServer => "+ server".into(),
+            Tool::AddLink => "+ link (tap 2)".into(),
+            Tool::AddMessage => "+ message".into(),
+            Tool::AddObserver => "+ observer".into(),
+            Tool::NextRole => format!("next role: {role}"),
+            Tool::ToggleReach => "reach +/-".into(),
+            Tool::ToggleTls => "link TLS on/off".into(),
+            Tool::Remove => "remove".into(),
+            Tool::Rename => "rename".into(),
+            Tool::New => "new (empty)".into(),
+            Tool::Save => "save".into(),
+            Tool::Load => "load".into(),
+        }
+    }
+}
+
+const NAMES: [&str; 8] = [
+    "Alice", "Bob", "Carol", "Dan", "Erin", "Frank", "Grace", "Heidi",
+];
+
+fn last_node(mode: &DesignMode) -> Option<String> {
+    mode.selected.iter().rev().find_map(|s| match s {
+        Selected::Node(n) => Some(n.clone()),
+        _ => None,
+    })
+}
+
+/// What a button does with the selection.
+pub fn press(tool: Tool, mode: &mut DesignMode, runs: &mut Runs, cursor: &mut Cursor) {
+    let Some(d) = mode.designer.as_ref() else {
+        return;
+    };
+    let role = Role::ALL[mode.role % Role::ALL.len()];
+    let edit = match tool {
+        Tool::AddPerson => {
+            let name = NAMES
+                .iter()
+                .map(|n| n.to_string())
+                .find(|n| d.free_name(n) == *n)
+                .unwrap_or_else(|| d.free_name("Person"));
+            let device = d.free_name(&format!("{}-phone", name.to_lowercase().replace(' ', "-")));
+            let server = d.file.servers.first().map(|s| s.name.text.clone());
+            mode.edit(
+                Edit::AddPerson {
+                    name,
+                    device: device.clone(),
+                },
+                runs,
+                cursor,
+            );
+            match server {
+                Some(to) => Edit::AddLink {
+                    from: device,
+                    to,
+                    tls: true,
+                },
+                None => return,
+            }
+        }
+        Tool::AddDevice => {
+            let owner = last_node(mode)
+                .and_then(|n| {
+                    d.file
+                        .people
+                        .iter()
+                        .find(|p| p.devices.iter().any(|x| x.text == n))
+                })
+                .or(d.file.people.first());
+            let Some(owner) = owner else {
+                mode.status = "Add a person first".into();
+                return;
+            };
+            let person = owner.name.text.clone();
+            let name = d.free_name(&format!(
+                "{}-laptop",
+                person.to_lowercase().replace(' ', "-")
+            ));
+            Edit::AddDevice { person, name }
+        }
+        Tool::AddServer => {
+            let name = if d.file.servers.is_empty() {
+                "chat.example".to_string()
+            } else {
+                d.free_name(&format!("server{}.example", d.file.servers.len() + 1))
+            };
+            let admin = d.free_name(&format!("{} admin", NAMES[d.file.servers.len() % 8]));
+            Edit::AddServer { name, admin }
+        }
+        Tool::AddLink => {
+            let nodes: Vec<String> = mode
+                .selected
+                .iter()
+                .filter_map(|s| match s {
+                    Selected::Node(n) => Some(n.clone()),
+                    _ => None,
+                })
+                .collect();
+            let [from, to] = nodes.as_slice() else {
+                mode.status = "Tap two nodes, then + link".into();
+                return;
+            };
+            Edit::AddLink {
+                from: from.clone(),
+                to: to.clone(),
+                tls: true,
+            }
+        }
+        Tool::AddMessage => match message(d) {
+            Some(e) => e,
+            None => {
+                mode.status = "A message needs two people".into();
+                return;
+            }
+        },
+        Tool::AddObserver => {
+            let Some(place) = mode
+                .selected
+                .last()
+                .filter(|s| !matches!(s, Selected::Observer(_)))
+            else {
+                mode.status = "Tap the node or link the observer reaches, then + observer".into();
+                return;
+            };
+            let name = d.free_name(&format!("{} at {}", role.name(), place.label()));
+            Edit::AddObserver {
+                name,
+                role: role.name().into(),
+                reaches: vec![place.label()],
+            }
+        }
+        Tool::NextRole => {
+            mode.role = (mode.role + 1) % Role::ALL.len();
+            let role = Role::ALL[mode.role].name().to_string();
+            match mode.selected.last() {
+                Some(Selected::Observer(o)) => Edit::SetRole {
+                    observer: o.clone(),
+                    role,
+                },
+                _ => {
+                    mode.status = format!("The next observer is a {role}");
+                    return;
+                }
+            }
+        }
+        Tool::ToggleReach => match mode.selected.as_slice() {
+            [Selected::Observer(o), place] if !matches!(place, Selected::Observer(_)) => {
+                Edit::ToggleReach {
+                    observer: o.clone(),
+                    place: place.label(),
+                }
+            }
+            _ => {
+                mode.status = "Tap an observer's chip, then a node or link, then reach".into();
+                return;
+            }
+        },
+        Tool::ToggleTls => {
+            let Some(Selected::Link(a, b)) = mode.selected.last() else {
+                mode.status = "Tap a link first".into();
+                return;
+            };
+            let on = d.file.links.iter().any(|l| {
+                ((l.from.text == *a && l.to.text == *b) || (l.from.text == *b && l.to.text == *a))
+                    && l.tls == crate::scenario::TlsFile::Flag(true)
+            });
+            Edit::SetTls {
+                from: a.clone(),
+                to: b.clone(),
+                tls: !on,
+            }
+        }
+        Tool::Remove => {
+            let Some(sel) = mode.selected.pop() else {
+                mode.status = "Tap what to remove first".into();
+                return;
+            };
+            Edit::Remove(item_of(d, &sel))
+        }
+        Tool::Rename => {
+            if mode.selected.last().is_none() {
+                mode.status = "Tap what to rename first".into();
+                return;
+            }
+            mode.typing = Some(String::new());
+            return;
+        }
+        Tool::Save => return save(mode),
+        Tool::Load => return load(mode, runs, cursor),
+        Tool::New => {
+            mode.designer = Some(Designer::new());
+            mode.selected.clear();
+            mode.status = "An empty scenario: + server, then + person twice, then + message".into();
+            mode.sync(runs, cursor);
+            return;
+        }
+    };
+    mode.status = format!("Done: {}", tool.label(role.name()));
+    mode.edit(edit, runs, cursor);
+}
+
+/// A message from the first person to everyone else, if there are two people.
+fn message(d: &Designer) -> Option<Edit> {
+    let people: Vec<String> = d.file.people.iter().map(|p| p.name.text.clone()).collect();
+    let id = (1..)
+        .map(|i| format!("m{i}"))
+        .find(|id| d.free_name(id) == *id)
+        .expect("an unbounded range finds a free id");
+    let (from, to) = people.split_first().filter(|(_, rest)| !rest.is_empty())?;
+    let text = format!("Hello from {from}");
+    Some(Edit::AddMessage {
+        id,
+        from: from.clone(),
+        to: to.to_vec(),
+        text,
+    })
+}
+
+/// The designer's item for a selection: a node is a device or a server.
+fn item_of(d: &Designer, sel: &Selected) -> Item {
+    match sel {
+        Selected::Node(n) if d.file.servers.iter().any(|s| s.name.text == *n) => {
+            Item::Server(n.clone())
+        }
+        Selected::Node(n) => Item::Device(n.clone()),
+        Selected::Link(a, b) => Item::Link(a.clone(), b.clone()),
+        Selected::Observer(o) => Item::Observer(o.clone()),
+    }
+}
+
+/// A key typed while renaming.
+pub fn typed(ch: char, mode: &mut DesignMode, runs: &mut Runs, cursor: &mut Cursor) {
+    let Some(buf) = mode.typing.as_mut() else {
+        return;
+    };
+    match ch {
+        '\u{8}' => {
+            buf.pop();
+        }
+        '\u{1b}' => mode.typing = None,
+        '\n' => {
+            let to = mode.typing.take().unwrap_or_default();
+            let (Some(sel), Some(d)) = (mode.selected.pop(), mode.designer.as_ref()) else {
+                return;
+            };
+            let item = item_of(d, &sel);
+            mode.edit(Edit::Rename(item, to.trim().to_string()), runs, cursor);
+        }
+        c if !c.is_control() && buf.chars().count() < 40 => buf.push(c),
+        _ => {}
+    }
+}
+
+fn save(mode: &mut DesignMode) {
+    let Some(d) = mode.designer.as_ref() else {
+        return;
+    };
+    let path = mode.path.clone().unwrap_or_else(|| "designed.ron".into());
+    mode.status = match std::fs::write(&path, d.to_ron()) {
+        Ok(()) if mode.error.is_none() => format!("Saved {}", path.display()),
+        Ok(()) => format!("Saved {}, not valid yet", path.display()),
+        Err(e) => format!("Could not save {}: {e}", path.display()),
+    };
+}
+
+fn load(mode: &mut DesignMode, runs: &mut Runs, cursor: &mut Cursor) {
+    let path = mode.path.clone().unwrap_or_else(|| "designed.ron".into());
+    let name = path.display().to_string();
+    let loaded = std::fs::read_to_string(&path)
+        .map_err(|e| format!("Could not read {name}: {e}"))
+        .and_then(|t| Designer::load(&t, &name).map_err(|e| e.to_string()));
+    match loaded {
+        Ok(d) => {
+            mode.designer = Some(d);
+            mode.selected.clear();
+            mode.status = format!("Loaded {name}");
+            mode.sync(runs, cursor);
+        }
+        Err(e) => mode.status = e,
+    }
+}
