@@ -86,12 +86,13 @@ fn draw_actors(
         let (cx, cy) = m.center();
         pt.text_anchored(cx, cy, label, size, ink, Anchor::CENTER, 0.75);
         if plain_here {
-            // The footprint badge sits just past the marker, along the link.
-            let tag = Rect::new(m.x + (m.w - 56.0) / 2.0, m.bottom() + 2.0, 56.0, 20.0);
+            // The footprint badge sits just under (or over) the marker, clear of boxes.
+            let tag = l.link_badge(i, link.tls);
             let e = pt.boxed(tag, p::PLAIN, p::INK, 1.0, 0.8);
             pt.commands.entity(e).insert(Footprint(place));
             let (tx, ty) = tag.center();
-            pt.text_anchored(tx, ty, "plain", 16.0, p::PAPER, Anchor::CENTER, 0.9);
+            let word = if tag.w > 30.0 { "plain" } else { "P" };
+            pt.text_anchored(tx, ty, word, 16.0, p::PAPER, Anchor::CENTER, 0.9);
         }
     }
 

@@ -593,6 +593,36 @@ impl Layout {
         Rect::new(x - w / 2.0, y - h / 2.0, w, h)
     }
 
+    /// Where a link's footprint badge goes: `plain` (56 px wide) or `P` (20 px) under its
+    /// marker, over it, or beside it, the first of those clear of boxes and other markers.
+    pub fn link_badge(&self, link: usize, tls: bool) -> Rect {
+        let m = self.marker_rect(link, tls);
+        let solid = self.solid_rects();
+        let blocked = |r: &Rect| {
+            solid.iter().any(|(what, o)| what != "air" && r.overlaps(o))
+                || (0..self.link_markers.len()).any(|j| {
+                    j != link
+                        && [true, false]
+                            .iter()
+                            .any(|&t| r.overlaps(&self.marker_rect(j, t)))
+                })
+        };
+        let (cx, cy) = m.center();
+        let candidates = [
+            Rect::new(cx - 28.0, m.bottom() + 2.0, 56.0, 20.0),
+            Rect::new(cx - 28.0, m.y - 22.0, 56.0, 20.0),
+            Rect::new(cx - 10.0, m.bottom() + 2.0, 20.0, 20.0),
+            Rect::new(cx - 10.0, m.y - 22.0, 20.0, 20.0),
+            Rect::new(m.right() + 2.0, cy - 10.0, 20.0, 20.0),
+            Rect::new(m.x - 22.0, cy - 10.0, 20.0, 20.0),
+        ];
+        candidates
+            .iter()
+            .find(|r| !blocked(r))
+            .copied()
+            .unwrap_or(candidates[2])
+    }
+
     /// Every rectangle that must not overlap another, with a name for failures.
     pub fn solid_rects(&self) -> Vec<(String, Rect)> {
         let mut out = vec![

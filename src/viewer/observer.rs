@@ -77,7 +77,7 @@ fn draw_observers(
         let icon = icon_rect(*r);
         icons::draw(&mut pt, icons, Icon::of_observer(sc, o), icon, ink, 3.1);
         let tx = icon.right() + 6.0;
-        let n = chars_fit(r.right() - tx - 5.0, f);
+        let n = chars_fit(r.right() - tx - 5.0, f * 0.9);
         let mark = acting_mark(&runs, o);
         let tag = mark.map(|_| {
             if runs.acting == Some(o) {
@@ -89,14 +89,15 @@ fn draw_observers(
         let tag_w = tag.map_or(0.0, |t| f * 0.62 * t.len() as f32 + 8.0);
         let name_n = chars_fit(r.right() - tx - 9.0 - tag_w, f);
         pt.text(tx, r.y + 3.0, &fit(&observer.name, name_n), f, ink, 3.1);
-        // A place still holding the bytes is named: "database: reads ..".
+        // A place still holding the bytes is named last, as a remark the chip drops first
+        // when short of room: `reads "the words" (still in database)`.
         let at = match (current, sighting) {
-            (None, Some(s)) => format!("{}: ", place_word(s.place)),
+            (None, Some(s)) => format!(" (still in {})", place_word(s.place)),
             _ => String::new(),
         };
         let (line, color) = match sighting.map(|s| &s.look) {
-            Some(Look::Words(w)) => (format!("{at}reads \"{w}\""), p::PLAIN),
-            Some(Look::Sealed { hex, .. }) => (format!("{at}sees {hex}"), p::SEALED),
+            Some(Look::Words(w)) => (format!("reads \"{w}\"{at}"), p::PLAIN),
+            Some(Look::Sealed { hex, .. }) => (format!("sees {hex}{at}"), p::SEALED),
             Some(Look::Keys(k)) => (format!("keys: {k}"), p::KEYS),
             Some(Look::Metadata) => ("metadata only".to_string(), p::MUTED),
             None if mark.is_some() => (mark.unwrap_or_default().to_string(), p::INK),
@@ -178,7 +179,7 @@ pub fn reach_line(l: &Layout, o: usize, place: Reach) -> Vec<Point> {
 
 /// Where an observer chip's picture goes: on its left, as tall as its two lines.
 pub fn icon_rect(chip: Rect) -> Rect {
-    let size = (chip.h - 8.0).min(44.0);
+    let size = (chip.h - 10.0).min(34.0);
     Rect::new(chip.x + 5.0, chip.y + (chip.h - size) / 2.0, size, size)
 }
 
