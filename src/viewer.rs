@@ -14,6 +14,7 @@
 //! | `PanelsPlugin` | `panels.rs` | header, step list, inspector |
 //! | [`PanelPlugin`] | `panel.rs`, `panel/*.rs` | the [`Panel`] state: one panel at a time over the network (matrix, lanes, keys, help), each its own plugin |
 //! | `InputPlugin` | `input.rs` | keys, clicks and the wheel to commands (window only) |
+//! | (drawn by `panels.rs`) | `controls.rs` | on-screen buttons for a mouse or whiteboard pen |
 //! | [`PickerPlugin`] | `picker.rs` | the shipped scenarios, the [`Panel::Scenarios`] panel; `[` `]` switch |
 //! | [`WhatIfPlugin`] | `whatif.rs` | what-if switches (W): a link's TLS, keys, key sync, web page; changed cells |
 //! | [`ExercisePlugin`] | `exercise_mode.rs` | exercise mode (E): mark each observer, then reveal the computed key and score |
@@ -28,6 +29,7 @@
 
 mod actors;
 mod cards;
+mod controls;
 mod design_mode;
 mod draw;
 mod exercise_mode;
@@ -74,6 +76,7 @@ use bevy::render::RenderPlugin;
 use bevy::render::settings::RenderCreation;
 
 pub use actors::{Dimmed, Footprint, PlaceMark};
+pub use controls::{ControlButton, buttons};
 pub use design_mode::{DesignCommand, DesignMode, DesignPlugin, Selected, Tool};
 pub use draw::Layer;
 pub use exercise_mode::{ExerciseCommand, ExerciseMode, ExercisePlugin, ExerciseStart, Loaded};
@@ -81,7 +84,7 @@ pub use export::{FramesOptions, render_sequence, write_gif};
 pub use held::{keeps, lingering, still_held};
 pub use icons::{Icon, IconMark};
 pub use idle::{FrameStats, FrameTimes, IdlePlugin};
-pub use input::InputPlugin as ViewerInputPlugin;
+pub use input::{InputPlugin as ViewerInputPlugin, command_for};
 pub use layout::{Fit, Layout, Rect};
 pub use motion::{Glide, Motion, ease, motion};
 pub use observer::{ObserverChip, ReachLine, icon_rect as chip_icon_rect, reach_line};

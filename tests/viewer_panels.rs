@@ -8,7 +8,7 @@ use bevy::prelude::*;
 use plainsight::Run;
 use plainsight::scenario::{SHIPPED, Scenario};
 use plainsight::viewer::{
-    Canvas, Cursor, Overlay, Panel, ViewOptions, ViewerInputPlugin, ViewerPlugin,
+    Canvas, Cursor, Overlay, Panel, ViewOptions, ViewerCommand, ViewerInputPlugin, ViewerPlugin,
 };
 
 fn run_of(name: &str) -> Run {
@@ -353,4 +353,60 @@ fn lanes_are_aligned_by_event_not_by_step_number() {
     let (j, same) = stage_of(plain, store, e2e);
     assert!(same, "e2e stores too");
     assert_eq!(e2e.trace.steps[j].action, plainsight::sim::Action::Store);
+}
+
+/// On-screen buttons: one per control, each a box with a text label at least 40 px high at
+/// 1280 x 720 (a pen's width), sending the command its key sends.
+#[test]
+fn on_screen_buttons_send_what_the_keys_send() {
+    use plainsight::viewer::{ControlButton, buttons};
+    let mut app = app_with_input(run_of("e2e.ron"));
+    let all = buttons(false, Panel::Closed);
+    let world = app.world_mut();
+    let drawn: Vec<(ViewerCommand, Vec2)> = world
+        .query::<(&ControlButton, &Sprite)>()
+        .iter(world)
+        .map(|(b, s)| (b.0, s.custom_size.unwrap_or_default()))
+        .collect();
+    assert_eq!(drawn.len(), all.len());
+    for (label, command, _) in &all {
+        assert!(!label.trim().is_empty());
+        let (_, size) = drawn
+            .iter()
+            .find(|(c, _)| c == command)
+            .expect("each button is drawn");
+        assert!(size.y >= 40.0 && size.x >= 60.0, "{label}: {size}");
+        let key = [
+            KeyCode::Space,
+            KeyCode::ArrowRight,
+            KeyCode::ArrowLeft,
+            KeyCode::Equal,
+            KeyCode::Minus,
+            KeyCode::Tab,
+            KeyCode::KeyM,
+            KeyCode::KeyX,
+            KeyCode::KeyC,
+            KeyCode::KeyH,
+            KeyCode::KeyS,
+            KeyCode::F1,
+        ]
+        .into_iter()
+        .find(|&k| plainsight::viewer::command_for(k) == Some(*command));
+        assert!(key.is_some(), "{label} has a key that sends {command:?}");
+    }
+    // A button's command does what its key does.
+    app.world_mut().write_message(ViewerCommand::StepForward);
+    app.update();
+    assert_eq!(app.world().resource::<Cursor>().step, 1);
+    app.world_mut()
+        .write_message(ViewerCommand::TogglePanel(Panel::Help));
+    app.update();
+    app.update();
+    assert_eq!(panel(&app), Panel::Help);
+    assert!(
+        buttons(false, Panel::Help)
+            .iter()
+            .any(|(l, _, on)| *on && l.contains("(open)")),
+        "the open panel's button says so in words"
+    );
 }

@@ -11,6 +11,7 @@ use bevy::input::mouse::{MouseScrollUnit, MouseWheel};
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 
+use super::controls::ControlButton;
 use super::observer::ObserverChip;
 use super::panel::Panel;
 use super::panels::EventLine;
@@ -167,11 +168,16 @@ fn cursor_world(window: &Window) -> Option<Vec2> {
     ))
 }
 
+type ButtonQuery<'w, 's> =
+    Query<'w, 's, (&'static ControlButton, &'static Transform, &'static Sprite)>;
+type LineQuery<'w, 's> = Query<'w, 's, (&'static EventLine, &'static Transform, &'static Sprite)>;
+
+/// A click on a button, a step of the list, or an observer's chip.
 fn clicks(
     buttons: Res<ButtonInput<MouseButton>>,
     window: Query<&Window, With<PrimaryWindow>>,
     panel: Res<State<Panel>>,
-    lines: Query<(&EventLine, &Transform, &Sprite)>,
+    (buttons_on_screen, lines): (ButtonQuery, LineQuery),
     chips: Query<(&ObserverChip, &Transform, &Sprite)>,
     mut out: MessageWriter<ViewerCommand>,
 ) {
@@ -181,7 +187,12 @@ fn clicks(
     let Some(world) = window.single().ok().and_then(cursor_world) else {
         return;
     };
-    if let Some((line, ..)) = lines.iter().find(|(_, tf, s)| hit(world, tf, s)) {
+    if let Some((button, ..)) = buttons_on_screen
+        .iter()
+        .find(|(_, tf, s)| hit(world, tf, s))
+    {
+        out.write(button.0);
+    } else if let Some((line, ..)) = lines.iter().find(|(_, tf, s)| hit(world, tf, s)) {
         out.write(ViewerCommand::GoTo(line.0));
     } else if *panel.get() == Panel::Closed
         && let Some((chip, ..)) = chips.iter().find(|(_, tf, s)| hit(world, tf, s))

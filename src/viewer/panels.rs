@@ -7,6 +7,7 @@ use bevy::sprite::Anchor;
 
 use super::draw::{Layer, Painter, clear, palette as p};
 use super::layout::{CHAR_W, FONT, Rect, chars_fit, fit};
+use super::panel::Panel;
 use super::playback::{Cursor, Runs, Scroll, Shown, ViewOptions};
 use super::state::viewing_as_line;
 pub use super::text::wrap;
@@ -37,8 +38,7 @@ fn draw_panels(
     shown: Res<Shown>,
     runs: Res<Runs>,
     options: Res<ViewOptions>,
-    cursor: Res<Cursor>,
-    scroll: Res<Scroll>,
+    (cursor, scroll, panel): (Res<Cursor>, Res<Scroll>, Res<State<Panel>>),
 ) {
     clear(&mut commands, &drawn, Layer::Panels);
     let run = runs.run();
@@ -54,6 +54,7 @@ fn draw_panels(
     draw_header(&mut pt, &runs, &shown, &options);
     super::steps::draw_list(&mut pt, run, &shown, &cursor, &scroll);
     super::steps::draw_inspector(&mut pt, run, &shown, scroll.inspector);
+    super::controls::draw(&mut pt, &shown.layout, cursor.playing, *panel.get());
 }
 
 /// The model shown, said truthfully: the scenario's title describes it under its own model, so
@@ -270,7 +271,8 @@ impl Plugin for PanelsPlugin {
                 resource_exists::<Shown>.and_then(
                     resource_changed::<Shown>
                         .or_else(resource_changed::<Cursor>)
-                        .or_else(resource_changed::<super::playback::Scroll>),
+                        .or_else(resource_changed::<super::playback::Scroll>)
+                        .or_else(resource_changed::<State<Panel>>),
                 ),
             ),)
                 .in_set(super::ViewerSet::Draw),

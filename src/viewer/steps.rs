@@ -39,15 +39,22 @@ fn row_lines(sc: &Scenario, k: usize, step: &Step, cols: usize) -> Vec<String> {
         return vec![one];
     }
     let mut lines = vec![head];
-    for l in wrap(&place, cols.saturating_sub(4).max(8)) {
-        lines.push(format!("    {l}"));
+    // Indented under the action, less where a long name needs the room to stay whole.
+    let longest = place
+        .split(' ')
+        .map(|w| w.chars().count())
+        .max()
+        .unwrap_or(0);
+    let indent = cols.saturating_sub(longest).min(4);
+    for l in wrap(&place, cols.saturating_sub(indent).max(8)) {
+        lines.push(format!("{}{l}", " ".repeat(indent)));
     }
     lines
 }
 
 /// The step list.
 pub fn draw_list(pt: &mut Painter, run: &Run, shown: &Shown, cursor: &Cursor, scroll: &Scroll) {
-    let ev = shown.layout.events;
+    let ev = super::controls::list_rect(&shown.layout);
     let k = shown.state.step;
     let steps = &run.trace.steps;
     pt.boxed(ev, p::PANEL, p::INK, 2.0, 0.1);
