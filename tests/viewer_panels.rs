@@ -389,6 +389,9 @@ fn on_screen_buttons_send_what_the_keys_send() {
             KeyCode::KeyH,
             KeyCode::KeyS,
             KeyCode::F1,
+            KeyCode::KeyW,
+            KeyCode::KeyE,
+            KeyCode::KeyD,
         ]
         .into_iter()
         .find(|&k| plainsight::viewer::command_for(k) == Some(*command));
