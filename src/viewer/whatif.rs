@@ -274,22 +274,30 @@ fn draw(
         p::PAPER,
         12.1,
     );
-    pt.text(
-        col.x + 8.0,
-        col.y + 36.0,
-        "Tap a link's yellow tag: TLS",
-        16.0,
-        p::INK,
-        12.1,
-    );
-    let mut y = col.y + 60.0;
+    let mut y = col.y + 36.0;
+    let n = chars_fit(col.w - 16.0, 16.0);
+    for line in wrap("Tap a link's yellow tag to turn its TLS on or off", n) {
+        pt.text(col.x + 8.0, y, &line, 16.0, p::INK, 12.1);
+        y += 19.0;
+    }
+    y += 4.0;
     for (label, c) in button_rows(sc, &runs, &options) {
-        let r = Rect::new(col.x + 8.0, y, col.w - 16.0, 30.0);
+        let lines = wrap(&label, chars_fit(col.w - 26.0, 16.0));
+        let h = lines.len() as f32 * 19.0 + 11.0;
+        let r = Rect::new(col.x + 8.0, y, col.w - 16.0, h);
         pt.boxed(r, p::PANEL, p::INK, 2.0, 12.1);
-        let n = chars_fit(r.w - 10.0, 16.0);
-        pt.text(r.x + 6.0, r.y + 5.0, &fit(&label, n), 16.0, p::INK, 12.2);
+        for (i, line) in lines.iter().enumerate() {
+            pt.text(
+                r.x + 6.0,
+                r.y + 5.0 + i as f32 * 19.0,
+                line,
+                16.0,
+                p::INK,
+                12.2,
+            );
+        }
         st.buttons.push((r, c));
-        y += 36.0;
+        y += h + 6.0;
     }
     let base = st.base.clone();
     if let Some(base) = base {
@@ -332,34 +340,23 @@ fn draw_changes(pt: &mut Painter, st: &WhatIfState, runs: &Runs, area: Rect) {
     };
     let n = chars_fit(area.w - 16.0, FONT);
     pt.text(x, area.y + 6.0, &fit(&title, n), FONT, p::INK, 12.1);
-    let rows = ((area.h - 36.0) / 26.0).floor().max(1.0) as usize;
-    let per_col = rows;
-    let col_w = (area.w - 16.0) / 2.0;
-    for (i, c) in st.changes.iter().enumerate() {
-        if i >= per_col * 2 {
-            break;
-        }
-        let cx = x + (i / per_col) as f32 * col_w;
-        let cy = area.y + 32.0 + (i % per_col) as f32 * 26.0;
+    // One column across the whole width, so long observer names and cells are never cut.
+    let rows = ((area.h - 58.0) / 26.0).floor().max(1.0) as usize;
+    let width = area.w - 16.0;
+    for (i, c) in st.changes.iter().take(rows).enumerate() {
+        let cy = area.y + 32.0 + i as f32 * 26.0;
         let who = &sc.observers[c.observer].name;
         let msg = &sc.messages[c.message].id;
         let cell = format!("{}  (was {})", c.after.words(), c.before.words());
         let left = format!("{who}, {msg}:");
-        let lw = (left.len() as f32 * 0.6 * 16.0).min(col_w * 0.45);
-        pt.text(
-            cx,
-            cy + 3.0,
-            &fit(&left, chars_fit(lw, 16.0)),
-            16.0,
-            p::INK,
-            12.1,
-        );
-        let r = Rect::new(cx + lw + 4.0, cy, col_w - lw - 12.0, 24.0);
+        let lw = ((left.chars().count() + 1) as f32 * 0.62 * 16.0).min(width * 0.5);
+        pt.text(x, cy + 3.0, &left, 16.0, p::INK, 12.1);
+        let cw = ((cell.chars().count() + 2) as f32 * 0.62 * 16.0).min(width - lw - 8.0);
+        let r = Rect::new(x + lw + 4.0, cy, cw, 24.0);
         pt.boxed(r, p::HIGHLIGHT, p::INK, 3.0, 12.1);
-        let n = chars_fit(r.w - 8.0, 16.0);
-        pt.text(r.x + 4.0, r.y + 3.0, &fit(&cell, n), 16.0, p::INK, 12.2);
+        pt.text(r.x + 4.0, r.y + 3.0, &cell, 16.0, p::INK, 12.2);
     }
-    let extra = st.changes.len().saturating_sub(per_col * 2);
+    let extra = st.changes.len().saturating_sub(rows);
     if extra > 0 {
         let t = format!("and {extra} more: X shows the whole matrix");
         pt.text(x, area.bottom() - 22.0, &t, 16.0, p::MUTED, 12.1);
