@@ -124,6 +124,48 @@ mod viewer {
         }
     }
 
+    /// The texts on the observer strip.
+    fn chip_texts(app: &mut App) -> Vec<String> {
+        use plainsight::viewer::Layer;
+        let world = app.world_mut();
+        world
+            .query::<(&Layer, &Text2d)>()
+            .iter(world)
+            .filter(|(l, _)| **l == Layer::Observers)
+            .map(|(_, t)| t.0.clone())
+            .collect()
+    }
+
+    #[test]
+    fn until_reveal_no_chip_gives_the_answer_away() {
+        let mut app = app();
+        for i in 0..exercise::SHIPPED.len() {
+            send(&mut app, ExerciseCommand::OpenShipped(i));
+            let texts = chip_texts(&mut app);
+            assert!(
+                !texts.is_empty(),
+                "{}: no chips drawn",
+                exercise::SHIPPED[i].0
+            );
+            for t in &texts {
+                assert!(
+                    !t.starts_with("reads") && !t.starts_with("sees") && !t.contains("acts"),
+                    "{}: a chip says {t:?} before the reveal",
+                    exercise::SHIPPED[i].0
+                );
+            }
+            send(&mut app, ExerciseCommand::Reveal);
+        }
+        // Revealed, the chips say what the core computed again.
+        let texts = chip_texts(&mut app);
+        assert!(
+            texts
+                .iter()
+                .any(|t| t.starts_with("reads") || t.starts_with("sees") || t.contains("acts")),
+            "after the reveal: {texts:?}"
+        );
+    }
+
     #[test]
     fn opening_an_exercise_shows_its_scene_model_and_step() {
         let mut app = app();

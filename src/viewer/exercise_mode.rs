@@ -108,6 +108,15 @@ pub struct ExerciseMode {
     pub buttons: Vec<(Rect, ExerciseCommand)>,
 }
 
+/// Whether the class is still predicting: an exercise is open and not yet revealed. Until
+/// Reveal the screen must not answer for them, so observer chips show names and roles only.
+pub fn predicting(mode: Option<&ExerciseMode>, panel: Option<&State<Panel>>) -> bool {
+    panel.is_some_and(|p| *p.get() == Panel::Exercise)
+        && mode
+            .and_then(|m| m.loaded.as_ref())
+            .is_some_and(|l| l.scored.is_none())
+}
+
 /// An exercise given on the command line, opened at start-up over the run given.
 #[derive(Resource, Debug, Clone)]
 pub struct ExerciseStart(pub String, pub ExerciseFile);

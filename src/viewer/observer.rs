@@ -6,8 +6,10 @@
 use bevy::prelude::*;
 
 use super::draw::{Layer, Painter, clear, palette as p};
+use super::exercise_mode::{ExerciseMode, predicting};
 use super::icons::{self, Icon, Icons};
 use super::layout::{Layout, Rect, chars_fit, fit};
+use super::panel::Panel;
 use super::playback::{Runs, Shown, ViewOptions};
 use super::routes::Point;
 use super::state::{Look, Sighting};
@@ -28,8 +30,12 @@ fn draw_observers(
     runs: Res<Runs>,
     options: Res<ViewOptions>,
     icons: Option<Res<Icons>>,
+    exercise: Option<Res<ExerciseMode>>,
+    panel: Option<Res<State<Panel>>>,
 ) {
     clear(&mut commands, &drawn, Layer::Observers);
+    // While the class predicts, no chip or line may give the answer away.
+    let hide = predicting(exercise.as_deref(), panel.as_deref());
     let icons = icons.as_deref();
     let sc = &runs.run().scenario;
     let l = &shown.layout;
@@ -44,13 +50,17 @@ fn draw_observers(
         let Some(observer) = sc.observers.get(o) else {
             continue;
         };
-        let current = shown.state.sightings.iter().find(|s| s.observer == o);
+        let current = shown
+            .state
+            .sightings
+            .iter()
+            .find(|s| s.observer == o && !hide);
         // Not at this step's place, but at a place that still holds the bytes: still lit.
         let kept: Vec<&Sighting> = shown
             .state
             .lingering
             .iter()
-            .filter(|s| s.observer == o && current.is_none())
+            .filter(|s| s.observer == o && current.is_none() && !hide)
             .collect();
         let sighting = current.or_else(|| {
             kept.iter()
@@ -78,7 +88,7 @@ fn draw_observers(
         icons::draw(&mut pt, icons, Icon::of_observer(sc, o), icon, ink, 3.1);
         let tx = icon.right() + 6.0;
         let n = chars_fit(r.right() - tx - 5.0, f * 0.9);
-        let mark = acting_mark(&runs, o);
+        let mark = if hide { None } else { acting_mark(&runs, o) };
         let tag = mark.map(|_| {
             if runs.acting == Some(o) {
                 "ACTING"
@@ -206,7 +216,12 @@ impl Plugin for ObserverPlugin {
         app.add_systems(
             Update,
             draw_observers
-                .run_if(resource_exists_and_changed::<Shown>)
+                .run_if(resource_exists::<Shown>)
+                .run_if(
+                    resource_exists_and_changed::<Shown>
+                        .or_else(resource_exists_and_changed::<ExerciseMode>)
+                        .or_else(state_changed::<Panel>),
+                )
                 .in_set(super::ViewerSet::Draw),
         );
     }
