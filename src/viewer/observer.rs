@@ -30,8 +30,7 @@ fn draw_observers(
     runs: Res<Runs>,
     options: Res<ViewOptions>,
     icons: Option<Res<Icons>>,
-    exercise: Option<Res<ExerciseMode>>,
-    panel: Option<Res<State<Panel>>>,
+    (exercise, panel): (Option<Res<ExerciseMode>>, Option<Res<State<Panel>>>),
 ) {
     clear(&mut commands, &drawn, Layer::Observers);
     // While the class predicts, no chip or line may give the answer away.
