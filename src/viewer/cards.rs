@@ -46,12 +46,20 @@ pub(super) fn style(look: &Look) -> (Icon, Color, Color, &'static str) {
     }
 }
 
+/// "a" or "an" before a word, by its first letter (the sealed layers' names are English).
+fn article(word: &str) -> &'static str {
+    match word.chars().next() {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
+    }
+}
+
 /// What a TLS record carries, in words, for its tab.
 pub(super) fn inside_line(tokens: &[Token]) -> String {
     let what = match tokens.first().map(|t| &t.look) {
         _ if tokens.len() > 1 => format!("{} pieces", tokens.len()),
         Some(Look::Words(_)) => "the words".to_string(),
-        Some(Look::Sealed { what, .. }) => format!("an {what}"),
+        Some(Look::Sealed { what, .. }) => format!("{} {what}", article(what)),
         Some(Look::Keys(_)) => "keys".to_string(),
         Some(Look::Metadata) | None => "metadata".to_string(),
     };
