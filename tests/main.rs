@@ -12,6 +12,7 @@ mod no_gpu;
 mod robustness;
 mod scenarios;
 mod sender_keys;
+mod support;
 mod viewer;
 mod viewer_panels;
 mod viewer_pictures;

@@ -185,9 +185,7 @@ fn a_group_message_is_one_ciphertext_fanned_out_unchanged() {
     assert!(checked > 10, "only {checked} messages");
 }
 
-fn shipped(name: &str) -> Scenario {
-    Scenario::shipped(name).expect("shipped")
-}
+use crate::support::shipped;
 
 #[test]
 fn the_sender_key_scene_shows_a_joiner_and_a_leaver() {

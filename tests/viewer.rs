@@ -8,28 +8,13 @@ use std::process::Command;
 
 use bevy::prelude::*;
 use plainsight::Run;
-use plainsight::scenario::{ModelChoice, Reach, SHIPPED, Scenario};
+use plainsight::scenario::{ModelChoice, Reach, SHIPPED};
 use plainsight::sim::Action;
 use plainsight::viewer::{
     Cursor, Layer, Look, Runs, ViewerCommand, ViewerPlugin, state_at, viewing_as_line,
 };
 
-fn run_of(name: &str, choice: Option<ModelChoice>) -> Run {
-    let text = SHIPPED
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, t)| *t)
-        .expect("a shipped scene");
-    let sc = Scenario::parse(text, name).expect("shipped scenes parse");
-    Run::new(sc, choice).expect("shipped scenes simulate")
-}
-
-fn app_for(run: Run) -> App {
-    let mut app = App::new();
-    app.add_plugins((MinimalPlugins, ViewerPlugin::new(run)));
-    app.update();
-    app
-}
+use crate::support::{shipped_run as run_of, viewer_app as app_for};
 
 fn send(app: &mut App, command: ViewerCommand) {
     app.world_mut().write_message(command);

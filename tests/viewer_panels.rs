@@ -6,19 +6,13 @@ use bevy::input::ButtonState;
 use bevy::input::keyboard::{Key, KeyboardInput, NativeKey};
 use bevy::prelude::*;
 use plainsight::Run;
-use plainsight::scenario::{SHIPPED, Scenario};
+use plainsight::scenario::SHIPPED;
 use plainsight::viewer::{
     Canvas, Cursor, Overlay, Panel, ViewOptions, ViewerCommand, ViewerInputPlugin, ViewerPlugin,
 };
 
 fn run_of(name: &str) -> Run {
-    let text = SHIPPED
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, t)| *t)
-        .expect("a shipped scene");
-    let sc = Scenario::parse(text, name).expect("shipped scenes parse");
-    Run::new(sc, None).expect("shipped scenes simulate")
+    crate::support::shipped_run(name, None)
 }
 
 fn app_with_input(run: Run) -> App {

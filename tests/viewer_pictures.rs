@@ -7,24 +7,10 @@ use std::process::Command;
 
 use bevy::prelude::*;
 use plainsight::Run;
-use plainsight::scenario::{SHIPPED, Scenario};
-use plainsight::viewer::{Icon, IconMark, Layout, ViewerPlugin, chip_icon_rect};
+use plainsight::scenario::SHIPPED;
+use plainsight::viewer::{Icon, IconMark, Layout, chip_icon_rect};
 
-fn shipped(name: &str) -> Scenario {
-    let text = SHIPPED
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, t)| *t)
-        .expect("a shipped scene");
-    Scenario::parse(text, name).expect("shipped scenes parse")
-}
-
-fn app_for(run: Run) -> App {
-    let mut app = App::new();
-    app.add_plugins((MinimalPlugins, ViewerPlugin::new(run)));
-    app.update();
-    app
-}
+use crate::support::{shipped, viewer_app as app_for};
 
 fn icons_drawn(app: &mut App) -> Vec<Icon> {
     let world = app.world_mut();

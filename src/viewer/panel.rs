@@ -148,6 +148,25 @@ pub fn fit_rows(lines: Vec<(String, Color)>, rows: usize) -> Vec<(String, Color)
     super::text::scrolled(lines, rows, 0)
 }
 
+/// Draws a list of text rows under a panel's title bar, as many as fit in `inner`, from the
+/// scroll offset.
+pub fn draw_rows(
+    pt: &mut Painter,
+    inner: Rect,
+    lines: Vec<(String, Color)>,
+    (size, line_h): (f32, f32),
+    offset: usize,
+) {
+    let rows = ((inner.h - 30.0) / line_h).floor().max(2.0) as usize;
+    for (i, (l, color)) in super::text::scrolled(lines, rows, offset)
+        .iter()
+        .enumerate()
+    {
+        let y = inner.y + 30.0 + i as f32 * line_h;
+        pt.text(inner.x, y, l, size, *color, 10.2);
+    }
+}
+
 /// Draws a panel's frame: an opaque backdrop over the stage, a box, and a title bar naming
 /// the key that closes it.
 pub fn frame(pt: &mut Painter, shown: &Shown, panel: Panel, title: &str) -> Rect {

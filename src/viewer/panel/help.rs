@@ -7,8 +7,8 @@ use super::super::draw::{Layer, palette as p};
 use super::super::input::CONTROLS;
 use super::super::layout::chars_fit;
 use super::super::playback::{Scroll, Shown};
-use super::super::text::{scrolled, wrap};
-use super::{Panel, add_panel, frame, painter};
+use super::super::text::wrap;
+use super::{Panel, add_panel, draw_rows, frame, painter};
 
 /// The help's lines: each control's keys and what it does.
 pub fn help_lines() -> Vec<(String, String)> {
@@ -58,17 +58,7 @@ fn draw(
             lines.push((format!("{k:<key_w$} {l}"), p::INK));
         }
     }
-    let rows = ((inner.h - 30.0) / line_h).floor().max(2.0) as usize;
-    for (i, (l, color)) in scrolled(lines, rows, scroll.panel).iter().enumerate() {
-        pt.text(
-            inner.x,
-            inner.y + 30.0 + i as f32 * line_h,
-            l,
-            size,
-            *color,
-            10.2,
-        );
-    }
+    draw_rows(&mut pt, inner, lines, (size, line_h), scroll.panel);
 }
 
 /// The help panel.

@@ -6,8 +6,8 @@ use bevy::prelude::*;
 use super::super::draw::{Layer, palette as p};
 use super::super::layout::chars_fit;
 use super::super::playback::{Runs, Scroll, Shown};
-use super::super::text::{scrolled, wrap};
-use super::{Panel, add_panel, frame, painter};
+use super::super::text::wrap;
+use super::{Panel, add_panel, draw_rows, frame, painter};
 
 fn draw(
     mut commands: Commands,
@@ -50,17 +50,7 @@ fn draw(
             lines.push((l, if keys.is_empty() { p::MUTED } else { p::INK }));
         }
     }
-    let rows = ((inner.h - 30.0) / line_h).floor().max(2.0) as usize;
-    for (i, (l, color)) in scrolled(lines, rows, scroll.panel).iter().enumerate() {
-        pt.text(
-            inner.x,
-            inner.y + 30.0 + i as f32 * line_h,
-            l,
-            size,
-            *color,
-            10.2,
-        );
-    }
+    draw_rows(&mut pt, inner, lines, (size, line_h), scroll.panel);
 }
 
 /// The keys panel.
