@@ -253,34 +253,36 @@ fn commitment_matches(content_key: &[u8; 32], commitment: &[u8]) -> bool {
     equal_ct(&kdf::content_keys(content_key).1, commitment)
 }
 
-/// Tasks per thread a bag's devices are split into: several, so a thread that finishes early
-/// takes work from a slower one.
-const TASKS_PER_THREAD: usize = 4;
-/// Devices a task gets at least while there are devices enough for every thread: one batched
-/// inversion (turning ephemeral public keys into Montgomery form) then costs each of them
-/// little.
-const MIN_BATCH: usize = 8;
-
-/// Devices per task when sealing a bag to `devices` keys on `threads` threads: about
-/// [`TASKS_PER_THREAD`] tasks per thread, but no fewer than [`MIN_BATCH`] devices a task unless
-/// that would leave a thread without work. From 8 devices on, every thread that can have a
-/// device has one (64 devices on 16 threads: 16 tasks of 4).
-fn batch_len(devices: usize, threads: usize) -> usize {
-    let threads = threads.max(1);
-    let spread = devices.div_ceil(threads * TASKS_PER_THREAD);
-    let fill = devices.div_ceil(threads);
-    spread.max(MIN_BATCH.min(fill)).max(1)
+/// Runs `task` for `0..tasks`, spread over the current rayon pool when `parallel`, and returns
+/// the results in task order.
+fn spread<R: Send>(
+    parallel: bool,
+    tasks: usize,
+    task: impl Fn(usize) -> R + Sync + Send,
+) -> Vec<R> {
+    if parallel {
+        (0..tasks).into_par_iter().map(task).collect()
+    } else {
+        (0..tasks).map(task).collect()
+    }
 }
 
-/// One task of bagged sealing: (index of its first device, ((its stanzas, its seeds), its
-/// device keys)).
-type BaggedBatch<'a> = (
-    usize,
-    ((&'a mut [u8], &'a [Zeroizing<[u8; 32]>]), &'a [PublicKey]),
-);
+/// Devices per conversion task when `devices` ephemeral keys are turned into Montgomery form on
+/// `threads` threads: one task a thread, so each shares one field inversion among its devices.
+fn conversion_chunk(devices: usize, threads: usize) -> usize {
+    devices.div_ceil(threads.max(1)).max(1)
+}
 
 /// Seals `message` once under a random content key and masks that key for each device, each
 /// with its own ephemeral key.
+///
+/// Two phases, both spread over the current rayon pool from [`PARALLEL_FROM`] devices on. First,
+/// one device a task (so a thread that finishes early takes the next device, as the floor's
+/// X25519s do): the ephemeral key's fixed-base multiplication, in Edwards form, and the X25519
+/// with the device's key. Then one task a thread: the ephemeral public keys turned into X25519
+/// form with one shared field inversion (`EdwardsPoint::to_montgomery_batch`), an HKDF and the
+/// masked content key for each device. The seeds are drawn first, in device order: how the work
+/// is split changes the time, never the bytes.
 pub fn seal_bagged(
     rng: &mut (impl CryptoRng + ?Sized),
     recipients: &[PublicKey],
@@ -292,54 +294,43 @@ pub fn seal_bagged(
     rng.fill_bytes(content_key.as_mut());
     let seeds = ephemeral_seeds(rng, recipients.len());
     let n = recipients.len();
+    let parallel = n >= PARALLEL_FROM;
+    let agreed = spread(parallel, n, |i| {
+        let point = EdwardsPoint::mul_base_clamped(*seeds[i]);
+        let shared = kdf::x25519_seed(&seeds[i], &recipients[i])
+            .ok_or(SealError::WeakRecipientKey { index: i })?;
+        Ok((point, shared))
+    })
+    .into_iter()
+    .collect::<Result<Vec<_>, SealError>>()?;
+    let threads = if parallel {
+        rayon::current_num_threads()
+    } else {
+        1
+    };
+    let chunk = conversion_chunk(n, threads);
+    let stanzas = spread(parallel, n.div_ceil(chunk), |t| {
+        let devices = t * chunk..n.min((t + 1) * chunk);
+        let points: Vec<EdwardsPoint> = agreed[devices.clone()].iter().map(|a| a.0).collect();
+        let publics = EdwardsPoint::to_montgomery_batch(&points);
+        let mut out = Vec::with_capacity(devices.len() * BAGGED_STANZA_LEN);
+        for (i, eph) in devices.zip(publics) {
+            let eph_pub = eph.to_bytes();
+            let recipient = recipients[i].as_bytes();
+            let mask = kdf::derive(&agreed[i].1, &eph_pub, recipient, label::BAGGED);
+            out.extend_from_slice(&eph_pub);
+            let masked = out.len();
+            out.resize(masked + 32, 0);
+            xor_into(&mut out[masked..], &content_key, &mask);
+        }
+        out
+    });
     let mut out =
         Vec::with_capacity(HEADER_LEN + 4 + n * BAGGED_STANZA_LEN + 32 + message.len() + TAG_LEN);
     out.extend_from_slice(&header(kind::BAGGED));
     out.extend_from_slice(&(n as u32).to_be_bytes());
-    let stanzas_at = out.len();
-    out.resize(stanzas_at + n * BAGGED_STANZA_LEN, 0);
-    // One batch: ephemeral public keys by fixed-base multiplication, converted to Montgomery
-    // form with one shared inversion, then one X25519 and one HKDF per device.
-    // The seeds were all drawn above, in device order: how the devices are split into tasks
-    // changes the time, never the bytes.
-    let wrap_batch = |(first, ((stanzas, seeds), keys)): BaggedBatch<'_>| {
-        let points: Vec<EdwardsPoint> = seeds
-            .iter()
-            .map(|s| EdwardsPoint::mul_base_clamped(**s))
-            .collect();
-        let publics = EdwardsPoint::to_montgomery_batch(&points);
-        for (i, ((stanza, seed), (recipient, eph))) in stanzas
-            .chunks_mut(BAGGED_STANZA_LEN)
-            .zip(seeds)
-            .zip(keys.iter().zip(&publics))
-            .enumerate()
-        {
-            let eph_pub = eph.to_bytes();
-            let mask = kdf::agree_seed(
-                seed,
-                recipient,
-                &eph_pub,
-                recipient.as_bytes(),
-                label::BAGGED,
-            )
-            .ok_or(SealError::WeakRecipientKey { index: first + i })?;
-            stanza[..32].copy_from_slice(&eph_pub);
-            xor_into(&mut stanza[32..], &content_key, &mask);
-        }
-        Ok::<(), SealError>(())
-    };
-    let stanzas = &mut out[stanzas_at..];
-    if n >= PARALLEL_FROM {
-        let batch = batch_len(n, rayon::current_num_threads());
-        stanzas
-            .par_chunks_mut(batch * BAGGED_STANZA_LEN)
-            .zip(seeds.par_chunks(batch))
-            .zip(recipients.par_chunks(batch))
-            .enumerate()
-            .map(|(i, parts)| (i * batch, parts))
-            .try_for_each(wrap_batch)?;
-    } else {
-        wrap_batch((0, ((stanzas, seeds.as_slice()), recipients)))?;
+    for part in stanzas {
+        out.extend_from_slice(&part);
     }
     seal_content(&mut out, &content_key, message);
     Ok(out)
@@ -642,20 +633,15 @@ mod tests {
     }
 
     #[test]
-    fn every_thread_has_devices_from_eight_on() {
-        for (devices, threads, batch) in [
-            (8, 16, 1),
-            (64, 16, 4),
-            (512, 16, 8),
-            (4096, 16, 64),
-            (8, 2, 4),
-            (64, 2, 8),
-            (512, 2, 64),
-            (512, 1, 128),
-        ] {
-            assert_eq!(batch_len(devices, threads), batch, "{devices} on {threads}");
-            let tasks = devices.div_ceil(batch);
-            assert!(tasks >= threads.min(devices), "{devices} on {threads}");
+    fn every_thread_converts_a_share_of_the_keys() {
+        for (devices, threads, chunk) in [(8, 16, 1), (8, 2, 4), (9, 2, 5), (512, 2, 256)] {
+            assert_eq!(
+                conversion_chunk(devices, threads),
+                chunk,
+                "{devices} on {threads}"
+            );
+            let tasks = devices.div_ceil(chunk);
+            assert_eq!(tasks, threads.min(devices), "{devices} on {threads}");
         }
     }
 

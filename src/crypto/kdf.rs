@@ -35,38 +35,35 @@ pub(crate) fn agree(
     if !shared.was_contributory() {
         return None;
     }
-    let mut salt = [0u8; 64];
-    salt[..32].copy_from_slice(ephemeral);
-    salt[32..].copy_from_slice(recipient);
-    let mut okm = Zeroizing::new([0u8; 32]);
-    Hkdf::<Sha256>::new(Some(&salt), shared.as_bytes())
-        .expand(label, okm.as_mut())
-        .expect("32 bytes is a valid HKDF-SHA256 output length");
-    Some(okm)
+    Some(derive(shared.as_bytes(), ephemeral, recipient, label))
 }
 
-/// As [`agree`], for an ephemeral secret given as its 32 seed bytes (X25519 clamps them), with
-/// its public key already computed (bagged sealing converts many at once).
-pub(crate) fn agree_seed(
-    seed: &[u8; 32],
-    their: &PublicKey,
-    ephemeral: &[u8; 32],
-    recipient: &[u8; 32],
-    label: &[u8],
-) -> Option<Zeroizing<[u8; 32]>> {
+/// X25519 for an ephemeral secret given as its 32 seed bytes (X25519 clamps them). Returns
+/// `None` for a non-contributory exchange (a low-order point gives all zeros).
+pub(crate) fn x25519_seed(seed: &[u8; 32], their: &PublicKey) -> Option<Zeroizing<[u8; 32]>> {
     let shared = Zeroizing::new(x25519_dalek::x25519(*seed, their.to_bytes()));
-    // An all-zero result means a low-order point: not contributory.
     if shared.iter().all(|&b| b == 0) {
         return None;
     }
+    Some(shared)
+}
+
+/// The HKDF half of [`agree`], for a shared secret already computed: salt = ephemeral public key
+/// || recipient public key, info = label.
+pub(crate) fn derive(
+    shared: &[u8; 32],
+    ephemeral: &[u8; 32],
+    recipient: &[u8; 32],
+    label: &[u8],
+) -> Zeroizing<[u8; 32]> {
     let mut salt = [0u8; 64];
     salt[..32].copy_from_slice(ephemeral);
     salt[32..].copy_from_slice(recipient);
     let mut okm = Zeroizing::new([0u8; 32]);
-    Hkdf::<Sha256>::new(Some(&salt), shared.as_ref())
+    Hkdf::<Sha256>::new(Some(&salt), shared)
         .expand(label, okm.as_mut())
         .expect("32 bytes is a valid HKDF-SHA256 output length");
-    Some(okm)
+    okm
 }
 
 /// From a bagged envelope's random content key: the AEAD key for the content and a 32-byte
