@@ -273,16 +273,27 @@ fn conversion_chunk(devices: usize, threads: usize) -> usize {
     devices.div_ceil(threads.max(1)).max(1)
 }
 
+/// One half of a device's public-key work in a bag: its ephemeral key (Edwards form, before
+/// conversion) or its X25519 shared secret with the device.
+enum Half {
+    Ephemeral(EdwardsPoint),
+    Shared(Result<Secret, SealError>),
+}
+
+/// A shared secret, wiped when dropped.
+type Secret = Zeroizing<[u8; 32]>;
+
 /// Seals `message` once under a random content key and masks that key for each device, each
 /// with its own ephemeral key.
 ///
-/// Two phases, both spread over the current rayon pool from [`PARALLEL_FROM`] devices on. First,
-/// one device a task (so a thread that finishes early takes the next device, as the floor's
-/// X25519s do): the ephemeral key's fixed-base multiplication, in Edwards form, and the X25519
-/// with the device's key. Then one task a thread: the ephemeral public keys turned into X25519
-/// form with one shared field inversion (`EdwardsPoint::to_montgomery_batch`), an HKDF and the
-/// masked content key for each device. The seeds are drawn first, in device order: how the work
-/// is split changes the time, never the bytes.
+/// From [`PARALLEL_FROM`] devices on, the work is spread over the current rayon pool in two
+/// phases. First every fixed-base multiplication (a device's ephemeral key, in Edwards form) and
+/// every X25519 is its own task, so a thread that finishes early takes the next one (as the
+/// floor's X25519s are spread) and, where there are more threads than devices, a device's key
+/// generation and its X25519 run at the same time. Then one task a thread: its share of the
+/// ephemeral keys turned into X25519 form with one field inversion
+/// (`EdwardsPoint::to_montgomery_batch`), one HKDF and one masked key a device. The seeds are
+/// drawn first, in device order: how the work is split changes the time, never the bytes.
 pub fn seal_bagged(
     rng: &mut (impl CryptoRng + ?Sized),
     recipients: &[PublicKey],
@@ -295,14 +306,14 @@ pub fn seal_bagged(
     let seeds = ephemeral_seeds(rng, recipients.len());
     let n = recipients.len();
     let parallel = n >= PARALLEL_FROM;
-    let agreed = spread(parallel, n, |i| {
-        let point = EdwardsPoint::mul_base_clamped(*seeds[i]);
-        let shared = kdf::x25519_seed(&seeds[i], &recipients[i])
-            .ok_or(SealError::WeakRecipientKey { index: i })?;
-        Ok((point, shared))
-    })
-    .into_iter()
-    .collect::<Result<Vec<_>, SealError>>()?;
+    let halves = spread(parallel, 2 * n, |k| match k.checked_sub(n) {
+        None => Half::Ephemeral(EdwardsPoint::mul_base_clamped(*seeds[k])),
+        Some(i) => Half::Shared(
+            kdf::x25519_seed(&seeds[i], &recipients[i])
+                .ok_or(SealError::WeakRecipientKey { index: i }),
+        ),
+    });
+    let (points, shared) = split_halves(halves)?;
     let threads = if parallel {
         rayon::current_num_threads()
     } else {
@@ -311,13 +322,16 @@ pub fn seal_bagged(
     let chunk = conversion_chunk(n, threads);
     let stanzas = spread(parallel, n.div_ceil(chunk), |t| {
         let devices = t * chunk..n.min((t + 1) * chunk);
-        let points: Vec<EdwardsPoint> = agreed[devices.clone()].iter().map(|a| a.0).collect();
-        let publics = EdwardsPoint::to_montgomery_batch(&points);
+        let publics = EdwardsPoint::to_montgomery_batch(&points[devices.clone()]);
         let mut out = Vec::with_capacity(devices.len() * BAGGED_STANZA_LEN);
         for (i, eph) in devices.zip(publics) {
             let eph_pub = eph.to_bytes();
-            let recipient = recipients[i].as_bytes();
-            let mask = kdf::derive(&agreed[i].1, &eph_pub, recipient, label::BAGGED);
+            let mask = kdf::derive(
+                &shared[i],
+                &eph_pub,
+                recipients[i].as_bytes(),
+                label::BAGGED,
+            );
             out.extend_from_slice(&eph_pub);
             let masked = out.len();
             out.resize(masked + 32, 0);
@@ -329,11 +343,23 @@ pub fn seal_bagged(
         Vec::with_capacity(HEADER_LEN + 4 + n * BAGGED_STANZA_LEN + 32 + message.len() + TAG_LEN);
     out.extend_from_slice(&header(kind::BAGGED));
     out.extend_from_slice(&(n as u32).to_be_bytes());
-    for part in stanzas {
-        out.extend_from_slice(&part);
-    }
+    out.extend(stanzas.iter().flatten());
     seal_content(&mut out, &content_key, message);
     Ok(out)
+}
+
+/// The ephemeral points and the shared secrets, in device order; the first weak device key is
+/// an error.
+fn split_halves(halves: Vec<Half>) -> Result<(Vec<EdwardsPoint>, Vec<Secret>), SealError> {
+    let mut points = Vec::with_capacity(halves.len() / 2);
+    let mut shared = Vec::with_capacity(halves.len() / 2);
+    for half in halves {
+        match half {
+            Half::Ephemeral(point) => points.push(point),
+            Half::Shared(secret) => shared.push(secret?),
+        }
+    }
+    Ok((points, shared))
 }
 
 /// Seals `message` once under a random content key and masks that key for each device with one
