@@ -74,12 +74,25 @@ pub struct HeldKey {
     pub blob: KeyBlob,
     /// Where it was found.
     pub found_at: Reach,
+    /// The key that opened the sealed layer it lay in there (a sender key inside an envelope, a
+    /// key backup inside an at-rest row); `None` when it lay there in the open.
+    pub opened_with: Option<Box<KeyBlob>>,
 }
 
 impl HeldKey {
     /// "bob-phone's private key", "social.example's at-rest key".
     pub fn describe(&self) -> String {
         describe_key(&self.blob)
+    }
+
+    /// Where it came from, and how: "chat.example/database", or "chat.example/database, sealed
+    /// there, opened with carol-phone's private key".
+    pub fn source(&self, sc: &Scenario) -> String {
+        let place = sc.reach_label(self.found_at);
+        match &self.opened_with {
+            None => place,
+            Some(key) => format!("{place}, sealed there, opened with {}", describe_key(key)),
+        }
     }
 }
 

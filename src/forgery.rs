@@ -134,6 +134,7 @@ fn signed_forgery(
             key: SecretKey::generate(&mut rng),
         },
         found_at: Reach::DevicePart(d, DevicePart::Memory),
+        opened_with: None,
     };
     for k in keys.iter().chain(std::iter::once(&own)) {
         let Some(secret) = k.blob.secret() else {
@@ -156,11 +157,7 @@ fn signed_forgery(
                 possible: true,
                 why: vec![
                     how,
-                    format!(
-                        "holds {} (from {})",
-                        k.describe(),
-                        sc.reach_label(k.found_at)
-                    ),
+                    format!("holds {} (from {})", k.describe(), k.source(sc)),
                     format!("signs a forgery as {from}: {device} accepts it as {sender}'s"),
                 ],
             };

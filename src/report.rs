@@ -389,7 +389,7 @@ pub fn explain_text(run: &Run, observer: usize) -> String {
     let keys: Vec<String> = ox
         .keys
         .iter()
-        .map(|k| format!("{} (from {})", k.describe(), sc.reach_label(k.found_at)))
+        .map(|k| format!("{} (from {})", k.describe(), k.source(sc)))
         .collect();
     out.push_str(&format!(
         "holds: {}\n",

@@ -218,6 +218,25 @@ fn the_sender_key_scene_shows_a_joiner_and_a_leaver() {
             "{fanout}: Dan joined before m2"
         );
     }
+    // Carol's copy of the sender key lay sealed in the leaked database: the reason names the
+    // private key that opened it, not only the place.
+    let run = Run::with(sc.clone(), sender_keys()).expect("runs");
+    let held = &run.exposure.observers[carol].keys;
+    let from_db = held
+        .iter()
+        .find(|k| matches!(k.blob, KeyBlob::SenderKey { .. }))
+        .expect("Carol holds a sender key");
+    assert!(
+        matches!(from_db.opened_with.as_deref(), Some(KeyBlob::Secret { owner, .. }) if owner == "carol-phone"),
+        "opened with carol-phone's private key, got {:?}",
+        from_db.opened_with
+    );
+    let why = &run.exposure.observers[carol].messages[0].why;
+    assert!(
+        why.iter()
+            .any(|w| w.contains("sealed there, opened with carol-phone's private key")),
+        "{why:?}"
+    );
 }
 
 #[test]

@@ -40,15 +40,16 @@ pub(super) fn collect_keys(reached: &[&Step]) -> Vec<HeldKey> {
         for step in reached {
             let mut found = Vec::new();
             for layer in &step.layers {
-                keys_in(layer, &held, &mut found);
+                keys_in(layer, None, &held, &mut found);
             }
-            for blob in found {
+            for (blob, opened_with) in found {
                 if matches!(blob, KeyBlob::Public { .. }) || held.iter().any(|h| h.blob == blob) {
                     continue;
                 }
                 held.push(HeldKey {
                     blob,
                     found_at: step.place,
+                    opened_with: opened_with.map(Box::new),
                 });
             }
         }
@@ -58,15 +59,22 @@ pub(super) fn collect_keys(reached: &[&Step]) -> Vec<HeldKey> {
     }
 }
 
-/// Keys lying in a layer, or inside it once opened with a held key.
-fn keys_in(layer: &Layer, held: &[HeldKey], found: &mut Vec<KeyBlob>) {
+/// Keys lying in a layer, or inside it once opened with a held key, each with the key that
+/// opened the sealed layer it lay in (`opened_with`: the layer's own opener, if any).
+fn keys_in(
+    layer: &Layer,
+    opened_with: Option<&KeyBlob>,
+    held: &[HeldKey],
+    found: &mut Vec<(KeyBlob, Option<KeyBlob>)>,
+) {
+    let by = || opened_with.cloned();
     match layer {
-        Layer::Key(blob) => found.push(blob.clone()),
-        Layer::Served(list) => found.extend(list.iter().cloned()),
+        Layer::Key(blob) => found.push((blob.clone(), by())),
+        Layer::Served(list) => found.extend(list.iter().map(|b| (b.clone(), by()))),
         Layer::AtRest { .. } | Layer::Envelope { .. } => {
             for k in held {
                 for inner in layer.open_with(&k.blob).unwrap_or_default() {
-                    keys_in(&inner, held, found);
+                    keys_in(&inner, Some(&k.blob), held, found);
                 }
             }
         }
@@ -167,7 +175,7 @@ impl Reader<'_> {
                 r.why.push(format!(
                     "holds {} (from {})",
                     k.describe(),
-                    self.sc.reach_label(k.found_at)
+                    k.source(self.sc)
                 ));
                 for l in &inner {
                     self.layer(r, l);

@@ -38,7 +38,7 @@ fn draw(
         let keys: Vec<String> = ox
             .keys
             .iter()
-            .map(|k| format!("{} (at {})", k.describe(), sc.reach_label(k.found_at)))
+            .map(|k| format!("{} (at {})", k.describe(), k.source(sc)))
             .collect();
         let line = if keys.is_empty() {
             format!("{name}: no keys")
