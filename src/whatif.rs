@@ -1,6 +1,6 @@
 //! What-if switches, as on EFF's "who can see what" page: turn one link's TLS off, have the
 //! senders verify keys, get keys in person instead of from a key directory, sync keys another
-//! way, make a device a web page. Each switch is a small pure edit of a [`Scenario`]; a
+//! way, make a device a web page, fan a message out another way. Each switch is a small pure edit of a [`Scenario`]; a
 //! [`WhatIf`] holds the switches flipped so far and applies them to the scenario as loaded, so
 //! flipping one back restores what the file said. [`changes`] compares two runs' who-can-read
 //! matrices cell by cell: the caller re-runs the core ([`crate::Run::with`]) and shows what moved.
@@ -11,6 +11,7 @@
 use std::collections::BTreeMap;
 
 use crate::Run;
+use crate::crypto::Fanout;
 use crate::exposure::Content;
 use crate::scenario::{KeySource, KeySync, Scenario};
 
@@ -36,6 +37,11 @@ pub enum WhatIfError {
     /// A key source that is no key directory.
     #[error("{0} has no key directory to serve keys from")]
     NotADirectory(String),
+    /// Fan-out is how end-to-end encryption reaches many devices; other models have none.
+    #[error(
+        "fan-out is how end-to-end encryption reaches each device; under {0} the server encrypts, or nobody does"
+    )]
+    NoFanout(String),
     /// Senders would have nowhere to get a person's keys.
     #[error(
         "where would {from} get {person}'s keys? No key directory lies on the way from {from} to {to}; keep keys in person"
@@ -96,6 +102,18 @@ pub fn set_key_sync(sc: &Scenario, mode: KeySync) -> Scenario {
     out
 }
 
+/// How an end-to-end message reaches every device: sealed to each, bagged, or with sender keys.
+pub fn set_fanout(sc: &Scenario, fanout: Fanout) -> Result<Scenario, WhatIfError> {
+    if !sc.protection.model.end_to_end() {
+        return Err(WhatIfError::NoFanout(
+            sc.protection.model.name().to_string(),
+        ));
+    }
+    let mut out = sc.clone();
+    out.protection.fanout = fanout;
+    Ok(out)
+}
+
 /// Makes a device a web page running its home server's code, or an app again.
 pub fn set_web_client(sc: &Scenario, device: usize, web: bool) -> Result<Scenario, WhatIfError> {
     let mut out = sc.clone();
@@ -142,6 +160,8 @@ pub enum Switch {
     NextKeySync,
     /// A device as a web page (by device index).
     WebClient(usize),
+    /// The next end-to-end fan-out (per-recipient, bagged, shared ephemeral, sender keys).
+    NextFanout,
 }
 
 /// The switches flipped so far, over the scenario as loaded.
@@ -157,6 +177,8 @@ pub struct WhatIf {
     pub key_sync: Option<KeySync>,
     /// Devices set to be (or not be) web pages.
     pub web_clients: BTreeMap<usize, bool>,
+    /// The fan-out, if set.
+    pub fanout: Option<Fanout>,
 }
 
 impl WhatIf {
@@ -191,6 +213,9 @@ impl WhatIf {
         for (&d, &web) in &self.web_clients {
             sc = set_web_client(&sc, d, web)?;
         }
+        if let Some(fanout) = self.fanout {
+            sc = set_fanout(&sc, fanout)?;
+        }
         Ok(sc)
     }
 
@@ -211,6 +236,11 @@ impl WhatIf {
             Switch::WebClient(d) => {
                 let web = shown.devices.get(d).is_some_and(|d| d.code_from.is_some());
                 self.web_clients.insert(d, !web);
+            }
+            Switch::NextFanout => {
+                let all = Fanout::ALL;
+                let i = all.iter().position(|&f| f == shown.protection.fanout);
+                self.fanout = Some(all[i.map_or(0, |i| (i + 1) % all.len())]);
             }
         }
     }
@@ -236,6 +266,9 @@ impl WhatIf {
         }
         if base.key_sync != shown.key_sync {
             out.push(format!("key sync: {}", shown.key_sync.name()));
+        }
+        if base.protection.fanout != shown.protection.fanout {
+            out.push(format!("fan-out: {}", shown.protection.fanout.name()));
         }
         for (d, dev) in shown.devices.iter().enumerate() {
             if base.devices.get(d).map(|b| b.code_from.is_some()) != Some(dev.code_from.is_some()) {

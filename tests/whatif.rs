@@ -2,6 +2,7 @@
 //! never assumed. Stated over every shipped scene where the claim has a case.
 
 use plainsight::Run;
+use plainsight::crypto::Fanout;
 use plainsight::exposure::Content;
 use plainsight::scenario::{KeySource, Model, Part, Protection, Reach, Role, SHIPPED, Scenario};
 use plainsight::whatif::{self, Cell, Switch, WhatIf, WhatIfError};
@@ -125,6 +126,48 @@ fn a_key_with_no_source_is_an_error_not_a_panic() {
     assert_eq!(err, WhatIfError::NotADirectory("social.example".into()));
 }
 
+/// The fan-out switch walks every end-to-end fan-out and back; whoever reads keeps reading
+/// (sender keys change the cost, not who reads), and a model without end-to-end encryption
+/// refuses it with the reason.
+#[test]
+fn the_fan_out_switch_changes_the_cost_not_who_reads() {
+    let mut cases = 0;
+    for sc in scenes() {
+        if !sc.protection.model.end_to_end() {
+            let err = whatif::set_fanout(&sc, Fanout::Bagged).expect_err("no e2e");
+            assert_eq!(
+                err,
+                WhatIfError::NoFanout(sc.protection.model.name().into())
+            );
+            continue;
+        }
+        let before = Run::with(sc.clone(), sc.protection).expect("simulates");
+        let mut what = WhatIf::default();
+        let mut shown = sc.clone();
+        let mut seen = Vec::new();
+        for _ in 0..Fanout::ALL.len() {
+            what.flip(&shown, Switch::NextFanout);
+            shown = what.apply(&sc).expect("e2e takes every fan-out");
+            seen.push(shown.protection.fanout);
+            let after = Run::with(shown.clone(), shown.protection).expect("simulates");
+            let moved = whatif::changes(&before, &after);
+            let fanout = shown.protection.fanout;
+            assert!(moved.is_empty(), "{}: {fanout}: {moved:?}", sc.source);
+        }
+        assert_eq!(
+            seen.last(),
+            Some(&sc.protection.fanout),
+            "all the way round"
+        );
+        seen.sort_by_key(|f| f.name());
+        seen.dedup();
+        assert_eq!(seen.len(), Fanout::ALL.len(), "every fan-out once");
+        assert!(what.describe(&sc, &shown).is_empty());
+        cases += 1;
+    }
+    assert!(cases > 0, "no shipped scene is end-to-end");
+}
+
 /// Every switch on every shipped scene gives a run or an error, never a panic.
 #[test]
 fn every_switch_on_every_shipped_scene_runs_or_says_why() {
@@ -135,6 +178,7 @@ fn every_switch_on_every_shipped_scene_runs_or_says_why() {
             Switch::KeysInPerson,
             Switch::NextKeySync,
             Switch::WebClient(0),
+            Switch::NextFanout,
         ];
         for s in switches {
             let mut what = WhatIf::default();
@@ -216,6 +260,38 @@ mod viewer {
             .expect("a reset button");
         send(&mut app, WhatIfCommand::ClickAt(reset.0, reset.1));
         assert!(app.world().resource::<Runs>().honest().scenario.links[0].tls);
+    }
+
+    /// The fan-out button re-runs under the next fan-out, and reset brings the file's back.
+    #[test]
+    fn the_fan_out_button_re_runs_and_reset_restores_it() {
+        use plainsight::crypto::Fanout;
+        let mut app = app("e2e");
+        send(&mut app, WhatIfCommand::Toggle);
+        app.update();
+        let fanout = |app: &App| {
+            app.world()
+                .resource::<Runs>()
+                .honest()
+                .trace
+                .protection
+                .fanout
+        };
+        assert_eq!(fanout(&app), Fanout::PerRecipient);
+        let button = |app: &App, c: WhatIfCommand| {
+            let st = app.world().resource::<WhatIfState>();
+            st.buttons
+                .iter()
+                .find(|(_, b)| *b == c)
+                .map(|(r, _)| r.center())
+                .unwrap_or_else(|| panic!("{c:?} is not among {:?}", st.buttons))
+        };
+        let (x, y) = button(&app, WhatIfCommand::Flip(Switch::NextFanout));
+        send(&mut app, WhatIfCommand::ClickAt(x, y));
+        assert_eq!(fanout(&app), Fanout::Bagged);
+        let (x, y) = button(&app, WhatIfCommand::Reset);
+        send(&mut app, WhatIfCommand::ClickAt(x, y));
+        assert_eq!(fanout(&app), Fanout::PerRecipient);
     }
 
     /// A switch the core refuses leaves the run as it was and says why on screen.

@@ -1,6 +1,6 @@
 //! What-if switches (W): click a link to turn its TLS on or off; buttons for keys verified,
-//! keys in person, key sync, the sender's device as a web page, and letting the viewed observer
-//! act. Every switch is an edit from the core ([`crate::whatif`]); the core re-runs the scenario
+//! keys in person, key sync, the fan-out (under e2e), each sending device as a web page, and
+//! letting the viewed observer act. Every switch is an edit from the core ([`crate::whatif`]); the core re-runs the scenario
 //! and the matrix cells that changed are listed, highlighted, with what they were before. An
 //! edit the core refuses is a message on screen.
 
@@ -108,15 +108,21 @@ fn apply(
 
 fn flipped(st: &WhatIfState, runs: &Runs, s: Switch) -> WhatIf {
     let mut next = st.switches.clone();
-    next.flip(&runs.honest().scenario, s);
+    // Flip from what is shown, which is the model M chose.
+    let mut shown = runs.honest().scenario.clone();
+    shown.protection = runs.honest().trace.protection;
+    next.flip(&shown, s);
     next
 }
 
 /// Applies the switches to the loaded scenario and re-runs the core under the model shown.
 fn rerun(st: &mut WhatIfState, runs: &mut Runs, cursor: &mut Cursor, next: WhatIf) {
-    let Some(base) = st.base.clone() else {
+    let Some(mut base) = st.base.clone() else {
         return;
     };
+    let shown = runs.honest().trace.protection;
+    // The model shown (M may have changed it) decides whether a fan-out applies.
+    base.protection.model = shown.model;
     let edited = match next.apply(&base) {
         Ok(sc) => sc,
         Err(e) => {
@@ -124,9 +130,15 @@ fn rerun(st: &mut WhatIfState, runs: &mut Runs, cursor: &mut Cursor, next: WhatI
             return;
         }
     };
-    let shown = runs.honest().trace.protection;
+    // A fan-out switched now or before (then a reset restores the file's) replaces M's.
+    let fanout = if next.fanout.is_some() || st.switches.fanout.is_some() {
+        edited.protection.fanout
+    } else {
+        shown.fanout
+    };
     let protection = Protection {
         keys_verified: edited.protection.keys_verified,
+        fanout,
         ..shown
     };
     match Run::with(edited, protection) {
@@ -189,6 +201,9 @@ fn inside(r: &Rect, x: f32, y: f32) -> bool {
     x >= r.x && x <= r.right() && y >= r.y && y <= r.bottom()
 }
 
+/// The most "is a web page" switches the panel lists.
+const MAX_WEB_SWITCHES: usize = 4;
+
 /// The buttons' labels, from the scenario shown.
 fn button_rows(sc: &Scenario, runs: &Runs, options: &ViewOptions) -> Vec<(String, WhatIfCommand)> {
     let yes = |b: bool| if b { "yes" } else { "no" };
@@ -206,8 +221,21 @@ fn button_rows(sc: &Scenario, runs: &Runs, options: &ViewOptions) -> Vec<(String
             WhatIfCommand::Flip(Switch::NextKeySync),
         ),
     ];
-    if let Some(m) = sc.messages.first() {
-        let d = m.from_device;
+    if let Some(fanout) = runs.honest().trace.protection.e2e_fanout() {
+        rows.push((
+            format!("fan-out: {}", fanout.name()),
+            WhatIfCommand::Flip(Switch::NextFanout),
+        ));
+    }
+    // One switch per device that sends, in the order they first send (at most four: the rest
+    // of a big group's devices only receive).
+    let mut senders: Vec<usize> = Vec::new();
+    for m in &sc.messages {
+        if !senders.contains(&m.from_device) && senders.len() < MAX_WEB_SWITCHES {
+            senders.push(m.from_device);
+        }
+    }
+    for d in senders {
         let web = sc.devices[d].code_from.is_some();
         rows.push((
             format!("{} is a web page: {}", sc.devices[d].name, yes(web)),
