@@ -1,9 +1,11 @@
 //! The essay's claims stated as invariants over every shipped scene and every model. These
 //! would catch a model that is right for one scene by accident and wrong in general.
 
+use std::sync::OnceLock;
+
 use plainsight::Run;
 use plainsight::crypto::Fanout;
-use plainsight::exposure::{Content, MetaField};
+use plainsight::exposure::{Content, MessageExposure, MetaField, ObserverExposure};
 use plainsight::layers::Layer;
 use plainsight::power::{self, PowerId};
 use plainsight::scenario::{
@@ -11,6 +13,7 @@ use plainsight::scenario::{
 };
 use plainsight::sim;
 use plainsight::wire::KeyBlob;
+use rayon::prelude::*;
 
 fn scenes() -> Vec<Scenario> {
     SHIPPED
@@ -67,6 +70,59 @@ fn run(sc: &Scenario, p: Protection) -> Run {
     Run::with(sc.clone(), p).expect("simulates")
 }
 
+/// One shipped scene run under one protection.
+struct Case {
+    sc: Scenario,
+    p: Protection,
+    run: Run,
+}
+
+impl Case {
+    /// Which case an assertion is about: `e2e.ron e2e (bagged)`.
+    fn label(&self) -> String {
+        format!("{} {}", self.sc.source, self.p.label())
+    }
+
+    /// An observer's name.
+    fn name(&self, o: usize) -> &str {
+        &self.sc.observers[o].name
+    }
+
+    /// Every cell of the who-can-read matrix: an observer's result and one message's.
+    fn cells(&self) -> impl Iterator<Item = (&ObserverExposure, &MessageExposure)> {
+        self.run
+            .exposure
+            .observers
+            .iter()
+            .flat_map(|ox| ox.messages.iter().map(move |mx| (ox, mx)))
+    }
+
+    /// Under end-to-end encryption, with or without verified keys.
+    fn e2e(&self, keys_verified: bool) -> bool {
+        self.p.model.end_to_end() && self.p.keys_verified == keys_verified
+    }
+}
+
+/// Every shipped scene under every protection, simulated once (on every core) for all the
+/// invariants here.
+fn every_run() -> &'static [Case] {
+    static RUNS: OnceLock<Vec<Case>> = OnceLock::new();
+    RUNS.get_or_init(|| {
+        let pairs: Vec<(Scenario, Protection)> = scenes()
+            .into_iter()
+            .flat_map(|sc| protections().into_iter().map(move |p| (sc.clone(), p)))
+            .collect();
+        pairs
+            .into_par_iter()
+            .map(|(sc, p)| Case {
+                run: run(&sc, p),
+                sc,
+                p,
+            })
+            .collect()
+    })
+}
+
 /// Devices that end a message: its sender's device and its recipient devices.
 fn endpoints(sc: &Scenario, m: usize) -> Vec<usize> {
     let msg = &sc.messages[m];
@@ -78,54 +134,39 @@ fn endpoints(sc: &Scenario, m: usize) -> Vec<usize> {
 #[test]
 fn under_verified_e2e_only_endpoint_devices_read() {
     let mut cases = Cases::new("under_verified_e2e_only_endpoint_devices_read");
-    for sc in scenes().into_iter().filter(|s| !s.keys_synced_via_server) {
-        for fanout in Fanout::ALL {
-            let r = run(
-                &sc,
-                Protection {
-                    model: model("e2e"),
-                    fanout,
-                    keys_verified: true,
-                },
-            );
-            for ox in &r.exposure.observers {
-                let o = &sc.observers[ox.observer];
-                for mx in &ox.messages {
-                    if mx.content != Content::Plaintext {
-                        continue;
-                    }
-                    cases.check();
-                    assert!(
-                        matches!(
-                            o.role,
-                            Role::SenderDevice | Role::RecipientDevice | Role::CompromisedDevice
-                        ),
-                        "{}: {} ({}) reads {} under verified e2e/{fanout}",
-                        sc.source,
-                        o.name,
-                        o.role.name(),
-                        sc.messages[mx.message].id
-                    );
-                    // Either they read it on an endpoint device, or they hold an endpoint
-                    // device's keys and found its copy elsewhere (a leaked database).
-                    let at = mx.first_plaintext_at.expect("plaintext has a place");
-                    let ends = endpoints(&sc, mx.message);
-                    cases.check();
-                    assert!(
-                        ends.iter().any(|&d| {
-                            at == Reach::DevicePart(d, DevicePart::Memory)
-                                || sc.reaches(
-                                    ox.observer,
-                                    Reach::DevicePart(d, DevicePart::Keystore),
-                                )
-                        }),
-                        "{}: {} first reads {} away from its endpoints, holding none of their keys",
-                        sc.source,
-                        o.name,
-                        sc.messages[mx.message].id
-                    );
-                }
+    let verified = |c: &&Case| c.e2e(true) && !c.sc.keys_synced_via_server;
+    for case in every_run().iter().filter(verified) {
+        let sc = &case.sc;
+        for (ox, mx) in case.cells() {
+            if mx.content != Content::Plaintext {
+                continue;
             }
+            let o = &sc.observers[ox.observer];
+            let id = &sc.messages[mx.message].id;
+            cases.check();
+            assert!(
+                matches!(
+                    o.role,
+                    Role::SenderDevice | Role::RecipientDevice | Role::CompromisedDevice
+                ),
+                "{}: {} ({}) reads {id}",
+                case.label(),
+                o.name,
+                o.role.name(),
+            );
+            // Either they read it on an endpoint device, or they hold an endpoint device's
+            // keys and found its copy elsewhere (a leaked database).
+            let at = mx.first_plaintext_at.expect("plaintext has a place");
+            cases.check();
+            assert!(
+                endpoints(sc, mx.message).iter().any(|&d| {
+                    at == Reach::DevicePart(d, DevicePart::Memory)
+                        || sc.reaches(ox.observer, Reach::DevicePart(d, DevicePart::Keystore))
+                }),
+                "{}: {} first reads {id} away from its endpoints, holding none of their keys",
+                case.label(),
+                o.name,
+            );
         }
     }
 }
@@ -133,34 +174,22 @@ fn under_verified_e2e_only_endpoint_devices_read() {
 #[test]
 fn a_compromised_device_reads_what_reaches_it_under_every_model() {
     let mut cases = Cases::new("a_compromised_device_reads_what_reaches_it_under_every_model");
-    for sc in scenes() {
-        let malicious = sc.observers.iter().any(|o| o.role == Role::MaliciousServer);
-        for p in protections() {
-            if malicious && p.keys_verified {
-                continue; // a caught substitution means the message is never sent
+    for case in every_run() {
+        let sc = &case.sc;
+        if case.p.keys_verified && sc.observers.iter().any(|o| o.role == Role::MaliciousServer) {
+            continue; // a caught substitution means the message is never sent
+        }
+        for (ox, mx) in case.cells() {
+            if sc.observers[ox.observer].role != Role::CompromisedDevice {
+                continue;
             }
-            let r = run(&sc, p);
-            for ox in &r.exposure.observers {
-                let o = &sc.observers[ox.observer];
-                if o.role != Role::CompromisedDevice {
-                    continue;
-                }
-                for mx in &ox.messages {
-                    let touches = endpoints(&sc, mx.message).iter().any(|&d| {
-                        sc.reaches(ox.observer, Reach::DevicePart(d, DevicePart::Memory))
-                    });
-                    if touches {
-                        cases.check();
-                        assert_eq!(
-                            mx.content,
-                            Content::Plaintext,
-                            "{} {} {}",
-                            sc.source,
-                            p.label(),
-                            o.name
-                        );
-                    }
-                }
+            let touches = endpoints(sc, mx.message)
+                .iter()
+                .any(|&d| sc.reaches(ox.observer, Reach::DevicePart(d, DevicePart::Memory)));
+            if touches {
+                cases.check();
+                let who = case.name(ox.observer);
+                assert_eq!(mx.content, Content::Plaintext, "{} {who}", case.label());
             }
         }
     }
@@ -169,28 +198,17 @@ fn a_compromised_device_reads_what_reaches_it_under_every_model() {
 #[test]
 fn tls_links_never_leak_plaintext_to_the_wire() {
     let mut cases = Cases::new("tls_links_never_leak_plaintext_to_the_wire");
-    for sc in scenes() {
-        for p in protections() {
-            let r = run(&sc, p);
-            for ox in &r.exposure.observers {
-                let o = &sc.observers[ox.observer];
-                let only_tls_wires = o
-                    .reach
-                    .iter()
-                    .all(|reach| matches!(reach, Reach::Wire(l) if sc.links[*l].tls));
-                if only_tls_wires {
-                    for mx in &ox.messages {
-                        cases.check();
-                        assert_ne!(
-                            mx.content,
-                            Content::Plaintext,
-                            "{} {}: {}",
-                            sc.source,
-                            p.label(),
-                            o.name
-                        );
-                    }
-                }
+    for case in every_run() {
+        let sc = &case.sc;
+        for (ox, mx) in case.cells() {
+            let only_tls_wires = sc.observers[ox.observer]
+                .reach
+                .iter()
+                .all(|reach| matches!(reach, Reach::Wire(l) if sc.links[*l].tls));
+            if only_tls_wires {
+                cases.check();
+                let who = case.name(ox.observer);
+                assert_ne!(mx.content, Content::Plaintext, "{}: {who}", case.label());
             }
         }
     }
@@ -370,26 +388,19 @@ fn key_substitution_reads_unless_keys_are_verified() {
 #[test]
 fn no_secret_key_crosses_a_wire_in_the_clear() {
     let mut cases = Cases::new("no_secret_key_crosses_a_wire_in_the_clear");
-    for sc in scenes() {
-        for p in protections() {
-            let r = run(&sc, p);
-            for step in r
-                .trace
-                .steps
-                .iter()
-                .filter(|s| matches!(s.place, Reach::Wire(_)))
-            {
-                cases.check();
-                assert!(
-                    !step
-                        .layers
-                        .iter()
-                        .any(|l| matches!(l, Layer::Key(k) if k.secret().is_some())),
-                    "{}: step {} puts a private key on the wire",
-                    sc.source,
-                    step.index
-                );
-            }
+    for case in every_run() {
+        let wires = case.run.trace.steps.iter();
+        for step in wires.filter(|s| matches!(s.place, Reach::Wire(_))) {
+            cases.check();
+            assert!(
+                !step
+                    .layers
+                    .iter()
+                    .any(|l| matches!(l, Layer::Key(k) if k.secret().is_some())),
+                "{}: step {} puts a private key on the wire",
+                case.label(),
+                step.index
+            );
         }
     }
 }
@@ -397,17 +408,10 @@ fn no_secret_key_crosses_a_wire_in_the_clear() {
 #[test]
 fn simulation_is_deterministic_for_every_scene_and_model() {
     let mut cases = Cases::new("simulation_is_deterministic_for_every_scene_and_model");
-    for sc in scenes() {
-        for p in protections() {
-            cases.check();
-            assert_eq!(
-                sim::simulate(&sc, p),
-                sim::simulate(&sc, p),
-                "{} {}",
-                sc.source,
-                p.label()
-            );
-        }
+    for case in every_run() {
+        cases.check();
+        let again = sim::simulate(&case.sc, case.p).expect("simulates");
+        assert_eq!(again, case.run.trace, "{}", case.label());
     }
 }
 
@@ -455,16 +459,17 @@ fn the_essays_roles_all_appear_in_shipped_scenes() {
 #[test]
 fn the_recipient_always_gets_the_exact_words() {
     let mut cases = Cases::new("the_recipient_always_gets_the_exact_words");
-    for sc in scenes() {
-        for p in protections() {
-            let r = run(&sc, p);
-            for ox in &r.exposure.observers {
-                for reading in &ox.readings {
-                    if let (Some(text), Some(m)) = (&reading.plaintext, reading.message) {
-                        cases.check();
-                        assert_eq!(text, &sc.messages[m].text, "{} {}", sc.source, p.label());
-                    }
-                }
+    for case in every_run() {
+        for reading in case
+            .run
+            .exposure
+            .observers
+            .iter()
+            .flat_map(|ox| &ox.readings)
+        {
+            if let (Some(text), Some(m)) = (&reading.plaintext, reading.message) {
+                cases.check();
+                assert_eq!(text, &case.sc.messages[m].text, "{}", case.label());
             }
         }
     }
@@ -481,39 +486,31 @@ fn reaches_an_endpoint(sc: &Scenario, o: usize, m: usize) -> bool {
 #[test]
 fn whoever_controls_a_directory_serving_a_recipients_key_could_read_by_acting() {
     let mut cases = Cases::new("directory controllers could read by acting");
-    for sc in scenes() {
-        for p in protections() {
-            if !p.model.end_to_end() || p.keys_verified {
+    for case in every_run().iter().filter(|c| c.e2e(false)) {
+        let sc = &case.sc;
+        for (ox, mx) in case.cells() {
+            let o = ox.observer;
+            let controls = sc.messages[mx.message].routes.iter().any(|route| {
+                sc.key_sources(route).into_iter().any(|dir| {
+                    sc.reaches(o, Reach::ServerPart(dir, Part::KeyDirectory))
+                        && sc.reaches(o, Reach::ServerPart(dir, Part::AppMemory))
+                })
+            });
+            if !controls {
                 continue;
             }
-            let r = run(&sc, p);
-            for ox in &r.exposure.observers {
-                let o = ox.observer;
-                for mx in &ox.messages {
-                    let controls = sc.messages[mx.message].routes.iter().any(|route| {
-                        sc.key_sources(route).into_iter().any(|dir| {
-                            sc.reaches(o, Reach::ServerPart(dir, Part::KeyDirectory))
-                                && sc.reaches(o, Reach::ServerPart(dir, Part::AppMemory))
-                        })
-                    });
-                    if !controls {
-                        continue;
-                    }
-                    cases.check();
-                    let acting = mx.if_acting.as_ref().expect("holds a power");
-                    assert_eq!(
-                        acting.content,
-                        Content::Plaintext,
-                        "{} {}: {} controls a directory but could not read {}: {:?}",
-                        sc.source,
-                        p.label(),
-                        sc.observers[o].name,
-                        sc.messages[mx.message].id,
-                        acting.why
-                    );
-                    assert!(acting.powers.iter().any(|p| p.name() == "key-substitution"));
-                }
-            }
+            cases.check();
+            let acting = mx.if_acting.as_ref().expect("holds a power");
+            assert_eq!(
+                acting.content,
+                Content::Plaintext,
+                "{}: {} controls a directory but could not read {}: {:?}",
+                case.label(),
+                case.name(o),
+                sc.messages[mx.message].id,
+                acting.why
+            );
+            assert!(acting.powers.iter().any(|p| p.name() == "key-substitution"));
         }
     }
 }
@@ -529,33 +526,26 @@ fn has_web_client(sc: &Scenario, m: usize) -> bool {
 fn with_verified_keys_nobody_but_endpoints_could_read_by_any_power_unless_a_web_page_holds_the_keys()
  {
     let mut cases = Cases::new("verified keys stop every power");
-    for sc in scenes().into_iter().filter(|s| !s.keys_synced_via_server) {
-        for p in protections() {
-            if !p.model.end_to_end() || !p.keys_verified {
+    let verified = |c: &&Case| c.e2e(true) && !c.sc.keys_synced_via_server;
+    for case in every_run().iter().filter(verified) {
+        let sc = &case.sc;
+        for (ox, mx) in case.cells() {
+            let Some(acting) = &mx.if_acting else {
+                continue;
+            };
+            if has_web_client(sc, mx.message) {
                 continue;
             }
-            let r = run(&sc, p);
-            for ox in &r.exposure.observers {
-                for mx in &ox.messages {
-                    let Some(acting) = &mx.if_acting else {
-                        continue;
-                    };
-                    if has_web_client(&sc, mx.message) {
-                        continue;
-                    }
-                    cases.check();
-                    if acting.content == Content::Plaintext {
-                        assert!(
-                            reaches_an_endpoint(&sc, ox.observer, mx.message),
-                            "{} {}: {} could read {} by acting with verified keys: {:?}",
-                            sc.source,
-                            p.label(),
-                            sc.observers[ox.observer].name,
-                            sc.messages[mx.message].id,
-                            acting.why
-                        );
-                    }
-                }
+            cases.check();
+            if acting.content == Content::Plaintext {
+                assert!(
+                    reaches_an_endpoint(sc, ox.observer, mx.message),
+                    "{}: {} could read {} by acting with verified keys: {:?}",
+                    case.label(),
+                    case.name(ox.observer),
+                    sc.messages[mx.message].id,
+                    acting.why
+                );
             }
         }
     }
@@ -564,26 +554,21 @@ fn with_verified_keys_nobody_but_endpoints_could_read_by_any_power_unless_a_web_
 #[test]
 fn if_acting_never_shows_less_than_looking() {
     let mut cases = Cases::new("if_acting >= content");
-    for sc in scenes() {
-        for p in protections() {
-            let r = run(&sc, p);
-            for ox in &r.exposure.observers {
-                for mx in &ox.messages {
-                    if let Some(acting) = &mx.if_acting {
-                        cases.check();
-                        assert!(
-                            !mx.content.more_than(acting.content),
-                            "{} {}: {} gets {:?} by looking but {:?} by acting",
-                            sc.source,
-                            p.label(),
-                            sc.observers[ox.observer].name,
-                            mx.content,
-                            acting.content
-                        );
-                        assert!(!acting.powers.is_empty() && !acting.why.is_empty());
-                    }
-                }
-            }
+    for case in every_run() {
+        for (ox, mx) in case.cells() {
+            let Some(acting) = &mx.if_acting else {
+                continue;
+            };
+            cases.check();
+            assert!(
+                !mx.content.more_than(acting.content),
+                "{}: {} gets {:?} by looking but {:?} by acting",
+                case.label(),
+                case.name(ox.observer),
+                mx.content,
+                acting.content
+            );
+            assert!(!acting.powers.is_empty() && !acting.why.is_empty());
         }
     }
 }
@@ -728,31 +713,21 @@ fn substitute_keys_are_typed_not_named() {
 #[test]
 fn whoever_controls_the_code_of_a_web_client_could_read_by_acting_even_with_verified_keys() {
     let mut cases = Cases::new("web clients");
-    for sc in scenes() {
-        for p in protections().into_iter().filter(|p| p.model.end_to_end()) {
-            let r = run(&sc, p);
-            for ox in &r.exposure.observers {
-                for mx in &ox.messages {
-                    let controls = endpoints(&sc, mx.message).iter().any(|&d| {
-                        sc.devices[d].code_from.is_some_and(|s| {
-                            sc.reaches(ox.observer, Reach::ServerPart(s, Part::AppMemory))
-                        })
-                    });
-                    if !controls {
-                        continue;
-                    }
-                    cases.check();
-                    let acting = mx.if_acting.as_ref().expect("a power");
-                    assert_eq!(
-                        acting.content,
-                        Content::Plaintext,
-                        "{} {}",
-                        sc.source,
-                        p.label()
-                    );
-                    assert!(acting.powers.iter().any(|p| p.name() == "code-shipping"));
-                }
+    for case in every_run().iter().filter(|c| c.p.model.end_to_end()) {
+        let sc = &case.sc;
+        for (ox, mx) in case.cells() {
+            let controls = endpoints(sc, mx.message).iter().any(|&d| {
+                sc.devices[d]
+                    .code_from
+                    .is_some_and(|s| sc.reaches(ox.observer, Reach::ServerPart(s, Part::AppMemory)))
+            });
+            if !controls {
+                continue;
             }
+            cases.check();
+            let acting = mx.if_acting.as_ref().expect("a power");
+            assert_eq!(acting.content, Content::Plaintext, "{}", case.label());
+            assert!(acting.powers.iter().any(|p| p.name() == "code-shipping"));
         }
     }
 }
@@ -776,28 +751,19 @@ fn a_message_goes_to_the_senders_other_devices_too() {
                 );
             }
         }
-        for p in protections() {
-            let r = run(&sc, p);
-            for ox in &r.exposure.observers {
-                let o = &sc.observers[ox.observer];
-                for mx in &ox.messages {
-                    let msg = &sc.messages[mx.message];
-                    let own_other = sc.people[msg.from].devices.iter().any(|&d| {
-                        d != msg.from_device
-                            && sc.reaches(ox.observer, Reach::DevicePart(d, DevicePart::Memory))
-                    });
-                    if own_other && !p.keys_verified {
-                        cases.check();
-                        assert_eq!(
-                            mx.content,
-                            Content::Plaintext,
-                            "{} {}: {}",
-                            sc.source,
-                            p.label(),
-                            o.name
-                        );
-                    }
-                }
+    }
+    for case in every_run().iter().filter(|c| !c.p.keys_verified) {
+        let sc = &case.sc;
+        for (ox, mx) in case.cells() {
+            let msg = &sc.messages[mx.message];
+            let own_other = sc.people[msg.from].devices.iter().any(|&d| {
+                d != msg.from_device
+                    && sc.reaches(ox.observer, Reach::DevicePart(d, DevicePart::Memory))
+            });
+            if own_other {
+                cases.check();
+                let who = case.name(ox.observer);
+                assert_eq!(mx.content, Content::Plaintext, "{}: {who}", case.label());
             }
         }
     }
@@ -868,17 +834,18 @@ fn a_scene_must_say_where_keys_come_from() {
 #[test]
 fn every_wire_shows_its_endpoints() {
     let mut cases = Cases::new("endpoints");
-    for sc in scenes() {
-        for p in protections() {
-            let r = run(&sc, p);
-            for ox in &r.exposure.observers {
-                for reading in &ox.readings {
-                    let step = &r.trace.steps[reading.step];
-                    if matches!(step.place, Reach::Wire(_)) && step.message.is_some() {
-                        cases.check();
-                        assert!(reading.metadata.contains(&MetaField::Endpoints));
-                    }
-                }
+    for case in every_run() {
+        for reading in case
+            .run
+            .exposure
+            .observers
+            .iter()
+            .flat_map(|ox| &ox.readings)
+        {
+            let step = &case.run.trace.steps[reading.step];
+            if matches!(step.place, Reach::Wire(_)) && step.message.is_some() {
+                cases.check();
+                assert!(reading.metadata.contains(&MetaField::Endpoints));
             }
         }
     }
@@ -946,49 +913,37 @@ fn sealed_sender_hides_the_sender_from_every_server() {
 #[test]
 fn under_e2e_only_a_holder_of_the_senders_key_or_a_recipient_device_could_forge() {
     let mut cases = Cases::new("forged senders");
-    for sc in scenes() {
-        for p in protections() {
-            let r = run(&sc, p);
-            for ox in &r.exposure.observers {
-                let o = ox.observer;
-                for mx in &ox.messages {
-                    let msg = &sc.messages[mx.message];
-                    let holds_sender_key = ox.keys.iter().any(|k| {
-                        k.blob.secret().is_some()
-                            && sc.people[msg.from].devices.iter().any(|&d| {
-                                k.blob.owner() == sc.devices[d].name
-                                    || k.blob
-                                        .owner()
-                                        .starts_with(&format!("{} (", sc.people[msg.from].name))
-                            })
-                    });
-                    let controls_recipient = msg.routes.iter().any(|route| {
-                        sc.reaches(o, Reach::DevicePart(route.device, DevicePart::Memory))
-                    });
-                    let server_on_way = msg.routes.iter().any(|route| {
-                        route.nodes.iter().any(|n| matches!(n, Node::Server(s) if sc.reaches(o, Reach::ServerPart(*s, Part::AppMemory))))
-                    });
-                    cases.check();
-                    if p.model.end_to_end() {
-                        if mx.could_forge.as_ref().expect("assessed").possible {
-                            assert!(
-                                holds_sender_key || controls_recipient,
-                                "{} {}: {}",
-                                sc.source,
-                                p.label(),
-                                sc.observers[o].name
-                            );
-                        }
-                    } else if server_on_way {
-                        assert!(
-                            mx.could_forge.as_ref().expect("assessed").possible,
-                            "{} {}: {}",
-                            sc.source,
-                            p.label(),
-                            sc.observers[o].name
-                        );
-                    }
+    for case in every_run() {
+        let sc = &case.sc;
+        for (ox, mx) in case.cells() {
+            let o = ox.observer;
+            let msg = &sc.messages[mx.message];
+            let sender = &sc.people[msg.from];
+            let holds_sender_key = ox.keys.iter().any(|k| {
+                k.blob.secret().is_some()
+                    && sender.devices.iter().any(|&d| {
+                        k.blob.owner() == sc.devices[d].name
+                            || k.blob.owner().starts_with(&format!("{} (", sender.name))
+                    })
+            });
+            let controls_recipient = msg
+                .routes
+                .iter()
+                .any(|route| sc.reaches(o, Reach::DevicePart(route.device, DevicePart::Memory)));
+            let server_on_way = msg.routes.iter().any(|route| {
+                route.nodes.iter().any(|n| {
+                    matches!(n, Node::Server(s) if sc.reaches(o, Reach::ServerPart(*s, Part::AppMemory)))
+                })
+            });
+            let forges = mx.could_forge.as_ref().expect("assessed").possible;
+            cases.check();
+            if case.p.model.end_to_end() {
+                if forges {
+                    let why = holds_sender_key || controls_recipient;
+                    assert!(why, "{}: {}", case.label(), case.name(o));
                 }
+            } else if server_on_way {
+                assert!(forges, "{}: {}", case.label(), case.name(o));
             }
         }
     }
@@ -999,24 +954,20 @@ fn every_step_happens_at_a_place_the_scene_has() {
     // A malicious sender's instance without a key directory once had a key written into
     // "a.example/key-directory": substitution now happens only at a directory that exists.
     let mut cases = Cases::new("steps at real places");
-    for sc in scenes() {
-        for p in protections() {
-            let r = run(&sc, p);
-            let mut runs = vec![&r];
-            runs.extend(r.acting.iter().flatten().map(|(_, active)| active));
-            for run in runs {
-                for step in &run.trace.steps {
-                    cases.check();
-                    if let Reach::ServerPart(s, part) = step.place {
-                        assert!(
-                            sc.servers[s].has(part),
-                            "{} {}: step {} at {}",
-                            sc.source,
-                            p.label(),
-                            step.index,
-                            sc.reach_label(step.place)
-                        );
-                    }
+    for case in every_run() {
+        let r = &case.run;
+        let active = r.acting.iter().flatten().map(|(_, active)| active);
+        for run in std::iter::once(r).chain(active) {
+            for step in &run.trace.steps {
+                cases.check();
+                if let Reach::ServerPart(s, part) = step.place {
+                    assert!(
+                        case.sc.servers[s].has(part),
+                        "{}: step {} at {}",
+                        case.label(),
+                        step.index,
+                        case.sc.reach_label(step.place)
+                    );
                 }
             }
         }
