@@ -110,12 +110,32 @@ impl Sim<'_> {
         link: usize,
         parcel: Parcel,
     ) -> Result<Vec<Parcel>, SimError> {
-        let sc = self.sc;
-        let m = &sc.messages[mi];
         let post = self.post(mi, m_time(t), parcel.body.clone()).encode();
-        let tls = sc.links[link].tls;
-        let (from_name, to_name) = (sc.node_name(from).to_string(), sc.node_name(to).to_string());
-        let what = match &parcel.body {
+        let what = self.parcel_words(&parcel);
+        let tls = self.wire(mi, t, (from, to), link, &post, &what);
+        let arrival = Arrival {
+            mi,
+            t,
+            post,
+            what,
+            tls,
+        };
+        match to {
+            Node::Server(s) => {
+                self.arrive_at_server(s, &arrival, &parcel.body);
+                power::intercept(self, mi, t, s, parcel)
+            }
+            Node::Device(d) => {
+                self.arrive_at_device(d, arrival, &parcel.body);
+                Ok(Vec::new())
+            }
+        }
+    }
+
+    /// What a parcel is, in words: "the envelope for bob-phone", "the bag for 9 devices".
+    fn parcel_words(&self, parcel: &Parcel) -> String {
+        let sc = self.sc;
+        match &parcel.body {
             Body::Envelope(e) if sender_keys::is_message(e) => format!(
                 "the group message (one ciphertext) for {}",
                 sender_keys::plural(parcel.devices.len(), "device")
@@ -125,7 +145,22 @@ impl Sim<'_> {
             }
             Body::Envelope(_) => format!("the bag for {} devices", parcel.devices.len()),
             _ => "the message".to_string(),
-        };
+        }
+    }
+
+    /// The wire step of a hop, inside TLS unless the link has none or someone acting strips its
+    /// opportunistic TLS. Returns whether the hop was inside TLS.
+    fn wire(
+        &mut self,
+        mi: usize,
+        t: u64,
+        (from, to): (Node, Node),
+        link: usize,
+        post: &[u8],
+        what: &str,
+    ) -> bool {
+        let sc = self.sc;
+        let tls = sc.links[link].tls;
         // Someone acting on an opportunistic link may strip its TLS (STARTTLS downgrade).
         let stripper = if tls && sc.links[link].opportunistic {
             power::strips_tls(self, link)
@@ -135,9 +170,9 @@ impl Sim<'_> {
         let tls = tls && stripper.is_none();
         let wire_bytes = if tls {
             let (key, seq) = self.session(link);
-            wire::tls_record(&key, seq, &post)
+            wire::tls_record(&key, seq, post)
         } else {
-            post.clone()
+            post.to_vec()
         };
         let how = match stripper {
             Some(o) => format!(
@@ -147,6 +182,7 @@ impl Sim<'_> {
             None if tls => "inside TLS".to_string(),
             None => "with no TLS".to_string(),
         };
+        let (from_name, to_name) = (sc.node_name(from), sc.node_name(to));
         self.push(
             t,
             Reach::Wire(link),
@@ -160,88 +196,110 @@ impl Sim<'_> {
         if let Some(o) = stripper {
             self.by(o);
         }
+        tls
+    }
 
-        match to {
-            Node::Server(s) => {
-                let server = &sc.servers[s];
-                if tls && server.has(Part::TlsFront) {
-                    self.push(
-                        t,
-                        Reach::ServerPart(s, Part::TlsFront),
-                        Action::TlsTerminate,
-                        Some(mi),
-                        post.clone(),
-                        format!("{to_name}'s TLS front decrypts the hop and passes it on"),
-                        None,
-                        None,
-                    );
-                }
-                let arrive = if tls && !server.has(Part::TlsFront) {
-                    " (TLS ends here)"
-                } else {
-                    ""
-                };
-                self.push(
-                    t,
-                    Reach::ServerPart(s, Part::AppMemory),
-                    Action::Receive,
-                    Some(mi),
-                    post.clone(),
-                    format!("{to_name}'s application handles {what} in memory{arrive}"),
-                    None,
-                    None,
-                );
-                if server.has(Part::Database) || server.has(Part::Backup) {
-                    let row = self.next_row;
-                    self.next_row += 1;
-                    let (stored, how) = self.p.model.def().stored(self, s, row, &parcel.body);
-                    let stored = self.post(mi, m_time(t), stored).encode();
-                    for part in [Part::Database, Part::Backup] {
-                        if server.has(part) {
-                            self.push(
-                                t,
-                                Reach::ServerPart(s, part),
-                                Action::Store,
-                                Some(mi),
-                                stored.clone(),
-                                format!("{to_name} stores it in its {} {how}", part.name()),
-                                None,
-                                Some(format!("row {}", m.id)),
-                            );
-                        }
-                    }
-                    let again = self.p.model.def().load_words();
-                    self.push(
-                        t,
-                        Reach::ServerPart(s, Part::AppMemory),
-                        Action::Load,
-                        Some(mi),
-                        post.clone(),
-                        format!("{to_name} loads it from the database{again} to deliver it"),
-                        None,
-                        Some(format!("row {}", m.id)),
-                    );
-                }
-                power::intercept(self, mi, t, s, parcel)
-            }
-            Node::Device(d) => {
-                self.push(
-                    t,
-                    Reach::DevicePart(d, DevicePart::Memory),
-                    Action::Receive,
-                    Some(mi),
-                    post,
-                    format!("{to_name} receives {what}"),
-                    None,
-                    None,
-                );
-                if let Body::Envelope(envelope) = &parcel.body {
-                    self.deliver(mi, t, d, envelope);
-                }
-                Ok(Vec::new())
-            }
+    /// A server receives a hop: its TLS front (if the hop was inside TLS), its application's
+    /// memory, and its database and backup (then loaded again to deliver).
+    fn arrive_at_server(&mut self, s: usize, a: &Arrival, body: &Body) {
+        let sc = self.sc;
+        let server = &sc.servers[s];
+        let to_name = &server.name;
+        if a.tls && server.has(Part::TlsFront) {
+            self.push(
+                a.t,
+                Reach::ServerPart(s, Part::TlsFront),
+                Action::TlsTerminate,
+                Some(a.mi),
+                a.post.clone(),
+                format!("{to_name}'s TLS front decrypts the hop and passes it on"),
+                None,
+                None,
+            );
+        }
+        let ends = if a.tls && !server.has(Part::TlsFront) {
+            " (TLS ends here)"
+        } else {
+            ""
+        };
+        self.push(
+            a.t,
+            Reach::ServerPart(s, Part::AppMemory),
+            Action::Receive,
+            Some(a.mi),
+            a.post.clone(),
+            format!("{to_name}'s application handles {} in memory{ends}", a.what),
+            None,
+            None,
+        );
+        if server.has(Part::Database) || server.has(Part::Backup) {
+            self.store(s, a, body);
         }
     }
+
+    /// A server stores what it received (as the model stores it) and loads it again.
+    fn store(&mut self, s: usize, a: &Arrival, body: &Body) {
+        let sc = self.sc;
+        let server = &sc.servers[s];
+        let (to_name, id) = (&server.name, &sc.messages[a.mi].id);
+        let row = self.next_row;
+        self.next_row += 1;
+        let (stored, how) = self.p.model.def().stored(self, s, row, body);
+        let stored = self.post(a.mi, m_time(a.t), stored).encode();
+        for part in [Part::Database, Part::Backup] {
+            if server.has(part) {
+                self.push(
+                    a.t,
+                    Reach::ServerPart(s, part),
+                    Action::Store,
+                    Some(a.mi),
+                    stored.clone(),
+                    format!("{to_name} stores it in its {} {how}", part.name()),
+                    None,
+                    Some(format!("row {id}")),
+                );
+            }
+        }
+        let again = self.p.model.def().load_words();
+        self.push(
+            a.t,
+            Reach::ServerPart(s, Part::AppMemory),
+            Action::Load,
+            Some(a.mi),
+            a.post.clone(),
+            format!("{to_name} loads it from the database{again} to deliver it"),
+            None,
+            Some(format!("row {id}")),
+        );
+    }
+
+    /// A device receives a hop and opens what it can.
+    fn arrive_at_device(&mut self, d: usize, a: Arrival, body: &Body) {
+        let to_name = &self.sc.devices[d].name;
+        self.push(
+            a.t,
+            Reach::DevicePart(d, DevicePart::Memory),
+            Action::Receive,
+            Some(a.mi),
+            a.post,
+            format!("{to_name} receives {}", a.what),
+            None,
+            None,
+        );
+        if let Body::Envelope(envelope) = body {
+            self.deliver(a.mi, a.t, d, envelope);
+        }
+    }
+}
+
+/// What arrives at the end of a hop: the message, the time, the bytes posted, the parcel in
+/// words, and whether the hop was inside TLS.
+struct Arrival {
+    mi: usize,
+    t: u64,
+    post: Vec<u8>,
+    what: String,
+    tls: bool,
 }
 
 impl Sim<'_> {
