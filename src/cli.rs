@@ -64,48 +64,7 @@ enum Command {
         json: bool,
     },
     /// Draw one frame of the viewer to a PNG, without a window.
-    Render {
-        /// A scenario file.
-        scene: String,
-        #[arg(long, help = model_help())]
-        model: Option<String>,
-        /// The step to show (0 = the first step; default: the last step).
-        #[arg(long)]
-        step: Option<usize>,
-        /// View as this observer.
-        #[arg(long)]
-        observer: Option<String>,
-        /// Image width in pixels.
-        #[arg(long, default_value_t = 1280)]
-        width: u32,
-        /// Image height in pixels.
-        #[arg(long, default_value_t = 720)]
-        height: u32,
-        /// Where to write the PNG (one frame).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Draw in presenter mode: bigger text and the step's one-sentence caption.
-        #[arg(long)]
-        presenter: bool,
-        /// Draw the observer's active run (they use their powers; needs --observer).
-        #[arg(long)]
-        acting: bool,
-        /// Draw with a panel open: matrix, lanes, keys, scenarios or help (one frame).
-        #[arg(long, value_name = "NAME")]
-        panel: Option<String>,
-        /// Draw steps A to B (inclusive), e.g. `--frames 30..40`, for --gif or --out-dir.
-        #[arg(long, value_name = "A..B")]
-        frames: Option<String>,
-        /// With --frames: write an animated GIF.
-        #[arg(long, value_name = "F.gif")]
-        gif: Option<PathBuf>,
-        /// With --frames: write DIR/step-000.png, one PNG per step.
-        #[arg(long, value_name = "DIR")]
-        out_dir: Option<PathBuf>,
-        /// With --gif: how long each frame shows, in milliseconds.
-        #[arg(long, default_value_t = 1500)]
-        delay: u32,
-    },
+    Render(RenderArgs),
     /// Measure the cost of encrypting one message to many devices (fan-out).
     Bench(crate::cli_bench::BenchArgs),
     /// Predict, then reveal: answer an exercise's questions; its key is computed by the tool.
@@ -120,6 +79,51 @@ enum Command {
         #[arg(long, help = model_help())]
         model: Option<String>,
     },
+}
+
+/// `plainsight render`: what to draw and where.
+#[derive(clap::Args, Debug)]
+pub struct RenderArgs {
+    /// A scenario file.
+    scene: String,
+    #[arg(long, help = model_help())]
+    model: Option<String>,
+    /// The step to show (0 = the first step; default: the last step).
+    #[arg(long)]
+    step: Option<usize>,
+    /// View as this observer.
+    #[arg(long)]
+    observer: Option<String>,
+    /// Image width in pixels.
+    #[arg(long, default_value_t = 1280)]
+    width: u32,
+    /// Image height in pixels.
+    #[arg(long, default_value_t = 720)]
+    height: u32,
+    /// Where to write the PNG (one frame).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Draw in presenter mode: bigger text and the step's one-sentence caption.
+    #[arg(long)]
+    presenter: bool,
+    /// Draw the observer's active run (they use their powers; needs --observer).
+    #[arg(long)]
+    acting: bool,
+    /// Draw with a panel open: matrix, lanes, keys, scenarios, help, whatif, exercise or designer (one frame).
+    #[arg(long, value_name = "NAME")]
+    panel: Option<String>,
+    /// Draw steps A to B (inclusive), e.g. `--frames 30..40`, for --gif or --out-dir.
+    #[arg(long, value_name = "A..B")]
+    frames: Option<String>,
+    /// With --frames: write an animated GIF.
+    #[arg(long, value_name = "F.gif")]
+    gif: Option<PathBuf>,
+    /// With --frames: write DIR/step-000.png, one PNG per step.
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
+    /// With --gif: how long each frame shows, in milliseconds.
+    #[arg(long, default_value_t = 1500)]
+    delay: u32,
 }
 
 /// Loads a scenario from a path, or a shipped one by name when no such file exists.
@@ -219,127 +223,29 @@ fn dispatch(cli: Cli) -> Result<i32> {
             frame_times,
             exercise,
         }) => view(scene.as_deref(), model.as_deref(), frame_times, exercise),
-        Some(Command::Check { scenes }) => {
-            let mut failed = 0;
-            for name in &scenes {
-                match load_scene(name) {
-                    Ok(sc) => println!(
-                        "ok  {}: {} people, {} devices, {} servers, {} links, {} messages, {} observers",
-                        sc.source,
-                        sc.people.len(),
-                        sc.devices.len(),
-                        sc.servers.len(),
-                        sc.links.len(),
-                        sc.messages.len(),
-                        sc.observers.len()
-                    ),
-                    Err(e) => {
-                        failed += 1;
-                        eprintln!("error: {e:#}");
-                    }
-                }
-            }
-            Ok(if failed > 0 { 1 } else { 0 })
-        }
+        Some(Command::Check { scenes }) => Ok(check(&scenes)),
         Some(Command::Trace {
             scene,
             model,
             json,
             acting,
-        }) => {
-            let honest = run_scene(&scene, model.as_deref())?;
-            let run = match acting {
-                Some(name) => active_run(&honest, &name)?,
-                None => &honest,
-            };
-            if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&report::trace_json(run))?
-                );
-            } else {
-                print!("{}", report::trace_text(run));
-            }
-            Ok(0)
-        }
+        }) => trace(&scene, model.as_deref(), json, acting.as_deref()),
         Some(Command::Matrix {
             scenes,
             model,
             json,
-        }) => {
-            let runs = scenes
-                .iter()
-                .map(|s| run_scene(s, model.as_deref()))
-                .collect::<Result<Vec<_>>>()?;
-            if json {
-                let all: Vec<_> = runs.iter().map(report::matrix_json).collect();
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&serde_json::json!({ "scenes": all }))?
-                );
-            } else {
-                let texts: Vec<String> = runs.iter().map(report::matrix_text).collect();
-                print!("{}", texts.join("\n"));
-            }
-            Ok(0)
-        }
-        Some(Command::Render {
-            scene,
-            model,
-            step,
-            observer,
-            width,
-            height,
-            out,
-            presenter,
-            acting,
-            panel,
-            frames,
-            gif,
-            out_dir,
-            delay,
-        }) => {
-            let run = run_scene(&scene, model.as_deref())?;
-            let what = match frames {
-                Some(range) => {
-                    if panel.is_some() {
-                        bail!("--panel draws one frame: give --out F.png, not --frames");
-                    }
-                    if step.is_some() || out.is_some() {
-                        bail!(
-                            "--frames draws several steps: give --gif F.gif and/or --out-dir DIR, not --step or --out"
-                        );
-                    }
-                    if gif.is_none() && out_dir.is_none() {
-                        bail!(
-                            "--frames {range}: say where to write them with --gif F.gif or --out-dir DIR"
-                        );
-                    }
-                    let (first, last) = parse_frames(&range, &run)?;
-                    if !(20..=60_000).contains(&delay) {
-                        bail!("--delay {delay}: give milliseconds between 20 and 60000");
-                    }
-                    Output::Frames {
-                        first,
-                        last,
-                        gif,
-                        out_dir,
-                        delay,
-                    }
-                }
-                None => {
-                    if gif.is_some() || out_dir.is_some() {
-                        bail!("--gif and --out-dir need --frames A..B (the steps to draw)");
-                    }
-                    let Some(out) = out else {
-                        bail!(
-                            "render needs --out F.png (or --frames A..B with --gif or --out-dir)"
-                        );
-                    };
-                    Output::Png { step, out, panel }
-                }
-            };
-            render(run, what, observer, (width, height), (presenter, acting))
+        }) => matrix(&scenes, model.as_deref(), json),
+        Some(Command::Render(args)) => {
+            let run = run_scene(&args.scene, args.model.as_deref())?;
+            let what = render_output(&args, &run)?;
+            let size = (args.width, args.height);
+            render(
+                run,
+                what,
+                args.observer,
+                size,
+                (args.presenter, args.acting),
+            )
         }
         Some(Command::Exercise(args)) => crate::cli_exercise::run(&args),
         Some(Command::Bench(args)) => {
@@ -357,6 +263,105 @@ fn dispatch(cli: Cli) -> Result<i32> {
             Ok(0)
         }
     }
+}
+
+/// `plainsight check`: one line per scene, ok or its located error; 1 if any failed.
+fn check(scenes: &[String]) -> i32 {
+    let mut failed = 0;
+    for name in scenes {
+        match load_scene(name) {
+            Ok(sc) => println!(
+                "ok  {}: {} people, {} devices, {} servers, {} links, {} messages, {} observers",
+                sc.source,
+                sc.people.len(),
+                sc.devices.len(),
+                sc.servers.len(),
+                sc.links.len(),
+                sc.messages.len(),
+                sc.observers.len()
+            ),
+            Err(e) => {
+                failed += 1;
+                eprintln!("error: {e:#}");
+            }
+        }
+    }
+    if failed > 0 { 1 } else { 0 }
+}
+
+/// `plainsight trace`: the honest run, or an observer's active run, as text or JSON.
+fn trace(scene: &str, model: Option<&str>, json: bool, acting: Option<&str>) -> Result<i32> {
+    let honest = run_scene(scene, model)?;
+    let run = match acting {
+        Some(name) => active_run(&honest, name)?,
+        None => &honest,
+    };
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report::trace_json(run))?
+        );
+    } else {
+        print!("{}", report::trace_text(run));
+    }
+    Ok(0)
+}
+
+/// `plainsight matrix`: who can read what, for each scene, as text or JSON.
+fn matrix(scenes: &[String], model: Option<&str>, json: bool) -> Result<i32> {
+    let runs = scenes
+        .iter()
+        .map(|s| run_scene(s, model))
+        .collect::<Result<Vec<_>>>()?;
+    if json {
+        let all: Vec<_> = runs.iter().map(report::matrix_json).collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({ "scenes": all }))?
+        );
+    } else {
+        let texts: Vec<String> = runs.iter().map(report::matrix_text).collect();
+        print!("{}", texts.join("\n"));
+    }
+    Ok(0)
+}
+
+/// What `render` is asked to write: one PNG, or a range of steps; the flags that do not go
+/// together are refused with the reason.
+fn render_output(args: &RenderArgs, run: &Run) -> Result<Output> {
+    let Some(range) = &args.frames else {
+        if args.gif.is_some() || args.out_dir.is_some() {
+            bail!("--gif and --out-dir need --frames A..B (the steps to draw)");
+        }
+        let Some(out) = args.out.clone() else {
+            bail!("render needs --out F.png (or --frames A..B with --gif or --out-dir)");
+        };
+        let (step, panel) = (args.step, args.panel.clone());
+        return Ok(Output::Png { step, out, panel });
+    };
+    if args.panel.is_some() {
+        bail!("--panel draws one frame: give --out F.png, not --frames");
+    }
+    if args.step.is_some() || args.out.is_some() {
+        bail!(
+            "--frames draws several steps: give --gif F.gif and/or --out-dir DIR, not --step or --out"
+        );
+    }
+    if args.gif.is_none() && args.out_dir.is_none() {
+        bail!("--frames {range}: say where to write them with --gif F.gif or --out-dir DIR");
+    }
+    let (first, last) = parse_frames(range, run)?;
+    let delay = args.delay;
+    if !(20..=60_000).contains(&delay) {
+        bail!("--delay {delay}: give milliseconds between 20 and 60000");
+    }
+    Ok(Output::Frames {
+        first,
+        last,
+        gif: args.gif.clone(),
+        out_dir: args.out_dir.clone(),
+        delay,
+    })
 }
 
 #[cfg(feature = "viewer")]
