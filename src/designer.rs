@@ -273,49 +273,13 @@ impl Designer {
     /// Applies one edit. Refused edits change nothing.
     pub fn apply(&mut self, edit: Edit) -> Result<(), DesignError> {
         match edit {
-            Edit::AddPerson { name, device } => {
-                self.fresh(&name)?;
-                self.fresh(&device)?;
-                if name == device {
-                    return Err(DesignError::Taken(device));
-                }
-                self.file.people.push(PersonFile {
-                    name: s(&name),
-                    devices: vec![s(&device)],
-                    keys_from: None,
-                });
-            }
+            Edit::AddPerson { name, device } => self.add_person(&name, &device)?,
             Edit::AddDevice { person, name } => {
                 self.fresh(&name)?;
-                let p = self.person_mut(&person)?;
-                p.devices.push(s(&name));
+                self.person_mut(&person)?.devices.push(s(&name));
             }
-            Edit::AddServer { name, admin } => {
-                self.fresh(&name)?;
-                self.fresh(&admin)?;
-                let can = ["production-access", "database-read"].map(s).to_vec();
-                self.file.servers.push(ServerFile {
-                    name: s(&name),
-                    parts: None,
-                    admins: vec![AdminFile {
-                        name: s(&admin),
-                        can,
-                    }],
-                    single_user: false,
-                });
-            }
-            Edit::AddLink { from, to, tls } => {
-                for end in [&from, &to] {
-                    if !self.is_node(end) {
-                        return Err(DesignError::Unknown(end.clone()));
-                    }
-                }
-                self.file.links.push(LinkFile {
-                    from: s(&from),
-                    to: s(&to),
-                    tls: TlsFile::Flag(tls),
-                });
-            }
+            Edit::AddServer { name, admin } => self.add_server(&name, &admin)?,
+            Edit::AddLink { from, to, tls } => self.add_link(&from, &to, tls)?,
             Edit::AddMessage { id, from, to, text } => {
                 self.fresh(&id)?;
                 self.file.messages.push(MessageFile {
@@ -329,33 +293,14 @@ impl Designer {
                 name,
                 role,
                 reaches,
-            } => {
-                self.fresh(&name)?;
-                check_role(&role)?;
-                self.file.observers.push(ObserverFile {
-                    name: s(&name),
-                    role: s(&role),
-                    admin: None,
-                    compels: Vec::new(),
-                    device: None,
-                    reaches: strs(&reaches),
-                });
-            }
+            } => self.add_observer(&name, &role, &reaches)?,
             Edit::Remove(item) => self.remove(&item)?,
             Edit::Rename(item, to) => self.rename(&item, &to)?,
             Edit::SetRole { observer, role } => {
                 check_role(&role)?;
                 self.observer_mut(&observer)?.role = s(&role);
             }
-            Edit::ToggleReach { observer, place } => {
-                let o = self.observer_mut(&observer)?;
-                match o.reaches.iter().position(|r| r.as_str() == place) {
-                    Some(i) => {
-                        o.reaches.remove(i);
-                    }
-                    None => o.reaches.push(s(&place)),
-                }
-            }
+            Edit::ToggleReach { observer, place } => self.toggle_reach(&observer, &place)?,
             Edit::SetTls { from, to, tls } => {
                 let l = self
                     .file
@@ -365,27 +310,100 @@ impl Designer {
                     .ok_or_else(|| DesignError::Unknown(format!("{from} -> {to}")))?;
                 l.tls = TlsFile::Flag(tls);
             }
-            Edit::Move { node, x, y } => {
-                if !self.is_node(&node) {
-                    return Err(DesignError::Unknown(node));
-                }
-                let (x, y) = (x.clamp(0.0, 1.0), y.clamp(0.0, 1.0));
-                match self
-                    .file
-                    .layout
-                    .iter_mut()
-                    .find(|h| h.node.as_str() == node)
-                {
-                    Some(h) => (h.x, h.y) = (x, y),
-                    None => self.file.layout.push(LayoutFile {
-                        node: s(&node),
-                        x,
-                        y,
-                    }),
-                }
-            }
+            Edit::Move { node, x, y } => self.move_node(node, x, y)?,
             Edit::SetTitle(t) => self.file.title = s(&t),
             Edit::SetModel(m) => self.file.model = s(&m),
+        }
+        Ok(())
+    }
+
+    fn add_person(&mut self, name: &str, device: &str) -> Result<(), DesignError> {
+        self.fresh(name)?;
+        self.fresh(device)?;
+        if name == device {
+            return Err(DesignError::Taken(device.to_string()));
+        }
+        self.file.people.push(PersonFile {
+            name: s(name),
+            devices: vec![s(device)],
+            keys_from: None,
+        });
+        Ok(())
+    }
+
+    fn add_server(&mut self, name: &str, admin: &str) -> Result<(), DesignError> {
+        self.fresh(name)?;
+        self.fresh(admin)?;
+        let can = ["production-access", "database-read"].map(s).to_vec();
+        self.file.servers.push(ServerFile {
+            name: s(name),
+            parts: None,
+            admins: vec![AdminFile {
+                name: s(admin),
+                can,
+            }],
+            single_user: false,
+        });
+        Ok(())
+    }
+
+    fn add_link(&mut self, from: &str, to: &str, tls: bool) -> Result<(), DesignError> {
+        for end in [from, to] {
+            if !self.is_node(end) {
+                return Err(DesignError::Unknown(end.to_string()));
+            }
+        }
+        self.file.links.push(LinkFile {
+            from: s(from),
+            to: s(to),
+            tls: TlsFile::Flag(tls),
+        });
+        Ok(())
+    }
+
+    fn add_observer(
+        &mut self,
+        name: &str,
+        role: &str,
+        reaches: &[String],
+    ) -> Result<(), DesignError> {
+        self.fresh(name)?;
+        check_role(role)?;
+        self.file.observers.push(ObserverFile {
+            name: s(name),
+            role: s(role),
+            admin: None,
+            compels: Vec::new(),
+            device: None,
+            reaches: strs(reaches),
+        });
+        Ok(())
+    }
+
+    fn toggle_reach(&mut self, observer: &str, place: &str) -> Result<(), DesignError> {
+        let o = self.observer_mut(observer)?;
+        match o.reaches.iter().position(|r| r.as_str() == place) {
+            Some(i) => {
+                o.reaches.remove(i);
+            }
+            None => o.reaches.push(s(place)),
+        }
+        Ok(())
+    }
+
+    fn move_node(&mut self, node: String, x: f32, y: f32) -> Result<(), DesignError> {
+        if !self.is_node(&node) {
+            return Err(DesignError::Unknown(node));
+        }
+        let (x, y) = (x.clamp(0.0, 1.0), y.clamp(0.0, 1.0));
+        let hints = &mut self.file.layout;
+        match hints.iter_mut().find(|h| h.node.as_str() == node) {
+            Some(h) => (h.x, h.y) = (x, y),
+            None => hints.push(LayoutFile {
+                node: s(&node),
+                x,
+                y,
+            }),
         }
         Ok(())
     }
