@@ -176,60 +176,8 @@ pub fn matrix_text(run: &Run) -> String {
             ""
         }
     ));
-    let mut rows: Vec<Vec<String>> = vec![
-        std::iter::once("observer".to_string())
-            .chain(std::iter::once("role".to_string()))
-            .chain(sc.messages.iter().map(|m| m.id.clone()))
-            .collect(),
-    ];
-    for ox in &run.exposure.observers {
-        let o = &sc.observers[ox.observer];
-        let mut row = vec![o.name.clone(), o.role.name().to_string()];
-        row.extend(ox.messages.iter().map(matrix_cell));
-        rows.push(row);
-    }
-    let widths: Vec<usize> = (0..rows[0].len())
-        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
-        .collect();
-    for row in &rows {
-        let line: Vec<String> = row
-            .iter()
-            .zip(&widths)
-            .map(|(text, w)| format!("{text}{}", " ".repeat(w - text.chars().count())))
-            .collect();
-        out.push_str(line.join("  ").trim_end());
-        out.push('\n');
-    }
-    let mut reasons = Vec::new();
-    for ox in &run.exposure.observers {
-        for mx in &ox.messages {
-            if let Some(at) = mx.first_plaintext_at {
-                reasons.push(format!(
-                    "  {} reads {} at {}: {}",
-                    sc.observers[ox.observer].name,
-                    sc.messages[mx.message].id,
-                    place_label(run, at),
-                    mx.why.join(" -> ")
-                ));
-            }
-        }
-    }
-    for ox in &run.exposure.observers {
-        for mx in &ox.messages {
-            if let Some(a) = mx
-                .if_acting
-                .as_ref()
-                .filter(|a| a.content.more_than(mx.content))
-            {
-                reasons.push(format!(
-                    "  {} could read {} by acting: {}",
-                    sc.observers[ox.observer].name,
-                    sc.messages[mx.message].id,
-                    a.why.join(" -> ")
-                ));
-            }
-        }
-    }
+    out.push_str(&matrix_table(run));
+    let reasons = matrix_reasons(run);
     if !reasons.is_empty() {
         out.push_str("\nwhy:\n");
         out.push_str(&reasons.join("\n"));
@@ -245,6 +193,71 @@ pub fn matrix_text(run: &Run) -> String {
         out.push_str(&powers_legend(&powers));
     }
     out
+}
+
+/// The table itself: a header row, then one row per observer, columns padded to line up.
+fn matrix_table(run: &Run) -> String {
+    let sc = &run.scenario;
+    let mut rows: Vec<Vec<String>> = vec![
+        ["observer".to_string(), "role".to_string()]
+            .into_iter()
+            .chain(sc.messages.iter().map(|m| m.id.clone()))
+            .collect(),
+    ];
+    for ox in &run.exposure.observers {
+        let o = &sc.observers[ox.observer];
+        let mut row = vec![o.name.clone(), o.role.name().to_string()];
+        row.extend(ox.messages.iter().map(matrix_cell));
+        rows.push(row);
+    }
+    let widths: Vec<usize> = (0..rows[0].len())
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in &rows {
+        let line: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(text, w)| format!("{text}{}", " ".repeat(w - text.chars().count())))
+            .collect();
+        out.push_str(line.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// One line per verdict that needs a reason: who reads what (and where), then who could read
+/// more by acting.
+fn matrix_reasons(run: &Run) -> Vec<String> {
+    let sc = &run.scenario;
+    let cells = || {
+        run.exposure
+            .observers
+            .iter()
+            .flat_map(|ox| ox.messages.iter().map(move |mx| (ox, mx)))
+    };
+    let reads = cells().filter_map(|(ox, mx)| {
+        let at = mx.first_plaintext_at?;
+        Some(format!(
+            "  {} reads {} at {}: {}",
+            sc.observers[ox.observer].name,
+            sc.messages[mx.message].id,
+            place_label(run, at),
+            mx.why.join(" -> ")
+        ))
+    });
+    let acting = cells().filter_map(|(ox, mx)| {
+        let a = mx.if_acting.as_ref()?;
+        a.content.more_than(mx.content).then(|| {
+            format!(
+                "  {} could read {} by acting: {}",
+                sc.observers[ox.observer].name,
+                sc.messages[mx.message].id,
+                a.why.join(" -> ")
+            )
+        })
+    });
+    reads.chain(acting).collect()
 }
 
 /// The powers that give someone something in this run, for the legend.
