@@ -255,89 +255,33 @@ pub struct Locator {
 impl Locator {
     /// Scans `source` for string literals, skipping comments and char literals.
     pub fn new(source: &str) -> Self {
-        let chars: Vec<char> = source.chars().collect();
-        let mut strings = Vec::new();
-        let (mut i, mut line, mut col) = (0usize, 1usize, 1usize);
-        // Advances one char, keeping line and column.
-        let step = |i: &mut usize, line: &mut usize, col: &mut usize| {
-            if chars.get(*i) == Some(&'\n') {
-                *line += 1;
-                *col = 1;
-            } else {
-                *col += 1;
-            }
-            *i += 1;
+        let mut scan = Scan {
+            chars: source.chars().collect(),
+            i: 0,
+            line: 1,
+            col: 1,
         };
-        while i < chars.len() {
-            let c = chars[i];
-            let next = chars.get(i + 1).copied();
-            if c == '/' && next == Some('/') {
-                while i < chars.len() && chars[i] != '\n' {
-                    step(&mut i, &mut line, &mut col);
+        let mut strings = Vec::new();
+        while let Some(c) = scan.at(0) {
+            let next = scan.at(1);
+            let word_before = scan.i > 0 && {
+                let p = scan.chars[scan.i - 1];
+                p.is_alphanumeric() || p == '_'
+            };
+            match c {
+                '/' if next == Some('/') => scan.line_comment(),
+                '/' if next == Some('*') => scan.block_comment(),
+                '"' => {
+                    strings.push((scan.line, scan.col));
+                    scan.string();
                 }
-            } else if c == '/' && next == Some('*') {
-                let mut depth = 0usize;
-                while i < chars.len() {
-                    if chars[i] == '/' && chars.get(i + 1) == Some(&'*') {
-                        depth += 1;
-                        step(&mut i, &mut line, &mut col);
-                    } else if chars[i] == '*' && chars.get(i + 1) == Some(&'/') {
-                        depth -= 1;
-                        step(&mut i, &mut line, &mut col);
-                        if depth == 0 {
-                            step(&mut i, &mut line, &mut col);
-                            break;
-                        }
+                'r' if matches!(next, Some('"' | '#')) && !word_before => {
+                    if let Some(start) = scan.raw_string() {
+                        strings.push(start);
                     }
-                    step(&mut i, &mut line, &mut col);
                 }
-            } else if c == '"' {
-                strings.push((line, col));
-                step(&mut i, &mut line, &mut col);
-                while i < chars.len() && chars[i] != '"' {
-                    if chars[i] == '\\' {
-                        step(&mut i, &mut line, &mut col);
-                    }
-                    step(&mut i, &mut line, &mut col);
-                }
-                step(&mut i, &mut line, &mut col);
-            } else if c == 'r'
-                && (next == Some('"') || next == Some('#'))
-                && (i == 0 || !(chars[i - 1].is_alphanumeric() || chars[i - 1] == '_'))
-            {
-                let start = (line, col);
-                step(&mut i, &mut line, &mut col);
-                let mut hashes = 0;
-                while chars.get(i) == Some(&'#') {
-                    hashes += 1;
-                    step(&mut i, &mut line, &mut col);
-                }
-                if chars.get(i) != Some(&'"') {
-                    continue;
-                }
-                strings.push(start);
-                step(&mut i, &mut line, &mut col);
-                'raw: while i < chars.len() {
-                    if chars[i] == '"' && (1..=hashes).all(|k| chars.get(i + k) == Some(&'#')) {
-                        for _ in 0..=hashes {
-                            step(&mut i, &mut line, &mut col);
-                        }
-                        break 'raw;
-                    }
-                    step(&mut i, &mut line, &mut col);
-                }
-            } else if c == '\'' {
-                // A char literal: 'x' or '\n'; skip it so a quote inside does not start a string.
-                step(&mut i, &mut line, &mut col);
-                if chars.get(i) == Some(&'\\') {
-                    step(&mut i, &mut line, &mut col);
-                }
-                step(&mut i, &mut line, &mut col);
-                if chars.get(i) == Some(&'\'') {
-                    step(&mut i, &mut line, &mut col);
-                }
-            } else {
-                step(&mut i, &mut line, &mut col);
+                '\'' => scan.char_literal(),
+                _ => scan.step(),
             }
         }
         Locator { strings }
@@ -346,6 +290,107 @@ impl Locator {
     /// Line and column of a string from the file; (1, 1) if unknown.
     pub fn position(&self, s: &Str) -> (usize, usize) {
         self.strings.get(s.ordinal).copied().unwrap_or((1, 1))
+    }
+}
+
+/// A cursor over RON source that keeps the line and column of where it is.
+struct Scan {
+    chars: Vec<char>,
+    i: usize,
+    line: usize,
+    col: usize,
+}
+
+impl Scan {
+    /// The char `k` ahead of the cursor.
+    fn at(&self, k: usize) -> Option<char> {
+        self.chars.get(self.i + k).copied()
+    }
+
+    /// Advances one char, keeping line and column.
+    fn step(&mut self) {
+        if self.at(0) == Some('\n') {
+            self.line += 1;
+            self.col = 1;
+        } else {
+            self.col += 1;
+        }
+        self.i += 1;
+    }
+
+    /// `// ...` up to (not past) the end of the line.
+    fn line_comment(&mut self) {
+        while self.at(0).is_some_and(|c| c != '\n') {
+            self.step();
+        }
+    }
+
+    /// `/* ... */`, nested.
+    fn block_comment(&mut self) {
+        let mut depth = 0usize;
+        while let Some(c) = self.at(0) {
+            if c == '/' && self.at(1) == Some('*') {
+                depth += 1;
+                self.step();
+            } else if c == '*' && self.at(1) == Some('/') {
+                depth -= 1;
+                self.step();
+                if depth == 0 {
+                    self.step();
+                    return;
+                }
+            }
+            self.step();
+        }
+    }
+
+    /// `"..."` with backslash escapes, from its opening quote.
+    fn string(&mut self) {
+        self.step();
+        while self.at(0).is_some_and(|c| c != '"') {
+            if self.at(0) == Some('\\') {
+                self.step();
+            }
+            self.step();
+        }
+        self.step();
+    }
+
+    /// `r"..."` or `r#"..."#`, from the `r`; the start of the literal if it is one.
+    fn raw_string(&mut self) -> Option<(usize, usize)> {
+        let start = (self.line, self.col);
+        self.step();
+        let mut hashes = 0;
+        while self.at(0) == Some('#') {
+            hashes += 1;
+            self.step();
+        }
+        if self.at(0) != Some('"') {
+            return None;
+        }
+        self.step();
+        while self.at(0).is_some() {
+            if self.at(0) == Some('"') && (1..=hashes).all(|k| self.at(k) == Some('#')) {
+                for _ in 0..=hashes {
+                    self.step();
+                }
+                break;
+            }
+            self.step();
+        }
+        Some(start)
+    }
+
+    /// A char literal, `'x'` or `'\n'`, skipped so a quote inside does not start a string.
+    fn char_literal(&mut self) {
+        self.step();
+        if self.at(0) == Some('\\') {
+            self.step();
+        }
+        self.step();
+        if self.at(0) == Some('\'') {
+            self.step();
+        }
     }
 }
 
