@@ -69,29 +69,13 @@ impl BenchReport {
             .iter()
             .filter(|r| r.threads == threads && r.message_bytes == size && r.encrypt_ns > 0)
             .collect();
-        let xs = points.iter().map(|r| r.devices() as f64);
-        let ys = points.iter().map(|r| r.encrypt_ns as f64);
-        let (x0, x1) = (
-            xs.clone().fold(f64::INFINITY, f64::min),
-            xs.fold(0.0, f64::max),
-        );
-        let (y0, y1) = (
-            ys.clone().fold(f64::INFINITY, f64::min),
-            ys.fold(0.0, f64::max),
-        );
-        // A single recipient count still gets an axis a decade wide.
-        let (x0, x1) = if x1 > x0 {
-            (x0 / 1.3, x1 * 1.3)
-        } else {
-            (x0 / 3.0, x1 * 3.0)
-        };
-        let (y0, y1) = (y0 / 1.6, y1 * 1.6);
+        let (xs, ys) = axes(&points);
         let mut chart = ChartBuilder::on(panel)
             .caption(format!("{} message", format_size(size)), ("sans-serif", 20))
             .margin(12)
             .x_label_area_size(46)
             .y_label_area_size(78)
-            .build_cartesian_2d((x0..x1).log_scale(), (y0..y1).log_scale())
+            .build_cartesian_2d(xs.log_scale(), ys.log_scale())
             .map_err(chart_err)?;
         chart
             .configure_mesh()
@@ -113,28 +97,7 @@ impl BenchReport {
                 .filter(|r| r.scheme == scheme)
                 .map(|r| (r.devices() as f64, r.encrypt_ns as f64))
                 .collect();
-            let style = colour(scheme).stroke_width(2);
-            let legend =
-                move |(x, y): (i32, i32)| PathElement::new(vec![(x, y), (x + 20, y)], style);
-            if scheme.is_floor() {
-                chart
-                    .draw_series(DashedLineSeries::new(line.clone(), 6, 4, style))
-                    .map_err(chart_err)?
-                    .label(scheme.name())
-                    .legend(legend);
-            } else {
-                chart
-                    .draw_series(LineSeries::new(line.clone(), style))
-                    .map_err(chart_err)?
-                    .label(scheme.name())
-                    .legend(legend);
-            }
-            chart
-                .draw_series(
-                    line.iter()
-                        .map(|&p| Circle::new(p, 3, colour(scheme).filled())),
-                )
-                .map_err(chart_err)?;
+            draw_line(&mut chart, scheme, line)?;
         }
         chart
             .configure_series_labels()
@@ -146,4 +109,58 @@ impl BenchReport {
             .map_err(chart_err)?;
         Ok(())
     }
+}
+
+/// The axes' ranges (devices, nanoseconds) around the points, with room at both ends; a single
+/// recipient count still gets an axis a decade wide.
+fn axes(points: &[&super::PointResult]) -> (std::ops::Range<f64>, std::ops::Range<f64>) {
+    let xs = points.iter().map(|r| r.devices() as f64);
+    let ys = points.iter().map(|r| r.encrypt_ns as f64);
+    let (x0, x1) = (
+        xs.clone().fold(f64::INFINITY, f64::min),
+        xs.fold(0.0, f64::max),
+    );
+    let (y0, y1) = (
+        ys.clone().fold(f64::INFINITY, f64::min),
+        ys.fold(0.0, f64::max),
+    );
+    let (x0, x1) = if x1 > x0 {
+        (x0 / 1.3, x1 * 1.3)
+    } else {
+        (x0 / 3.0, x1 * 3.0)
+    };
+    (x0..x1, y0 / 1.6..y1 * 1.6)
+}
+
+/// The chart's coordinates: both axes logarithmic.
+type LogLog = Cartesian2d<LogCoord<f64>, LogCoord<f64>>;
+
+/// One scheme's line (dashed for a floor), its legend entry and its points.
+fn draw_line(
+    chart: &mut ChartContext<'_, SVGBackend<'_>, LogLog>,
+    scheme: BenchScheme,
+    line: Vec<(f64, f64)>,
+) -> Result<(), BenchError> {
+    let style = colour(scheme).stroke_width(2);
+    let legend = move |(x, y): (i32, i32)| PathElement::new(vec![(x, y), (x + 20, y)], style);
+    if scheme.is_floor() {
+        chart
+            .draw_series(DashedLineSeries::new(line.clone(), 6, 4, style))
+            .map_err(chart_err)?
+            .label(scheme.name())
+            .legend(legend);
+    } else {
+        chart
+            .draw_series(LineSeries::new(line.clone(), style))
+            .map_err(chart_err)?
+            .label(scheme.name())
+            .legend(legend);
+    }
+    chart
+        .draw_series(
+            line.iter()
+                .map(|&p| Circle::new(p, 3, colour(scheme).filled())),
+        )
+        .map_err(chart_err)?;
+    Ok(())
 }
