@@ -8,9 +8,13 @@ use super::draw::{Layer, Painter, clear, palette as p};
 use super::icons::{self, Icon, Icons};
 use bevy::sprite::Anchor;
 
-use super::layout::{FONT, MIN_FONT, Rect, chars_fit, fit, part_label, part_label_short};
+use super::layout::{
+    FONT, Layout, MIN_FONT, PersonBox, Rect, ServerBox, chars_fit, fit, part_label,
+    part_label_short,
+};
 use super::playback::{Runs, Shown, ViewOptions};
-use crate::scenario::{DevicePart, Reach};
+use super::state::ViewState;
+use crate::scenario::{DevicePart, Link, Reach, Scenario};
 
 /// A drawn place (a server part, a device part, or a link's wire).
 #[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +28,23 @@ pub struct Dimmed;
 #[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Footprint(pub Reach);
 
+/// What every part of the actors layer reads: the scenario, its layout, the state shown, the
+/// pictures and the observer viewed as.
+struct Scene<'a> {
+    sc: &'a Scenario,
+    l: &'a Layout,
+    st: &'a ViewState,
+    icons: Option<&'a Icons>,
+    observer: Option<usize>,
+}
+
+impl Scene<'_> {
+    /// Whether the viewing observer (or, in the neutral view, anyone) reaches `place`.
+    fn reach(&self, place: Reach) -> bool {
+        self.observer.is_none_or(|o| self.sc.reaches(o, place))
+    }
+}
+
 fn draw_actors(
     mut commands: Commands,
     drawn: Query<(Entity, &Layer)>,
@@ -33,231 +54,285 @@ fn draw_actors(
     icons: Option<Res<Icons>>,
 ) {
     clear(&mut commands, &drawn, Layer::Actors);
-    let icons = icons.as_deref();
-    let run = runs.run();
-    let sc = &run.scenario;
-    let l = &shown.layout;
-    let st = &shown.state;
-    let reach = |place: Reach| options.observer.is_none_or(|o| sc.reaches(o, place));
+    let scene = Scene {
+        sc: &runs.run().scenario,
+        l: &shown.layout,
+        st: &shown.state,
+        icons: icons.as_deref(),
+        observer: options.observer,
+    };
     let mut pt = Painter {
         commands: &mut commands,
         fit: shown.fit,
         layer: Layer::Actors,
     };
-    let f = l.row_font;
-    let df = l.device_font;
-
     // Links first, under everything.
-    for (i, link) in sc.links.iter().enumerate() {
-        let path = &l.links[i];
-        let place = Reach::Wire(i);
-        let on = reach(place);
-        let plain_here = st.footprint.contains_key(&place);
-        let mut first = None;
-        for w in path.windows(2) {
-            let (a, b) = (w[0], w[1]);
-            let e = if link.tls {
-                let band = pt.line(a, b, if on { p::TLS_TINT } else { p::DIM }, 16.0, 0.5);
-                pt.line(a, b, if on { p::TLS } else { p::DIM_INK }, 3.0, 0.6);
-                band
-            } else {
-                let e = pt.line(a, b, p::BG, 1.0, 0.5);
-                pt.dashed(a, b, if on { p::INK } else { p::DIM_INK }, 3.0, 0.6);
-                e
-            };
-            first.get_or_insert(e);
-        }
-        if let Some(e) = first {
-            pt.commands.entity(e).insert(PlaceMark(place));
-            if !on {
-                pt.commands.entity(e).insert(Dimmed);
-            }
-        }
-        // One marker per link, on its body near the quieter end (never where links meet).
-        let label = if link.tls { "TLS" } else { "no TLS" };
-        let size = MIN_FONT;
-        let m = l.marker_rect(i, link.tls);
-        let (fill, ink) = match (on, link.tls) {
-            (false, _) => (p::DIM, p::DIM_INK),
-            (true, true) => (p::TLS_TINT, p::TLS),
-            (true, false) => (p::PAPER, p::INK),
-        };
-        pt.boxed(m, fill, ink, 1.5, 0.7);
-        let (cx, cy) = m.center();
-        pt.text_anchored(cx, cy, label, size, ink, Anchor::CENTER, 0.75);
-        if plain_here {
-            // The footprint badge sits just under (or over) the marker, clear of boxes.
-            let tag = l.link_badge(i, link.tls);
-            let e = pt.boxed(tag, p::PLAIN, p::INK, 1.0, 0.8);
-            pt.commands.entity(e).insert(Footprint(place));
-            let (tx, ty) = tag.center();
-            let word = if tag.w > 30.0 { "plain" } else { "P" };
-            pt.text_anchored(tx, ty, word, 16.0, p::PAPER, Anchor::CENTER, 0.9);
-        }
+    for (i, link) in scene.sc.links.iter().enumerate() {
+        draw_link(&mut pt, &scene, i, link);
     }
-
     // People and devices.
-    for person in &l.people {
-        let r = person.label;
-        let isz = (r.h - 4.0).min(df + 2.0);
-        let icon = Rect::new(r.x + 2.0, r.y + (r.h - isz) / 2.0, isz, isz);
-        icons::draw(&mut pt, icons, Icon::Person, icon, p::INK, 1.0);
-        let name = fit(
-            &sc.people[person.person].name,
-            chars_fit(r.w - isz - 6.0, df),
-        );
-        pt.text(icon.right() + 4.0, r.y + 3.0, &name, df, p::INK, 1.0);
+    for person in &scene.l.people {
+        draw_person(&mut pt, &scene, person);
     }
-    for (d, r) in l.devices.iter().enumerate() {
-        let any = reach(Reach::DevicePart(d, DevicePart::Memory))
-            || reach(Reach::DevicePart(d, DevicePart::Keystore));
-        pt.boxed(*r, if any { p::PAPER } else { p::DIM }, p::INK, 2.0, 1.0);
-        let row = l.device_names[d];
-        let isz = row.h - 8.0;
-        let icon = Rect::new(row.x + 3.0, row.y + 4.0, isz, isz);
-        let ink = if any { p::INK } else { p::DIM_INK };
-        icons::draw(&mut pt, icons, Icon::of_device(sc, d), icon, ink, 1.1);
-        let n = chars_fit(row.w - 8.0 - isz, df);
-        let full = &sc.devices[d].name;
-        // Under its owner's name, "bob-laptop" can be "laptop" when space is short.
-        let owner = sc.people[sc.devices[d].owner].name.to_lowercase();
-        let name = match full.strip_prefix(&format!("{owner}-")) {
-            Some(rest) if full.chars().count() > n => rest.to_string(),
-            _ => full.clone(),
-        };
-        pt.text_anchored(
-            icon.right() + 3.0,
-            row.center().1,
-            &fit(&name, n),
-            df,
-            ink,
-            Anchor::CENTER_LEFT,
-            1.1,
-        );
+    for d in 0..scene.l.devices.len() {
+        draw_device(&mut pt, &scene, d);
     }
-
     // Servers.
-    for (s, b) in l.servers.iter().enumerate() {
-        let server = &sc.servers[s];
-        let any = server
-            .parts
-            .iter()
-            .any(|&part| reach(Reach::ServerPart(s, part)));
-        pt.boxed(
-            b.rect,
-            if any { p::PANEL } else { p::DIM },
-            p::INK,
-            3.0,
-            1.0,
-        );
-        pt.rect(b.title, if any { p::INK } else { p::DIM_INK }, 1.05);
-        let tf = l.title_font;
-        let isz = b.title.h - 6.0;
-        let icon = Rect::new(b.title.x + 5.0, b.title.y + 3.0, isz, isz);
-        icons::draw(&mut pt, icons, Icon::Server, icon, p::PAPER, 1.1);
-        let name = fit(&server.name, chars_fit(b.title.w - 14.0 - isz, tf));
-        let (_, cy) = b.title.center();
-        pt.text_anchored(
-            icon.right() + 5.0,
-            cy,
-            &name,
-            tf,
-            p::PAPER,
-            Anchor::CENTER_LEFT,
-            1.1,
-        );
-        let admins: Vec<&str> = server.admins.iter().map(|a| a.name.as_str()).collect();
-        let line = if admins.is_empty() {
-            "no admins".to_string()
-        } else {
-            format!("admins: {}", admins.join(", "))
-        };
-        let af = (f * 0.9).max(MIN_FONT.min(f));
-        let line = fit(&line, chars_fit(b.admins.w, af));
-        pt.text_anchored(
-            b.admins.x + 2.0,
-            b.admins.center().1,
-            &line,
-            af,
-            p::INK,
-            Anchor::CENTER_LEFT,
-            1.1,
-        );
+    for s in 0..scene.l.servers.len() {
+        draw_server(&mut pt, &scene, s);
     }
-
     // Places: server parts and device parts.
-    for (&place, &r) in &l.places {
-        let on = reach(place);
-        let plain = st.footprint.contains_key(&place);
-        let (fill, border, ink) = match (on, plain) {
-            (false, _) => (p::DIM, p::DIM_INK, p::DIM_INK),
-            (true, true) => (p::PLAIN_TINT, p::PLAIN, p::INK),
-            (true, false) => (p::PAPER, p::MUTED, p::INK),
+    for (&place, &r) in &scene.l.places {
+        draw_place(&mut pt, &scene, place, r);
+    }
+}
+
+/// Link `i`: its wire (a TLS tunnel or a dashed line), its marker and its footprint badge.
+fn draw_link(pt: &mut Painter, scene: &Scene, i: usize, link: &Link) {
+    let place = Reach::Wire(i);
+    let on = scene.reach(place);
+    let mut first = None;
+    for w in scene.l.links[i].windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let e = if link.tls {
+            let band = pt.line(a, b, if on { p::TLS_TINT } else { p::DIM }, 16.0, 0.5);
+            pt.line(a, b, if on { p::TLS } else { p::DIM_INK }, 3.0, 0.6);
+            band
+        } else {
+            let e = pt.line(a, b, p::BG, 1.0, 0.5);
+            pt.dashed(a, b, if on { p::INK } else { p::DIM_INK }, 3.0, 0.6);
+            e
         };
-        let e = pt.boxed(r, fill, border, if plain { 3.0 } else { 1.5 }, 2.0);
+        first.get_or_insert(e);
+    }
+    if let Some(e) = first {
         pt.commands.entity(e).insert(PlaceMark(place));
         if !on {
             pt.commands.entity(e).insert(Dimmed);
         }
-        let size = if matches!(place, Reach::DevicePart(..)) {
-            df
-        } else {
-            f
-        };
-        let tag_w = if plain {
-            if r.w > 190.0 { 62.0 } else { 20.0 }
-        } else {
-            0.0
-        };
-        // A picture at the row's start where the row is wide enough to keep its words.
-        let icon = Icon::of_place(place).filter(|_| r.w >= 100.0);
-        let icon_w = if icon.is_some() { r.h - 2.0 } else { 0.0 };
-        if let Some(icon) = icon {
-            let isz = r.h - 6.0;
-            let ir = Rect::new(r.x + 4.0, r.y + 3.0, isz, isz);
-            icons::draw(
-                &mut pt,
-                icons,
-                icon,
-                ir,
-                if on { p::INK } else { p::DIM_INK },
-                2.1,
-            );
-        }
-        let room = chars_fit(r.w - 10.0 - tag_w - icon_w, size);
-        let (long, short) = match place {
-            Reach::ServerPart(_, part) => (part_label(part), part_label_short(part)),
-            Reach::DevicePart(_, DevicePart::Memory) => ("memory", "mem"),
-            Reach::DevicePart(_, DevicePart::Keystore) => ("keys", "keys"),
-            Reach::Wire(_) => ("wire", "wire"),
-        };
-        let label = if long.len() <= room { long } else { short };
-        pt.text_anchored(
-            r.x + 5.0 + icon_w,
-            r.center().1,
-            &fit(label, room),
-            size,
-            ink,
-            Anchor::CENTER_LEFT,
-            2.1,
-        );
-        if plain {
-            let tag = Rect::new(r.right() - tag_w - 2.0, r.y + 2.0, tag_w, r.h - 4.0);
-            let e = pt.boxed(tag, p::PLAIN, p::INK, 1.0, 2.2);
-            pt.commands.entity(e).insert(Footprint(place));
-            let word = if tag_w > 30.0 { "plain" } else { "P" };
-            let (cx, cy) = tag.center();
-            pt.text_anchored(
-                cx,
-                cy,
-                word,
-                (FONT - 2.0).min(r.h - 2.0),
-                p::PAPER,
-                Anchor::CENTER,
-                2.3,
-            );
-        }
     }
+    link_marker(pt, scene.l, i, link.tls, on);
+    if scene.st.footprint.contains_key(&place) {
+        // The footprint badge sits just under (or over) the marker, clear of boxes.
+        let tag = scene.l.link_badge(i, link.tls);
+        let e = pt.boxed(tag, p::PLAIN, p::INK, 1.0, 0.8);
+        pt.commands.entity(e).insert(Footprint(place));
+        let (tx, ty) = tag.center();
+        let word = if tag.w > 30.0 { "plain" } else { "P" };
+        pt.text_anchored(tx, ty, word, 16.0, p::PAPER, Anchor::CENTER, 0.9);
+    }
+}
+
+/// One marker per link, on its body near the quieter end (never where links meet).
+fn link_marker(pt: &mut Painter, l: &Layout, i: usize, tls: bool, on: bool) {
+    let label = if tls { "TLS" } else { "no TLS" };
+    let m = l.marker_rect(i, tls);
+    let (fill, ink) = match (on, tls) {
+        (false, _) => (p::DIM, p::DIM_INK),
+        (true, true) => (p::TLS_TINT, p::TLS),
+        (true, false) => (p::PAPER, p::INK),
+    };
+    pt.boxed(m, fill, ink, 1.5, 0.7);
+    let (cx, cy) = m.center();
+    pt.text_anchored(cx, cy, label, MIN_FONT, ink, Anchor::CENTER, 0.75);
+}
+
+/// A person's picture and name over their devices.
+fn draw_person(pt: &mut Painter, scene: &Scene, person: &PersonBox) {
+    let df = scene.l.device_font;
+    let r = person.label;
+    let isz = (r.h - 4.0).min(df + 2.0);
+    let icon = Rect::new(r.x + 2.0, r.y + (r.h - isz) / 2.0, isz, isz);
+    icons::draw(pt, scene.icons, Icon::Person, icon, p::INK, 1.0);
+    let name = fit(
+        &scene.sc.people[person.person].name,
+        chars_fit(r.w - isz - 6.0, df),
+    );
+    pt.text(icon.right() + 4.0, r.y + 3.0, &name, df, p::INK, 1.0);
+}
+
+/// Device `d`'s box, picture and name (dimmed when the viewer reaches none of its parts).
+fn draw_device(pt: &mut Painter, scene: &Scene, d: usize) {
+    let (sc, l) = (scene.sc, scene.l);
+    let df = l.device_font;
+    let any = scene.reach(Reach::DevicePart(d, DevicePart::Memory))
+        || scene.reach(Reach::DevicePart(d, DevicePart::Keystore));
+    pt.boxed(
+        l.devices[d],
+        if any { p::PAPER } else { p::DIM },
+        p::INK,
+        2.0,
+        1.0,
+    );
+    let row = l.device_names[d];
+    let isz = row.h - 8.0;
+    let icon = Rect::new(row.x + 3.0, row.y + 4.0, isz, isz);
+    let ink = if any { p::INK } else { p::DIM_INK };
+    icons::draw(pt, scene.icons, Icon::of_device(sc, d), icon, ink, 1.1);
+    let n = chars_fit(row.w - 8.0 - isz, df);
+    let name = device_name(sc, d, n);
+    pt.text_anchored(
+        icon.right() + 3.0,
+        row.center().1,
+        &fit(&name, n),
+        df,
+        ink,
+        Anchor::CENTER_LEFT,
+        1.1,
+    );
+}
+
+/// Device `d`'s name for `n` characters: under its owner's name, "bob-laptop" can be
+/// "laptop" when space is short.
+fn device_name(sc: &Scenario, d: usize, n: usize) -> String {
+    let full = &sc.devices[d].name;
+    let owner = sc.people[sc.devices[d].owner].name.to_lowercase();
+    match full.strip_prefix(&format!("{owner}-")) {
+        Some(rest) if full.chars().count() > n => rest.to_string(),
+        _ => full.clone(),
+    }
+}
+
+/// Server `s`'s box, its title bar and its admins line.
+fn draw_server(pt: &mut Painter, scene: &Scene, s: usize) {
+    let b = &scene.l.servers[s];
+    let server = &scene.sc.servers[s];
+    let any = server
+        .parts
+        .iter()
+        .any(|&part| scene.reach(Reach::ServerPart(s, part)));
+    pt.boxed(
+        b.rect,
+        if any { p::PANEL } else { p::DIM },
+        p::INK,
+        3.0,
+        1.0,
+    );
+    pt.rect(b.title, if any { p::INK } else { p::DIM_INK }, 1.05);
+    server_title(pt, scene, b, &server.name);
+    let admins: Vec<&str> = server.admins.iter().map(|a| a.name.as_str()).collect();
+    let line = if admins.is_empty() {
+        "no admins".to_string()
+    } else {
+        format!("admins: {}", admins.join(", "))
+    };
+    let f = scene.l.row_font;
+    let af = (f * 0.9).max(MIN_FONT.min(f));
+    let line = fit(&line, chars_fit(b.admins.w, af));
+    pt.text_anchored(
+        b.admins.x + 2.0,
+        b.admins.center().1,
+        &line,
+        af,
+        p::INK,
+        Anchor::CENTER_LEFT,
+        1.1,
+    );
+}
+
+/// A server's picture and name in its title bar.
+fn server_title(pt: &mut Painter, scene: &Scene, b: &ServerBox, name: &str) {
+    let tf = scene.l.title_font;
+    let isz = b.title.h - 6.0;
+    let icon = Rect::new(b.title.x + 5.0, b.title.y + 3.0, isz, isz);
+    icons::draw(pt, scene.icons, Icon::Server, icon, p::PAPER, 1.1);
+    let name = fit(name, chars_fit(b.title.w - 14.0 - isz, tf));
+    let (_, cy) = b.title.center();
+    pt.text_anchored(
+        icon.right() + 5.0,
+        cy,
+        &name,
+        tf,
+        p::PAPER,
+        Anchor::CENTER_LEFT,
+        1.1,
+    );
+}
+
+/// A place's row (a server part or a device part): box, picture, label and footprint badge.
+fn draw_place(pt: &mut Painter, scene: &Scene, place: Reach, r: Rect) {
+    let on = scene.reach(place);
+    let plain = scene.st.footprint.contains_key(&place);
+    let (fill, border, ink) = match (on, plain) {
+        (false, _) => (p::DIM, p::DIM_INK, p::DIM_INK),
+        (true, true) => (p::PLAIN_TINT, p::PLAIN, p::INK),
+        (true, false) => (p::PAPER, p::MUTED, p::INK),
+    };
+    let e = pt.boxed(r, fill, border, if plain { 3.0 } else { 1.5 }, 2.0);
+    pt.commands.entity(e).insert(PlaceMark(place));
+    if !on {
+        pt.commands.entity(e).insert(Dimmed);
+    }
+    let tag_w = if plain {
+        if r.w > 190.0 { 62.0 } else { 20.0 }
+    } else {
+        0.0
+    };
+    // A picture at the row's start where the row is wide enough to keep its words.
+    let icon = Icon::of_place(place).filter(|_| r.w >= 100.0);
+    let icon_w = if icon.is_some() { r.h - 2.0 } else { 0.0 };
+    if let Some(icon) = icon {
+        let isz = r.h - 6.0;
+        let ir = Rect::new(r.x + 4.0, r.y + 3.0, isz, isz);
+        let color = if on { p::INK } else { p::DIM_INK };
+        icons::draw(pt, scene.icons, icon, ir, color, 2.1);
+    }
+    place_label(pt, scene.l, place, r, (tag_w, icon_w), ink);
+    if plain {
+        place_badge(pt, place, r, tag_w);
+    }
+}
+
+/// A place's label after its picture (`icon_w` wide), clear of its badge (`tag_w` wide): the
+/// long label where it fits, else the short one.
+fn place_label(
+    pt: &mut Painter,
+    l: &Layout,
+    place: Reach,
+    r: Rect,
+    (tag_w, icon_w): (f32, f32),
+    ink: Color,
+) {
+    let size = if matches!(place, Reach::DevicePart(..)) {
+        l.device_font
+    } else {
+        l.row_font
+    };
+    let room = chars_fit(r.w - 10.0 - tag_w - icon_w, size);
+    let (long, short) = match place {
+        Reach::ServerPart(_, part) => (part_label(part), part_label_short(part)),
+        Reach::DevicePart(_, DevicePart::Memory) => ("memory", "mem"),
+        Reach::DevicePart(_, DevicePart::Keystore) => ("keys", "keys"),
+        Reach::Wire(_) => ("wire", "wire"),
+    };
+    let label = if long.len() <= room { long } else { short };
+    pt.text_anchored(
+        r.x + 5.0 + icon_w,
+        r.center().1,
+        &fit(label, room),
+        size,
+        ink,
+        Anchor::CENTER_LEFT,
+        2.1,
+    );
+}
+
+/// A place's "plain" badge at the right of its row, `tag_w` wide.
+fn place_badge(pt: &mut Painter, place: Reach, r: Rect, tag_w: f32) {
+    let tag = Rect::new(r.right() - tag_w - 2.0, r.y + 2.0, tag_w, r.h - 4.0);
+    let e = pt.boxed(tag, p::PLAIN, p::INK, 1.0, 2.2);
+    pt.commands.entity(e).insert(Footprint(place));
+    let word = if tag_w > 30.0 { "plain" } else { "P" };
+    let (cx, cy) = tag.center();
+    pt.text_anchored(
+        cx,
+        cy,
+        word,
+        (FONT - 2.0).min(r.h - 2.0),
+        p::PAPER,
+        Anchor::CENTER,
+        2.3,
+    );
 }
 
 /// The actors plugin.

@@ -13,7 +13,7 @@ use super::panel::Panel;
 use super::playback::{Runs, Shown, ViewOptions};
 use super::routes::Point;
 use super::state::{Look, Sighting};
-use crate::scenario::{DevicePart, Reach};
+use crate::scenario::{DevicePart, Observer, Reach, Scenario};
 
 /// An observer's chip.
 #[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +22,26 @@ pub struct ObserverChip(pub usize);
 /// A line showing an observer's reach at this step.
 #[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReachLine(pub usize);
+
+/// What every chip reads: the scenario, its layout and state, the runs, the pictures, who is
+/// viewed as, and whether the class is predicting (then no chip or line may give the answer
+/// away).
+struct Strip<'a> {
+    sc: &'a Scenario,
+    shown: &'a Shown,
+    runs: &'a Runs,
+    icons: Option<&'a Icons>,
+    viewing: Option<usize>,
+    hide: bool,
+}
+
+/// Where observer `o` is seen at this step: `current` at this step's place, or else `kept` at
+/// places that still hold the bytes (still lit), and the one sighting its chip tells of.
+struct Seen<'a> {
+    current: Option<&'a Sighting>,
+    kept: Vec<&'a Sighting>,
+    sighting: Option<&'a Sighting>,
+}
 
 fn draw_observers(
     mut commands: Commands,
@@ -33,33 +53,41 @@ fn draw_observers(
     (exercise, panel): (Option<Res<ExerciseMode>>, Option<Res<State<Panel>>>),
 ) {
     clear(&mut commands, &drawn, Layer::Observers);
-    // While the class predicts, no chip or line may give the answer away.
-    let hide = predicting(exercise.as_deref(), panel.as_deref());
-    let icons = icons.as_deref();
-    let sc = &runs.run().scenario;
-    let l = &shown.layout;
-    let f = l.chip_font;
+    let strip = Strip {
+        sc: &runs.run().scenario,
+        shown: &shown,
+        runs: &runs,
+        icons: icons.as_deref(),
+        viewing: options.observer,
+        hide: predicting(exercise.as_deref(), panel.as_deref()),
+    };
     let mut pt = Painter {
         commands: &mut commands,
         fit: shown.fit,
         layer: Layer::Observers,
     };
-    pt.rect(l.strip, p::PANEL, 0.2);
-    for (o, r) in l.observers.iter().enumerate() {
-        let Some(observer) = sc.observers.get(o) else {
+    pt.rect(shown.layout.strip, p::PANEL, 0.2);
+    for (o, r) in shown.layout.observers.iter().enumerate() {
+        let Some(observer) = strip.sc.observers.get(o) else {
             continue;
         };
-        let current = shown
-            .state
+        draw_chip(&mut pt, &strip, o, *r, observer);
+    }
+}
+
+impl<'a> Strip<'a> {
+    /// Where observer `o` is seen at this step (nowhere while the class predicts).
+    fn seen(&self, o: usize) -> Seen<'a> {
+        let state = &self.shown.state;
+        let current = state
             .sightings
             .iter()
-            .find(|s| s.observer == o && !hide);
+            .find(|s| s.observer == o && !self.hide);
         // Not at this step's place, but at a place that still holds the bytes: still lit.
-        let kept: Vec<&Sighting> = shown
-            .state
+        let kept: Vec<&Sighting> = state
             .lingering
             .iter()
-            .filter(|s| s.observer == o && current.is_none() && !hide)
+            .filter(|s| s.observer == o && current.is_none() && !self.hide)
             .collect();
         let sighting = current.or_else(|| {
             kept.iter()
@@ -67,85 +95,125 @@ fn draw_observers(
                 .or(kept.first())
                 .copied()
         });
-        let viewing = options.observer == Some(o);
-        let others_dim = options.observer.is_some() && !viewing;
-        let (fill, border, t) = match (sighting, viewing) {
-            (_, true) => (p::PAPER, p::INK, 4.0),
-            (Some(_), false) if current.is_some() => (p::PAPER, p::REACH, 3.0),
-            (Some(_), false) => (p::PAPER, p::REACH, 2.0),
-            (None, false) => (if others_dim { p::DIM } else { p::PAPER }, p::MUTED, 1.5),
-        };
-        let e = pt.boxed(*r, fill, border, t, 3.0);
-        pt.commands.entity(e).insert(ObserverChip(o));
-        let ink = if others_dim && sighting.is_none() {
-            p::DIM_INK
-        } else {
-            p::INK
-        };
-        // The role's picture on the left, as tall as the chip's two lines.
-        let icon = icon_rect(*r);
-        icons::draw(&mut pt, icons, Icon::of_observer(sc, o), icon, ink, 3.1);
-        let tx = icon.right() + 6.0;
-        let n = chars_fit(r.right() - tx - 5.0, f * 0.9);
-        let mark = if hide { None } else { acting_mark(&runs, o) };
-        let tag = mark.map(|_| {
-            if runs.acting == Some(o) {
-                "ACTING"
-            } else {
-                "! acts"
-            }
-        });
-        let tag_w = tag.map_or(0.0, |t| f * 0.62 * t.len() as f32 + 8.0);
-        let name_n = chars_fit(r.right() - tx - 9.0 - tag_w, f);
-        pt.text(tx, r.y + 3.0, &fit(&observer.name, name_n), f, ink, 3.1);
-        // A place still holding the bytes is named last, as a remark the chip drops first
-        // when short of room: `reads "the words" (still in database)`.
-        let at = match (current, sighting) {
-            (None, Some(s)) => format!(" (still in {})", place_word(s.place)),
-            _ => String::new(),
-        };
-        let (line, color) = match sighting.map(|s| &s.look) {
-            Some(Look::Words(w)) => (format!("reads \"{w}\"{at}"), p::PLAIN),
-            Some(Look::Sealed { hex, .. }) => (format!("sees {hex}{at}"), p::SEALED),
-            Some(Look::Keys(k)) => (format!("keys: {k}"), p::KEYS),
-            Some(Look::Metadata) => ("metadata only".to_string(), p::MUTED),
-            None if mark.is_some() => (mark.unwrap_or_default().to_string(), p::INK),
-            None => (observer.role.name().to_string(), p::MUTED),
-        };
-        if let Some(tag) = tag {
-            // A shape, not only a colour: a black-framed tag in the chip's corner.
-            let b = Rect::new(r.x + r.w - tag_w - 3.0, r.y + 3.0, tag_w, f * 1.05);
-            pt.boxed(b, p::HIGHLIGHT, p::INK, 2.0, 3.2);
-            pt.text(b.x + 4.0, b.y + 1.0, tag, f * 0.85, p::INK, 3.3);
+        Seen {
+            current,
+            kept,
+            sighting,
         }
-        let color = if others_dim && sighting.is_none() {
-            p::DIM_INK
+    }
+}
+
+/// Observer `o`'s chip in `r`: frame, picture, name, acting tag, what they got, reach lines.
+fn draw_chip(pt: &mut Painter, strip: &Strip, o: usize, r: Rect, observer: &Observer) {
+    let f = strip.shown.layout.chip_font;
+    let seen = strip.seen(o);
+    let viewing = strip.viewing == Some(o);
+    let others_dim = strip.viewing.is_some() && !viewing;
+    let (fill, border, t) = match (seen.sighting, viewing) {
+        (_, true) => (p::PAPER, p::INK, 4.0),
+        (Some(_), false) if seen.current.is_some() => (p::PAPER, p::REACH, 3.0),
+        (Some(_), false) => (p::PAPER, p::REACH, 2.0),
+        (None, false) => (if others_dim { p::DIM } else { p::PAPER }, p::MUTED, 1.5),
+    };
+    let e = pt.boxed(r, fill, border, t, 3.0);
+    pt.commands.entity(e).insert(ObserverChip(o));
+    let dim = others_dim && seen.sighting.is_none();
+    let ink = if dim { p::DIM_INK } else { p::INK };
+    // The role's picture on the left, as tall as the chip's two lines.
+    let icon = icon_rect(r);
+    icons::draw(
+        pt,
+        strip.icons,
+        Icon::of_observer(strip.sc, o),
+        icon,
+        ink,
+        3.1,
+    );
+    let tx = icon.right() + 6.0;
+    let n = chars_fit(r.right() - tx - 5.0, f * 0.9);
+    let mark = chip_heading(pt, strip, o, (r, tx), &observer.name, ink);
+    let (line, color) = chip_line(observer, &seen, mark);
+    let color = if dim { p::DIM_INK } else { color };
+    pt.text(
+        tx,
+        r.y + 3.0 + f * 1.15,
+        &fit(&line, n),
+        f * 0.9,
+        color,
+        3.1,
+    );
+    draw_reach_lines(pt, &strip.shown.layout, o, &seen);
+}
+
+/// A chip's first line from `tx`: the observer's name and, where acting would give them more,
+/// a tag in the chip's corner. Returns the words of their acting mark (none while the class
+/// predicts).
+fn chip_heading(
+    pt: &mut Painter,
+    strip: &Strip,
+    o: usize,
+    (r, tx): (Rect, f32),
+    name: &str,
+    ink: Color,
+) -> Option<&'static str> {
+    let f = strip.shown.layout.chip_font;
+    let mark = if strip.hide {
+        None
+    } else {
+        acting_mark(strip.runs, o)
+    };
+    let tag = mark.map(|_| {
+        if strip.runs.acting == Some(o) {
+            "ACTING"
         } else {
-            color
-        };
-        pt.text(
-            tx,
-            r.y + 3.0 + f * 1.15,
-            &fit(&line, n),
-            f * 0.9,
-            color,
-            3.1,
-        );
-        // Lines around boxes and chips, never through them: solid to this step's place,
-        // dashed to the places that still hold the bytes.
-        let lines: Vec<(&Sighting, bool)> = match current {
-            Some(s) => vec![(s, true)],
-            None => kept.iter().map(|s| (*s, false)).collect(),
-        };
-        for (s, now) in lines {
-            let path = reach_line(l, o, s.place);
-            for w in path.windows(2) {
-                if now {
-                    let e = pt.line(w[0], w[1], p::REACH, 2.5, 3.5);
-                    pt.commands.entity(e).insert(ReachLine(o));
-                } else {
-                    pt.dashed(w[0], w[1], p::REACH, 2.0, 3.5);
-                }
+            "! acts"
+        }
+    });
+    let tag_w = tag.map_or(0.0, |t| f * 0.62 * t.len() as f32 + 8.0);
+    let name_n = chars_fit(r.right() - tx - 9.0 - tag_w, f);
+    pt.text(tx, r.y + 3.0, &fit(name, name_n), f, ink, 3.1);
+    if let Some(tag) = tag {
+        // A shape, not only a colour: a black-framed tag in the chip's corner.
+        let b = Rect::new(r.x + r.w - tag_w - 3.0, r.y + 3.0, tag_w, f * 1.05);
+        pt.boxed(b, p::HIGHLIGHT, p::INK, 2.0, 3.2);
+        pt.text(b.x + 4.0, b.y + 1.0, tag, f * 0.85, p::INK, 3.3);
+    }
+    mark
+}
+
+/// A chip's second line, what the observer got, and its colour. A place still holding the
+/// bytes is named last, as a remark the chip drops first when short of room:
+/// `reads "the words" (still in database)`.
+fn chip_line(observer: &Observer, seen: &Seen, mark: Option<&str>) -> (String, Color) {
+    let at = match (seen.current, seen.sighting) {
+        (None, Some(s)) => format!(" (still in {})", place_word(s.place)),
+        _ => String::new(),
+    };
+    match seen.sighting.map(|s| &s.look) {
+        Some(Look::Words(w)) => (format!("reads \"{w}\"{at}"), p::PLAIN),
+        Some(Look::Sealed { hex, .. }) => (format!("sees {hex}{at}"), p::SEALED),
+        Some(Look::Keys(k)) => (format!("keys: {k}"), p::KEYS),
+        Some(Look::Metadata) => ("metadata only".to_string(), p::MUTED),
+        None if mark.is_some() => (mark.unwrap_or_default().to_string(), p::INK),
+        None => (observer.role.name().to_string(), p::MUTED),
+    }
+}
+
+/// Lines around boxes and chips, never through them: solid to this step's place, dashed to
+/// the places that still hold the bytes.
+fn draw_reach_lines(pt: &mut Painter, l: &Layout, o: usize, seen: &Seen) {
+    let lines: Vec<(&Sighting, bool)> = match seen.current {
+        Some(s) => vec![(s, true)],
+        None => seen.kept.iter().map(|s| (*s, false)).collect(),
+    };
+    for (s, now) in lines {
+        let path = reach_line(l, o, s.place);
+        for w in path.windows(2) {
+            if now {
+                let e = pt.line(w[0], w[1], p::REACH, 2.5, 3.5);
+                pt.commands.entity(e).insert(ReachLine(o));
+            } else {
+                pt.dashed(w[0], w[1], p::REACH, 2.0, 3.5);
             }
         }
     }

@@ -82,13 +82,18 @@ fn one_line(text: &str, width: f32, size: f32, min: f32) -> (String, f32) {
 /// The header: title and model, the "viewing as" band, the step's sentence and bytes so far.
 fn draw_header(pt: &mut Painter, runs: &Runs, shown: &Shown, options: &ViewOptions) {
     let run = runs.run();
-    let sc = &run.scenario;
     let h = shown.layout.header;
-    let k = shown.state.step;
     pt.rect(h, p::INK, 0.1);
+    header_title(pt, run, h);
+    viewing_band(pt, runs, options, h);
+    header_caption(pt, run, shown, h);
+}
+
+/// The scenario's title, as large as fits beside the model line at the header's right.
+fn header_title(pt: &mut Painter, run: &Run, h: Rect) {
     let model = model_line(run);
     let model_w = model.chars().count() as f32 * 24.0 * CHAR_W + 24.0;
-    let (title, size) = one_line(&sc.title, h.w - 16.0 - model_w, 24.0, 16.0);
+    let (title, size) = one_line(&run.scenario.title, h.w - 16.0 - model_w, 24.0, 16.0);
     pt.text(
         h.x + 8.0,
         h.y + 4.0 + (24.0 - size) / 2.0,
@@ -106,11 +111,17 @@ fn draw_header(pt: &mut Painter, runs: &Runs, shown: &Shown, options: &ViewOptio
         Anchor::TOP_RIGHT,
         0.2,
     );
-    let (viewing, fill) = match (runs.acting, options.observer) {
+}
+
+/// What the "viewing as" band says, and its fill: the active run, the observer viewed as, or
+/// the neutral view.
+fn viewing_text(runs: &Runs, options: &ViewOptions) -> (String, Color) {
+    let run = runs.run();
+    match (runs.acting, options.observer) {
         (Some(a), _) => (
             format!(
                 "ACTIVE RUN: {} uses its powers (A: back to the honest run). {}",
-                sc.observers[a].name,
+                run.scenario.observers[a].name,
                 viewing_as_line(run, a)
             ),
             p::HIGHLIGHT,
@@ -121,7 +132,12 @@ fn draw_header(pt: &mut Painter, runs: &Runs, shown: &Shown, options: &ViewOptio
                 .to_string(),
             p::PANEL,
         ),
-    };
+    }
+}
+
+/// The "viewing as" band under the title: one line, or two whole lines when too long.
+fn viewing_band(pt: &mut Painter, runs: &Runs, options: &ViewOptions, h: Rect) {
+    let (viewing, fill) = viewing_text(runs, options);
     let band = Rect::new(h.x + 4.0, h.y + 34.0, h.w - 8.0, 28.0);
     pt.rect(band, fill, 0.15);
     let e = if chars_fit(band.w - 12.0, 14.0) >= viewing.chars().count() {
@@ -153,6 +169,11 @@ fn draw_header(pt: &mut Painter, runs: &Runs, shown: &Shown, options: &ViewOptio
     pt.commands
         .entity(e)
         .insert(ViewingAsHeader(viewing.clone()));
+}
+
+/// The header's last line: the step's sentence, and the bytes on the wire so far at its right.
+fn header_caption(pt: &mut Painter, run: &Run, shown: &Shown, h: Rect) {
+    let k = shown.state.step;
     let steps = &run.trace.steps;
     let caption = steps.get(k).map_or("no steps".to_string(), |s| {
         format!(
@@ -184,13 +205,20 @@ pub struct PresenterCaption(pub String);
 /// there, from the exposure analysis) in large type instead of the event list and inspector.
 fn draw_presenter(pt: &mut Painter, run: &Run, shown: &Shown, options: &ViewOptions) {
     let l = &shown.layout;
-    let sc = &run.scenario;
-    let k = shown.state.step;
     let h = l.header;
     pt.rect(h, p::INK, 0.1);
+    presenter_title(pt, run, h);
+    let c = l.caption;
+    pt.boxed(c, p::PAPER, p::INK, 3.0, 0.1);
+    presenter_status(pt, run, shown, options, c);
+    presenter_caption(pt, run, shown.state.step, c);
+}
+
+/// The presenter's slim header: the title, as large as fits, and the model line.
+fn presenter_title(pt: &mut Painter, run: &Run, h: Rect) {
     let model = model_line(run);
     let model_w = model.chars().count() as f32 * 26.0 * CHAR_W + 24.0;
-    let (title, size) = one_line(&sc.title, h.w - 16.0 - model_w, 26.0, 16.0);
+    let (title, size) = one_line(&run.scenario.title, h.w - 16.0 - model_w, 26.0, 16.0);
     pt.text_anchored(
         h.x + 8.0,
         h.center().1,
@@ -209,8 +237,11 @@ fn draw_presenter(pt: &mut Painter, run: &Run, shown: &Shown, options: &ViewOpti
         Anchor::CENTER_RIGHT,
         0.2,
     );
-    let c = l.caption;
-    pt.boxed(c, p::PAPER, p::INK, 3.0, 0.1);
+}
+
+/// The caption box's first line: the step, who is viewed as, and the bytes on the wire.
+fn presenter_status(pt: &mut Painter, run: &Run, shown: &Shown, options: &ViewOptions, c: Rect) {
+    let k = shown.state.step;
     let steps = run.trace.steps.len().saturating_sub(1);
     let status = match options.observer {
         Some(o) => format!(
@@ -233,6 +264,10 @@ fn draw_presenter(pt: &mut Painter, run: &Run, shown: &Shown, options: &ViewOpti
         Anchor::TOP_RIGHT,
         0.2,
     );
+}
+
+/// Step `k`'s one-sentence explanation in large type, up to three lines.
+fn presenter_caption(pt: &mut Painter, run: &Run, k: usize, c: Rect) {
     let caption = ascii(&report::caption(run, k));
     let big = 28.0;
     let lines = wrap(&caption, chars_fit(c.w - 24.0, big));

@@ -9,7 +9,7 @@ use super::draw::{Painter, palette as p};
 use super::layout::{Rect, chars_fit};
 use super::panels::{EventLine, ascii};
 use super::playback::{Cursor, Scroll, Shown};
-use super::state::{Look, holds_words};
+use super::state::{Look, Sighting, holds_words};
 use super::text::{scrolled, wrap};
 use crate::Run;
 use crate::layers::{self, Layer as CoreLayer};
@@ -78,25 +78,7 @@ pub fn draw_list(pt: &mut Painter, run: &Run, shown: &Shown, cursor: &Cursor, sc
     let height = |i: usize| rows[i].len() as f32 * line_h + 4.0;
     let top = ev.y + 30.0;
     let room = ev.bottom() - 4.0 - top;
-    // Follow the current step (a third of the way down) unless the wheel moved the list.
-    let start = match scroll.list {
-        Some(s) => s.min(steps.len().saturating_sub(1)),
-        None => {
-            let mut start = k.min(steps.len().saturating_sub(1));
-            let mut used = 0.0;
-            while start > 0 && used + height(start - 1) < room / 3.0 {
-                used += height(start - 1);
-                start -= 1;
-            }
-            // Near the end, fill the list rather than leave room under the last step.
-            let mut below: f32 = (start..steps.len()).map(height).sum();
-            while start > 0 && below + height(start - 1) <= room {
-                below += height(start - 1);
-                start -= 1;
-            }
-            start
-        }
-    };
+    let start = list_start(scroll.list, k, steps.len(), room, height);
     let mut y = top;
     for (i, lines) in rows.iter().enumerate().skip(start) {
         let h = height(i);
@@ -118,6 +100,36 @@ pub fn draw_list(pt: &mut Painter, run: &Run, shown: &Shown, cursor: &Cursor, sc
             pt.text(r.x + 3.0, y + 2.0 + j as f32 * line_h, l, size, color, 0.2);
         }
         y += h;
+    }
+}
+
+/// The first row the list shows: where the wheel moved it (`wheel`), else following the
+/// current step `k` a third of the way down, filling the list near the end.
+fn list_start(
+    wheel: Option<usize>,
+    k: usize,
+    n: usize,
+    room: f32,
+    height: impl Fn(usize) -> f32,
+) -> usize {
+    // Follow the current step (a third of the way down) unless the wheel moved the list.
+    match wheel {
+        Some(s) => s.min(n.saturating_sub(1)),
+        None => {
+            let mut start = k.min(n.saturating_sub(1));
+            let mut used = 0.0;
+            while start > 0 && used + height(start - 1) < room / 3.0 {
+                used += height(start - 1);
+                start -= 1;
+            }
+            // Near the end, fill the list rather than leave room under the last step.
+            let mut below: f32 = (start..n).map(&height).sum();
+            while start > 0 && below + height(start - 1) <= room {
+                below += height(start - 1);
+                start -= 1;
+            }
+            start
+        }
     }
 }
 
@@ -149,6 +161,31 @@ pub fn draw_inspector(pt: &mut Painter, run: &Run, shown: &Shown, offset: usize)
     let Some(step) = run.trace.steps.get(k) else {
         return;
     };
+    let items = inspector_items(run, k, step, &shown.state.sightings);
+    let size = shown.fit.body_font() * 0.95;
+    let line_h = size * 1.15;
+    let lines = wrap_items(items, chars_fit(ins.w - 16.0, size));
+    let rows = ((ins.h - 8.0) / line_h).floor().max(2.0) as usize;
+    for (i, (l, color)) in scrolled(lines, rows, offset).iter().enumerate() {
+        pt.text(
+            ins.x + 8.0,
+            ins.y + 4.0 + i as f32 * line_h,
+            l,
+            size,
+            *color,
+            0.2,
+        );
+    }
+}
+
+/// The inspector's items, each with its colour: the step's sentence, its bytes, their
+/// metadata, and every observer who reaches them (indented two spaces).
+fn inspector_items(
+    run: &Run,
+    k: usize,
+    step: &Step,
+    sightings: &[Sighting],
+) -> Vec<(String, Color)> {
     let sc = &run.scenario;
     let msg = step
         .message
@@ -180,7 +217,6 @@ pub fn draw_inspector(pt: &mut Painter, run: &Run, shown: &Shown, offset: usize)
         ),
         (metadata_line(run, k), p::MUTED),
     ];
-    let sightings = &shown.state.sightings;
     if sightings.is_empty() {
         items.push(("Who reaches these bytes here: no observer".into(), p::INK));
     } else {
@@ -195,9 +231,11 @@ pub fn draw_inspector(pt: &mut Painter, run: &Run, shown: &Shown, offset: usize)
             ));
         }
     }
-    let size = shown.fit.body_font() * 0.95;
-    let line_h = size * 1.15;
-    let cols = chars_fit(ins.w - 16.0, size);
+    items
+}
+
+/// Items wrapped to `cols`; an indented item's continuation lines go under its words.
+fn wrap_items(items: Vec<(String, Color)>, cols: usize) -> Vec<(String, Color)> {
     let mut lines = Vec::new();
     for (text, color) in items {
         let indent = if text.starts_with("  ") { "    " } else { "" };
@@ -215,17 +253,7 @@ pub fn draw_inspector(pt: &mut Painter, run: &Run, shown: &Shown, offset: usize)
             lines.push((l, color));
         }
     }
-    let rows = ((ins.h - 8.0) / line_h).floor().max(2.0) as usize;
-    for (i, (l, color)) in scrolled(lines, rows, offset).iter().enumerate() {
-        pt.text(
-            ins.x + 8.0,
-            ins.y + 4.0 + i as f32 * line_h,
-            l,
-            size,
-            *color,
-            0.2,
-        );
-    }
+    lines
 }
 
 /// The metadata a step's bytes carry in the clear.

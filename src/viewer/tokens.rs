@@ -16,7 +16,7 @@ use super::layout::{Layout, MIN_FONT, Rect, chars_fit, fit};
 use super::motion::{Glide, drawn_progress, motion};
 use super::playback::{Anim, Runs, Shown};
 use super::routes::Point;
-use super::state::{Piece, TokenAt};
+use super::state::{Piece, Token, TokenAt};
 use crate::scenario::Reach;
 
 pub use super::cards::{FanSummary, TokenCard, Traveller, fan_summary};
@@ -122,6 +122,17 @@ pub fn tether_end(l: &Layout, place: Reach, from: Point) -> Point {
     }
 }
 
+/// How a row of cards is laid out: a fan-out (several tokens) or one card, inside a TLS
+/// record or not; the record's room on the left, the gap between cards, their top and height.
+struct RowShape {
+    fan: bool,
+    tunnel: bool,
+    pad: f32,
+    gap: f32,
+    y: f32,
+    card_h: f32,
+}
+
 /// The cards in the band, over `at`; returns the point under them where the tether starts.
 fn draw_row(pt: &mut Painter, icons: Option<&Icons>, shown: &Shown, at: Point) -> Point {
     let tokens = &shown.state.tokens;
@@ -131,46 +142,26 @@ fn draw_row(pt: &mut Painter, icons: Option<&Icons>, shown: &Shown, at: Point) -
     if tunnel && !fan {
         return record_card(pt, icons, air, at, &tokens[0]);
     }
-    let pad = if tunnel { 52.0 } else { 0.0 };
     let (gap, y, card_h) = if fan {
         (4.0, air.y + 8.0, FAN_H)
     } else {
         (6.0, air.y + (air.h - CARD_H) / 2.0, CARD_H)
     };
-    // A fan-out at the fixed scale, shrunk only if it cannot fit the band.
-    let widths: Vec<f32> = if fan {
-        let at_scale: Vec<f32> = tokens.iter().map(|t| fan_width(t, PX_PER_BYTE)).collect();
-        let want = at_scale.iter().sum::<f32>() + gap * (tokens.len() as f32 - 1.0);
-        let room = air.w - pad - 16.0;
-        if want <= room {
-            at_scale
-        } else {
-            let bytes: f32 = tokens.iter().map(|t| t.bytes as f32).sum();
-            let s = (room - gap * (tokens.len() as f32 - 1.0)) / bytes.max(1.0);
-            tokens.iter().map(|t| fan_width(t, s)).collect()
-        }
-    } else {
-        vec![card_width(&tokens[0]).min(air.w - pad - 16.0)]
+    let row = RowShape {
+        fan,
+        tunnel,
+        pad: if tunnel { 52.0 } else { 0.0 },
+        gap,
+        y,
+        card_h,
     };
-    let total = widths.iter().sum::<f32>() + gap * (tokens.len() as f32 - 1.0) + pad;
+    let widths = row_widths(tokens, air, &row);
+    let total = widths.iter().sum::<f32>() + gap * (tokens.len() as f32 - 1.0) + row.pad;
     let x0 = row_x(air, at, total);
     if tunnel {
-        // The record holds the row: a padlock and "TLS" on its left.
-        let r = Rect::new(x0 - 2.0, y - 6.0, total + 8.0, card_h + 12.0);
-        pt.boxed(r, p::TLS_TINT, p::TLS, 4.0, 5.0);
-        let ir = Rect::new(r.x + 14.0, r.y + 4.0, 22.0, 22.0);
-        icons::draw(pt, icons, Icon::Padlock, ir, p::TLS, 5.1);
-        pt.text_anchored(
-            ir.center().0,
-            ir.bottom() + 1.0,
-            "TLS",
-            MIN_FONT,
-            p::TLS,
-            Anchor::TOP_CENTER,
-            5.2,
-        );
+        record_frame(pt, icons, &row, x0, total);
     }
-    let mut x = x0 + pad;
+    let mut x = x0 + row.pad;
     for (t, &w) in tokens.iter().zip(&widths) {
         let h = if t.piece == Piece::BagKey && !fan {
             card_h - 10.0
@@ -186,24 +177,65 @@ fn draw_row(pt: &mut Painter, icons: Option<&Icons>, shown: &Shown, at: Point) -
         x += w + gap;
     }
     if fan {
-        // What the row is, in real bytes, and the running count on the wire.
-        let inside = if tunnel { "inside TLS: " } else { "" };
-        let line = format!(
-            "{inside}{}; on the wire: {} B",
-            fan_summary(tokens),
-            shown.state.wire_bytes
-        );
-        let ty = y + card_h + if tunnel { 8.0 } else { 3.0 };
-        let text = fit(&line, chars_fit(air.w - 8.0, MIN_FONT));
-        let tw = text.chars().count() as f32 * MIN_FONT * 0.6 + 8.0;
-        pt.rect(Rect::new(air.x, ty - 1.0, tw, MIN_FONT + 3.0), p::BG, 5.25);
-        let e = pt.text(air.x + 4.0, ty, &text, MIN_FONT, p::INK, 5.3);
-        pt.commands.entity(e).insert(FanSummary(line));
+        fan_caption(pt, shown, &row);
     }
     (
         x0 + total / 2.0,
         y + card_h + if tunnel { 6.0 } else { 0.0 },
     )
+}
+
+/// Each card's width: a fan-out at the fixed scale, shrunk only if it cannot fit the band;
+/// one card as wide as its bytes want, within the band.
+fn row_widths(tokens: &[Token], air: Rect, row: &RowShape) -> Vec<f32> {
+    let (gap, pad) = (row.gap, row.pad);
+    if !row.fan {
+        return vec![card_width(&tokens[0]).min(air.w - pad - 16.0)];
+    }
+    let at_scale: Vec<f32> = tokens.iter().map(|t| fan_width(t, PX_PER_BYTE)).collect();
+    let want = at_scale.iter().sum::<f32>() + gap * (tokens.len() as f32 - 1.0);
+    let room = air.w - pad - 16.0;
+    if want <= room {
+        at_scale
+    } else {
+        let bytes: f32 = tokens.iter().map(|t| t.bytes as f32).sum();
+        let s = (room - gap * (tokens.len() as f32 - 1.0)) / bytes.max(1.0);
+        tokens.iter().map(|t| fan_width(t, s)).collect()
+    }
+}
+
+/// The TLS record holding a row `total` wide from `x0`: a padlock and "TLS" on its left.
+fn record_frame(pt: &mut Painter, icons: Option<&Icons>, row: &RowShape, x0: f32, total: f32) {
+    let r = Rect::new(x0 - 2.0, row.y - 6.0, total + 8.0, row.card_h + 12.0);
+    pt.boxed(r, p::TLS_TINT, p::TLS, 4.0, 5.0);
+    let ir = Rect::new(r.x + 14.0, r.y + 4.0, 22.0, 22.0);
+    icons::draw(pt, icons, Icon::Padlock, ir, p::TLS, 5.1);
+    pt.text_anchored(
+        ir.center().0,
+        ir.bottom() + 1.0,
+        "TLS",
+        MIN_FONT,
+        p::TLS,
+        Anchor::TOP_CENTER,
+        5.2,
+    );
+}
+
+/// Under a fan-out: what the row is, in real bytes, and the running count on the wire.
+fn fan_caption(pt: &mut Painter, shown: &Shown, row: &RowShape) {
+    let air = shown.layout.air;
+    let inside = if row.tunnel { "inside TLS: " } else { "" };
+    let line = format!(
+        "{inside}{}; on the wire: {} B",
+        fan_summary(&shown.state.tokens),
+        shown.state.wire_bytes
+    );
+    let ty = row.y + row.card_h + if row.tunnel { 8.0 } else { 3.0 };
+    let text = fit(&line, chars_fit(air.w - 8.0, MIN_FONT));
+    let tw = text.chars().count() as f32 * MIN_FONT * 0.6 + 8.0;
+    pt.rect(Rect::new(air.x, ty - 1.0, tw, MIN_FONT + 3.0), p::BG, 5.25);
+    let e = pt.text(air.x + 4.0, ty, &text, MIN_FONT, p::INK, 5.3);
+    pt.commands.entity(e).insert(FanSummary(line));
 }
 
 /// The tokens plugin.

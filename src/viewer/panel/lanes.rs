@@ -11,10 +11,10 @@ use super::super::draw::{Layer, palette as p};
 use super::super::layout::{FONT, Rect, chars_fit};
 use super::super::panels::{ascii, wrap};
 use super::super::playback::{Runs, Shown};
-use super::super::state::state_at;
+use super::super::state::{ViewState, state_at};
 use super::{Panel, add_panel, frame, painter};
 use crate::Run;
-use crate::scenario::Reach;
+use crate::scenario::{Reach, Scenario};
 use crate::sim::{Action, Step};
 
 /// What makes two steps of different runs the same event: the message, the action, the place,
@@ -105,49 +105,7 @@ fn draw(
             if here { 3.0 } else { 1.0 },
             10.3,
         );
-        let last = run.trace.steps.len().saturating_sub(1);
-        let sc = &run.scenario;
-        let event = run.trace.steps.get(step).map_or(String::new(), |s| {
-            format!("{} at {}", s.action.name(), sc.reach_label(s.place))
-        });
-        let how = match (here, same) {
-            (true, _) => "(on screen)",
-            (false, true) => "(same event)",
-            (false, false) => "(no such event in this model: its last shared one)",
-        };
-        let title = format!(
-            "{}: step {step}/{last}: {event} {how}",
-            run.trace.protection.label()
-        );
-        let st = state_at(run, step);
-        let places: Vec<String> = st
-            .footprint
-            .keys()
-            .map(|&place| sc.reach_label(place))
-            .collect();
-        let plain = if places.is_empty() {
-            "Plaintext has been nowhere but the sender's keyboard".to_string()
-        } else {
-            format!(
-                "Plaintext has been at {} place{}: {}",
-                places.len(),
-                if places.len() == 1 { "" } else { "s" },
-                places.join(", ")
-            )
-        };
-        let note = run
-            .trace
-            .steps
-            .get(step)
-            .map_or(String::new(), |s| ascii(&s.note));
-        let cols = chars_fit(lane.w - 12.0, size);
-        let mut lines: Vec<(String, Color)> = wrap(&title, cols)
-            .into_iter()
-            .map(|l| (l, p::INK))
-            .collect();
-        lines.extend(wrap(&note, cols).into_iter().map(|l| (l, p::MUTED)));
-        lines.extend(wrap(&plain, cols).into_iter().map(|l| (l, p::PLAIN)));
-        lines.push((format!("{} B on the wire so far", st.wire_bytes), p::INK));
+        let lines = lane_lines(run, step, (here, same), chars_fit(lane.w - 12.0, size));
         let rows = ((lane.h - 6.0) / (size * 1.25)).floor().max(1.0) as usize;
         for (j, (line, color)) in super::fit_rows(lines, rows).iter().enumerate() {
             pt.text(
@@ -159,6 +117,68 @@ fn draw(
                 10.4,
             );
         }
+    }
+}
+
+/// A lane's lines, wrapped to `cols`: the model, step and event (`here` on screen, else the
+/// `same` event or the last shared one), the step's note, where plaintext has been, and the
+/// bytes on the wire so far.
+fn lane_lines(
+    run: &Run,
+    step: usize,
+    (here, same): (bool, bool),
+    cols: usize,
+) -> Vec<(String, Color)> {
+    let last = run.trace.steps.len().saturating_sub(1);
+    let sc = &run.scenario;
+    let event = run.trace.steps.get(step).map_or(String::new(), |s| {
+        format!("{} at {}", s.action.name(), sc.reach_label(s.place))
+    });
+    let how = match (here, same) {
+        (true, _) => "(on screen)",
+        (false, true) => "(same event)",
+        (false, false) => "(no such event in this model: its last shared one)",
+    };
+    let title = format!(
+        "{}: step {step}/{last}: {event} {how}",
+        run.trace.protection.label()
+    );
+    let st = state_at(run, step);
+    let note = run
+        .trace
+        .steps
+        .get(step)
+        .map_or(String::new(), |s| ascii(&s.note));
+    let mut lines: Vec<(String, Color)> = wrap(&title, cols)
+        .into_iter()
+        .map(|l| (l, p::INK))
+        .collect();
+    lines.extend(wrap(&note, cols).into_iter().map(|l| (l, p::MUTED)));
+    lines.extend(
+        wrap(&plain_places(sc, &st), cols)
+            .into_iter()
+            .map(|l| (l, p::PLAIN)),
+    );
+    lines.push((format!("{} B on the wire so far", st.wire_bytes), p::INK));
+    lines
+}
+
+/// Where plaintext has been by this state, as a sentence.
+fn plain_places(sc: &Scenario, st: &ViewState) -> String {
+    let places: Vec<String> = st
+        .footprint
+        .keys()
+        .map(|&place| sc.reach_label(place))
+        .collect();
+    if places.is_empty() {
+        "Plaintext has been nowhere but the sender's keyboard".to_string()
+    } else {
+        format!(
+            "Plaintext has been at {} place{}: {}",
+            places.len(),
+            if places.len() == 1 { "" } else { "s" },
+            places.join(", ")
+        )
     }
 }
 

@@ -4,11 +4,12 @@
 
 use bevy::prelude::*;
 
-use super::super::draw::{Layer, palette as p};
+use super::super::draw::{Layer, Painter, palette as p};
 use super::super::layout::{FONT, Rect, chars_fit};
 use super::super::playback::{Runs, Scroll, Shown};
 use super::super::text::wrap;
 use super::{Panel, add_panel, frame, painter};
+use crate::Run;
 use crate::exposure::Content;
 use crate::report;
 
@@ -16,6 +17,27 @@ use crate::report;
 struct Row {
     name: Vec<String>,
     cells: Vec<(Vec<String>, Content, bool)>,
+}
+
+/// The table's geometry: its area, text size and line height, and its columns' widths.
+struct Grid {
+    inner: Rect,
+    size: f32,
+    line_h: f32,
+    name_w: f32,
+    cw: f32,
+}
+
+impl Grid {
+    /// The characters that fit in a message's column.
+    fn cell_chars(&self) -> usize {
+        chars_fit(self.cw - 10.0, self.size)
+    }
+
+    /// Where message `m`'s column starts.
+    fn column_x(&self, m: usize) -> f32 {
+        self.inner.x + self.name_w + m as f32 * self.cw
+    }
 }
 
 fn draw(
@@ -38,9 +60,41 @@ fn draw(
         &format!("Who can read what, model {}", run.trace.protection.label()),
     );
     let size = shown.fit.body_font();
-    let line_h = size * 1.2;
     let inner = r.inset(8.0);
-    // The legend at the bottom, wrapped.
+    let legend_top = draw_legend(&mut pt, inner, size);
+    let cols = sc.messages.len().max(1);
+    let name_w = (inner.w * 0.3).min(320.0);
+    let g = Grid {
+        inner,
+        size,
+        line_h: size * 1.2,
+        name_w,
+        cw: ((inner.w - name_w) / cols as f32).min(360.0),
+    };
+    let rows = table_rows(run, &g);
+    let top = inner.y + 32.0;
+    draw_message_ids(&mut pt, run, &g, top);
+    let heights: Vec<f32> = rows.iter().map(|row| row_height(row, g.line_h)).collect();
+    let (first, last) = visible(&heights, legend_top - 6.0 - top, scroll.panel);
+    let mut y = top;
+    for (row, h) in rows.iter().zip(&heights).skip(first).take(last - first) {
+        draw_table_row(&mut pt, &g, row, y, *h);
+        y += h;
+    }
+    if first > 0 || last < rows.len() {
+        let note = format!(
+            "observers {}-{} of {}: Up/Down or the mouse wheel scrolls",
+            first + 1,
+            last,
+            rows.len()
+        );
+        pt.text(inner.x + 2.0, y + 2.0, &note, size, p::MUTED, 10.2);
+    }
+}
+
+/// The legend at the bottom of `inner`, wrapped; returns where it starts.
+fn draw_legend(pt: &mut Painter, inner: Rect, size: f32) -> f32 {
+    let line_h = size * 1.2;
     let legend: Vec<String> = report::MATRIX_LEGEND
         .iter()
         .chain(std::iter::once(
@@ -59,18 +113,18 @@ fn draw(
             10.2,
         );
     }
+    legend_top
+}
 
-    let cols = sc.messages.len().max(1);
-    let name_w = (inner.w * 0.3).min(320.0);
-    let cw = ((inner.w - name_w) / cols as f32).min(360.0);
-    let name_chars = chars_fit(name_w - 10.0, size);
-    let cell_chars = chars_fit(cw - 10.0, size);
-    let rows: Vec<Row> = run
-        .exposure
+/// Each observer's row: their name and every message's cell, wrapped to the columns.
+fn table_rows(run: &Run, g: &Grid) -> Vec<Row> {
+    let name_chars = chars_fit(g.name_w - 10.0, g.size);
+    let cell_chars = g.cell_chars();
+    run.exposure
         .observers
         .iter()
         .map(|ox| Row {
-            name: wrap(&sc.observers[ox.observer].name, name_chars),
+            name: wrap(&run.scenario.observers[ox.observer].name, name_chars),
             cells: ox
                 .messages
                 .iter()
@@ -87,15 +141,17 @@ fn draw(
                 })
                 .collect(),
         })
-        .collect();
+        .collect()
+}
 
-    let top = inner.y + 32.0;
-    for (m, msg) in sc.messages.iter().enumerate() {
-        let x = inner.x + name_w + m as f32 * cw;
-        for (i, l) in wrap(&msg.id, cell_chars).iter().take(1).enumerate() {
+/// Each message's id over its column.
+fn draw_message_ids(pt: &mut Painter, run: &Run, g: &Grid, top: f32) {
+    for (m, msg) in run.scenario.messages.iter().enumerate() {
+        let x = g.column_x(m);
+        for (i, l) in wrap(&msg.id, g.cell_chars()).iter().take(1).enumerate() {
             pt.text(
                 x + 4.0,
-                top - 26.0 + i as f32 * line_h,
+                top - 26.0 + i as f32 * g.line_h,
                 l,
                 FONT,
                 p::INK,
@@ -103,67 +159,56 @@ fn draw(
             );
         }
     }
-    let room = legend_top - 6.0 - top;
-    let heights: Vec<f32> = rows
+}
+
+/// A row's height: its tallest cell (or name), plus a margin.
+fn row_height(row: &Row, line_h: f32) -> f32 {
+    let n = row
+        .cells
         .iter()
-        .map(|row| {
-            let n = row
-                .cells
-                .iter()
-                .map(|c| c.0.len())
-                .chain(std::iter::once(row.name.len()))
-                .max()
-                .unwrap_or(1);
-            n as f32 * line_h + 6.0
-        })
-        .collect();
-    let (first, last) = visible(&heights, room, scroll.panel);
-    let mut y = top;
-    for (row, h) in rows.iter().zip(&heights).skip(first).take(last - first) {
-        for (i, l) in row.name.iter().enumerate() {
+        .map(|c| c.0.len())
+        .chain(std::iter::once(row.name.len()))
+        .max()
+        .unwrap_or(1);
+    n as f32 * line_h + 6.0
+}
+
+/// One observer's row at `y`, `h` high: their name, then each cell filled by what they get,
+/// framed in black where acting gives more.
+fn draw_table_row(pt: &mut Painter, g: &Grid, row: &Row, y: f32, h: f32) {
+    for (i, l) in row.name.iter().enumerate() {
+        pt.text(
+            g.inner.x + 2.0,
+            y + 3.0 + i as f32 * g.line_h,
+            l,
+            g.size,
+            p::INK,
+            10.2,
+        );
+    }
+    for (m, (lines, content, acting)) in row.cells.iter().enumerate() {
+        let c = Rect::new(g.column_x(m), y, g.cw - 4.0, h - 3.0);
+        let fill = match content {
+            Content::Plaintext => p::PLAIN_TINT,
+            Content::Ciphertext => p::SEALED_TINT,
+            Content::None => p::PANEL,
+        };
+        let (border, t) = if *acting {
+            (p::INK, 3.0)
+        } else {
+            (p::MUTED, 1.0)
+        };
+        pt.boxed(c, fill, border, t, 10.3);
+        for (i, l) in lines.iter().enumerate() {
             pt.text(
-                inner.x + 2.0,
-                y + 3.0 + i as f32 * line_h,
+                c.x + 5.0,
+                c.y + 3.0 + i as f32 * g.line_h,
                 l,
-                size,
+                g.size,
                 p::INK,
-                10.2,
+                10.4,
             );
         }
-        for (m, (lines, content, acting)) in row.cells.iter().enumerate() {
-            let c = Rect::new(inner.x + name_w + m as f32 * cw, y, cw - 4.0, h - 3.0);
-            let fill = match content {
-                Content::Plaintext => p::PLAIN_TINT,
-                Content::Ciphertext => p::SEALED_TINT,
-                Content::None => p::PANEL,
-            };
-            let (border, t) = if *acting {
-                (p::INK, 3.0)
-            } else {
-                (p::MUTED, 1.0)
-            };
-            pt.boxed(c, fill, border, t, 10.3);
-            for (i, l) in lines.iter().enumerate() {
-                pt.text(
-                    c.x + 5.0,
-                    c.y + 3.0 + i as f32 * line_h,
-                    l,
-                    size,
-                    p::INK,
-                    10.4,
-                );
-            }
-        }
-        y += h;
-    }
-    if first > 0 || last < rows.len() {
-        let note = format!(
-            "observers {}-{} of {}: Up/Down or the mouse wheel scrolls",
-            first + 1,
-            last,
-            rows.len()
-        );
-        pt.text(inner.x + 2.0, y + 2.0, &note, size, p::MUTED, 10.2);
     }
 }
 
