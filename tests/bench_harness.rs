@@ -5,8 +5,8 @@ use rand::SeedableRng;
 use std::time::Duration;
 
 use plainsight::bench::{
-    self, BenchConfig, BenchError, BenchScheme, MAX_POINT_BYTES, Measurement, Progress,
-    device_keys, floor_open, floor_seal, format_size, parse_size,
+    self, BenchConfig, BenchError, BenchReport, BenchScheme, MAX_POINT_BYTES, Measurement,
+    Progress, device_keys, floor_open, floor_seal, format_size, parse_size,
 };
 use plainsight::crypto::{
     Fanout, MAX_MESSAGE, MAX_RECIPIENTS, PublicKey, SecretKey, os_rng, seal_per_recipient,
@@ -132,7 +132,13 @@ fn a_run_reports_exact_wire_bytes_for_every_point_and_the_floors() {
     let mut seen: Vec<Progress> = Vec::new();
     let report = bench::run(&plan, &mut |p| seen.push(*p)).expect("runs");
     assert_eq!(report.results.len(), 2 * 2 * 2 * BenchScheme::ALL.len());
-    // Once before each (threads, recipients, size), once at the end; `done` never goes back.
+    progress_moves_forward(&seen, &report);
+    every_row_has_its_fields_and_exact_wire_bytes(&report);
+    every_format_carries_every_row(&report);
+}
+
+/// Once before each (threads, recipients, size), once at the end; `done` never goes back.
+fn progress_moves_forward(seen: &[Progress], report: &BenchReport) {
     assert_eq!(seen.len(), 2 * 2 * 2 + 1);
     assert!(seen.windows(2).all(|w| w[0].done < w[1].done));
     assert!(
@@ -142,6 +148,10 @@ fn a_run_reports_exact_wire_bytes_for_every_point_and_the_floors() {
     // Thread counts sorted; the first pool's points come first.
     assert_eq!(report.results[0].threads, 1);
     assert!(report.results.iter().any(|r| r.threads == 2));
+}
+
+/// Session schemes carry membership times; every scheme's wire bytes are exact.
+fn every_row_has_its_fields_and_exact_wire_bytes(report: &BenchReport) {
     for r in &report.results {
         let devices = r.recipients * 2;
         assert_eq!(r.devices(), devices);
@@ -189,7 +199,10 @@ fn a_run_reports_exact_wire_bytes_for_every_point_and_the_floors() {
         report.ratios(shared).wire_bytes_per_extra_device,
         Some(32.0)
     );
+}
 
+/// JSON, CSV, the table and the SVG chart all carry the run.
+fn every_format_carries_every_row(report: &BenchReport) {
     let json: serde_json::Value = serde_json::from_str(&report.to_json()).expect("valid JSON");
     let rows = json["results"].as_array().expect("a results array");
     assert_eq!(rows.len(), report.results.len());
