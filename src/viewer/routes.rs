@@ -3,7 +3,7 @@
 //! `TLS` / `no TLS` marker per link near its quieter end, away from the hub where links converge.
 
 use super::layout::Rect;
-use crate::scenario::{Node, Scenario};
+use crate::scenario::{Link, Node, Scenario};
 
 /// A point in the virtual canvas.
 pub type Point = (f32, f32);
@@ -73,7 +73,8 @@ pub fn marker_size(tls: bool) -> (f32, f32) {
 /// Text size of link markers.
 pub const MARKER_FONT: f32 = 14.0;
 
-fn placed_rects(markers: &[Point], sc: &Scenario, _paths: &[Vec<Point>]) -> Vec<Rect> {
+/// The rectangles of the markers placed so far (`markers` for the first links, in order).
+fn placed_rects(markers: &[Point], sc: &Scenario) -> Vec<Rect> {
     markers
         .iter()
         .zip(&sc.links)
@@ -119,34 +120,67 @@ impl Boxes<'_> {
         }
         out
     }
+    /// Where a link leaves `node` (box `me`) toward the box `other`: a device's side facing it,
+    /// at the name row; a server's `slot`, else its side facing it, near the top.
+    fn end(&self, node: Node, me: Rect, other: Rect, slot: Option<Point>) -> Point {
+        let x = if me.center().0 < other.center().0 {
+            me.right()
+        } else {
+            me.x
+        };
+        match node {
+            Node::Device(d) => (x, self.device_anchor_y[d]),
+            Node::Server(_) => slot.unwrap_or((x, me.y + 14.0)),
+        }
+    }
+    /// A link's detour under the servers, from `a` to `z`: down from each end, along below.
+    fn detour(&self, l: &Link, a: Point, z: Point) -> Vec<Point> {
+        let (ra, rb) = (self.rect(l.from), self.rect(l.to));
+        let mut path = self.down(l.from, ra, a, rb.center().0);
+        let mut back = self.down(l.to, rb, z, ra.center().0);
+        back.reverse();
+        path.extend(back);
+        path
+    }
+    /// From a link's end `p` on `node` (box `me`) down to the detour's run, leaning `toward`
+    /// the other end: from a server's bottom, beside its middle; from a device, straight from
+    /// `p`.
+    fn down(&self, node: Node, me: Rect, p: Point, toward: f32) -> Vec<Point> {
+        match node {
+            Node::Server(_) => {
+                let x = me.center().0 + if toward > me.center().0 { 20.0 } else { -20.0 };
+                vec![(x, me.bottom()), (x, self.below)]
+            }
+            Node::Device(_) => {
+                vec![
+                    p,
+                    (p.0 + if toward > p.0 { 12.0 } else { -12.0 }, self.below),
+                ]
+            }
+        }
+    }
 }
 
 /// Routes every link, and places one marker per link.
 pub fn route(sc: &Scenario, b: &Boxes) -> (Vec<Vec<Point>>, Vec<Point>) {
-    // Server ends: the links entering each side of a server are spread down that side, in the
-    // order of the other end's height, so they fan out instead of meeting at one point.
-    let n = sc.links.len();
-    let mut server_end: Vec<[Option<Point>; 2]> = vec![[None, None]; n];
-    for (s, r) in b.servers.iter().enumerate() {
+    let paths: Vec<Vec<Point>> = sc
+        .links
+        .iter()
+        .zip(server_ends(sc, b))
+        .map(|(l, slots)| link_path(l, b, slots))
+        .collect();
+    let markers = place_markers(sc, b, &paths);
+    (paths, markers)
+}
+
+/// Server ends, by link and end (`from`, `to`): the links entering each side of a server are
+/// spread down that side, in the order of the other end's height, so they fan out instead of
+/// meeting at one point. Links between servers have none.
+fn server_ends(sc: &Scenario, b: &Boxes) -> Vec<[Option<Point>; 2]> {
+    let mut ends: Vec<[Option<Point>; 2]> = vec![[None, None]; sc.links.len()];
+    for (s, &r) in b.servers.iter().enumerate() {
         for left_side in [true, false] {
-            let mut entering: Vec<(f32, usize, usize)> = Vec::new();
-            for (i, l) in sc.links.iter().enumerate() {
-                for (end, (me, other)) in [(0, (l.from, l.to)), (1, (l.to, l.from))] {
-                    if me != Node::Server(s) {
-                        continue;
-                    }
-                    let o = b.rect(other);
-                    let from_left = o.center().0 < r.center().0;
-                    if from_left == left_side && !matches!(other, Node::Server(_)) {
-                        let oy = match other {
-                            Node::Device(d) => b.device_anchor_y[d],
-                            Node::Server(_) => o.center().1,
-                        };
-                        entering.push((oy, i, end));
-                    }
-                }
-            }
-            entering.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+            let entering = entering(sc, b, s, left_side);
             let k = entering.len();
             // At most 36 px apart: enough to tell them apart, close to the name row.
             let top = r.y + 14.0;
@@ -160,67 +194,54 @@ pub fn route(sc: &Scenario, b: &Boxes) -> (Vec<Vec<Point>>, Vec<Point>) {
                     top + (bottom - top) * j as f32 / (k - 1) as f32
                 };
                 let x = if left_side { r.x } else { r.right() };
-                server_end[i][end] = Some((x, y));
+                ends[i][end] = Some((x, y));
             }
         }
     }
+    ends
+}
 
-    let mut paths = Vec::with_capacity(n);
+/// The links entering server `s` on its left side (else its right) from a device, as (the
+/// device end's height, link, which end of the link is the server), top down.
+fn entering(sc: &Scenario, b: &Boxes, s: usize, left_side: bool) -> Vec<(f32, usize, usize)> {
+    let r = b.servers[s];
+    let mut entering = Vec::new();
     for (i, l) in sc.links.iter().enumerate() {
-        let (ra, rb) = (b.rect(l.from), b.rect(l.to));
-        let end = |node: Node, me: Rect, other: Rect, slot: Option<Point>| -> Point {
-            match node {
-                Node::Device(d) => {
-                    let x = if me.center().0 < other.center().0 {
-                        me.right()
-                    } else {
-                        me.x
-                    };
-                    (x, b.device_anchor_y[d])
-                }
-                Node::Server(_) => slot.unwrap_or_else(|| {
-                    let x = if me.center().0 < other.center().0 {
-                        me.right()
-                    } else {
-                        me.x
-                    };
-                    (x, me.y + 14.0)
-                }),
+        for (end, (me, other)) in [(0, (l.from, l.to)), (1, (l.to, l.from))] {
+            let Node::Device(d) = other else { continue };
+            let from_left = b.devices[d].center().0 < r.center().0;
+            if me == Node::Server(s) && from_left == left_side {
+                entering.push((b.device_anchor_y[d], i, end));
             }
-        };
-        let a = end(l.from, ra, rb, server_end[i][0]);
-        let z = end(l.to, rb, ra, server_end[i][1]);
-        let others = b.others(l.from, l.to);
-        let straight = vec![a, z];
-        let both_servers = matches!((l.from, l.to), (Node::Server(_), Node::Server(_)));
-        // A link from a device may come in over the top of its server instead of its side.
-        let over = vec![top_of(l.from, ra, a), top_of(l.to, rb, z)];
-        let path = if !path_crosses(&straight, &others) {
-            straight
-        } else if !both_servers && !path_crosses(&over, &others) {
-            over
-        } else {
-            // Detour under the servers: down from each server's bottom, along below.
-            let down = |node: Node, me: Rect, p: Point, toward: f32| match node {
-                Node::Server(_) => {
-                    let x = me.center().0 + if toward > me.center().0 { 20.0 } else { -20.0 };
-                    vec![(x, me.bottom()), (x, b.below)]
-                }
-                Node::Device(_) => {
-                    vec![p, (p.0 + if toward > p.0 { 12.0 } else { -12.0 }, b.below)]
-                }
-            };
-            let mut path = down(l.from, ra, a, rb.center().0);
-            let mut back = down(l.to, rb, z, ra.center().0);
-            back.reverse();
-            path.extend(back);
-            path
-        };
-        paths.push(path);
+        }
     }
+    entering.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+    entering
+}
 
-    // Markers: on the link body near the end with fewer links (a leaf), away from the hub;
-    // slid along the link until clear of every box, the tokens' band and earlier markers.
+/// One link's path from its `from` end to its `to` end: straight when that passes through no
+/// other box; else, from a device, over the top of its server; else a detour under the servers.
+fn link_path(l: &Link, b: &Boxes, slots: [Option<Point>; 2]) -> Vec<Point> {
+    let (ra, rb) = (b.rect(l.from), b.rect(l.to));
+    let a = b.end(l.from, ra, rb, slots[0]);
+    let z = b.end(l.to, rb, ra, slots[1]);
+    let others = b.others(l.from, l.to);
+    let straight = vec![a, z];
+    let both_servers = matches!((l.from, l.to), (Node::Server(_), Node::Server(_)));
+    // A link from a device may come in over the top of its server instead of its side.
+    let over = vec![top_of(l.from, ra, a), top_of(l.to, rb, z)];
+    if !path_crosses(&straight, &others) {
+        straight
+    } else if !both_servers && !path_crosses(&over, &others) {
+        over
+    } else {
+        b.detour(l, a, z)
+    }
+}
+
+/// Markers: on the link body near the end with fewer links (a leaf), away from the hub;
+/// slid along the link until clear of every box, the tokens' band and earlier markers.
+fn place_markers(sc: &Scenario, b: &Boxes, paths: &[Vec<Point>]) -> Vec<Point> {
     let degree = |node: Node| {
         sc.links
             .iter()
@@ -229,42 +250,50 @@ pub fn route(sc: &Scenario, b: &Boxes) -> (Vec<Vec<Point>>, Vec<Point>) {
     };
     let mut solid: Vec<Rect> = b.devices.iter().chain(b.servers).copied().collect();
     solid.push(b.air);
-    let mut markers = Vec::with_capacity(n);
-    for (l, path) in sc.links.iter().zip(&paths) {
-        let len = length(path).max(1.0);
-        let (da, dz) = (degree(l.from), degree(l.to));
+    let mut markers = Vec::with_capacity(paths.len());
+    for (l, path) in sc.links.iter().zip(paths) {
+        let candidates = marker_candidates(path, degree(l.from) <= degree(l.to));
         let (w, h) = marker_size(l.tls);
-        let clear = |p: Point, placed: &[Rect]| {
+        let placed = placed_rects(&markers, sc);
+        let clear = |p: Point| {
             let r = Rect::new(p.0 - w / 2.0, p.1 - h / 2.0, w, h);
-            !solid.iter().chain(placed).any(|o| r.overlaps(o))
+            !solid.iter().chain(&placed).any(|o| r.overlaps(o))
         };
-        let mut candidates: Vec<f32> = Vec::new();
-        if path.len() > 2 {
-            // A detour: along its run at the bottom, a quarter of the way first (the middle
-            // is where the travelling dot and the reach lines point).
-            let at_bottom = |f: f32| {
-                let mid = path.len() / 2;
-                let (p, q) = (path[mid - 1], path[mid]);
-                let head = length(&path[..mid]);
-                let seg = length(&[p, q]);
-                (head + seg * f) / len
-            };
-            candidates.extend([0.25, 0.75, 0.15, 0.85].map(at_bottom));
-        }
-        let from_quiet = |d: f32| {
-            let t = (d / len).min(0.5);
-            if da <= dz { t } else { 1.0 - t }
-        };
-        candidates.extend([34.0, 48.0, 62.0, 80.0, 100.0, 130.0].map(from_quiet));
-        candidates.extend([0.5, 0.4, 0.6, 0.3, 0.7]);
         let spot = candidates
             .iter()
             .map(|&t| along(path, t))
-            .find(|&p| clear(p, &placed_rects(&markers, sc, &paths)))
+            .find(|&p| clear(p))
             .unwrap_or_else(|| along(path, candidates[0]));
         markers.push(spot);
     }
-    (paths, markers)
+    markers
+}
+
+/// Where along `path` (fractions of its length) its marker may go, best first: on a detour's
+/// run at the bottom, then a little way from the quieter end (the start if `quiet_start`),
+/// then around the middle.
+fn marker_candidates(path: &[Point], quiet_start: bool) -> Vec<f32> {
+    let len = length(path).max(1.0);
+    let mut candidates: Vec<f32> = Vec::new();
+    if path.len() > 2 {
+        // A detour: along its run at the bottom, a quarter of the way first (the middle
+        // is where the travelling dot and the reach lines point).
+        let at_bottom = |f: f32| {
+            let mid = path.len() / 2;
+            let (p, q) = (path[mid - 1], path[mid]);
+            let head = length(&path[..mid]);
+            let seg = length(&[p, q]);
+            (head + seg * f) / len
+        };
+        candidates.extend([0.25, 0.75, 0.15, 0.85].map(at_bottom));
+    }
+    let from_quiet = |d: f32| {
+        let t = (d / len).min(0.5);
+        if quiet_start { t } else { 1.0 - t }
+    };
+    candidates.extend([34.0, 48.0, 62.0, 80.0, 100.0, 130.0].map(from_quiet));
+    candidates.extend([0.5, 0.4, 0.6, 0.3, 0.7]);
+    candidates
 }
 
 /// How many of `boxes` a polyline passes through.
@@ -273,6 +302,40 @@ pub fn crossings(path: &[Point], boxes: &[Rect]) -> usize {
         .iter()
         .filter(|r| path.windows(2).any(|w| crosses(w[0], w[1], r)))
         .count()
+}
+
+/// Where a reach line leaves an observer's chip: from the middle of its top edge, or for a chip
+/// under another, by the gap on its left up to just above the strip.
+fn leave_chip(chip: Rect, strip_top: f32) -> Vec<Point> {
+    if chip.y > strip_top + 8.0 {
+        let x = chip.x - 3.0;
+        vec![(x, chip.center().1), (x, strip_top - 4.0)]
+    } else {
+        vec![(chip.center().0, chip.y)]
+    }
+}
+
+/// The ways from `from` (just above the strip) around `node` to `target`'s edge, the nearer
+/// side first: diagonally to a corner under the box, or along the `corridor` above the strip;
+/// then up the box's side to the row's height and in.
+fn around(node: Rect, target: Rect, from: Point, corridor: f32) -> [Vec<Point>; 4] {
+    let cy = target.center().1;
+    let left_first = from.0 < node.center().0;
+    let ways = |left: bool| {
+        let x = if left {
+            node.x - 7.0
+        } else {
+            node.right() + 7.0
+        };
+        let edge = if left { target.x } else { target.right() };
+        [
+            vec![(x, node.bottom() + 7.0), (x, cy), (edge, cy)],
+            vec![(from.0, corridor), (x, corridor), (x, cy), (edge, cy)],
+        ]
+    };
+    let [a, b] = ways(left_first);
+    let [c, d] = ways(!left_first);
+    [a, b, c, d]
 }
 
 /// An observer's reach line, from their chip in the strip to a place's row inside `node` (its
@@ -288,12 +351,7 @@ pub fn reach_path(
     node: Option<Rect>,
     others: &[Rect],
 ) -> Vec<Point> {
-    let mut start = vec![(chip.center().0, chip.y)];
-    if chip.y > strip_top + 8.0 {
-        // A chip under another: leave by the gap on its left.
-        let x = chip.x - 3.0;
-        start = vec![(x, chip.center().1), (x, strip_top - 4.0)];
-    }
+    let start = leave_chip(chip, strip_top);
     let from = start.last().copied().unwrap_or(chip.center());
     let corridor = strip_top - 6.0;
     let via = |points: &[Point]| {
@@ -313,26 +371,9 @@ pub fn reach_path(
             .min_by_key(|path| crossings(path, others) + usize::from(off_canvas(path)) * 100)
             .expect("two candidates");
     };
-    let cy = target.center().1;
-    let left_first = from.0 < node.center().0;
-    let mut candidates = Vec::new();
-    for left in [left_first, !left_first] {
-        let x = if left {
-            node.x - 7.0
-        } else {
-            node.right() + 7.0
-        };
-        let edge = if left { target.x } else { target.right() };
-        candidates.push(via(&[(x, node.bottom() + 7.0), (x, cy), (edge, cy)]));
-        candidates.push(via(&[
-            (from.0, corridor),
-            (x, corridor),
-            (x, cy),
-            (edge, cy),
-        ]));
-    }
+    let candidates = around(node, target, from, corridor).map(|points| via(&points));
     // Around the box: the last leg enters the node by design, everything before stays out.
-    let around = |path: &Vec<Point>| {
+    let cost = |path: &Vec<Point>| {
         let head = &path[..path.len() - 1];
         crossings(path, others) + crossings(head, &[node]) + usize::from(off_canvas(path)) * 100
     };
@@ -340,7 +381,7 @@ pub fn reach_path(
     let straight = via(&[target.center()]);
     let mut best = (crossings(&straight, others) + 1, straight);
     for path in candidates {
-        let c = around(&path);
+        let c = cost(&path);
         if c < best.0 {
             best = (c, path);
         }

@@ -1,0 +1,262 @@
+//! People and their devices, in the left and right columns: each person's name over their
+//! devices, a device's memory and keystore rows stacked under its name when there is room, else
+//! side by side, at the largest text size that fits (not under MIN_FONT unless even that does
+//! not fit).
+
+use std::collections::BTreeMap;
+
+use super::{CHAR_W, FONT, MIN_FONT, NOWHERE, PersonBox, Rect};
+use crate::scenario::{DevicePart, Node, Reach, Scenario};
+
+/// The two columns, laid out.
+pub(super) struct Columns {
+    /// Person headings.
+    pub people: Vec<PersonBox>,
+    /// Device boxes, by device index.
+    pub devices: Vec<Rect>,
+    /// Each device's name row, by device index.
+    pub device_names: Vec<Rect>,
+    /// Every device part's row.
+    pub places: BTreeMap<Reach, Rect>,
+    /// Devices drawn compactly: memory and keys side by side under the name.
+    pub compact: bool,
+    /// Text size for people, devices and their parts.
+    pub device_font: f32,
+}
+
+/// The people in one column and how many devices they have between them.
+struct Column {
+    left: bool,
+    people: Vec<usize>,
+    n_dev: usize,
+}
+
+/// The sizes of a column's rows, all in virtual pixels.
+struct Rows {
+    /// Text size.
+    font: f32,
+    /// How much everything was scaled down to fit (1 when it fits as it is).
+    dk: f32,
+    compact: bool,
+    side_w: f32,
+    label_h: f32,
+    dev_h: f32,
+    dev_step: f32,
+    name_h: f32,
+    row_h: f32,
+}
+
+/// Width of the side columns: wide enough for the longest name, within bounds.
+pub(super) fn side_width(sc: &Scenario, font: f32, presenter: bool) -> f32 {
+    let longest = sc
+        .devices
+        .iter()
+        .map(|d| d.name.chars().count())
+        .chain(sc.people.iter().map(|p| p.name.chars().count()))
+        .max()
+        .unwrap_or(8) as f32;
+    // Room for the name and the device's picture before it; not more, so that a fan-out
+    // of ten envelopes still fits the band above the servers at its fixed scale.
+    (longest * font * CHAR_W + 30.0).clamp(150.0, if presenter { 230.0 } else { 200.0 })
+}
+
+impl Columns {
+    /// Lays out the people in `net`'s side columns, `side_w` wide, each on the side
+    /// [`sides`] picks given the servers' places (`server_pos`).
+    pub(super) fn place(
+        sc: &Scenario,
+        font: f32,
+        net: Rect,
+        side_w: f32,
+        server_pos: &[f32],
+    ) -> Columns {
+        let columns = columns(sc, &sides(sc, server_pos));
+        let rows = Rows::fitting(&columns, font, net.h, side_w);
+        let mut out = Columns {
+            people: Vec::new(),
+            devices: vec![NOWHERE; sc.devices.len()],
+            device_names: vec![NOWHERE; sc.devices.len()],
+            places: BTreeMap::new(),
+            compact: rows.compact,
+            device_font: rows.font,
+        };
+        for column in &columns {
+            let x = if column.left {
+                net.x + 4.0
+            } else {
+                net.right() - side_w - 4.0
+            };
+            out.stack(sc, column, &rows, x, net.y);
+        }
+        out
+    }
+
+    /// One column's people and their devices, top down from (`x`, `y`).
+    fn stack(&mut self, sc: &Scenario, column: &Column, rows: &Rows, x: f32, mut y: f32) {
+        for &p in &column.people {
+            let label = Rect::new(x, y, rows.side_w, rows.label_h);
+            self.people.push(PersonBox {
+                person: p,
+                label,
+                left: column.left,
+            });
+            y += rows.label_h;
+            for &d in &sc.people[p].devices {
+                self.device(d, rows, x, y);
+                y += rows.dev_step;
+            }
+        }
+    }
+
+    /// Device `d`'s box at (`x`, `y`), its name row, and its memory and keystore rows.
+    fn device(&mut self, d: usize, rows: &Rows, x: f32, y: f32) {
+        let (side_w, name_h, row_h) = (rows.side_w, rows.name_h, rows.row_h);
+        self.devices[d] = Rect::new(x, y, side_w, rows.dev_h);
+        self.device_names[d] = Rect::new(x, y, side_w, name_h);
+        let memory = if rows.compact {
+            Rect::new(x + 5.0, y + name_h, (side_w - 13.0) / 2.0, row_h)
+        } else {
+            Rect::new(x + 5.0, y + name_h, side_w - 10.0, row_h)
+        };
+        let keys = if rows.compact {
+            Rect::new(memory.right() + 3.0, memory.y, memory.w, row_h)
+        } else {
+            Rect::new(memory.x, memory.bottom() + 3.0 * rows.dk, memory.w, row_h)
+        };
+        self.places
+            .insert(Reach::DevicePart(d, DevicePart::Memory), memory);
+        self.places
+            .insert(Reach::DevicePart(d, DevicePart::Keystore), keys);
+    }
+}
+
+impl Rows {
+    /// The rows at the largest text size at which `columns` fit in `height`: stacked at the
+    /// body size if they fit, else compact, at smaller text down to MIN_FONT, then everything
+    /// scaled down together.
+    fn fitting(columns: &[Column], font: f32, height: f32, side_w: f32) -> Rows {
+        let (mut font, mut compact, mut dk) = (font.min(FONT + 2.0), false, 1.0);
+        if need(columns, font, false) > height {
+            compact = true;
+            while need(columns, font, true) > height && font > MIN_FONT {
+                font -= 1.0;
+            }
+            dk = (height / need(columns, font, true)).min(1.0);
+            font = (font * dk).max(9.0);
+        }
+        let (label_h, dev_h, dev_step) = device_rows(font / dk, compact);
+        Rows {
+            font,
+            dk,
+            compact,
+            side_w,
+            label_h: label_h * dk,
+            dev_h: dev_h * dk,
+            dev_step: dev_step * dk,
+            name_h: (font / dk + 9.0) * dk,
+            row_h: (font / dk + 7.0) * dk,
+        }
+    }
+}
+
+/// Heights of a device column at text size `f`: (person label, device box, step between).
+fn device_rows(f: f32, compact: bool) -> (f32, f32, f32) {
+    let name_h = f + 9.0;
+    let row_h = f + 7.0;
+    let dev_h = if compact {
+        name_h + row_h + 4.0
+    } else {
+        name_h + 2.0 * row_h + 7.0
+    };
+    (f + 8.0, dev_h, dev_h + 4.0)
+}
+
+/// The height the taller column needs at text size `f`.
+fn need(columns: &[Column], f: f32, compact: bool) -> f32 {
+    columns
+        .iter()
+        .map(|c| {
+            let (label_h, _, step) = device_rows(f, compact);
+            c.people.len() as f32 * label_h + c.n_dev as f32 * step
+        })
+        .fold(0.0, f32::max)
+}
+
+/// The left column, then the right, from each person's side (`true` for left).
+fn columns(sc: &Scenario, side: &[bool]) -> Vec<Column> {
+    [true, false]
+        .into_iter()
+        .map(|left| {
+            let people: Vec<usize> = (0..sc.people.len()).filter(|&p| side[p] == left).collect();
+            let n_dev = people.iter().map(|&p| sc.people[p].devices.len()).sum();
+            Column {
+                left,
+                people,
+                n_dev,
+            }
+        })
+        .collect()
+}
+
+/// Which side each person sits on: their device's layout hint; else the side of the servers
+/// their devices link to (so links do not cross the other servers); else balance by device
+/// count, with the first sender on the left.
+fn sides(sc: &Scenario, server_pos: &[f32]) -> Vec<bool> {
+    let first_sender = sc.messages.first().map(|m| m.from);
+    let mut left_count = 0usize;
+    let mut right_count = 0usize;
+    let mut order: Vec<usize> = (0..sc.people.len()).collect();
+    if let Some(f) = first_sender {
+        order.retain(|&p| p != f);
+        order.insert(0, f);
+    }
+    let mut side = vec![true; sc.people.len()];
+    for p in order {
+        let devs = &sc.people[p].devices;
+        let hint = devs
+            .iter()
+            .find_map(|&d| sc.layout.get(&Node::Device(d)).map(|&(x, _)| x < 0.5));
+        let servers_side = if Some(p) == first_sender {
+            None
+        } else {
+            servers_side(sc, devs, server_pos)
+        };
+        let left = hint.or(servers_side).unwrap_or(left_count <= right_count);
+        let n = devs.len().max(1);
+        if left {
+            left_count += n;
+        } else {
+            right_count += n;
+        }
+        side[p] = left;
+    }
+    side
+}
+
+/// The side (`true` for left) of the servers that `devs` link to, when there are two servers
+/// or more and those linked lean clearly to one side.
+fn servers_side(sc: &Scenario, devs: &[usize], server_pos: &[f32]) -> Option<bool> {
+    let linked: Vec<f32> = sc
+        .links
+        .iter()
+        .filter_map(|l| match (l.from, l.to) {
+            (Node::Device(d), Node::Server(s)) | (Node::Server(s), Node::Device(d))
+                if devs.contains(&d) =>
+            {
+                server_pos.get(s).copied()
+            }
+            _ => None,
+        })
+        .collect();
+    if linked.is_empty() || server_pos.len() < 2 {
+        return None;
+    }
+    let mean = linked.iter().sum::<f32>() / linked.len() as f32;
+    if mean < 0.49 {
+        Some(true)
+    } else if mean > 0.51 {
+        Some(false)
+    } else {
+        None
+    }
+}
