@@ -492,18 +492,19 @@ fn draw(
     (width, height): (u32, u32),
     (presenter, acting): (bool, bool),
 ) -> Result<i32> {
+    use plainsight::viewer::{FramesOptions, Panel, RenderOptions};
     match what {
         Output::Png { step, out, panel } => {
             let panel = match panel {
-                None => plainsight::viewer::Panel::Closed,
-                Some(name) => plainsight::viewer::Panel::from_name(&name).with_context(|| {
+                None => Panel::Closed,
+                Some(name) => Panel::from_name(&name).with_context(|| {
                     format!(
                         "--panel {name}: no such panel; the panels are {}",
-                        plainsight::viewer::Panel::names()
+                        Panel::names()
                     )
                 })?,
             };
-            let options = plainsight::viewer::RenderOptions {
+            let options = RenderOptions {
                 step: step.unwrap_or(0),
                 observer,
                 width,
@@ -522,7 +523,7 @@ fn draw(
             out_dir,
             delay,
         } => {
-            let options = plainsight::viewer::FramesOptions {
+            let options = FramesOptions {
                 first,
                 last,
                 observer,
@@ -535,20 +536,27 @@ fn draw(
                 delay_ms: delay,
             };
             let written = plainsight::viewer::render_sequence(run, options)?;
-            eprintln!(
-                "wrote {} frame{} (steps {first} to {last}): {}",
-                last - first + 1,
-                if last == first { "" } else { "s" },
-                match written.as_slice() {
-                    [] => String::new(),
-                    [one] => one.display().to_string(),
-                    [first_file, .., last_file] =>
-                        format!("{} .. {}", first_file.display(), last_file.display()),
-                }
-            );
+            eprintln!("{}", frames_written(first, last, &written));
         }
     }
     Ok(0)
+}
+
+/// "wrote 11 frames (steps 30 to 40): out/step-030.png .. out/step-040.png".
+#[cfg(feature = "viewer")]
+fn frames_written(first: usize, last: usize, written: &[PathBuf]) -> String {
+    let files = match written {
+        [] => String::new(),
+        [one] => one.display().to_string(),
+        [first_file, .., last_file] => {
+            format!("{} .. {}", first_file.display(), last_file.display())
+        }
+    };
+    let plural = if last == first { "" } else { "s" };
+    format!(
+        "wrote {} frame{plural} (steps {first} to {last}): {files}",
+        last - first + 1
+    )
 }
 
 #[cfg(not(feature = "viewer"))]
