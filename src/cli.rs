@@ -32,6 +32,10 @@ enum Command {
         /// Open in exercise mode with this exercise file (its scene and model replace SCENE).
         #[arg(long, value_name = "F.ron")]
         exercise: Option<PathBuf>,
+        /// Open with a panel: matrix, lanes, keys, scenarios, help, whatif, exercise or designer
+        /// (`--panel designer` designs a copy of SCENE).
+        #[arg(long, value_name = "NAME")]
+        panel: Option<String>,
     },
     /// Validate scenarios; exit 1 with a located error on bad input.
     Check {
@@ -216,13 +220,19 @@ pub fn main() -> i32 {
 
 fn dispatch(cli: Cli) -> Result<i32> {
     match cli.command {
-        None => view(cli.scene.as_deref(), None, false, None),
+        None => view(cli.scene.as_deref(), None, false, (None, None)),
         Some(Command::View {
             scene,
             model,
             frame_times,
             exercise,
-        }) => view(scene.as_deref(), model.as_deref(), frame_times, exercise),
+            panel,
+        }) => view(
+            scene.as_deref(),
+            model.as_deref(),
+            frame_times,
+            (exercise, panel),
+        ),
         Some(Command::Check { scenes }) => Ok(check(&scenes)),
         Some(Command::Trace {
             scene,
@@ -369,8 +379,19 @@ fn view(
     scene: Option<&str>,
     model: Option<&str>,
     frame_times: bool,
-    exercise: Option<PathBuf>,
+    (exercise, panel): (Option<PathBuf>, Option<String>),
 ) -> Result<i32> {
+    use plainsight::viewer::Panel;
+    let panel = match (panel, &exercise) {
+        (None, _) => Panel::Closed,
+        (Some(_), Some(_)) => bail!("--panel and --exercise both choose the panel: give one"),
+        (Some(name), None) => Panel::from_name(&name).with_context(|| {
+            format!(
+                "--panel {name}: no such panel; the panels are {}",
+                Panel::names()
+            )
+        })?,
+    };
     let (run, exercise) = match exercise {
         Some(path) => {
             let (ex, run) = crate::cli_exercise::load(&path)?;
@@ -381,6 +402,7 @@ fn view(
     let options = plainsight::viewer::WindowOptions {
         frame_times,
         exercise,
+        panel,
     };
     if let Some(stats) = plainsight::viewer::open(run, options)? {
         println!("{}", stats.summary());
@@ -569,7 +591,7 @@ fn view(
     scene: Option<&str>,
     model: Option<&str>,
     _frame_times: bool,
-    _exercise: Option<PathBuf>,
+    _opening: (Option<PathBuf>, Option<String>),
 ) -> Result<i32> {
     // Still validate, so the error for a bad scene is the same with or without the viewer.
     let _ = run_scene(scene.unwrap_or(DEFAULT_SCENE), model)?;

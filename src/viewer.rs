@@ -230,6 +230,8 @@ pub struct WindowOptions {
     pub frame_times: bool,
     /// Open in exercise mode with this exercise (its name, and the file) over the run given.
     pub exercise: Option<(String, crate::exercise::ExerciseFile)>,
+    /// The panel open at the start ([`Panel::Closed`]: none).
+    pub panel: Panel,
 }
 
 /// Opens the viewer window; once it closes, returns the frame times if they were asked for.
@@ -244,7 +246,11 @@ pub fn open(run: Run, options: WindowOptions) -> Result<Option<FrameStats>, View
         ..default()
     };
     let start = options.exercise.map(|(n, f)| ExerciseStart(n, f));
-    run_app(run, window, renderer, times.clone(), start);
+    let opening = Opening {
+        exercise: start,
+        panel: options.panel,
+    };
+    run_app(run, window, renderer, times.clone(), opening);
     Ok(times.map(|t| t.0.lock().map(|s| s.clone()).unwrap_or_default()))
 }
 
@@ -264,7 +270,20 @@ pub fn open_web() {
         prevent_default_event_handling: true,
         ..default()
     };
-    run_app(run, window, RenderCreation::default(), None, None);
+    run_app(
+        run,
+        window,
+        RenderCreation::default(),
+        None,
+        Opening::default(),
+    );
+}
+
+/// What the window opens with: an exercise, or a panel.
+#[derive(Default)]
+struct Opening {
+    exercise: Option<ExerciseStart>,
+    panel: Panel,
 }
 
 /// The viewer in a window (native) or on a page's canvas (web): same plugins, same input, and
@@ -274,7 +293,7 @@ fn run_app(
     window: Window,
     renderer: RenderCreation,
     times: Option<FrameTimes>,
-    exercise: Option<ExerciseStart>,
+    opening: Opening,
 ) {
     let mut app = App::new();
     app.add_plugins(
@@ -303,8 +322,13 @@ fn run_app(
     if let Some(times) = times {
         app.insert_resource(times);
     }
-    if let Some(start) = exercise {
+    if let Some(start) = opening.exercise {
         app.insert_resource(start);
+    }
+    if opening.panel != Panel::Closed {
+        app.world_mut()
+            .resource_mut::<NextState<Panel>>()
+            .set(opening.panel);
     }
     app.run();
 }
