@@ -284,6 +284,28 @@ fn bad_arguments_exit_1_with_a_sentence() {
     }
 }
 
+/// `view --panel` names a panel from the same list as `render --panel`; the refusals come
+/// before any window opens, so they are checked here without a display.
+#[cfg(feature = "viewer")]
+#[test]
+fn view_refuses_an_unknown_panel_or_two_ways_to_choose_one() {
+    for (args, says) in [
+        (
+            vec!["view", "e2e", "--panel", "nope"],
+            "--panel nope: no such panel; the panels are matrix, lanes, keys, scenarios, help, whatif, exercise, designer",
+        ),
+        (
+            vec!["view", "e2e", "--panel", "matrix", "--exercise", "x.ron"],
+            "--panel and --exercise both choose the panel",
+        ),
+    ] {
+        let out = plainsight(&args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+}
+
 #[test]
 fn check_accepts_every_shipped_scene_and_trace_shows_text_and_hex() {
     let scenes: Vec<String> = shipped_scenes()
