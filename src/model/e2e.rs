@@ -166,23 +166,7 @@ fn lookup(sim: &mut Sim<'_>, mi: usize, t: u64, route: &Route) -> Option<PublicK
     );
     let mut served = power::substitute(sim, mi, t, d, origin, real);
     for &relay in relays {
-        let note = format!(
-            "{}'s key directory fetches {device}'s key from {origin_name} and hands it to {sender_device}",
-            sc.servers[relay].name
-        );
-        let bytes = served_keys(sim, mi, t, device, served);
-        let place = Reach::ServerPart(relay, Part::KeyDirectory);
-        sim.push(
-            t,
-            place,
-            Action::KeyRelayed,
-            Some(mi),
-            bytes,
-            note,
-            None,
-            None,
-        );
-        served = power::substitute(sim, mi, t, d, relay, served);
+        served = relay_key(sim, (mi, t), route, (origin, relay), served);
     }
     let note = format!(
         "{sender_device} receives a key for {device}: safety number {}",
@@ -201,6 +185,38 @@ fn lookup(sim: &mut Sim<'_>, mi: usize, t: u64, route: &Route) -> Option<PublicK
         None,
     );
     verify(sim, mi, t, d, served, real)
+}
+
+/// A directory nearer the sender fetches the key from the one that holds it and hands it on
+/// (whoever acts there may hand out another). Returns the key it hands on.
+fn relay_key(
+    sim: &mut Sim<'_>,
+    (mi, t): (usize, u64),
+    route: &Route,
+    (origin, relay): (usize, usize),
+    key: PublicKey,
+) -> PublicKey {
+    let sc = sim.sc;
+    let d = route.device;
+    let device = &sc.devices[d].name;
+    let sender_device = &sc.devices[sc.messages[mi].from_device].name;
+    let note = format!(
+        "{}'s key directory fetches {device}'s key from {} and hands it to {sender_device}",
+        sc.servers[relay].name, sc.servers[origin].name
+    );
+    let bytes = served_keys(sim, mi, t, device, key);
+    let place = Reach::ServerPart(relay, Part::KeyDirectory);
+    sim.push(
+        t,
+        place,
+        Action::KeyRelayed,
+        Some(mi),
+        bytes,
+        note,
+        None,
+        None,
+    );
+    power::substitute(sim, mi, t, d, relay, key)
 }
 
 fn served_keys(sim: &Sim<'_>, mi: usize, t: u64, device: &str, key: PublicKey) -> Vec<u8> {
