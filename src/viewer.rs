@@ -63,6 +63,7 @@ mod picker;
 mod playback;
 mod render;
 mod routes;
+mod side_column;
 mod state;
 mod steps;
 mod text;

@@ -13,20 +13,22 @@ use bevy::input::keyboard::{Key, KeyboardInput};
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 
-use super::draw::{Layer, Painter, clear, palette as p};
-use super::layout::{FONT, Rect, chars_fit, fit};
+use super::draw::{Layer, Painter, palette as p};
+use super::layout::{Layout, Rect};
 use super::panel::Panel;
 use super::playback::{Cursor, Runs, Shown};
-use super::whatif::wrap;
+use super::side_column::{Para, SideDraw, button, inside, titled_column};
 use crate::Run;
 use crate::designer::{Designer, Edit};
-use crate::scenario::{Node, Role};
+use crate::scenario::{Node, Role, Scenario};
 
 mod tools;
 
 pub use tools::{Selected, Tool};
 
 const LAYER: Layer = Layer::Classroom(3);
+/// The panel's depth: the column at `Z`, its text and buttons just above.
+const Z: f32 = 14.0;
 
 /// What a person (or a test) can ask of the designer.
 #[derive(Message, Debug, Clone, PartialEq)]
@@ -132,7 +134,12 @@ fn apply(
             DesignCommand::SetPath(p) => mode.path = Some(p),
             DesignCommand::Type(ch) => tools::typed(ch, &mut mode, &mut runs, &mut cursor),
             DesignCommand::ClickAt(x, y) => {
-                if let Some(t) = mode.buttons.iter().find(|(r, _)| r.has(x, y)).map(|b| b.1) {
+                if let Some(t) = mode
+                    .buttons
+                    .iter()
+                    .find(|(r, _)| inside(r, x, y))
+                    .map(|b| b.1)
+                {
                     tools::press(t, &mut mode, &mut runs, &mut cursor);
                 } else if let Some(sel) = shown.as_deref().and_then(|s| pick(s, &runs, x, y)) {
                     mode.status = format!("Selected {}", sel.label());
@@ -157,34 +164,24 @@ fn apply(
     }
 }
 
-trait Has {
-    fn has(&self, x: f32, y: f32) -> bool;
-}
-
-impl Has for Rect {
-    fn has(&self, x: f32, y: f32) -> bool {
-        x >= self.x && x <= self.right() && y >= self.y && y <= self.bottom()
-    }
-}
-
 /// What is under a point of the network: a device or server, an observer chip, or a link.
 fn pick(shown: &Shown, runs: &Runs, x: f32, y: f32) -> Option<Selected> {
     let sc = &runs.honest().scenario;
     let l = &shown.layout;
-    if !l.stage.has(x, y) {
+    if !inside(&l.stage, x, y) {
         return None;
     }
     for d in 0..sc.devices.len() {
-        if l.node_rect(Node::Device(d)).has(x, y) {
+        if inside(&l.node_rect(Node::Device(d)), x, y) {
             return Some(Selected::Node(sc.devices[d].name.clone()));
         }
     }
     for s in 0..sc.servers.len() {
-        if l.node_rect(Node::Server(s)).has(x, y) {
+        if inside(&l.node_rect(Node::Server(s)), x, y) {
             return Some(Selected::Node(sc.servers[s].name.clone()));
         }
     }
-    if let Some(o) = l.observers.iter().position(|r| r.has(x, y)) {
+    if let Some(o) = l.observers.iter().position(|r| inside(r, x, y)) {
         return sc
             .observers
             .get(o)
@@ -198,66 +195,17 @@ fn pick(shown: &Shown, runs: &Runs, x: f32, y: f32) -> Option<Selected> {
     ))
 }
 
-fn draw(
-    mut commands: Commands,
-    drawn: Query<(Entity, &Layer)>,
-    mut mode: ResMut<DesignMode>,
-    shown: Option<Res<Shown>>,
-    runs: Res<Runs>,
-    state: Res<State<Panel>>,
-) {
-    let Some(shown) = shown else {
+fn draw(mut side: SideDraw, mut mode: ResMut<DesignMode>, runs: Res<Runs>) {
+    let changed = mode.is_changed();
+    let forget = || mode.buttons.clear();
+    let Some((mut pt, shown)) = side.begin(Panel::Designer, LAYER, changed, forget) else {
         return;
-    };
-    if !(mode.is_changed() || shown.is_changed() || state.is_changed()) {
-        return;
-    }
-    clear(&mut commands, &drawn, LAYER);
-    mode.buttons.clear();
-    if *state.get() != Panel::Designer {
-        return;
-    }
-    let mut pt = Painter {
-        commands: &mut commands,
-        fit: shown.fit,
-        layer: LAYER,
     };
     let l = &shown.layout;
     let col = l.events;
-    pt.boxed(col, p::PAPER, p::INK, 3.0, 14.0);
-    pt.rect(Rect::new(col.x, col.y, col.w, 30.0), p::INK, 14.05);
-    pt.text(
-        col.x + 8.0,
-        col.y + 5.0,
-        "Designer (D closes)",
-        FONT,
-        p::PAPER,
-        14.1,
-    );
-    let half = (col.w - 24.0) / 2.0;
-    let role = Role::ALL[mode.role % Role::ALL.len()].name();
-    for (i, tool) in Tool::ALL.iter().enumerate() {
-        // The role button, last, takes a whole row: role names are long.
-        let (w, x, row) = if *tool == Tool::NextRole {
-            (col.w - 16.0, col.x + 8.0, i.div_ceil(2))
-        } else {
-            (half, col.x + 8.0 + (i % 2) as f32 * (half + 8.0), i / 2)
-        };
-        let r = Rect::new(x, col.y + 36.0 + row as f32 * 32.0, w, 28.0);
-        pt.boxed(r, p::PANEL, p::INK, 2.0, 14.1);
-        let label = tool.label(role);
-        pt.text(
-            r.x + 5.0,
-            r.y + 5.0,
-            &fit(&label, chars_fit(r.w - 8.0, 15.0)),
-            15.0,
-            p::INK,
-            14.2,
-        );
-        mode.buttons.push((r, *tool));
-    }
+    titled_column(&mut pt, col, Panel::Designer, "Designer", Z);
+    draw_tools(&mut pt, &mut mode, col);
     let rows = (Tool::ALL.len() + 1).div_ceil(2) as f32;
-    let mut y = col.y + 40.0 + rows * 32.0;
     let sel: Vec<String> = mode.selected.iter().map(Selected::label).collect();
     let text = format!(
         "Selected: {}. {}",
@@ -268,37 +216,53 @@ fn draw(
         },
         mode.status
     );
-    for line in wrap(&text, chars_fit(col.w - 16.0, 15.0)) {
-        if y > col.bottom() - 20.0 {
-            break;
-        }
-        pt.text(col.x + 8.0, y, &line, 15.0, p::INK, 14.1);
-        y += 18.0;
-    }
-    let sc = &runs.honest().scenario;
-    for s in &mode.selected {
-        if let Selected::Node(n) = s {
-            let node = (0..sc.devices.len())
-                .find(|&d| sc.devices[d].name == *n)
-                .map(Node::Device)
-                .or_else(|| {
-                    (0..sc.servers.len())
-                        .find(|&k| sc.servers[k].name == *n)
-                        .map(Node::Server)
-                });
-            if let Some(node) = node {
-                pt.outline(l.node_rect(node).inset(-4.0), p::HIGHLIGHT, 5.0, 14.0);
-            }
-        }
-    }
+    let para = Para::in_column(col, 15.0, 18.0, Z + 0.1).until(col.bottom() - 20.0);
+    para.draw(&mut pt, col.y + 40.0 + rows * 32.0, &[text]);
+    outline_selected(&mut pt, &runs.honest().scenario, l, &mode.selected);
     draw_status(&mut pt, &mode, l.inspector);
+}
+
+/// The palette's buttons, two to a row under the title.
+fn draw_tools(pt: &mut Painter, mode: &mut DesignMode, col: Rect) {
+    let half = (col.w - 24.0) / 2.0;
+    let role = Role::ALL[mode.role % Role::ALL.len()].name();
+    for (i, tool) in Tool::ALL.iter().enumerate() {
+        // The role button, last, takes a whole row: role names are long.
+        let (w, x, row) = if *tool == Tool::NextRole {
+            (col.w - 16.0, col.x + 8.0, i.div_ceil(2))
+        } else {
+            (half, col.x + 8.0 + (i % 2) as f32 * (half + 8.0), i / 2)
+        };
+        let r = Rect::new(x, col.y + 36.0 + row as f32 * 32.0, w, 28.0);
+        button(pt, r, &tool.label(role), 15.0, Z);
+        mode.buttons.push((r, *tool));
+    }
+}
+
+/// A highlight round each selected device or server.
+fn outline_selected(pt: &mut Painter, sc: &Scenario, l: &Layout, selected: &[Selected]) {
+    for s in selected {
+        let Selected::Node(n) = s else {
+            continue;
+        };
+        let node = (0..sc.devices.len())
+            .find(|&d| sc.devices[d].name == *n)
+            .map(Node::Device)
+            .or_else(|| {
+                (0..sc.servers.len())
+                    .find(|&k| sc.servers[k].name == *n)
+                    .map(Node::Server)
+            });
+        if let Some(node) = node {
+            pt.outline(l.node_rect(node).inset(-4.0), p::HIGHLIGHT, 5.0, Z);
+        }
+    }
 }
 
 /// The file's state in the inspector's place: the rename being typed, the located error, or
 /// that `plainsight check` accepts it.
 fn draw_status(pt: &mut Painter, mode: &DesignMode, area: Rect) {
-    pt.boxed(area, p::PAPER, p::INK, 3.0, 14.0);
-    let n = chars_fit(area.w - 16.0, 16.0);
+    pt.boxed(area, p::PAPER, p::INK, 3.0, Z);
     let path = mode
         .path
         .as_ref()
@@ -310,14 +274,9 @@ fn draw_status(pt: &mut Painter, mode: &DesignMode, area: Rect) {
         }
         (None, None) => format!("Valid: plainsight check accepts it. Save writes {path}"),
     };
-    let mut y = area.y + 6.0;
-    for line in text.lines().flat_map(|l| wrap(l, n)) {
-        if y > area.bottom() - 18.0 {
-            break;
-        }
-        pt.text(area.x + 8.0, y, &line, 16.0, p::INK, 14.1);
-        y += 19.0;
-    }
+    let para = Para::in_column(area, 16.0, 19.0, Z + 0.1).until(area.bottom() - 18.0);
+    let lines: Vec<&str> = text.lines().collect();
+    para.draw(pt, area.y + 6.0, &lines);
 }
 
 /// Taps, drags and typing while the panel is open, taken before the other panels see them.
@@ -364,7 +323,7 @@ fn input(
     };
     let (x, y) = shown.fit.to_virtual(pos.x, pos.y);
     let l = &shown.layout;
-    let ours = l.events.has(x, y) || l.inspector.has(x, y) || l.stage.has(x, y);
+    let ours = inside(&l.events, x, y) || inside(&l.inspector, x, y) || inside(&l.stage, x, y);
     if buttons.just_pressed(MouseButton::Left) && ours {
         *press = Some((x, y));
         buttons.clear_just_pressed(MouseButton::Left);

@@ -6,15 +6,17 @@
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 
-use super::draw::{Layer, Painter, clear, palette as p};
-use super::layout::{FONT, Rect, chars_fit, fit};
+use super::draw::{Layer, Painter, palette as p};
+use super::layout::{Rect, chars_fit};
 use super::panel::Panel;
 use super::playback::{Cursor, Runs, Shown};
-use super::whatif::wrap;
+use super::side_column::{Para, SideDraw, TallButton, button, inside, titled_column, wrap};
 use crate::Run;
 use crate::exercise::{self, Answers, ExerciseFile, Scored, Solved};
 
 const LAYER: Layer = Layer::Classroom(2);
+/// The panel's depth: the column at `Z`, its text and buttons just above.
+const Z: f32 = 13.0;
 
 /// What a person (or a test) can ask of exercise mode.
 #[derive(Message, Debug, Clone, PartialEq)]
@@ -232,133 +234,106 @@ fn apply(
     }
 }
 
-fn inside(r: &Rect, x: f32, y: f32) -> bool {
-    x >= r.x && x <= r.right() && y >= r.y && y <= r.bottom()
-}
-
-fn button(pt: &mut Painter, mode: &mut ExerciseMode, r: Rect, label: &str, c: ExerciseCommand) {
-    pt.boxed(r, p::PANEL, p::INK, 2.0, 13.1);
-    let n = chars_fit(r.w - 8.0, 16.0);
-    pt.text(r.x + 5.0, r.y + 5.0, &fit(label, n), 16.0, p::INK, 13.2);
-    mode.buttons.push((r, c));
-}
-
-fn draw(
-    mut commands: Commands,
-    drawn: Query<(Entity, &Layer)>,
-    mut mode: ResMut<ExerciseMode>,
-    shown: Option<Res<Shown>>,
-    state: Res<State<Panel>>,
-) {
-    let Some(shown) = shown else {
+fn draw(mut side: SideDraw, mut mode: ResMut<ExerciseMode>) {
+    let changed = mode.is_changed();
+    let forget = || mode.buttons.clear();
+    let Some((mut pt, shown)) = side.begin(Panel::Exercise, LAYER, changed, forget) else {
         return;
-    };
-    if !(mode.is_changed() || shown.is_changed() || state.is_changed()) {
-        return;
-    }
-    clear(&mut commands, &drawn, LAYER);
-    mode.buttons.clear();
-    if *state.get() != Panel::Exercise {
-        return;
-    }
-    let mut pt = Painter {
-        commands: &mut commands,
-        fit: shown.fit,
-        layer: LAYER,
     };
     let col = shown.layout.events;
-    pt.boxed(col, p::PAPER, p::INK, 3.0, 13.0);
-    pt.rect(Rect::new(col.x, col.y, col.w, 30.0), p::INK, 13.05);
-    pt.text(
-        col.x + 8.0,
-        col.y + 5.0,
-        "Exercise (E closes)",
-        FONT,
-        p::PAPER,
-        13.1,
-    );
+    titled_column(&mut pt, col, Panel::Exercise, "Exercise", Z);
     let Some(l) = mode.loaded.clone() else {
         let m = mode.message.clone().unwrap_or_default();
-        for (i, line) in wrap(&m, chars_fit(col.w - 16.0, 16.0)).iter().enumerate() {
-            pt.text(
-                col.x + 8.0,
-                col.y + 40.0 + i as f32 * 20.0,
-                line,
-                16.0,
-                p::INK,
-                13.1,
-            );
-        }
+        Para::in_column(col, 16.0, 20.0, Z + 0.1).draw(&mut pt, col.y + 40.0, &[m]);
         return;
     };
-    let half = (col.w - 24.0) / 2.0;
+    let buttons = &mut mode.buttons;
     let top = Rect::new(col.x + 8.0, col.y + 36.0, col.w - 16.0, 28.0);
-    button(
-        &mut pt,
-        &mut mode,
-        top,
-        "next exercise",
-        ExerciseCommand::NextExercise,
-    );
-    let q = &l.file.questions[l.question];
-    let n = chars_fit(col.w - 16.0, 15.0);
-    let mut y = col.y + 70.0;
+    let next = ExerciseCommand::NextExercise;
+    add_button(&mut pt, buttons, top, "next exercise", next);
+    let y = draw_question(&mut pt, &l, col);
+    draw_marks(&mut pt, buttons, &l, col, y + 4.0);
+    draw_steps(&mut pt, buttons, &l, col);
+    if let Some(s) = l.scored.as_ref().map(|s| &s[l.question]) {
+        draw_reveal(&mut pt, &l, s, shown.layout.stage, shown.layout.inspector);
+    }
+}
+
+/// The panel's buttons as they are drawn, for clicks.
+type Buttons = Vec<(Rect, ExerciseCommand)>;
+
+fn add_button(pt: &mut Painter, buttons: &mut Buttons, r: Rect, label: &str, c: ExerciseCommand) {
+    button(pt, r, label, 16.0, Z);
+    buttons.push((r, c));
+}
+
+/// The exercise's title and the question shown, from under the top button; returns where the
+/// next line would start.
+fn draw_question(pt: &mut Painter, l: &Loaded, col: Rect) -> f32 {
     let head = format!(
         "{} ({})  Q{} of {}: {}",
         l.file.title,
         l.name.rsplit('/').next().unwrap_or(&l.name),
         l.question + 1,
         l.solved.len(),
-        q.text
+        l.file.questions[l.question].text
     );
-    for line in wrap(&head, n) {
-        pt.text(col.x + 8.0, y, &line, 15.0, p::INK, 13.1);
-        y += 18.0;
-    }
-    y += 4.0;
+    Para::in_column(col, 15.0, 18.0, Z + 0.1).draw(pt, col.y + 70.0, &[head])
+}
+
+/// How an observer's mark is drawn: a button as tall as its wrapped label.
+const MARK: TallButton = TallButton {
+    size: 15.0,
+    line_h: 17.0,
+    inset: (5.0, 3.0),
+    margin: 8.0,
+    pad: 6.0,
+};
+
+/// One button per observer, from `y`: the class's mark, and once revealed whether it was right.
+fn draw_marks(pt: &mut Painter, buttons: &mut Buttons, l: &Loaded, col: Rect, mut y: f32) {
+    let q = &l.file.questions[l.question];
     let yes_word = if q.ask == "who-reads" { "reads" } else { "yes" };
-    let scored = l.scored.as_ref().map(|s| &s[l.question]);
     let key = &l.solved[l.question].observers;
     for (o, name) in l.observers.iter().enumerate() {
         let marked = l.marks[l.question].contains(&o);
         let word = if marked { yes_word } else { "cannot" };
         let mut label = format!("[{word}] {name}");
-        if scored.is_some() {
+        if l.scored.is_some() {
             let right = key.contains(name) == marked;
             label = format!("{} {label}", if right { "right:" } else { "WRONG:" });
         }
-        let lines = wrap(&label, chars_fit(col.w - 24.0, 15.0));
-        let h = lines.len() as f32 * 17.0 + 6.0;
-        let r = Rect::new(col.x + 8.0, y, col.w - 16.0, h);
-        let fill = if marked { p::PLAIN_TINT } else { p::PAPER };
-        pt.boxed(r, fill, p::INK, if marked { 3.0 } else { 1.0 }, 13.1);
-        for (i, line) in lines.iter().enumerate() {
-            pt.text(
-                r.x + 5.0,
-                r.y + 3.0 + i as f32 * 17.0,
-                line,
-                15.0,
-                p::INK,
-                13.2,
-            );
-        }
-        mode.buttons.push((r, ExerciseCommand::Mark(o)));
-        y += h + 3.0;
+        let look = if marked {
+            (p::PLAIN_TINT, 3.0)
+        } else {
+            (p::PAPER, 1.0)
+        };
+        let r = MARK.draw(pt, (col.x + 8.0, y, col.w - 16.0), &label, look, Z);
+        buttons.push((r, ExerciseCommand::Mark(o)));
+        y += r.h + 3.0;
     }
+}
+
+/// The buttons at the column's foot: the previous and next question, and Reveal (then the
+/// score).
+fn draw_steps(pt: &mut Painter, buttons: &mut Buttons, l: &Loaded, col: Rect) {
+    let half = (col.w - 24.0) / 2.0;
     let by = col.bottom() - 70.0;
     let prev_q = l.question.saturating_sub(1);
     let next_q = (l.question + 1).min(l.solved.len().saturating_sub(1));
-    button(
-        &mut pt,
-        &mut mode,
-        Rect::new(col.x + 8.0, by, half, 28.0),
+    let left = Rect::new(col.x + 8.0, by, half, 28.0);
+    add_button(
+        pt,
+        buttons,
+        left,
         "< question",
         ExerciseCommand::Question(prev_q),
     );
-    button(
-        &mut pt,
-        &mut mode,
-        Rect::new(col.x + 16.0 + half, by, half, 28.0),
+    let right = Rect::new(col.x + 16.0 + half, by, half, 28.0);
+    add_button(
+        pt,
+        buttons,
+        right,
         "question >",
         ExerciseCommand::Question(next_q),
     );
@@ -366,16 +341,8 @@ fn draw(
         Some(c) => format!("score: {c} of {} right", l.solved.len()),
         None => "Reveal the answers".to_string(),
     };
-    button(
-        &mut pt,
-        &mut mode,
-        Rect::new(col.x + 8.0, by + 34.0, col.w - 16.0, 28.0),
-        &reveal,
-        ExerciseCommand::Reveal,
-    );
-    if let Some(s) = scored {
-        draw_reveal(&mut pt, &l, s, shown.layout.stage, shown.layout.inspector);
-    }
+    let r = Rect::new(col.x + 8.0, by + 34.0, col.w - 16.0, 28.0);
+    add_button(pt, buttons, r, &reveal, ExerciseCommand::Reveal);
 }
 
 /// After the reveal: the computed key for the question shown, and the tool's reason for each
@@ -387,7 +354,7 @@ fn draw_reveal(pt: &mut Painter, l: &Loaded, s: &Scored, stage: Rect, inspector:
         stage.w - 8.0,
         inspector.bottom() - stage.y - 8.0,
     );
-    pt.boxed(area, p::PAPER, p::INK, 3.0, 13.0);
+    pt.boxed(area, p::PAPER, p::INK, 3.0, Z);
     let solved = &l.solved[l.question];
     let verdict = if s.correct { "right" } else { "not quite" };
     let title = format!(
@@ -404,13 +371,8 @@ fn draw_reveal(pt: &mut Painter, l: &Loaded, s: &Scored, stage: Rect, inspector:
                 .join(", ")
         }
     );
-    let n = chars_fit(area.w - 16.0, 16.0);
-    let mut y = area.y + 6.0;
-    for line in wrap(&title, n) {
-        pt.text(area.x + 8.0, y, &line, 16.0, p::INK, 13.1);
-        y += 20.0;
-    }
-    y += 6.0;
+    let para = Para::in_column(area, 16.0, 20.0, Z + 0.1);
+    let mut y = para.draw(pt, area.y + 6.0, &[title]) + 6.0;
     for (name, why) in &solved.reasons {
         if y > area.bottom() - 20.0 {
             break;
@@ -434,7 +396,7 @@ fn draw_reveal(pt: &mut Painter, l: &Loaded, s: &Scored, stage: Rect, inspector:
             .enumerate()
         {
             let x = area.x + if i == 0 { 8.0 } else { 24.0 };
-            pt.text(x, y, part, 15.0, p::INK, 13.1);
+            pt.text(x, y, part, 15.0, p::INK, Z + 0.1);
             y += 18.0;
         }
         y += 4.0;

@@ -14,6 +14,7 @@ use bevy::window::PrimaryWindow;
 use super::panel::Panel;
 
 use super::draw::palette as p;
+use super::layout::{Fit, Rect};
 use super::playback::{Anim, Cursor, Runs, Shown, ViewOptions};
 use crate::Run;
 use crate::scenario::{SHIPPED, Scenario};
@@ -172,95 +173,128 @@ fn draw_picker(
     }
     let stage = shown.layout.stage;
     let f = shown.fit;
+    let per_column = picker.entries.len().div_ceil(2).max(1);
+    let font = f.body_font().min(14.0);
+    let list = List {
+        picker: &picker,
+        scale: f.scale,
+        font,
+        row_h: ((stage.h - 50.0) / per_column as f32).min(font * 2.4),
+    };
+    commands
+        .spawn((
+            PickerPanel,
+            DespawnOnExit(Panel::Scenarios),
+            over_stage(stage, f),
+            BorderColor::all(p::INK),
+            BackgroundColor(p::PANEL),
+            GlobalZIndex(10),
+        ))
+        .with_children(|root| {
+            root.spawn(
+                list.text(
+                    "Scenarios: click one, or [ and ] for the previous and next (S or Esc closes)"
+                        .into(),
+                    p::INK,
+                ),
+            );
+            root.spawn(Node {
+                flex_direction: FlexDirection::Row,
+                ..default()
+            })
+            .with_children(|cols| {
+                list.column(cols, 0..per_column);
+                list.column(cols, per_column..picker.entries.len());
+            });
+        });
+}
+
+/// The list's frame: over the stage, 4 virtual pixels in from its edges.
+fn over_stage(stage: Rect, f: Fit) -> Node {
     // Virtual (top-left origin) to window pixels.
     let (wx, wy) = f.world(stage.x + 4.0, stage.y + 4.0);
     let (left, top) = (wx + f.width / 2.0, f.height / 2.0 - wy);
-    let per_column = picker.entries.len().div_ceil(2).max(1);
-    let font = f.body_font().min(14.0);
-    let row_h = ((stage.h - 50.0) / per_column as f32).min(font * 2.4);
-    let text = |s: String, color: Color| {
+    Node {
+        position_type: PositionType::Absolute,
+        left: Val::Px(left),
+        top: Val::Px(top),
+        width: Val::Px((stage.w - 8.0) * f.scale),
+        height: Val::Px((stage.h - 8.0) * f.scale),
+        flex_direction: FlexDirection::Column,
+        padding: UiRect::all(Val::Px(4.0 * f.scale)),
+        border: UiRect::all(Val::Px(3.0 * f.scale)),
+        overflow: Overflow::clip(),
+        ..default()
+    }
+}
+
+/// How the list is drawn: its entries, the canvas's scale, the text size and a row's height
+/// (in virtual pixels).
+struct List<'a> {
+    picker: &'a Picker,
+    scale: f32,
+    font: f32,
+    row_h: f32,
+}
+
+impl List<'_> {
+    /// A line of text in the list's size.
+    fn text(&self, s: String, color: Color) -> (Text, TextFont, TextColor) {
         (
             Text::new(s),
-            TextFont::from_font_size(font * f.scale),
+            TextFont::from_font_size(self.font * self.scale),
             TextColor(color),
         )
-    };
-    let column = |list: &mut ChildSpawnerCommands, range: std::ops::Range<usize>| {
+    }
+
+    /// One column of entries: those in `range`.
+    fn column(&self, list: &mut ChildSpawnerCommands, range: std::ops::Range<usize>) {
         list.spawn(Node {
             width: Val::Percent(50.0),
             flex_direction: FlexDirection::Column,
-            row_gap: Val::Px(1.0 * f.scale),
-            padding: UiRect::all(Val::Px(2.0 * f.scale)),
+            row_gap: Val::Px(1.0 * self.scale),
+            padding: UiRect::all(Val::Px(2.0 * self.scale)),
             ..default()
         })
         .with_children(|col| {
-            for (i, entry) in picker
+            for (i, entry) in self
+                .picker
                 .entries
                 .iter()
                 .enumerate()
                 .take(range.end)
                 .skip(range.start)
             {
-                let here = picker.current == Some(i);
-                let name = entry.file.strip_suffix(".ron").unwrap_or(entry.file);
-                col.spawn((
-                    Button,
-                    PickerRow(i),
-                    Node {
-                        min_height: Val::Px((row_h - 2.0) * f.scale),
-                        padding: UiRect::horizontal(Val::Px(4.0 * f.scale)),
-                        align_items: AlignItems::Center,
-                        border: UiRect::all(Val::Px(if here { 3.0 } else { 1.0 })),
-                        ..default()
-                    },
-                    BorderColor::all(p::INK),
-                    BackgroundColor(if here { p::HIGHLIGHT } else { p::PAPER }),
-                ))
-                .with_children(|row| {
-                    let mark = if here { "(shown) " } else { "" };
-                    row.spawn(text(
-                        format!("{:>2} {name}: {mark}{}", i + 1, entry.scenario.title),
-                        p::INK,
-                    ));
-                });
+                self.row(col, i, entry);
             }
         });
-    };
-    commands
-        .spawn((
-            PickerPanel,
-            DespawnOnExit(Panel::Scenarios),
+    }
+
+    /// Entry `i`'s row: a button, framed and highlighted when it is the scenario shown.
+    fn row(&self, col: &mut ChildSpawnerCommands, i: usize, entry: &PickerEntry) {
+        let here = self.picker.current == Some(i);
+        let name = entry.file.strip_suffix(".ron").unwrap_or(entry.file);
+        col.spawn((
+            Button,
+            PickerRow(i),
             Node {
-                position_type: PositionType::Absolute,
-                left: Val::Px(left),
-                top: Val::Px(top),
-                width: Val::Px((stage.w - 8.0) * f.scale),
-                height: Val::Px((stage.h - 8.0) * f.scale),
-                flex_direction: FlexDirection::Column,
-                padding: UiRect::all(Val::Px(4.0 * f.scale)),
-                border: UiRect::all(Val::Px(3.0 * f.scale)),
-                overflow: Overflow::clip(),
+                min_height: Val::Px((self.row_h - 2.0) * self.scale),
+                padding: UiRect::horizontal(Val::Px(4.0 * self.scale)),
+                align_items: AlignItems::Center,
+                border: UiRect::all(Val::Px(if here { 3.0 } else { 1.0 })),
                 ..default()
             },
             BorderColor::all(p::INK),
-            BackgroundColor(p::PANEL),
-            GlobalZIndex(10),
+            BackgroundColor(if here { p::HIGHLIGHT } else { p::PAPER }),
         ))
-        .with_children(|list| {
-            list.spawn(text(
-                "Scenarios: click one, or [ and ] for the previous and next (S or Esc closes)"
-                    .into(),
+        .with_children(|row| {
+            let mark = if here { "(shown) " } else { "" };
+            row.spawn(self.text(
+                format!("{:>2} {name}: {mark}{}", i + 1, entry.scenario.title),
                 p::INK,
             ));
-            list.spawn(Node {
-                flex_direction: FlexDirection::Row,
-                ..default()
-            })
-            .with_children(|cols| {
-                column(cols, 0..per_column);
-                column(cols, per_column..picker.entries.len());
-            });
         });
+    }
 }
 
 /// The picker plugin. Its keys and clicks are read in the window only; tests send

@@ -218,33 +218,13 @@ pub fn apply_commands(
         let last = runs.run().trace.steps.len().saturating_sub(1);
         let observers = runs.run().scenario.observers.len();
         match *c {
-            ViewerCommand::TogglePlay => {
-                if cursor.step >= last && !cursor.playing {
-                    cursor.step = 0;
-                }
-                cursor.playing = !cursor.playing;
-            }
-            ViewerCommand::StepForward => {
-                cursor.playing = false;
-                cursor.step = (cursor.step + 1).min(last);
-                anim.progress = 0.5;
-            }
-            ViewerCommand::StepBack => {
-                cursor.playing = false;
-                cursor.step = cursor.step.saturating_sub(1);
-                anim.progress = 0.5;
-            }
-            ViewerCommand::Restart => {
-                cursor.step = 0;
-                anim.progress = 0.0;
-            }
-            ViewerCommand::GoTo(k) => {
-                cursor.playing = false;
-                cursor.step = k.min(last);
-                anim.progress = 0.5;
-            }
-            ViewerCommand::Faster => cursor.speed = (cursor.speed * 1.5).min(8.0),
-            ViewerCommand::Slower => cursor.speed = (cursor.speed / 1.5).max(0.1),
+            ViewerCommand::TogglePlay
+            | ViewerCommand::StepForward
+            | ViewerCommand::StepBack
+            | ViewerCommand::Restart
+            | ViewerCommand::GoTo(_)
+            | ViewerCommand::Faster
+            | ViewerCommand::Slower => move_cursor(*c, &mut cursor, &mut anim, last),
             ViewerCommand::NextObserver if observers > 0 => {
                 options.observer = Some(options.observer.map_or(0, |o| (o + 1) % observers));
             }
@@ -258,25 +238,73 @@ pub fn apply_commands(
                 next.set(if open == p { Panel::Closed } else { p });
                 scroll.panel = 0;
             }
-            ViewerCommand::Scroll(n) if open != Panel::Closed => {
-                scroll.panel = Scroll::by(scroll.panel, n);
-            }
-            ViewerCommand::Scroll(n) => scroll.inspector = Scroll::by(scroll.inspector, n),
-            ViewerCommand::ScrollList(n) => {
-                let first = scroll.list.unwrap_or(cursor.step.saturating_sub(5));
-                scroll.list = Some(Scroll::by(first, n).min(last));
+            ViewerCommand::Scroll(_) | ViewerCommand::ScrollList(_) => {
+                scroll_by(*c, &mut scroll, open, cursor.step, last);
             }
             ViewerCommand::ToggleActing => toggle_acting(&mut runs, &mut cursor, &mut options),
-            ViewerCommand::CycleModel => {
-                runs.acting = None;
-                let n = runs.runs.len();
-                runs.current = (runs.current + 1) % n.max(1);
-                let last = runs.run().trace.steps.len().saturating_sub(1);
-                cursor.step = cursor.step.min(last);
-            }
+            ViewerCommand::CycleModel => cycle_model(&mut runs, &mut cursor),
             ViewerCommand::TogglePresenter => options.presenter = !options.presenter,
         }
     }
+}
+
+/// The commands that move the cursor through the steps (`last` is the last step) or set its
+/// speed.
+fn move_cursor(c: ViewerCommand, cursor: &mut Cursor, anim: &mut ResMut<Anim>, last: usize) {
+    match c {
+        ViewerCommand::TogglePlay => {
+            if cursor.step >= last && !cursor.playing {
+                cursor.step = 0;
+            }
+            cursor.playing = !cursor.playing;
+        }
+        ViewerCommand::StepForward => {
+            cursor.playing = false;
+            cursor.step = (cursor.step + 1).min(last);
+            anim.progress = 0.5;
+        }
+        ViewerCommand::StepBack => {
+            cursor.playing = false;
+            cursor.step = cursor.step.saturating_sub(1);
+            anim.progress = 0.5;
+        }
+        ViewerCommand::Restart => {
+            cursor.step = 0;
+            anim.progress = 0.0;
+        }
+        ViewerCommand::GoTo(k) => {
+            cursor.playing = false;
+            cursor.step = k.min(last);
+            anim.progress = 0.5;
+        }
+        ViewerCommand::Faster => cursor.speed = (cursor.speed * 1.5).min(8.0),
+        ViewerCommand::Slower => cursor.speed = (cursor.speed / 1.5).max(0.1),
+        _ => {}
+    }
+}
+
+/// The mouse wheel and Up and Down: the open panel (else the inspector), or the step list.
+fn scroll_by(c: ViewerCommand, scroll: &mut Scroll, open: Panel, step: usize, last: usize) {
+    match c {
+        ViewerCommand::Scroll(n) if open != Panel::Closed => {
+            scroll.panel = Scroll::by(scroll.panel, n);
+        }
+        ViewerCommand::Scroll(n) => scroll.inspector = Scroll::by(scroll.inspector, n),
+        ViewerCommand::ScrollList(n) => {
+            let first = scroll.list.unwrap_or(step.saturating_sub(5));
+            scroll.list = Some(Scroll::by(first, n).min(last));
+        }
+        _ => {}
+    }
+}
+
+/// The next model's run, from the honest run, the cursor kept within it.
+fn cycle_model(runs: &mut Runs, cursor: &mut Cursor) {
+    runs.acting = None;
+    let n = runs.runs.len();
+    runs.current = (runs.current + 1) % n.max(1);
+    let last = runs.run().trace.steps.len().saturating_sub(1);
+    cursor.step = cursor.step.min(last);
 }
 
 /// Switches between the honest run and an active one, from the start, playing.

@@ -7,15 +7,18 @@
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 
-use super::draw::{Layer, Painter, clear, palette as p};
-use super::layout::{FONT, Rect, chars_fit, fit};
+use super::draw::{Layer, Painter, palette as p};
+use super::layout::{FONT, Layout, Rect, chars_fit, fit};
 use super::panel::Panel;
 use super::playback::{Cursor, Runs, Shown, ViewOptions, ViewerCommand};
+use super::side_column::{Para, SideDraw, TallButton, inside, titled_column};
 use crate::Run;
 use crate::scenario::{Protection, Scenario};
 use crate::whatif::{self, CellChange, Switch, WhatIf};
 
 const LAYER: Layer = Layer::Classroom(1);
+/// The panel's depth: the column at `Z`, its text and buttons just above.
+const Z: f32 = 12.0;
 
 /// What a person (or a test) can ask of the what-if panel.
 #[derive(Message, Debug, Clone, Copy, PartialEq)]
@@ -168,39 +171,6 @@ fn hit(st: &WhatIfState, shown: Option<&Shown>, x: f32, y: f32) -> Option<WhatIf
     whatif::nearest_link(links, (x, y), 14.0).map(|l| WhatIfCommand::Flip(Switch::LinkTls(l)))
 }
 
-/// Splits text into lines of at most `n` characters at spaces (a longer word is split).
-pub fn wrap(text: &str, n: usize) -> Vec<String> {
-    let n = n.max(8);
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for word in text.split(' ') {
-        let mut word = word.to_string();
-        while word.chars().count() > n {
-            let head: String = word.chars().take(n).collect();
-            word = word.chars().skip(n).collect();
-            if !line.is_empty() {
-                lines.push(std::mem::take(&mut line));
-            }
-            lines.push(head);
-        }
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > n {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(&word);
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
-fn inside(r: &Rect, x: f32, y: f32) -> bool {
-    x >= r.x && x <= r.right() && y >= r.y && y <= r.bottom()
-}
-
 /// The most "is a web page" switches the panel lists.
 const MAX_WEB_SWITCHES: usize = 4;
 
@@ -256,107 +226,86 @@ fn button_rows(sc: &Scenario, runs: &Runs, options: &ViewOptions) -> Vec<(String
 }
 
 fn draw(
-    mut commands: Commands,
-    drawn: Query<(Entity, &Layer)>,
+    mut side: SideDraw,
     mut st: ResMut<WhatIfState>,
-    shown: Option<Res<Shown>>,
     runs: Res<Runs>,
     options: Res<ViewOptions>,
-    state: Res<State<Panel>>,
 ) {
-    let Some(shown) = shown else {
+    let changed = st.is_changed() || runs.is_changed() || options.is_changed();
+    let forget = || st.buttons.clear();
+    let Some((mut pt, shown)) = side.begin(Panel::WhatIf, LAYER, changed, forget) else {
         return;
-    };
-    let changed = st.is_changed() || shown.is_changed() || runs.is_changed();
-    if !(changed || options.is_changed() || state.is_changed()) {
-        return;
-    }
-    clear(&mut commands, &drawn, LAYER);
-    st.buttons.clear();
-    if *state.get() != Panel::WhatIf {
-        return;
-    }
-    let mut pt = Painter {
-        commands: &mut commands,
-        fit: shown.fit,
-        layer: LAYER,
     };
     let sc = &runs.honest().scenario;
     let l = &shown.layout;
-    // Every link carries a switch where it is clicked: its TLS state in words.
+    draw_link_tags(&mut pt, sc, l);
+    let col = l.events;
+    titled_column(&mut pt, col, Panel::WhatIf, "What if?", Z);
+    let intro = ["Tap a link's yellow tag to turn its TLS on or off"];
+    let mut y = Para::in_column(col, 16.0, 19.0, Z + 0.1).draw(&mut pt, col.y + 36.0, &intro);
+    y += 4.0;
+    for (label, c) in button_rows(sc, &runs, &options) {
+        let r = SWITCH.draw(
+            &mut pt,
+            (col.x + 8.0, y, col.w - 16.0),
+            &label,
+            (p::PANEL, 2.0),
+            Z,
+        );
+        st.buttons.push((r, c));
+        y += r.h + 6.0;
+    }
+    if let Some(base) = &st.base {
+        draw_switched(&mut pt, st.switches.describe(base, sc), col, y);
+    }
+    draw_changes(&mut pt, &st, &runs, l.inspector);
+}
+
+/// How a switch is drawn: a button as tall as its wrapped label.
+const SWITCH: TallButton = TallButton {
+    size: 16.0,
+    line_h: 19.0,
+    inset: (6.0, 5.0),
+    margin: 10.0,
+    pad: 11.0,
+};
+
+/// Every link carries a switch where it is clicked: its TLS state in words.
+fn draw_link_tags(pt: &mut Painter, sc: &Scenario, l: &Layout) {
     for (i, link) in sc.links.iter().enumerate() {
         let (x, y) = l.place_point(crate::scenario::Reach::Wire(i));
         let word = if link.tls { "TLS on" } else { "TLS off" };
         let r = Rect::new(x - 36.0, y - 11.0, 72.0, 22.0);
-        pt.boxed(r, p::HIGHLIGHT, p::INK, 2.0, 12.0);
-        pt.text(r.x + 5.0, r.y + 2.0, word, 15.0, p::INK, 12.1);
+        pt.boxed(r, p::HIGHLIGHT, p::INK, 2.0, Z);
+        pt.text(r.x + 5.0, r.y + 2.0, word, 15.0, p::INK, Z + 0.1);
     }
-    let col = l.events;
-    pt.boxed(col, p::PAPER, p::INK, 3.0, 12.0);
-    pt.rect(Rect::new(col.x, col.y, col.w, 30.0), p::INK, 12.05);
-    pt.text(
-        col.x + 8.0,
-        col.y + 5.0,
-        "What if? (W closes)",
-        FONT,
-        p::PAPER,
-        12.1,
-    );
-    let mut y = col.y + 36.0;
-    let n = chars_fit(col.w - 16.0, 16.0);
-    for line in wrap("Tap a link's yellow tag to turn its TLS on or off", n) {
-        pt.text(col.x + 8.0, y, &line, 16.0, p::INK, 12.1);
-        y += 19.0;
+}
+
+/// The switches flipped so far, in words, under the buttons (from `y`).
+fn draw_switched(pt: &mut Painter, lines: Vec<String>, col: Rect, mut y: f32) {
+    if !lines.is_empty() {
+        pt.text(col.x + 8.0, y + 2.0, "Switched:", 16.0, p::INK, Z + 0.1);
+        y += 22.0;
     }
-    y += 4.0;
-    for (label, c) in button_rows(sc, &runs, &options) {
-        let lines = wrap(&label, chars_fit(col.w - 26.0, 16.0));
-        let h = lines.len() as f32 * 19.0 + 11.0;
-        let r = Rect::new(col.x + 8.0, y, col.w - 16.0, h);
-        pt.boxed(r, p::PANEL, p::INK, 2.0, 12.1);
-        for (i, line) in lines.iter().enumerate() {
-            pt.text(
-                r.x + 6.0,
-                r.y + 5.0 + i as f32 * 19.0,
-                line,
-                16.0,
-                p::INK,
-                12.2,
-            );
-        }
-        st.buttons.push((r, c));
-        y += h + 6.0;
-    }
-    let base = st.base.clone();
-    if let Some(base) = base {
-        let lines = st.switches.describe(&base, sc);
-        if !lines.is_empty() {
-            pt.text(col.x + 8.0, y + 2.0, "Switched:", 16.0, p::INK, 12.1);
-            y += 22.0;
-        }
-        let n = chars_fit(col.w - 20.0, 15.0);
-        for line in lines.iter().flat_map(|l| wrap(l, n)) {
-            if y > col.bottom() - 22.0 {
-                break;
-            }
-            pt.text(col.x + 14.0, y, &line, 15.0, p::INK, 12.1);
-            y += 20.0;
-        }
-    }
-    draw_changes(&mut pt, &st, &runs, l.inspector);
+    let para = Para {
+        x: col.x + 14.0,
+        width: col.w - 20.0,
+        size: 15.0,
+        line_h: 20.0,
+        stop: col.bottom() - 22.0,
+        z: Z + 0.1,
+    };
+    para.draw(pt, y, &lines);
 }
 
 /// The changed cells, in the inspector's place: observer, message, the new verdict framed and
 /// highlighted, and what it was.
 fn draw_changes(pt: &mut Painter, st: &WhatIfState, runs: &Runs, area: Rect) {
-    pt.boxed(area, p::PAPER, p::INK, 3.0, 12.0);
+    pt.boxed(area, p::PAPER, p::INK, 3.0, Z);
     let sc = &runs.honest().scenario;
     let x = area.x + 8.0;
     if let Some(m) = &st.message {
-        let n = chars_fit(area.w - 16.0, FONT);
-        for (i, line) in wrap(m, n).iter().enumerate() {
-            pt.text(x, area.y + 6.0 + i as f32 * 24.0, line, FONT, p::INK, 12.1);
-        }
+        Para::in_column(area, FONT, 24.0, Z + 0.1).draw(pt, area.y + 6.0, &[m]);
         return;
     }
     let title = match st.changes.len() {
@@ -367,7 +316,7 @@ fn draw_changes(pt: &mut Painter, st: &WhatIfState, runs: &Runs, area: Rect) {
         n => format!("The last switch changed {n} cell(s) of the who-can-read matrix:"),
     };
     let n = chars_fit(area.w - 16.0, FONT);
-    pt.text(x, area.y + 6.0, &fit(&title, n), FONT, p::INK, 12.1);
+    pt.text(x, area.y + 6.0, &fit(&title, n), FONT, p::INK, Z + 0.1);
     // One column across the whole width, so long observer names and cells are never cut.
     let rows = ((area.h - 58.0) / 26.0).floor().max(1.0) as usize;
     let width = area.w - 16.0;
@@ -378,16 +327,16 @@ fn draw_changes(pt: &mut Painter, st: &WhatIfState, runs: &Runs, area: Rect) {
         let cell = format!("{}  (was {})", c.after.words(), c.before.words());
         let left = format!("{who}, {msg}:");
         let lw = ((left.chars().count() + 1) as f32 * 0.62 * 16.0).min(width * 0.5);
-        pt.text(x, cy + 3.0, &left, 16.0, p::INK, 12.1);
+        pt.text(x, cy + 3.0, &left, 16.0, p::INK, Z + 0.1);
         let cw = ((cell.chars().count() + 2) as f32 * 0.62 * 16.0).min(width - lw - 8.0);
         let r = Rect::new(x + lw + 4.0, cy, cw, 24.0);
-        pt.boxed(r, p::HIGHLIGHT, p::INK, 3.0, 12.1);
-        pt.text(r.x + 4.0, r.y + 3.0, &cell, 16.0, p::INK, 12.2);
+        pt.boxed(r, p::HIGHLIGHT, p::INK, 3.0, Z + 0.1);
+        pt.text(r.x + 4.0, r.y + 3.0, &cell, 16.0, p::INK, Z + 0.2);
     }
     let extra = st.changes.len().saturating_sub(rows);
     if extra > 0 {
         let t = format!("and {extra} more: X shows the whole matrix");
-        pt.text(x, area.bottom() - 22.0, &t, 16.0, p::MUTED, 12.1);
+        pt.text(x, area.bottom() - 22.0, &t, 16.0, p::MUTED, Z + 0.1);
     }
 }
 

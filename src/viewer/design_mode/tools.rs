@@ -103,11 +103,26 @@ const NAMES: [&str; 8] = [
     "Alice", "Bob", "Carol", "Dan", "Erin", "Frank", "Grace", "Heidi",
 ];
 
-fn last_node(mode: &DesignMode) -> Option<String> {
-    mode.selected.iter().rev().find_map(|s| match s {
+fn last_node(selected: &[Selected]) -> Option<String> {
+    selected.iter().rev().find_map(|s| match s {
         Selected::Node(n) => Some(n.clone()),
         _ => None,
     })
+}
+
+/// Why a button makes no edit of its own.
+enum NoEdit {
+    /// It needs something first: the palette says what.
+    Say(String),
+    /// It did what it does already (or nothing).
+    Done,
+}
+
+/// The edit a button makes, or why none.
+type Made = Result<Edit, NoEdit>;
+
+fn say(s: &str) -> NoEdit {
+    NoEdit::Say(s.into())
 }
 
 /// What a button does with the selection.
@@ -116,171 +131,188 @@ pub fn press(tool: Tool, mode: &mut DesignMode, runs: &mut Runs, cursor: &mut Cu
         return;
     };
     let role = Role::ALL[mode.role % Role::ALL.len()];
-    let edit = match tool {
+    let made = match tool {
         Tool::AddPerson => {
-            let name = NAMES
-                .iter()
-                .map(|n| n.to_string())
-                .find(|n| d.free_name(n) == *n)
-                .unwrap_or_else(|| d.free_name("Person"));
-            let device = d.free_name(&format!("{}-phone", name.to_lowercase().replace(' ', "-")));
-            let server = d.file.servers.first().map(|s| s.name.text.clone());
-            mode.edit(
-                Edit::AddPerson {
-                    name,
-                    device: device.clone(),
-                },
-                runs,
-                cursor,
-            );
-            match server {
-                Some(to) => Edit::AddLink {
-                    from: device,
-                    to,
-                    tls: true,
-                },
-                None => return,
-            }
+            let (person, link) = add_person(d);
+            mode.edit(person, runs, cursor);
+            link.ok_or(NoEdit::Done)
         }
-        Tool::AddDevice => {
-            let owner = last_node(mode)
-                .and_then(|n| {
-                    d.file
-                        .people
-                        .iter()
-                        .find(|p| p.devices.iter().any(|x| x.text == n))
-                })
-                .or(d.file.people.first());
-            let Some(owner) = owner else {
-                mode.status = "Add a person first".into();
-                return;
-            };
-            let person = owner.name.text.clone();
-            let name = d.free_name(&format!(
-                "{}-laptop",
-                person.to_lowercase().replace(' ', "-")
-            ));
-            Edit::AddDevice { person, name }
-        }
-        Tool::AddServer => {
-            let name = if d.file.servers.is_empty() {
-                "chat.example".to_string()
-            } else {
-                d.free_name(&format!("server{}.example", d.file.servers.len() + 1))
-            };
-            let admin = d.free_name(&format!("{} admin", NAMES[d.file.servers.len() % 8]));
-            Edit::AddServer { name, admin }
-        }
-        Tool::AddLink => {
-            let nodes: Vec<String> = mode
-                .selected
-                .iter()
-                .filter_map(|s| match s {
-                    Selected::Node(n) => Some(n.clone()),
-                    _ => None,
-                })
-                .collect();
-            let [from, to] = nodes.as_slice() else {
-                mode.status = "Tap two nodes, then + link".into();
-                return;
-            };
-            Edit::AddLink {
-                from: from.clone(),
-                to: to.clone(),
-                tls: true,
-            }
-        }
-        Tool::AddMessage => match message(d) {
-            Some(e) => e,
-            None => {
-                mode.status = "A message needs two people".into();
-                return;
-            }
+        Tool::AddDevice => add_device(d, &mode.selected),
+        Tool::AddServer => Ok(add_server(d)),
+        Tool::AddLink => add_link(&mode.selected),
+        Tool::AddMessage => message(d).ok_or_else(|| say("A message needs two people")),
+        Tool::AddObserver => add_observer(d, &mode.selected, role),
+        Tool::NextRole => next_role(mode),
+        Tool::ToggleReach => toggle_reach(&mode.selected),
+        Tool::ToggleTls => toggle_tls(d, &mode.selected),
+        Tool::Remove => match mode.selected.pop() {
+            Some(sel) => Ok(Edit::Remove(item_of(d, &sel))),
+            None => Err(say("Tap what to remove first")),
         },
-        Tool::AddObserver => {
-            let Some(place) = mode
-                .selected
-                .last()
-                .filter(|s| !matches!(s, Selected::Observer(_)))
-            else {
-                mode.status = "Tap the node or link the observer reaches, then + observer".into();
-                return;
-            };
-            let name = d.free_name(&format!("{} at {}", role.name(), place.label()));
-            Edit::AddObserver {
-                name,
-                role: role.name().into(),
-                reaches: vec![place.label()],
-            }
+        Tool::Rename => rename(mode),
+        Tool::Save => {
+            save(mode);
+            Err(NoEdit::Done)
         }
-        Tool::NextRole => {
-            mode.role = (mode.role + 1) % Role::ALL.len();
-            let role = Role::ALL[mode.role].name().to_string();
-            match mode.selected.last() {
-                Some(Selected::Observer(o)) => Edit::SetRole {
-                    observer: o.clone(),
-                    role,
-                },
-                _ => {
-                    mode.status = format!("The next observer is a {role}");
-                    return;
-                }
-            }
+        Tool::Load => {
+            load(mode, runs, cursor);
+            Err(NoEdit::Done)
         }
-        Tool::ToggleReach => match mode.selected.as_slice() {
-            [Selected::Observer(o), place] if !matches!(place, Selected::Observer(_)) => {
-                Edit::ToggleReach {
-                    observer: o.clone(),
-                    place: place.label(),
-                }
-            }
-            _ => {
-                mode.status = "Tap an observer's chip, then a node or link, then reach".into();
-                return;
-            }
-        },
-        Tool::ToggleTls => {
-            let Some(Selected::Link(a, b)) = mode.selected.last() else {
-                mode.status = "Tap a link first".into();
-                return;
-            };
-            let on = d.file.links.iter().any(|l| {
-                ((l.from.text == *a && l.to.text == *b) || (l.from.text == *b && l.to.text == *a))
-                    && l.tls == crate::scenario::TlsFile::Flag(true)
-            });
-            Edit::SetTls {
-                from: a.clone(),
-                to: b.clone(),
-                tls: !on,
-            }
-        }
-        Tool::Remove => {
-            let Some(sel) = mode.selected.pop() else {
-                mode.status = "Tap what to remove first".into();
-                return;
-            };
-            Edit::Remove(item_of(d, &sel))
-        }
-        Tool::Rename => {
-            if mode.selected.last().is_none() {
-                mode.status = "Tap what to rename first".into();
-                return;
-            }
-            mode.typing = Some(String::new());
-            return;
-        }
-        Tool::Save => return save(mode),
-        Tool::Load => return load(mode, runs, cursor),
         Tool::New => {
-            mode.designer = Some(Designer::new());
-            mode.selected.clear();
-            mode.status = "An empty scenario: + server, then + person twice, then + message".into();
-            mode.sync(runs, cursor);
-            return;
+            new(mode, runs, cursor);
+            Err(NoEdit::Done)
         }
     };
-    mode.status = format!("Done: {}", tool.label(role.name()));
-    mode.edit(edit, runs, cursor);
+    match made {
+        Ok(edit) => {
+            mode.status = format!("Done: {}", tool.label(role.name()));
+            mode.edit(edit, runs, cursor);
+        }
+        Err(NoEdit::Say(s)) => mode.status = s,
+        Err(NoEdit::Done) => {}
+    }
+}
+
+/// A person with a phone named from [`NAMES`], and the phone's link to the first server if
+/// there is one.
+fn add_person(d: &Designer) -> (Edit, Option<Edit>) {
+    let name = NAMES
+        .iter()
+        .map(|n| n.to_string())
+        .find(|n| d.free_name(n) == *n)
+        .unwrap_or_else(|| d.free_name("Person"));
+    let device = d.free_name(&format!("{}-phone", name.to_lowercase().replace(' ', "-")));
+    let link = d.file.servers.first().map(|s| Edit::AddLink {
+        from: device.clone(),
+        to: s.name.text.clone(),
+        tls: true,
+    });
+    (Edit::AddPerson { name, device }, link)
+}
+
+/// A laptop for the owner of the device selected last, else for the first person.
+fn add_device(d: &Designer, selected: &[Selected]) -> Made {
+    let owner = last_node(selected)
+        .and_then(|n| {
+            d.file
+                .people
+                .iter()
+                .find(|p| p.devices.iter().any(|x| x.text == n))
+        })
+        .or(d.file.people.first());
+    let Some(owner) = owner else {
+        return Err(say("Add a person first"));
+    };
+    let person = owner.name.text.clone();
+    let name = d.free_name(&format!(
+        "{}-laptop",
+        person.to_lowercase().replace(' ', "-")
+    ));
+    Ok(Edit::AddDevice { person, name })
+}
+
+fn add_server(d: &Designer) -> Edit {
+    let name = if d.file.servers.is_empty() {
+        "chat.example".to_string()
+    } else {
+        d.free_name(&format!("server{}.example", d.file.servers.len() + 1))
+    };
+    let admin = d.free_name(&format!("{} admin", NAMES[d.file.servers.len() % 8]));
+    Edit::AddServer { name, admin }
+}
+
+fn add_link(selected: &[Selected]) -> Made {
+    let nodes: Vec<String> = selected
+        .iter()
+        .filter_map(|s| match s {
+            Selected::Node(n) => Some(n.clone()),
+            _ => None,
+        })
+        .collect();
+    let [from, to] = nodes.as_slice() else {
+        return Err(say("Tap two nodes, then + link"));
+    };
+    Ok(Edit::AddLink {
+        from: from.clone(),
+        to: to.clone(),
+        tls: true,
+    })
+}
+
+fn add_observer(d: &Designer, selected: &[Selected], role: Role) -> Made {
+    let Some(place) = selected
+        .last()
+        .filter(|s| !matches!(s, Selected::Observer(_)))
+    else {
+        return Err(say(
+            "Tap the node or link the observer reaches, then + observer",
+        ));
+    };
+    let name = d.free_name(&format!("{} at {}", role.name(), place.label()));
+    Ok(Edit::AddObserver {
+        name,
+        role: role.name().into(),
+        reaches: vec![place.label()],
+    })
+}
+
+/// The next role, for the observer selected last or else the next one added.
+fn next_role(mode: &mut DesignMode) -> Made {
+    mode.role = (mode.role + 1) % Role::ALL.len();
+    let role = Role::ALL[mode.role].name().to_string();
+    match mode.selected.last() {
+        Some(Selected::Observer(o)) => Ok(Edit::SetRole {
+            observer: o.clone(),
+            role,
+        }),
+        _ => Err(NoEdit::Say(format!("The next observer is a {role}"))),
+    }
+}
+
+fn toggle_reach(selected: &[Selected]) -> Made {
+    match selected {
+        [Selected::Observer(o), place] if !matches!(place, Selected::Observer(_)) => {
+            Ok(Edit::ToggleReach {
+                observer: o.clone(),
+                place: place.label(),
+            })
+        }
+        _ => Err(say(
+            "Tap an observer's chip, then a node or link, then reach",
+        )),
+    }
+}
+
+fn toggle_tls(d: &Designer, selected: &[Selected]) -> Made {
+    let Some(Selected::Link(a, b)) = selected.last() else {
+        return Err(say("Tap a link first"));
+    };
+    let on = d.file.links.iter().any(|l| {
+        ((l.from.text == *a && l.to.text == *b) || (l.from.text == *b && l.to.text == *a))
+            && l.tls == crate::scenario::TlsFile::Flag(true)
+    });
+    Ok(Edit::SetTls {
+        from: a.clone(),
+        to: b.clone(),
+        tls: !on,
+    })
+}
+
+/// Starts typing a new name for what is selected last.
+fn rename(mode: &mut DesignMode) -> Made {
+    if mode.selected.last().is_none() {
+        return Err(say("Tap what to rename first"));
+    }
+    mode.typing = Some(String::new());
+    Err(NoEdit::Done)
+}
+
+/// Starts over from an empty scenario.
+fn new(mode: &mut DesignMode, runs: &mut Runs, cursor: &mut Cursor) {
+    mode.designer = Some(Designer::new());
+    mode.selected.clear();
+    mode.status = "An empty scenario: + server, then + person twice, then + message".into();
+    mode.sync(runs, cursor);
 }
 
 /// A message from the first person to everyone else, if there are two people.
