@@ -76,7 +76,6 @@ pub fn draw(pt: &mut Painter, layout: &Layout, playing: bool, panel: Panel) {
     }
     pt.boxed(b, p::PANEL, p::INK, 2.0, 0.1);
     let w = (b.w - 4.0) / PER_ROW as f32;
-    let size = 14.0;
     for (i, (label, command, on)) in all.iter().enumerate() {
         let (row, col) = (i / PER_ROW, i % PER_ROW);
         let r = Rect::new(
@@ -93,11 +92,49 @@ pub fn draw(pt: &mut Painter, layout: &Layout, playing: bool, panel: Panel) {
             0.3,
         );
         pt.commands.entity(e).insert(ControlButton(*command));
-        let lines = wrap(label, chars_fit(r.w - 6.0, size));
+        let (size, lines) = label_lines(label, r.w - 6.0);
         let top = r.center().1 - lines.len() as f32 * size * 0.6;
         for (j, l) in lines.iter().enumerate() {
             let x = r.center().0 - l.chars().count() as f32 * size * 0.3;
             pt.text(x, top + j as f32 * size * 1.15, l, size, p::INK, 0.4);
+        }
+    }
+}
+
+/// A button's label in at most two lines (what a 40-pixel button holds): at the usual size if it
+/// fits, else a little smaller ("Who reads (open)" on a narrow list).
+fn label_lines(label: &str, width: f32) -> (f32, Vec<String>) {
+    let fit = |size: f32| wrap(label, chars_fit(width, size));
+    [14.0, 12.5, 11.0]
+        .into_iter()
+        .map(|size| (size, fit(size)))
+        .find(|(_, lines)| lines.len() <= 2)
+        .unwrap_or_else(|| (11.0, fit(11.0)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::SHIPPED;
+
+    /// Every button's label, with any panel open ("Who reads (open)"), fits its 40-pixel
+    /// button in two lines on every shipped scene's layout.
+    #[test]
+    fn every_label_fits_its_button_in_two_lines() {
+        for (file, text) in SHIPPED {
+            let sc = crate::scenario::Scenario::parse(text, file).expect("parses");
+            let layout = Layout::new(&sc);
+            let b = bar(&layout, buttons(false, Panel::Closed).len());
+            let width = (b.w - 4.0) / PER_ROW as f32 - 4.0 - 6.0;
+            for info in Panel::ALL {
+                for (label, _, _) in buttons(true, info.panel) {
+                    let (size, lines) = label_lines(&label, width);
+                    assert!(
+                        lines.len() <= 2 && size * 1.15 * lines.len() as f32 <= BUTTON_H,
+                        "{file}: {label:?} in {width} px: {lines:?}"
+                    );
+                }
+            }
         }
     }
 }
