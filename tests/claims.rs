@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use plainsight::Run;
 use plainsight::crypto::Fanout;
-use plainsight::exposure::{Content, MessageExposure, MetaField, ObserverExposure};
+use plainsight::exposure::{Content, MessageExposure, MetaField, ObserverExposure, Reading};
 use plainsight::layers::Layer;
 use plainsight::power::{self, PowerId};
 use plainsight::scenario::{
@@ -95,6 +95,15 @@ impl Case {
             .observers
             .iter()
             .flat_map(|ox| ox.messages.iter().map(move |mx| (ox, mx)))
+    }
+
+    /// What every observer sees at every step they reach.
+    fn readings(&self) -> impl Iterator<Item = &Reading> {
+        self.run
+            .exposure
+            .observers
+            .iter()
+            .flat_map(|ox| &ox.readings)
     }
 
     /// Under end-to-end encryption, with or without verified keys.
@@ -460,13 +469,7 @@ fn the_essays_roles_all_appear_in_shipped_scenes() {
 fn the_recipient_always_gets_the_exact_words() {
     let mut cases = Cases::new("the_recipient_always_gets_the_exact_words");
     for case in every_run() {
-        for reading in case
-            .run
-            .exposure
-            .observers
-            .iter()
-            .flat_map(|ox| &ox.readings)
-        {
+        for reading in case.readings() {
             if let (Some(text), Some(m)) = (&reading.plaintext, reading.message) {
                 cases.check();
                 assert_eq!(text, &case.sc.messages[m].text, "{}", case.label());
@@ -835,13 +838,7 @@ fn a_scene_must_say_where_keys_come_from() {
 fn every_wire_shows_its_endpoints() {
     let mut cases = Cases::new("endpoints");
     for case in every_run() {
-        for reading in case
-            .run
-            .exposure
-            .observers
-            .iter()
-            .flat_map(|ox| &ox.readings)
-        {
+        for reading in case.readings() {
             let step = &case.run.trace.steps[reading.step];
             if matches!(step.place, Reach::Wire(_)) && step.message.is_some() {
                 cases.check();
