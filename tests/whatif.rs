@@ -251,6 +251,23 @@ mod viewer {
             .expect("the eavesdropper's m1 cell changed");
         assert_eq!(change.before.words(), "cipher");
         assert!(st.buttons.len() >= 4, "the panel's buttons are laid out");
+        // Every link's tag is a button of its own: tapping it flips that link back on.
+        let links = app.world().resource::<Runs>().honest().scenario.links.len();
+        for l in 0..links {
+            let flip = WhatIfCommand::Flip(Switch::LinkTls(l));
+            assert!(st.buttons.iter().any(|(_, c)| *c == flip), "link {l}'s tag");
+        }
+        let tag = st
+            .buttons
+            .iter()
+            .find(|(_, c)| *c == WhatIfCommand::Flip(Switch::LinkTls(0)))
+            .map(|(r, _)| r.center())
+            .expect("link 0's tag");
+        send(&mut app, WhatIfCommand::ClickAt(tag.0, tag.1));
+        assert!(app.world().resource::<Runs>().honest().scenario.links[0].tls);
+        send(&mut app, WhatIfCommand::ClickAt(tag.0, tag.1));
+        assert!(!app.world().resource::<Runs>().honest().scenario.links[0].tls);
+        let st = app.world().resource::<WhatIfState>();
         // Tapping the reset button restores the file's TLS.
         let reset = st
             .buttons

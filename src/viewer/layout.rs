@@ -10,6 +10,7 @@
 mod people;
 mod servers;
 mod strip;
+mod tags;
 
 use std::collections::BTreeMap;
 
@@ -71,6 +72,10 @@ impl Rect {
             && o.y >= self.y - 0.01
             && o.right() <= self.right() + 0.01
             && o.bottom() <= self.bottom() + 0.01
+    }
+    /// Whether the point lies inside this rectangle (edges included).
+    pub fn contains_point(&self, (x, y): (f32, f32)) -> bool {
+        x >= self.x && x <= self.right() && y >= self.y && y <= self.bottom()
     }
     /// Shrunk by `d` on every side.
     pub fn inset(&self, d: f32) -> Rect {

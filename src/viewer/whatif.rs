@@ -238,7 +238,7 @@ fn draw(
     };
     let sc = &runs.honest().scenario;
     let l = &shown.layout;
-    draw_link_tags(&mut pt, sc, l);
+    let tags = draw_link_tags(&mut pt, sc, l);
     let col = l.events;
     titled_column(&mut pt, col, Panel::WhatIf, "What if?", Z);
     let intro = ["Tap a link's yellow tag to turn its TLS on or off"];
@@ -255,6 +255,7 @@ fn draw(
         st.buttons.push((r, c));
         y += r.h + 6.0;
     }
+    st.buttons.extend(tags);
     if let Some(base) = &st.base {
         draw_switched(&mut pt, st.switches.describe(base, sc), col, y);
     }
@@ -270,15 +271,22 @@ const SWITCH: TallButton = TallButton {
     pad: 11.0,
 };
 
-/// Every link carries a switch where it is clicked: its TLS state in words.
-fn draw_link_tags(pt: &mut Painter, sc: &Scenario, l: &Layout) {
+/// Every link carries a switch, a tag with its TLS state in words, placed on the link clear of
+/// boxes and other tags where it can be ([`Layout::tag_rect`]); tapping the tag flips it.
+fn draw_link_tags(pt: &mut Painter, sc: &Scenario, l: &Layout) -> Vec<(Rect, WhatIfCommand)> {
+    let mut tags: Vec<(Rect, WhatIfCommand)> = Vec::new();
     for (i, link) in sc.links.iter().enumerate() {
-        let (x, y) = l.place_point(crate::scenario::Reach::Wire(i));
+        let placed: Vec<Rect> = tags.iter().map(|(r, _)| *r).collect();
+        let (r, on) = l.tag_rect(i, (72.0, 22.0), &placed);
         let word = if link.tls { "TLS on" } else { "TLS off" };
-        let r = Rect::new(x - 36.0, y - 11.0, 72.0, 22.0);
+        if !r.contains_point(on) {
+            pt.line(r.center(), on, p::INK, 2.0, Z - 0.01);
+        }
         pt.boxed(r, p::HIGHLIGHT, p::INK, 2.0, Z);
         pt.text(r.x + 5.0, r.y + 2.0, word, 15.0, p::INK, Z + 0.1);
+        tags.push((r, WhatIfCommand::Flip(Switch::LinkTls(i))));
     }
+    tags
 }
 
 /// The switches flipped so far, in words, under the buttons (from `y`).

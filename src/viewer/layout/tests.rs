@@ -215,3 +215,33 @@ fn fit_letterboxes_and_round_trips() {
     assert_eq!(fit("abc", 5), "abc");
     assert!(!fit("abcdefgh", 5).ends_with(".."));
 }
+
+/// The what-if panel's link tags, placed one after another as the panel places them, cover no
+/// box and no other tag on any shipped scene, and each is on its link or joined to it by a
+/// short leader.
+#[test]
+fn what_if_tags_cover_no_box_and_no_other_tag() {
+    for (file, text) in SHIPPED {
+        let sc = Scenario::parse(text, file).expect("parses");
+        let l = Layout::new(&sc);
+        let solid = l.solid_rects();
+        let mut placed: Vec<Rect> = Vec::new();
+        for link in 0..sc.links.len() {
+            let (r, on) = l.tag_rect(link, (72.0, 22.0), &placed);
+            for (what, o) in solid.iter().filter(|(what, _)| what != "air") {
+                assert!(!r.overlaps(o), "{file}: link {link}'s tag covers {what}");
+            }
+            assert!(
+                placed.iter().all(|p| !p.overlaps(&r)),
+                "{file}: link {link}'s tag covers another tag"
+            );
+            let (cx, cy) = r.center();
+            let leader = ((cx - on.0).powi(2) + (cy - on.1).powi(2)).sqrt();
+            assert!(
+                leader < 150.0,
+                "{file}: link {link}'s tag is {leader} px away"
+            );
+            placed.push(r);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! Where the what-if panel's link tags go: on the link where there is room, else as near its
+//! middle as there is room (then a leader line joins tag and link), never over a box, another
+//! link's marker or another tag.
+
+use super::super::routes;
+use super::{Layout, Rect};
+use crate::scenario::Reach;
+
+type Point = (f32, f32);
+
+impl Layout {
+    /// Where link `link`'s what-if tag (`w` x `h`) goes, and the point of the link it belongs
+    /// to: on the link, as near its middle as it can be while covering no box, no other link's
+    /// marker and no tag in `placed`; else the clear spot nearest the middle, off the link (up
+    /// to two tags' width and three heights away); else on the middle (a link too crowded).
+    pub fn tag_rect(&self, link: usize, (w, h): (f32, f32), placed: &[Rect]) -> (Rect, Point) {
+        let at = |(x, y): Point| Rect::new(x - w / 2.0, y - h / 2.0, w, h);
+        let Some(path) = self.links.get(link) else {
+            let mid = self.place_point(Reach::Wire(link));
+            return (at(mid), mid);
+        };
+        let blockers = self.tag_blockers(link, placed);
+        let clear = |c: Point| {
+            let r = at(c);
+            self.stage.contains(&r) && !blockers.iter().any(|o| r.overlaps(o))
+        };
+        let mid = routes::along(path, 0.5);
+        let on_link = [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8].map(|t| routes::along(path, t));
+        let spot = on_link
+            .into_iter()
+            .chain(near(mid, (w, h), &blockers))
+            .find(|&c| clear(c))
+            .unwrap_or(mid);
+        (at(spot), mid)
+    }
+
+    /// What a tag must not cover: every box, every other link's marker (either size), and the
+    /// tags placed before it.
+    fn tag_blockers(&self, link: usize, placed: &[Rect]) -> Vec<Rect> {
+        let boxes = self
+            .solid_rects()
+            .into_iter()
+            .filter(|(what, _)| what != "air")
+            .map(|(_, r)| r);
+        let markers = (0..self.link_markers.len())
+            .filter(|&j| j != link)
+            .flat_map(|j| [self.marker_rect(j, true), self.marker_rect(j, false)]);
+        boxes.chain(markers).chain(placed.iter().copied()).collect()
+    }
+}
+
+/// Spots off the link near `mid`, nearest first: a grid of quarter tags, and the spots that
+/// just clear each blocker's edges (so a gap exactly one tag high is found).
+fn near(mid: Point, (w, h): (f32, f32), blockers: &[Rect]) -> Vec<Point> {
+    let xs: Vec<f32> = (-8..=8)
+        .map(|i| mid.0 + i as f32 * 0.25 * w)
+        .chain(
+            blockers
+                .iter()
+                .flat_map(|o| [o.x - w / 2.0 - 1.0, o.right() + w / 2.0 + 1.0]),
+        )
+        .filter(|x| (x - mid.0).abs() <= 2.0 * w)
+        .collect();
+    let ys: Vec<f32> = (-12..=12)
+        .map(|j| mid.1 + j as f32 * 0.25 * h)
+        .chain(
+            blockers
+                .iter()
+                .flat_map(|o| [o.y - h / 2.0 - 1.0, o.bottom() + h / 2.0 + 1.0]),
+        )
+        .filter(|y| (y - mid.1).abs() <= 3.0 * h)
+        .collect();
+    let mut spots: Vec<Point> = xs
+        .iter()
+        .flat_map(|&x| ys.iter().map(move |&y| (x, y)))
+        .collect();
+    let from_mid = |p: &Point| (p.0 - mid.0).powi(2) + (p.1 - mid.1).powi(2);
+    spots.sort_by(|a, b| from_mid(a).total_cmp(&from_mid(b)));
+    spots
+}
