@@ -133,6 +133,11 @@ fn renaming_and_removing_follow_every_reference() {
 fn the_file_the_designer_saves_passes_plainsight_check() {
     let path = std::env::temp_dir().join("plainsight-designer-core.ron");
     std::fs::write(&path, two_people().to_ron()).expect("write");
+    check_accepts(&path);
+}
+
+/// Runs `plainsight check` on a saved file, asserts it passes, and returns what it printed.
+fn check_accepts(path: &std::path::Path) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_plainsight"))
         .args(["check", path.to_str().expect("utf-8")])
         .output()
@@ -142,11 +147,11 @@ fn the_file_the_designer_saves_passes_plainsight_check() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 #[cfg(feature = "viewer")]
 mod viewer {
-    use std::process::Command;
 
     use bevy::prelude::*;
     use plainsight::Run;
@@ -217,15 +222,6 @@ mod viewer {
         tap_button(&mut app, Tool::Save);
         let runs = app.world().resource::<Runs>();
         assert_eq!(runs.honest().scenario.observers.len(), 1);
-        let out = Command::new(env!("CARGO_BIN_EXE_plainsight"))
-            .args(["check", path.to_str().expect("utf-8")])
-            .output()
-            .expect("runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert!(String::from_utf8_lossy(&out.stdout).contains("2 people"));
+        assert!(super::check_accepts(&path).contains("2 people"));
     }
 }

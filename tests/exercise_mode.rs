@@ -44,17 +44,11 @@ fn a_broken_exercise_text_is_a_located_error() {
 #[cfg(feature = "viewer")]
 mod viewer {
     use bevy::prelude::*;
-    use plainsight::Run;
     use plainsight::exercise::{self, ExerciseFile};
-    use plainsight::scenario::Scenario;
-    use plainsight::viewer::{Cursor, ExerciseCommand, ExerciseMode, Runs, ViewerPlugin};
+    use plainsight::viewer::{Cursor, ExerciseCommand, ExerciseMode, Runs};
 
     fn app() -> App {
-        let run = Run::new(Scenario::shipped("e2e").expect("shipped"), None).expect("runs");
-        let mut app = App::new();
-        app.add_plugins((MinimalPlugins, ViewerPlugin::new(run)));
-        app.update();
-        app
+        crate::support::viewer_app(crate::support::shipped_run("e2e", None))
     }
 
     fn send(app: &mut App, c: ExerciseCommand) {

@@ -200,19 +200,13 @@ fn every_switch_on_every_shipped_scene_runs_or_says_why() {
 #[cfg(feature = "viewer")]
 mod viewer {
     use bevy::prelude::*;
-    use plainsight::Run;
     use plainsight::exposure::Content;
-    use plainsight::scenario::{Reach, Scenario};
-    use plainsight::viewer::{Runs, Shown, ViewerPlugin, WhatIfCommand, WhatIfState};
+    use plainsight::scenario::Reach;
+    use plainsight::viewer::{Runs, Shown, WhatIfCommand, WhatIfState};
     use plainsight::whatif::Switch;
 
     fn app(scene: &str) -> App {
-        let sc = Scenario::shipped(scene).expect("shipped");
-        let run = Run::new(sc, None).expect("simulates");
-        let mut app = App::new();
-        app.add_plugins((MinimalPlugins, ViewerPlugin::new(run)));
-        app.update();
-        app
+        crate::support::viewer_app(crate::support::shipped_run(scene, None))
     }
 
     fn send(app: &mut App, c: WhatIfCommand) {

@@ -52,24 +52,8 @@ impl Layout {
 /// Spots off the link near `mid`, nearest first: a grid of quarter tags, and the spots that
 /// just clear each blocker's edges (so a gap exactly one tag high is found).
 fn near(mid: Point, (w, h): (f32, f32), blockers: &[Rect]) -> Vec<Point> {
-    let xs: Vec<f32> = (-8..=8)
-        .map(|i| mid.0 + i as f32 * 0.25 * w)
-        .chain(
-            blockers
-                .iter()
-                .flat_map(|o| [o.x - w / 2.0 - 1.0, o.right() + w / 2.0 + 1.0]),
-        )
-        .filter(|x| (x - mid.0).abs() <= 2.0 * w)
-        .collect();
-    let ys: Vec<f32> = (-12..=12)
-        .map(|j| mid.1 + j as f32 * 0.25 * h)
-        .chain(
-            blockers
-                .iter()
-                .flat_map(|o| [o.y - h / 2.0 - 1.0, o.bottom() + h / 2.0 + 1.0]),
-        )
-        .filter(|y| (y - mid.1).abs() <= 3.0 * h)
-        .collect();
+    let xs = axis(mid.0, w, 8, blockers.iter().map(|o| (o.x, o.right())));
+    let ys = axis(mid.1, h, 12, blockers.iter().map(|o| (o.y, o.bottom())));
     let mut spots: Vec<Point> = xs
         .iter()
         .flat_map(|&x| ys.iter().map(move |&y| (x, y)))
@@ -77,4 +61,15 @@ fn near(mid: Point, (w, h): (f32, f32), blockers: &[Rect]) -> Vec<Point> {
     let from_mid = |p: &Point| (p.0 - mid.0).powi(2) + (p.1 - mid.1).powi(2);
     spots.sort_by(|a, b| from_mid(a).total_cmp(&from_mid(b)));
     spots
+}
+
+/// Candidate centres on one axis for a tag `size` long: `steps` quarter-tags either side of
+/// `mid`, and just beyond each blocker's two edges (`edges`), within `steps / 4` tags of `mid`.
+fn axis(mid: f32, size: f32, steps: i32, edges: impl Iterator<Item = (f32, f32)>) -> Vec<f32> {
+    let reach = steps as f32 * 0.25 * size;
+    (-steps..=steps)
+        .map(|i| mid + i as f32 * 0.25 * size)
+        .chain(edges.flat_map(|(lo, hi)| [lo - size / 2.0 - 1.0, hi + size / 2.0 + 1.0]))
+        .filter(|c| (c - mid).abs() <= reach)
+        .collect()
 }
