@@ -52,7 +52,8 @@ enum Command {
         /// Print JSON.
         #[arg(long)]
         json: bool,
-        /// Print the run in which this observer uses their powers (e.g. swaps keys).
+        /// Print the run in which this observer acts, every power at once, wherever the bytes
+        /// let them (swaps key answers, changes code, strips STARTTLS).
         #[arg(long, value_name = "OBSERVER")]
         acting: Option<String>,
     },
@@ -170,7 +171,7 @@ fn active_run<'a>(run: &'a Run, name: &str) -> Result<&'a Run> {
     let o = observer_index(run, name)?;
     run.acting_run(o).with_context(|| {
         format!(
-            "\"{name}\" holds no power under {}: nothing they could do beyond looking",
+            "\"{name}\" can change no bytes on their way under {}: nothing they could do beyond looking",
             run.trace.protection.label()
         )
     })
@@ -501,7 +502,9 @@ fn render(
         );
     }
     if acting && observer.is_none_or(|o| run.acting_run(o).is_none()) {
-        bail!("--acting needs --observer naming someone who holds a power in this run");
+        bail!(
+            "--acting needs --observer naming someone who can change bytes on their way in this run"
+        );
     }
     draw(run, what, observer, (width, height), (presenter, acting))
 }

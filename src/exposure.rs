@@ -4,7 +4,6 @@
 
 mod read;
 
-use crate::forgery::Forgery;
 use crate::power::PowerId;
 use crate::scenario::{Reach, Scenario};
 use crate::sim::Trace;
@@ -98,30 +97,33 @@ impl HeldKey {
 
 /// A key, described for a learner.
 pub(crate) fn describe_key(blob: &KeyBlob) -> String {
-    match blob {
-        KeyBlob::Secret { owner, .. } => format!("{owner}'s private key"),
-        KeyBlob::Substitute {
-            owner, posing_as, ..
-        } => format!("the key {owner} substituted for {posing_as}"),
-        KeyBlob::Public { owner, .. } => format!("{owner}'s public key"),
-        KeyBlob::AtRest { owner, .. } => format!("{owner}'s at-rest key"),
-        KeyBlob::SenderKey { owner, key } => format!(
-            "{owner}'s sender key {:08x} from chain step {} (opens its group messages from there on)",
-            key.id(),
-            key.iteration()
-        ),
-    }
+    blob.describe()
 }
 
-/// What an observer could get of a message by acting: using every power they hold over it in a
-/// run of their own ([`crate::sim::simulate_acting`]), analysed like any run.
+/// Whether an observer could make another device show a forged message as its sender's, and
+/// why ([`crate::forgery`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Forgery {
+    /// A recipient device would show the forgery as the sender's.
+    pub possible: bool,
+    /// The chain of reasons.
+    pub why: Vec<String>,
+}
+
+/// What an observer could get of a message by acting: one run of their own in which they use
+/// every power at once wherever the bytes let them ([`crate::sim::simulate_acting`]), analysed
+/// like any run.
 #[derive(Debug, Clone)]
 pub struct IfActing {
     /// What they get of the content by acting (never less than by looking: they can always
     /// choose not to act).
     pub content: Content,
-    /// The powers they hold over this message.
+    /// Metadata they learn by acting (never less than by looking).
+    pub metadata: Vec<MetaField>,
+    /// The powers they used, in the order they first used them.
     pub powers: Vec<PowerId>,
+    /// Whether, acting, they could make another device accept a forgery as the sender's.
+    pub could_forge: Forgery,
     /// The chain: where the powers come from, what they do, what the run then gives them.
     pub why: Vec<String>,
     /// The step of the active run where they first get plaintext.
@@ -145,9 +147,9 @@ pub struct MessageExposure {
     pub why: Vec<String>,
     /// What they could get by acting; `None` when they hold no power over this message.
     pub if_acting: Option<IfActing>,
-    /// Whether they could make a recipient device show a forgery as this message's sender's.
-    /// Assessed for a scenario's own run ([`crate::Run`]); `None` in the active runs, which
-    /// answer only what acting gives.
+    /// Whether, with what they hold by looking, they could make another device show a forgery
+    /// as this message's sender's. Assessed for a scenario's own run ([`crate::Run`]); `None`
+    /// in the active runs (their [`IfActing::could_forge`] answers for acting).
     pub could_forge: Option<Forgery>,
 }
 

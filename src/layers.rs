@@ -71,6 +71,10 @@ pub enum Layer {
     Words(String),
     /// Public keys a directory served.
     Served(Vec<KeyBlob>),
+    /// A request to a key directory for these devices' keys.
+    KeyRequest(Vec<String>),
+    /// A web client's code on its way to the device that runs it.
+    Code(wire::CodeBundle),
     /// An end-to-end envelope.
     Envelope {
         /// Which kind.
@@ -131,6 +135,8 @@ pub fn of_body(body: Body) -> Layer {
     match body {
         Body::Text(t) => Layer::Words(t),
         Body::Keys(list) => Layer::Served(list),
+        Body::KeyRequest(names) => Layer::KeyRequest(names),
+        Body::Code(code) => Layer::Code(code),
         Body::AtRest(bytes) => Layer::AtRest {
             owner: wire::at_rest_key_id(&bytes).unwrap_or_else(|_| "an unknown".into()),
             bytes,

@@ -45,6 +45,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::panic))]
 
 pub mod bench;
+mod cargo;
 pub mod crypto;
 pub mod designer;
 pub mod exercise;
@@ -57,6 +58,7 @@ pub mod report;
 mod run;
 pub mod scenario;
 pub mod sim;
+pub mod trace;
 #[cfg(feature = "viewer")]
 pub mod viewer;
 pub mod whatif;

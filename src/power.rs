@@ -1,8 +1,13 @@
-//! Active powers: what an observer could *do* with what they reach, beyond looking. One file
-//! each, listed once in [`POWERS`]. A power says over which messages an observer holds it (its
-//! grip, with the reasons), and acts through hooks the simulation calls when that observer acts
-//! in a run ([`crate::sim::simulate_acting`]). Whether acting pays is never declared: the active
-//! run is simulated and the exposure analysis tries to decrypt it, as for any run.
+//! Active powers: what an observer can *do* to the bytes they can open on their way, beyond
+//! looking. One file each, listed once in [`POWERS`].
+//!
+//! No power is granted by a rule about a kind of place or a role. The simulation carries every
+//! message, key answer and web client's code over the links of its route; at each place it
+//! passes, an acting observer who reaches that place *and can open the bytes there* (a server
+//! part they control or compel, a wire in the clear, or one whose opportunistic TLS they strip)
+//! is offered the cargo ([`crate::cargo::Cargo`]) and each power may change it
+//! ([`Power::act`]). Whether acting pays is never declared: the active run is simulated and the
+//! exposure analysis tries to decrypt it, as for any run.
 //!
 //! To add one: write a file beside these implementing [`Power`] and add one line to [`POWERS`].
 
@@ -10,9 +15,77 @@ mod code_shipping;
 mod key_substitution;
 mod tls_stripping;
 
-use crate::crypto::PublicKey;
-use crate::scenario::{Protection, Scenario};
-use crate::sim::{Parcel, Sim, SimError};
+use std::collections::BTreeMap;
+
+use rand::rngs::StdRng;
+
+use crate::cargo::Cargo;
+use crate::crypto::{PublicKey, SealError, SecretKey};
+use crate::scenario::{Protection, Reach, Scenario};
+use crate::trace::Action;
+
+/// What a power sees and may use where it acts: the scenario, the place, and the acting
+/// observer's own workshop (the keys they made, the randomness of the run).
+pub(crate) struct Workshop<'a> {
+    /// The scenario.
+    pub sc: &'a Scenario,
+    /// The run's model.
+    pub p: Protection,
+    /// The run's randomness.
+    pub rng: &'a mut StdRng,
+    /// Keys acting observers made to pose as a device: `(observer, device)`.
+    pub made: &'a mut BTreeMap<(usize, usize), SecretKey>,
+    /// Every device's real public key (to seal again to what a recipient really holds).
+    pub real: &'a [PublicKey],
+    /// Per `(device, other device)`: the key a device accepted as the other's so far.
+    pub known: &'a BTreeMap<(usize, usize), PublicKey>,
+    /// The acting observer.
+    pub o: usize,
+    /// The power acting (for what it leaves behind to act later, e.g. changed code).
+    pub power: PowerId,
+    /// Where the bytes are.
+    pub at: Reach,
+    /// The message they belong to, if any.
+    pub mi: Option<usize>,
+    /// Logical time.
+    pub t: u64,
+}
+
+impl Workshop<'_> {
+    /// The key this observer poses with as device `d`, made on first use.
+    pub fn posing_key(&mut self, d: usize) -> (SecretKey, bool) {
+        if let Some(k) = self.made.get(&(self.o, d)) {
+            return (k.clone(), false);
+        }
+        let key = SecretKey::generate(self.rng);
+        self.made.insert((self.o, d), key.clone());
+        (key, true)
+    }
+
+    /// "social.example/key-directory (compels Mo)".
+    pub fn place(&self) -> String {
+        format!(
+            "{}{}",
+            self.sc.reach_label(self.at),
+            self.sc.via_words(self.o, self.at)
+        )
+    }
+
+    /// The acting observer's name.
+    pub fn who(&self) -> &str {
+        &self.sc.observers[self.o].name
+    }
+}
+
+/// One thing an acting observer did where the bytes were: a step of the run.
+pub(crate) struct Deed {
+    /// What happened.
+    pub action: Action,
+    /// The bytes they left there (a key they made, what they read, what they sent on).
+    pub bytes: Vec<u8>,
+    /// One sentence.
+    pub note: String,
+}
 
 /// An active power.
 pub(crate) trait Power: Sync {
@@ -20,29 +93,15 @@ pub(crate) trait Power: Sync {
     fn name(&self) -> &'static str;
     /// One line for the docs and the viewer's legend.
     fn help(&self) -> &'static str;
-    /// Whether observer `o` holds this power over message `m` under `p`: the reasons (where the
-    /// grip comes from, e.g. "controls x/key-directory (compels Mo)"), or `None`.
-    fn grip(&self, sc: &Scenario, p: Protection, o: usize, m: usize) -> Option<Vec<String>>;
-    /// Hook: directory `dir` is about to hand out `served` as device `d`'s key for message
-    /// `mi`. Returns another key to hand out instead, if `o` acts here.
-    fn substitute(&self, _sim: &mut Sim<'_>, _o: usize, _at: &Lookup) -> Option<PublicKey> {
-        None
-    }
-    /// Hook: whether `o` strips the opportunistic TLS of `link` in this run.
-    fn strips_tls(&self, _sim: &Sim<'_>, _o: usize, _link: usize) -> bool {
+    /// Whether observer `o`, sitting on `link`'s wire, strips its TLS offer in an active run
+    /// (before any bytes cross it).
+    fn strips_tls(&self, _sc: &Scenario, _o: usize, _link: usize) -> bool {
         false
     }
-    /// Hook: the words of message `mi` are on device `d`'s screen (typed, or opened).
-    fn on_device_words(&self, _sim: &mut Sim<'_>, _o: usize, _mi: usize, _t: u64, _d: usize) {}
-    /// Hook: a parcel of message `mi` reached server `s`. Returns what travels on.
-    fn intercept(
-        &self,
-        _sim: &mut Sim<'_>,
-        _o: usize,
-        _at: &Arrival,
-        parcel: Parcel,
-    ) -> Result<Vec<Parcel>, SimError> {
-        Ok(vec![parcel])
+    /// The cargo passes a place where the acting observer can open it: change it, and say
+    /// what was done.
+    fn act(&self, _w: &mut Workshop<'_>, _cargo: &mut Cargo) -> Result<Vec<Deed>, SealError> {
+        Ok(Vec::new())
     }
 }
 
@@ -53,40 +112,23 @@ pub(crate) static POWERS: &[&dyn Power] = &[
     &tls_stripping::TlsStripping,
 ];
 
-/// A key lookup in progress, as a power's hook sees it.
-pub(crate) struct Lookup {
-    /// The message.
-    pub mi: usize,
-    /// Logical time.
-    pub t: u64,
-    /// The device whose key is looked up.
-    pub device: usize,
-    /// The directory handing the key on.
-    pub directory: usize,
-}
-
-/// A parcel arriving at a server, as a power's hook sees it.
-pub(crate) struct Arrival {
-    /// The message.
-    pub mi: usize,
-    /// Logical time.
-    pub t: u64,
-    /// The server.
-    pub server: usize,
-}
-
 /// An entry of the registry of powers.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PowerId(u8);
 
 impl PowerId {
-    fn def(self) -> &'static dyn Power {
+    pub(crate) fn def(self) -> &'static dyn Power {
         POWERS[usize::from(self.0)]
     }
 
     /// Every power.
     pub fn all() -> impl Iterator<Item = PowerId> {
         (0..POWERS.len()).map(|i| PowerId(u8::try_from(i).expect("a handful of powers")))
+    }
+
+    /// The power of this name.
+    pub fn named(name: &str) -> Option<PowerId> {
+        PowerId::all().find(|p| p.name() == name)
     }
 
     /// The power's name, e.g. `key-substitution`.
@@ -104,83 +146,4 @@ impl std::fmt::Debug for PowerId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
     }
-}
-
-/// The powers observer `o` holds over message `m`, each with its reasons.
-pub fn grips(sc: &Scenario, p: Protection, o: usize, m: usize) -> Vec<(PowerId, Vec<String>)> {
-    PowerId::all()
-        .filter_map(|id| id.def().grip(sc, p, o, m).map(|why| (id, why)))
-        .collect()
-}
-
-/// Whether observer `o` holds any power over any message.
-pub fn has_any(sc: &Scenario, p: Protection, o: usize) -> bool {
-    (0..sc.messages.len()).any(|m| !grips(sc, p, o, m).is_empty())
-}
-
-/// Every (acting observer, power they use) of a run.
-fn in_use(sim: &Sim<'_>) -> Vec<(usize, &'static dyn Power)> {
-    sim.acting
-        .iter()
-        .flat_map(|a| a.powers.iter().map(move |id| (a.observer, id.def())))
-        .collect()
-}
-
-/// Lets every acting observer's powers act at a key lookup; returns the key handed on.
-pub(crate) fn substitute(
-    sim: &mut Sim<'_>,
-    mi: usize,
-    t: u64,
-    device: usize,
-    directory: usize,
-    served: PublicKey,
-) -> PublicKey {
-    let at = Lookup {
-        mi,
-        t,
-        device,
-        directory,
-    };
-    let mut served = served;
-    for (o, power) in in_use(sim) {
-        if let Some(k) = power.substitute(sim, o, &at) {
-            served = k;
-        }
-    }
-    served
-}
-
-/// The first acting observer who strips an opportunistic link's TLS, if any.
-pub(crate) fn strips_tls(sim: &Sim<'_>, link: usize) -> Option<usize> {
-    in_use(sim)
-        .into_iter()
-        .find(|(o, p)| p.strips_tls(sim, *o, link))
-        .map(|(o, _)| o)
-}
-
-/// Lets every acting observer's powers act where the words are on a device's screen.
-pub(crate) fn on_device_words(sim: &mut Sim<'_>, mi: usize, t: u64, d: usize) {
-    for (o, power) in in_use(sim) {
-        power.on_device_words(sim, o, mi, t, d);
-    }
-}
-
-/// Lets every acting observer's powers act on parcels reaching a server.
-pub(crate) fn intercept(
-    sim: &mut Sim<'_>,
-    mi: usize,
-    t: u64,
-    server: usize,
-    parcel: Parcel,
-) -> Result<Vec<Parcel>, SimError> {
-    let at = Arrival { mi, t, server };
-    let mut parcels = vec![parcel];
-    for (o, power) in in_use(sim) {
-        let mut next = Vec::new();
-        for p in parcels {
-            next.extend(power.intercept(sim, o, &at, p)?);
-        }
-        parcels = next;
-    }
-    Ok(parcels)
 }

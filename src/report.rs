@@ -45,6 +45,11 @@ pub fn describe_bytes(step: &Step) -> String {
                 "[keys] {}",
                 keys.iter().map(key_name).collect::<Vec<_>>().join(", ")
             )),
+            Layer::KeyRequest(names) => Some(format!("[key request] {}", names.join(", "))),
+            Layer::Code(code) => Some(match &code.changed_by {
+                Some(who) => format!("[code] {}'s web client, changed by {who}", code.server),
+                None => format!("[code] {}'s web client", code.server),
+            }),
             Layer::Unreadable(_) => Some(hex_preview(&step.bytes, 24)),
         })
         .collect::<Vec<_>>()
@@ -78,7 +83,10 @@ fn message_json(run: &Run, mx: &MessageExposure) -> Value {
         "could_forge_why": mx.could_forge.as_ref().map(|f| &f.why),
         "if_acting": mx.if_acting.as_ref().map(|a| json!({
             "content": a.content.name(),
+            "metadata": meta_names(&a.metadata),
             "powers": a.powers.iter().map(|p| p.name()).collect::<Vec<_>>(),
+            "could_forge": a.could_forge.possible,
+            "could_forge_why": a.could_forge.why,
             "why": a.why,
         })),
     })
@@ -124,10 +132,17 @@ fn word(content: Content) -> &'static str {
 }
 
 /// One cell of the who-can-read matrix, as `plainsight matrix` prints it and the viewer's
-/// matrix panel shows it: `READS [srzt]`, `cipher [szte] / READS if acting`.
+/// matrix panel shows it: `READS [srzt]`, `cipher [szte] / READS if acting`; the metadata by
+/// acting shows where it grows: `cipher [zte] / cipher [srzte] if acting`.
 pub fn matrix_cell(mx: &MessageExposure) -> String {
     let looking = meta_cell(mx.content, &mx.metadata);
     match &mx.if_acting {
+        Some(a) if a.metadata != mx.metadata => {
+            format!(
+                "{looking} / {} if acting",
+                meta_cell(a.content, &a.metadata)
+            )
+        }
         Some(a) => format!("{looking} / {} if acting", word(a.content)),
         None => looking,
     }
@@ -286,20 +301,41 @@ fn powers_legend(powers: &[PowerId]) -> String {
     )
 }
 
-fn readers(run: &Run, step: &Step) -> Vec<(String, &'static str)> {
+/// What an observer sees at a step they reach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sees {
+    /// The content: the words, or only ciphertext ([`Content`]).
+    Content(Content),
+    /// Key material, no content.
+    Keys,
+    /// Only metadata.
+    Metadata,
+}
+
+impl Sees {
+    fn name(self) -> &'static str {
+        match self {
+            Sees::Content(c) => c.name(),
+            Sees::Keys => "keys",
+            Sees::Metadata => "metadata",
+        }
+    }
+}
+
+fn readers(run: &Run, step: &Step) -> Vec<(String, Sees)> {
     run.exposure
         .observers
         .iter()
         .filter_map(|ox| {
             let r = ox.reading(step.index)?;
             let what = if r.plaintext.is_some() {
-                "plaintext"
+                Sees::Content(Content::Plaintext)
             } else if r.carries_content {
-                "ciphertext"
+                Sees::Content(Content::Ciphertext)
             } else if !r.keys.is_empty() {
-                "keys"
+                Sees::Keys
             } else {
-                "metadata"
+                Sees::Metadata
             };
             Some((run.scenario.observers[ox.observer].name.clone(), what))
         })
@@ -341,7 +377,10 @@ pub fn trace_text(run: &Run) -> String {
         ));
         let who = readers(run, step);
         if !who.is_empty() {
-            let list: Vec<String> = who.iter().map(|(n, w)| format!("{n} ({w})")).collect();
+            let list: Vec<String> = who
+                .iter()
+                .map(|(n, w)| format!("{n} ({})", w.name()))
+                .collect();
             out.push_str(&format!("       reachable by: {}\n", list.join(", ")));
         }
     }
@@ -369,7 +408,8 @@ pub fn trace_json(run: &Run) -> Value {
                 "plaintext": plaintext,
                 "hex": hex_preview(&step.bytes, usize::MAX),
                 "actor": step.actor.map(|o| sc.observers[o].name.clone()),
-                "readers": readers(run, step).into_iter().map(|(n, w)| json!({"observer": n, "sees": w})).collect::<Vec<_>>(),
+                "power": step.power.map(|p| p.name()),
+                "readers": readers(run, step).into_iter().map(|(n, w)| json!({"observer": n, "sees": w.name()})).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -425,27 +465,38 @@ pub fn explain_text(run: &Run, observer: usize) -> String {
             },
             mx.why.join(" -> ")
         ));
+        let sender = &sc.people[sc.messages[mx.message].from].name;
+        if let Some(f) = &mx.could_forge {
+            out.push_str(&forge_line(sender, "", f));
+        }
         if let Some(a) = &mx.if_acting {
             out.push_str(&acting_lines(a));
-        }
-        if let Some(f) = &mx.could_forge {
-            out.push_str(&format!(
-                "  could forge it as {}'s: {} -> {}\n",
-                sc.people[sc.messages[mx.message].from].name,
-                if f.possible { "yes" } else { "no" },
-                f.why.join(" -> ")
-            ));
+            out.push_str(&forge_line(sender, " by acting", &a.could_forge));
         }
     }
     out
 }
 
+fn forge_line(sender: &str, how: &str, f: &crate::exposure::Forgery) -> String {
+    format!(
+        "  could forge it as {sender}'s{how}: {} -> {}\n",
+        if f.possible { "yes" } else { "no" },
+        f.why.join(" -> ")
+    )
+}
+
 fn acting_lines(a: &IfActing) -> String {
     let powers: Vec<&str> = a.powers.iter().map(|p| p.name()).collect();
+    let meta = meta_names(&a.metadata);
     format!(
-        "  if acting ({}) -> {}\n  {}\n",
+        "  if acting ({}) -> {}{}\n  {}\n",
         powers.join(", "),
         a.content.name(),
+        if meta.is_empty() {
+            String::new()
+        } else {
+            format!("   (metadata: {})", meta.join(", "))
+        },
         a.why.join(" -> ")
     )
 }
@@ -468,12 +519,12 @@ pub fn caption(run: &Run, step: usize) -> String {
     let who = readers(run, s);
     let readers: Vec<&str> = who
         .iter()
-        .filter(|(_, w)| *w == "plaintext")
+        .filter(|(_, w)| *w == Sees::Content(Content::Plaintext))
         .map(|(n, _)| n.as_str())
         .collect();
     let sealed: Vec<&str> = who
         .iter()
-        .filter(|(_, w)| *w == "ciphertext")
+        .filter(|(_, w)| *w == Sees::Content(Content::Ciphertext))
         .map(|(n, _)| n.as_str())
         .collect();
     let mut out = s.note.clone();

@@ -1,29 +1,29 @@
 //! One scenario run under one model: the scenario, its trace and the exposure analysis, and for
-//! every observer who holds a power, the run in which they act.
+//! every observer who can touch bytes on their way, the one run in which they act with every
+//! power at once.
 
-use crate::exposure::{self, Exposure, IfActing, MessageExposure};
-use crate::power::{self, PowerId};
-use crate::scenario::{ModelChoice, Protection, Scenario};
-use crate::sim::{self, Actor, SimError, Step, Trace};
+use crate::exposure::{self, Content, Exposure, IfActing, MessageExposure, MetaField};
+use crate::power::PowerId;
+use crate::scenario::{ModelChoice, Part, Protection, Reach, Scenario};
+use crate::sim::{self, Action, Actor, SimError, Step, Trace};
 
 /// A scenario, simulated and analysed.
 #[derive(Debug, Clone)]
 pub struct Run {
     /// The scenario.
     pub scenario: Scenario,
-    /// The simulation (observers with the `malicious-server` role act in it; everyone else
-    /// only looks).
+    /// The simulation: everyone only looks (roles decide nothing).
     pub trace: Trace,
     /// Who can read what by looking, and (in [`MessageExposure::if_acting`]) by acting.
     pub exposure: Exposure,
-    /// Per observer: for each power they hold, the run in which they use it (an attacker picks
-    /// the power that works: swapping keys the sender verifies only gets them caught).
-    pub acting: Vec<Vec<(PowerId, Run)>>,
+    /// Per observer: the run in which they act with every power at once, where acting let
+    /// them do anything at all.
+    pub acting: Vec<Option<Run>>,
 }
 
 impl Run {
     /// Simulates `scenario` under its own model, or under `choice`, analyses the trace, and
-    /// runs every observer who holds a power once more per power, acting.
+    /// runs every observer who can touch bytes on their way once more, acting.
     pub fn new(scenario: Scenario, choice: Option<ModelChoice>) -> Result<Run, SimError> {
         let protection = choice.map_or(scenario.protection, |c| c.apply(scenario.protection));
         Run::with(scenario, protection)
@@ -33,17 +33,19 @@ impl Run {
     pub fn with(scenario: Scenario, protection: Protection) -> Result<Run, SimError> {
         let trace = sim::simulate(&scenario, protection)?;
         let mut run = Run::of_trace(scenario, trace);
+        let all: Vec<PowerId> = PowerId::all().collect();
         run.acting = (0..run.scenario.observers.len())
-            .map(|o| run.act(o))
+            .map(|o| run.act(o, &all))
             .collect::<Result<_, _>>()?;
         for o in 0..run.scenario.observers.len() {
             for m in 0..run.scenario.messages.len() {
-                let ox = &run.exposure.observers[o];
-                let forgery = crate::forgery::assess(&run.scenario, &run.trace, &ox.keys, o, m);
+                let keys = &run.exposure.observers[o].keys;
+                let forgery = crate::forgery::assess(&run.scenario, &run.trace, keys, o, m);
                 run.exposure.observers[o].messages[m].could_forge = Some(forgery);
-                let passive = &run.exposure.observers[o].messages[m];
-                let verdict = if_acting(&run.scenario, protection, o, passive, &run.acting[o]);
-                run.exposure.observers[o].messages[m].if_acting = verdict;
+            }
+            let verdicts = run.verdicts(o, run.acting[o].as_ref());
+            for (m, v) in verdicts.into_iter().enumerate() {
+                run.exposure.observers[o].messages[m].if_acting = v;
             }
         }
         Ok(run)
@@ -59,81 +61,136 @@ impl Run {
         }
     }
 
-    /// One run per power observer `o` holds, in which they use it (with those who act by
-    /// default).
-    fn act(&self, o: usize) -> Result<Vec<(PowerId, Run)>, SimError> {
+    /// Observer `o`'s run using `powers` wherever the bytes let them; `None` when they reach
+    /// nothing they could change, or changed nothing.
+    fn act(&self, o: usize, powers: &[PowerId]) -> Result<Option<Run>, SimError> {
         let sc = &self.scenario;
-        let p = self.trace.protection;
-        let held: Vec<PowerId> = PowerId::all()
-            .filter(|&id| {
-                (0..sc.messages.len())
-                    .any(|m| power::grips(sc, p, o, m).iter().any(|(g, _)| *g == id))
-            })
-            .collect();
-        held.into_iter()
-            .map(|id| {
-                let mut acting = sim::acting_by_default(sc);
-                acting.push(Actor {
-                    observer: o,
-                    powers: vec![id],
-                });
-                let trace = sim::simulate_acting(sc, p, &acting)?;
-                Ok((id, Run::of_trace(sc.clone(), trace)))
+        if !can_touch(sc, o) {
+            return Ok(None);
+        }
+        let actor = Actor {
+            observer: o,
+            powers: powers.to_vec(),
+        };
+        let trace = sim::simulate_acting(sc, self.trace.protection, &[actor])?;
+        if !trace.steps.iter().any(|s| s.actor == Some(o)) {
+            return Ok(None);
+        }
+        Ok(Some(Run::of_trace(sc.clone(), trace)))
+    }
+
+    /// What observer `o` would get of each message using only `powers` (every power is what
+    /// [`MessageExposure::if_acting`] holds): for comparing one power with all of them.
+    pub fn acting_with(
+        &self,
+        o: usize,
+        powers: &[PowerId],
+    ) -> Result<Vec<Option<IfActing>>, SimError> {
+        let active = self.act(o, powers)?;
+        Ok(self.verdicts(o, active.as_ref()))
+    }
+
+    /// The run in which observer `o` acts, if acting lets them do anything.
+    pub fn acting_run(&self, o: usize) -> Option<&Run> {
+        self.acting.get(o)?.as_ref()
+    }
+
+    /// Per message, observer `o`'s verdict by acting in `active`.
+    fn verdicts(&self, o: usize, active: Option<&Run>) -> Vec<Option<IfActing>> {
+        (0..self.scenario.messages.len())
+            .map(|m| {
+                let passive = &self.exposure.observers[o].messages[m];
+                active.and_then(|a| if_acting(a, o, passive))
             })
             .collect()
     }
-
-    /// The run in which observer `o` acts to most effect (the most messages read), if they
-    /// hold a power.
-    pub fn acting_run(&self, o: usize) -> Option<&Run> {
-        let runs = self.acting.get(o)?;
-        let read = |r: &Run| r.exposure.observers[o].plaintext_count();
-        runs.iter()
-            .map(|(_, r)| r)
-            .fold(None, |best: Option<&Run>, r| match best {
-                Some(b) if read(b) >= read(r) => Some(b),
-                _ => Some(r),
-            })
-    }
 }
 
-/// Observer `o`'s verdict on one message by acting: `None` without a power over it. Of the
-/// runs for the powers they hold over it, the one that gives them the most.
-fn if_acting(
-    sc: &Scenario,
-    p: Protection,
+/// Whether observer `o` reaches any place where bytes in transit could be opened: a server
+/// part that handles them, or a wire without TLS or with TLS that could be stripped.
+fn can_touch(sc: &Scenario, o: usize) -> bool {
+    sc.observers[o].reach.iter().any(|&r| match r {
+        Reach::ServerPart(_, part) => {
+            matches!(part, Part::TlsFront | Part::AppMemory | Part::KeyDirectory)
+        }
+        Reach::Wire(l) => !sc.links[l].tls || sc.links[l].opportunistic,
+        Reach::DevicePart(..) => false,
+    })
+}
+
+/// Observer `o`'s verdict on one message in their active run: `None` when nothing they did
+/// touched it and acting gives them no forgery.
+fn if_acting(active: &Run, o: usize, passive: &MessageExposure) -> Option<IfActing> {
+    let m = passive.message;
+    let ox = &active.exposure.observers[o];
+    let got = &ox.messages[m];
+    let deeds: Vec<&Step> = active
+        .trace
+        .steps
+        .iter()
+        .filter(|s| s.actor == Some(o) && s.message.is_none_or(|x| x == m))
+        .collect();
+    let forged = crate::forgery::assess(&active.scenario, &active.trace, &ox.keys, o, m);
+    let looked = passive.could_forge.as_ref().is_some_and(|f| f.possible);
+    if !deeds.iter().any(|s| s.message == Some(m)) && !(forged.possible && !looked) {
+        return None;
+    }
+    let mut powers: Vec<PowerId> = Vec::new();
+    for p in deeds.iter().filter_map(|s| s.power) {
+        if !powers.contains(&p) {
+            powers.push(p);
+        }
+    }
+    let mut metadata: Vec<MetaField> = got
+        .metadata
+        .iter()
+        .chain(&passive.metadata)
+        .copied()
+        .collect();
+    metadata.sort();
+    metadata.dedup();
+    let (content, why) = chain(active, o, passive, &deeds);
+    let could_forge = match &passive.could_forge {
+        Some(f) if f.possible && !forged.possible => f.clone(),
+        _ => forged,
+    };
+    Some(IfActing {
+        content,
+        metadata,
+        powers,
+        could_forge,
+        why,
+        first_plaintext_step: (content == got.content)
+            .then_some(got.first_plaintext_step)
+            .flatten(),
+    })
+}
+
+/// The content by acting and its chain: what they did before they got it, what the honest
+/// endpoints did about it, the reading, and what they did after.
+fn chain(
+    active: &Run,
     o: usize,
     passive: &MessageExposure,
-    runs: &[(PowerId, Run)],
-) -> Option<IfActing> {
+    deeds: &[&Step],
+) -> (Content, Vec<String>) {
     let m = passive.message;
-    let grips = power::grips(sc, p, o, m);
-    let (used, active) = runs
-        .iter()
-        .filter(|(id, _)| grips.iter().any(|(g, _)| g == id))
-        .fold(None, |best: Option<&(PowerId, Run)>, cand| match best {
-            Some(b) if !content_of(&cand.1, o, m).more_than(content_of(&b.1, o, m)) => Some(b),
-            _ => Some(cand),
-        })?;
     let got = &active.exposure.observers[o].messages[m];
     let first = got.first_plaintext_step;
-    let deeds = |keep: &dyn Fn(&Step) -> bool| -> Vec<String> {
-        let done: Vec<&Step> = active
-            .trace
-            .steps_of(m)
-            .filter(|s| s.actor == Some(o) && keep(s))
-            .collect();
-        summarise(&done)
-    };
-    let mut why: Vec<String> = grips
+    let before: Vec<&Step> = deeds
         .iter()
-        .filter(|(id, _)| id == used)
-        .flat_map(|(_, w)| w.iter().cloned())
+        .copied()
+        .filter(|s| first.is_none_or(|f| s.index < f))
         .collect();
-    why.extend(deeds(&|s| first.is_none_or(|f| s.index < f)));
+    let after: Vec<&Step> = deeds
+        .iter()
+        .copied()
+        .filter(|s| first.is_some_and(|f| s.index > f))
+        .collect();
+    let mut why = summarise(&before);
     why.extend(active_refusals(active, m));
     why.extend(got.why.iter().cloned());
-    why.extend(deeds(&|s| first.is_some_and(|f| s.index > f)));
+    why.extend(summarise(&after));
     let mut content = got.content;
     if passive.content.more_than(content) {
         // They can always choose only to look.
@@ -143,23 +200,12 @@ fn if_acting(
             passive.content.name()
         ));
     }
-    let mut powers: Vec<PowerId> = vec![*used];
-    powers.extend(grips.iter().map(|(id, _)| *id).filter(|id| id != used));
-    Some(IfActing {
-        content,
-        powers,
-        why,
-        first_plaintext_step: if content == got.content { first } else { None },
-    })
-}
-
-fn content_of(run: &Run, o: usize, m: usize) -> crate::exposure::Content {
-    run.exposure.observers[o].messages[m].content
+    (content, why)
 }
 
 /// One line per kind of deed: the first one's note, and how many more like it followed.
 fn summarise(steps: &[&Step]) -> Vec<String> {
-    let mut out: Vec<(sim::Action, String, usize)> = Vec::new();
+    let mut out: Vec<(Action, String, usize)> = Vec::new();
     for s in steps {
         match out.iter_mut().find(|(a, _, _)| *a == s.action) {
             Some((_, _, more)) => *more += 1,
@@ -174,13 +220,13 @@ fn summarise(steps: &[&Step]) -> Vec<String> {
         .collect()
 }
 
-/// What the honest endpoints did about the attack in the active run (a sender refusing a key
-/// that does not match the verified safety number).
+/// What the honest endpoints did about the attack in the active run (a device refusing a key
+/// that does not match the verified safety number, a recipient rejecting a bad signature).
 fn active_refusals(active: &Run, m: usize) -> Vec<String> {
     active
         .trace
         .steps_of(m)
-        .filter(|s| s.action == sim::Action::KeyMismatch)
+        .filter(|s| s.action == Action::KeyMismatch)
         .map(|s| s.note.clone())
         .collect()
 }

@@ -52,6 +52,20 @@ pub enum Body {
     AtRest(Vec<u8>),
     /// Public keys served by a key directory.
     Keys(Vec<KeyBlob>),
+    /// A request to a key directory for these devices' public keys (by name).
+    KeyRequest(Vec<String>),
+    /// A web client's code, as a server hands it out on a page load.
+    Code(CodeBundle),
+}
+
+/// A web client's code: whose page it is, and (when someone changed it on its way) where the
+/// changed code also sends the words it shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeBundle {
+    /// The server whose page this is.
+    pub server: String,
+    /// Who changed it, if anyone: the changed code hands them the words.
+    pub changed_by: Option<String>,
 }
 
 /// Key material as it sits in a keystore, a key vault or a directory.
@@ -120,6 +134,8 @@ const BODY_TEXT: u8 = 0;
 const BODY_ENVELOPE: u8 = 1;
 const BODY_AT_REST: u8 = 2;
 const BODY_KEYS: u8 = 3;
+const BODY_KEY_REQUEST: u8 = 4;
+const BODY_CODE: u8 = 5;
 const KEY_SECRET: u8 = 1;
 const KEY_PUBLIC: u8 = 2;
 const KEY_AT_REST: u8 = 3;
@@ -213,6 +229,21 @@ impl Body {
                 }
                 (BODY_KEYS, all.into())
             }
+            Body::KeyRequest(names) => {
+                let mut all = Vec::new();
+                for n in names {
+                    put_str(&mut all, n);
+                }
+                (BODY_KEY_REQUEST, all.into())
+            }
+            Body::Code(code) => {
+                let mut all = Vec::new();
+                put_str(&mut all, &code.server);
+                if let Some(who) = &code.changed_by {
+                    put_str(&mut all, who);
+                }
+                (BODY_CODE, all.into())
+            }
         };
         out.push(kind);
         out.extend_from_slice(&(payload.len() as u32).to_be_bytes());
@@ -247,6 +278,33 @@ impl Body {
                     keys.push(KeyBlob::read(&mut inner)?);
                 }
                 Body::Keys(keys)
+            }
+            BODY_KEY_REQUEST => {
+                let mut names = Vec::new();
+                let mut inner = Reader {
+                    bytes: payload,
+                    at: 0,
+                };
+                while !inner.done() {
+                    names.push(inner.str()?);
+                }
+                Body::KeyRequest(names)
+            }
+            BODY_CODE => {
+                let mut inner = Reader {
+                    bytes: payload,
+                    at: 0,
+                };
+                let server = inner.str()?;
+                let changed_by = if inner.done() {
+                    None
+                } else {
+                    Some(inner.str()?)
+                };
+                if !inner.done() {
+                    return Err(OpenError::Malformed("bytes after the code bundle"));
+                }
+                Body::Code(CodeBundle { server, changed_by })
             }
             _ => return Err(OpenError::Malformed("unknown body kind")),
         })
@@ -382,6 +440,24 @@ impl KeyBlob {
                     key.iteration()
                 )
             }
+        }
+    }
+
+    /// The key, described for a learner: "bob-phone's private key", "social.example's at-rest
+    /// key".
+    pub fn describe(&self) -> String {
+        match self {
+            KeyBlob::Secret { owner, .. } => format!("{owner}'s private key"),
+            KeyBlob::Substitute {
+                owner, posing_as, ..
+            } => format!("the key {owner} substituted for {posing_as}"),
+            KeyBlob::Public { owner, .. } => format!("{owner}'s public key"),
+            KeyBlob::AtRest { owner, .. } => format!("{owner}'s at-rest key"),
+            KeyBlob::SenderKey { owner, key } => format!(
+                "{owner}'s sender key {:08x} from chain step {} (opens its group messages from there on)",
+                key.id(),
+                key.iteration()
+            ),
         }
     }
 

@@ -7,7 +7,7 @@ use plainsight::Run;
 use plainsight::crypto::Fanout;
 use plainsight::exposure::{Content, MessageExposure, MetaField, ObserverExposure, Reading};
 use plainsight::layers::Layer;
-use plainsight::power::{self, PowerId};
+use plainsight::power::PowerId;
 use plainsight::scenario::{
     DevicePart, KeySync, Model, Node, Part, Protection, Reach, Role, SHIPPED, Scenario, Via,
 };
@@ -365,6 +365,10 @@ fn key_substitution_reads_unless_keys_are_verified() {
             .position(|o| o.role == Role::MaliciousServer)
             .expect("malicious");
         let bob = sc.observer_named("Bob's phone").expect("bob");
+        // Nobody acts in the scene's own run: the malicious server reads nothing there.
+        cases.check();
+        assert_eq!(r.exposure.observers[server].plaintext_count(), 0);
+        let r = r.acting_run(server).expect("its active run");
         let reads = |o: usize| r.exposure.observers[o].plaintext_count();
         if verified {
             cases.check();
@@ -577,27 +581,28 @@ fn if_acting_never_shows_less_than_looking() {
 }
 
 #[test]
-fn an_admin_with_only_database_read_has_no_power() {
+fn an_admin_with_only_database_read_can_do_nothing_by_acting() {
     let mut cases = Cases::new("database-only reach has no power");
-    for sc in scenes() {
-        for p in protections() {
-            for (o, observer) in sc.observers.iter().enumerate() {
-                let only_stored = observer
-                    .reach
-                    .iter()
-                    .all(|r| matches!(r, Reach::ServerPart(_, Part::Database | Part::Backup)));
-                if !only_stored {
-                    continue;
-                }
-                cases.check();
-                assert!(
-                    !power::has_any(&sc, p, o),
-                    "{} {}: {} reaches only stored data yet holds a power",
-                    sc.source,
-                    p.label(),
-                    observer.name
-                );
+    for case in every_run() {
+        for (o, observer) in case.sc.observers.iter().enumerate() {
+            let only_stored = observer
+                .reach
+                .iter()
+                .all(|r| matches!(r, Reach::ServerPart(_, Part::Database | Part::Backup)));
+            if !only_stored {
+                continue;
             }
+            cases.check();
+            assert!(
+                case.run.acting_run(o).is_none()
+                    && case.run.exposure.observers[o]
+                        .messages
+                        .iter()
+                        .all(|m| m.if_acting.is_none()),
+                "{}: {} reaches only stored data yet acts",
+                case.label(),
+                observer.name
+            );
         }
     }
 }
@@ -637,8 +642,21 @@ fn with_compelled_as_observers(
     (edited, added)
 }
 
+/// What acting gives, in order: content, then whether it forges.
+fn acting_rank(mx: &MessageExposure) -> (u8, bool) {
+    let content = |c: Content| match c {
+        Content::Plaintext => 2,
+        Content::Ciphertext => 1,
+        Content::None => 0,
+    };
+    match &mx.if_acting {
+        Some(a) => (content(a.content), a.could_forge.possible),
+        None => (content(mx.content), false),
+    }
+}
+
 #[test]
-fn a_boss_or_state_has_exactly_the_powers_of_what_they_compel() {
+fn a_boss_or_state_gets_by_acting_at_least_what_they_compel_gets() {
     let mut cases = Cases::new("compelled powers");
     for (file, text) in SHIPPED {
         let sc = Scenario::parse(text, file).expect("parses");
@@ -654,37 +672,21 @@ fn a_boss_or_state_has_exactly_the_powers_of_what_they_compel() {
             // The extra observers were inserted first, so the original shifts by their count.
             let shifted = o + added.len();
             for p in protections() {
+                let r = run(&edited, p);
                 for m in 0..sc.messages.len() {
-                    let powers = |sc: &Scenario, o: usize| -> Vec<PowerId> {
-                        power::grips(sc, p, o, m)
-                            .into_iter()
-                            .map(|(id, _)| id)
-                            .collect()
-                    };
-                    let own_reach_powers = {
-                        // Powers that come from the observer's own reach (taps, devices).
-                        let mut own = sc.clone();
-                        let via = own.observers[o].via.clone();
-                        own.observers[o]
-                            .reach
-                            .retain(|r| via.iter().any(|(x, v)| x == r && *v == Via::Own));
-                        powers(&own, o)
-                    };
-                    let mut expected: Vec<PowerId> = added
-                        .iter()
-                        .flat_map(|&a| powers(&edited, a))
-                        .chain(own_reach_powers)
-                        .collect();
-                    expected.sort();
-                    expected.dedup();
-                    cases.check();
-                    assert_eq!(
-                        powers(&edited, shifted),
-                        expected,
-                        "{file} {}: {}",
-                        p.label(),
-                        observer.name
-                    );
+                    let boss = &r.exposure.observers[shifted].messages[m];
+                    for &a in &added {
+                        cases.check();
+                        let them = &r.exposure.observers[a].messages[m];
+                        let (got, theirs) = (acting_rank(boss), acting_rank(them));
+                        assert!(
+                            got.0 >= theirs.0 && (got.1 || !theirs.1),
+                            "{file} {}: {} gets {got:?}, {} gets {theirs:?}",
+                            p.label(),
+                            observer.name,
+                            edited.observers[a].name
+                        );
+                    }
                 }
             }
         }
@@ -698,18 +700,21 @@ fn substitute_keys_are_typed_not_named() {
     let mut cases = Cases::new("typed substitute keys");
     let sc = Scenario::shipped("key-substitution").expect("shipped");
     let r = run(&sc, sc.protection);
-    for step in r
+    let evil = sim::shown_acting_by_default(&sc)[0];
+    let active = r.acting_run(evil).expect("acts");
+    for step in active
         .trace
         .steps
         .iter()
         .filter(|s| s.action == sim::Action::KeySubstituted)
     {
         cases.check();
-        assert!(step.actor.is_some());
-        assert!(matches!(
-            &step.layers[..],
-            [Layer::Key(KeyBlob::Substitute { posing_as, .. })] if posing_as == "bob-phone"
-        ));
+        assert_eq!(step.actor, Some(evil));
+        assert!(!step.layers.is_empty());
+        assert!(step.layers.iter().all(|l| matches!(
+            l,
+            Layer::Key(KeyBlob::Substitute { posing_as, .. }) if posing_as == "bob-phone" || posing_as == "alice-phone"
+        )));
     }
 }
 
@@ -877,7 +882,10 @@ fn an_active_attacker_on_an_opportunistic_link_strips_it() {
 }
 
 #[test]
-fn sealed_sender_hides_the_sender_from_every_server() {
+fn sealed_sender_hides_the_sender_from_every_server_but_the_one_that_ends_the_senders_link() {
+    // The envelope hides the sender from the service, but the server that ends the sender
+    // device's connection (its TLS front, its application) sees where it comes from, as a
+    // tap on that link does.
     let mut cases = Cases::new("sealed sender");
     for mut sc in scenes() {
         sc.sealed_sender = true;
@@ -895,13 +903,40 @@ fn sealed_sender_hides_the_sender_from_every_server() {
                 if mx.content == Content::Plaintext {
                     continue; // they opened it (escrowed keys): the signature inside names the sender
                 }
+                let msg = &sc.messages[mx.message];
+                let near = |s: usize, n: Node| {
+                    sc.links.iter().any(|l| {
+                        (l.from, l.to) == (n, Node::Server(s))
+                            || (l.from, l.to) == (Node::Server(s), n)
+                    })
+                };
+                let ends_senders_link = o.reach.iter().any(|x| {
+                    matches!(*x, Reach::ServerPart(s, Part::AppMemory | Part::TlsFront) if near(s, Node::Device(msg.from_device)))
+                });
+                let next_to_senders_own_server = o.reach.iter().any(|x| match *x {
+                    Reach::ServerPart(s, _) => (0..sc.servers.len()).any(|t| {
+                        sc.servers[t].single_user
+                            && sc.home_users(t) == vec![msg.from]
+                            && near(s, Node::Server(t))
+                    }),
+                    _ => false,
+                });
                 cases.check();
-                assert!(
-                    !mx.metadata.contains(&MetaField::Sender),
-                    "{}: {}",
-                    sc.source,
-                    o.name
-                );
+                if ends_senders_link {
+                    assert!(
+                        mx.metadata.contains(&MetaField::Sender),
+                        "{}: {}",
+                        sc.source,
+                        o.name
+                    );
+                } else if !next_to_senders_own_server {
+                    assert!(
+                        !mx.metadata.contains(&MetaField::Sender),
+                        "{}: {}",
+                        sc.source,
+                        o.name
+                    );
+                }
             }
         }
     }
@@ -953,7 +988,7 @@ fn every_step_happens_at_a_place_the_scene_has() {
     let mut cases = Cases::new("steps at real places");
     for case in every_run() {
         let r = &case.run;
-        let active = r.acting.iter().flatten().map(|(_, active)| active);
+        let active = r.acting.iter().flatten();
         for run in std::iter::once(r).chain(active) {
             for step in &run.trace.steps {
                 cases.check();
@@ -972,9 +1007,10 @@ fn every_step_happens_at_a_place_the_scene_has() {
 }
 
 #[test]
-fn a_malicious_instance_without_a_key_directory_cannot_swap_keys() {
-    // It used to write a key into a key directory it does not have, and then "read".
-    let mut cases = Cases::new("malicious instance without a directory");
+fn the_senders_own_instance_relays_the_lookup_and_can_swap_the_answer() {
+    // It has no key directory, but the lookup for b's key passes through its application on
+    // the way to b.example's directory: whoever runs it can rewrite the answer.
+    let mut cases = Cases::new("a relay swaps the answer");
     let text = r#"(title: "t", model: "e2e",
         people: [(name: "A", devices: ["a"]), (name: "B", devices: ["b"])],
         servers: [(name: "a.example", parts: ["app-memory", "database"]),
@@ -990,9 +1026,209 @@ fn a_malicious_instance_without_a_key_directory_cannot_swap_keys() {
         r.trace
             .steps
             .iter()
-            .all(|s| s.action != sim::Action::KeySubstituted)
+            .all(|s| s.action != sim::Action::KeySubstituted && s.actor.is_none()),
+        "nobody acts in the scene's own run"
     );
     let evil = &r.exposure.observers[0].messages[0];
     assert_eq!(evil.content, Content::Ciphertext);
-    assert!(evil.if_acting.is_none());
+    let acting = evil.if_acting.as_ref().expect("acts");
+    assert_eq!(acting.content, Content::Plaintext, "{:?}", acting.why);
+    assert!(acting.powers.iter().any(|p| p.name() == "key-substitution"));
+}
+
+fn forges(f: Option<&plainsight::exposure::Forgery>) -> bool {
+    f.is_some_and(|f| f.possible)
+}
+
+#[test]
+fn acting_with_every_power_gives_at_least_each_power_alone_and_looking() {
+    let mut cases = Cases::new("every power at once >= one power, >= looking");
+    let powers: Vec<PowerId> = PowerId::all().collect();
+    for case in every_run() {
+        let r = &case.run;
+        for o in 0..case.sc.observers.len() {
+            let all: Vec<_> = r.exposure.observers[o].messages.iter().collect();
+            for mx in &all {
+                let Some(a) = &mx.if_acting else { continue };
+                cases.check();
+                assert!(
+                    !mx.content.more_than(a.content),
+                    "{}: {}",
+                    case.label(),
+                    case.name(o)
+                );
+                assert!(
+                    mx.metadata.iter().all(|f| a.metadata.contains(f)),
+                    "{}: {}",
+                    case.label(),
+                    case.name(o)
+                );
+                assert!(!forges(mx.could_forge.as_ref()) || a.could_forge.possible);
+            }
+            if r.acting_run(o).is_none() {
+                continue;
+            }
+            for &p in &powers {
+                let single = r.acting_with(o, &[p]).expect("simulates");
+                for (mx, one) in all.iter().zip(&single) {
+                    let Some(one) = one else { continue };
+                    cases.check();
+                    let a = mx.if_acting.as_ref().unwrap_or_else(|| {
+                        panic!(
+                            "{}: {} gets something with {p:?} alone but nothing with every power",
+                            case.label(),
+                            case.name(o)
+                        )
+                    });
+                    let who = format!("{}: {} with {p:?}", case.label(), case.name(o));
+                    assert!(
+                        !one.content.more_than(a.content),
+                        "{who}: {:?} vs {:?}",
+                        one.content,
+                        a.content
+                    );
+                    assert!(
+                        one.metadata.iter().all(|f| a.metadata.contains(f)),
+                        "{who}: {:?} vs {:?}",
+                        one.metadata,
+                        a.metadata
+                    );
+                    assert!(
+                        !one.could_forge.possible || a.could_forge.possible,
+                        "{who}: forges alone"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn with_verified_keys_and_no_web_client_only_endpoint_devices_forge_by_any_action() {
+    let mut cases = Cases::new("verified keys stop forgery");
+    let verified = |c: &&Case| c.e2e(true) && !c.sc.keys_synced_via_server;
+    for case in every_run().iter().filter(verified) {
+        let sc = &case.sc;
+        for (ox, mx) in case.cells() {
+            if has_web_client(sc, mx.message) {
+                continue;
+            }
+            cases.check();
+            let acting = mx
+                .if_acting
+                .as_ref()
+                .is_some_and(|a| a.could_forge.possible);
+            if forges(mx.could_forge.as_ref()) || acting {
+                assert!(
+                    reaches_an_endpoint(sc, ox.observer, mx.message),
+                    "{}: {} could forge {}",
+                    case.label(),
+                    case.name(ox.observer),
+                    sc.messages[mx.message].id
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_server_learns_at_least_what_a_tap_on_a_link_it_terminates_learns() {
+    let mut cases = Cases::new("server metadata >= tap metadata");
+    for case in every_run() {
+        let sc = &case.sc;
+        for (l, link) in sc.links.iter().enumerate() {
+            let taps: Vec<usize> = (0..sc.observers.len())
+                .filter(|&o| sc.reaches(o, Reach::Wire(l)))
+                .collect();
+            for end in [link.from, link.to] {
+                let Node::Server(s) = end else { continue };
+                let servers: Vec<usize> = (0..sc.observers.len())
+                    .filter(|&o| sc.reaches(o, Reach::ServerPart(s, Part::AppMemory)))
+                    .collect();
+                for (&t, &a) in taps
+                    .iter()
+                    .flat_map(|t| servers.iter().map(move |a| (t, a)))
+                {
+                    for m in 0..sc.messages.len() {
+                        let tap = &case.run.exposure.observers[t].messages[m];
+                        let server = &case.run.exposure.observers[a].messages[m];
+                        cases.check();
+                        assert!(
+                            tap.metadata.iter().all(|f| server.metadata.contains(f)),
+                            "{}: {} learns {:?}, {} only {:?}",
+                            case.label(),
+                            case.name(t),
+                            tap.metadata,
+                            case.name(a),
+                            server.metadata
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Every observer's verdicts, by looking and by acting, by name.
+fn verdicts(
+    r: &Run,
+) -> Vec<(
+    String,
+    Vec<(Content, Vec<MetaField>, Option<Content>, bool)>,
+)> {
+    r.exposure
+        .observers
+        .iter()
+        .map(|ox| {
+            let cells = ox
+                .messages
+                .iter()
+                .map(|mx| {
+                    (
+                        mx.content,
+                        mx.metadata.clone(),
+                        mx.if_acting.as_ref().map(|a| a.content),
+                        mx.if_acting
+                            .as_ref()
+                            .is_some_and(|a| a.could_forge.possible),
+                    )
+                })
+                .collect();
+            (r.scenario.observers[ox.observer].name.clone(), cells)
+        })
+        .collect()
+}
+
+#[test]
+fn a_malicious_server_role_changes_no_verdict() {
+    let mut cases = Cases::new("roles are labels");
+    for (file, text) in SHIPPED {
+        let labelled = text.contains("\"malicious-server\"");
+        let edited = if labelled {
+            text.replace("\"malicious-server\"", "\"server-admin\"")
+        } else {
+            let sc = Scenario::parse(text, file).expect("parses");
+            let server = &sc.servers[0].name;
+            let at = text.find("observers: [").expect("observers") + "observers: [".len();
+            format!(
+                "{}(name: \"added evil\", role: \"malicious-server\", reaches: [\"{server}\"]),{}",
+                &text[..at],
+                &text[at..]
+            )
+        };
+        let Ok(other) = Scenario::parse(&edited, file) else {
+            continue;
+        };
+        let sc = Scenario::parse(text, file).expect("parses");
+        for p in [sc.protection] {
+            let (a, b) = (verdicts(&run(&sc, p)), verdicts(&run(&other, p)));
+            for (name, cells) in &a {
+                let Some((_, theirs)) = b.iter().find(|(n, _)| n == name) else {
+                    continue;
+                };
+                cases.check();
+                assert_eq!(cells, theirs, "{file}: {name}");
+            }
+        }
+    }
 }

@@ -137,7 +137,7 @@ fn the_three_models_give_the_essays_verdicts() {
     assert_eq!(admin["first_plaintext_at"], "social.example/app-memory");
     assert_eq!(
         admin["metadata"],
-        serde_json::json!(["sender", "recipients", "size", "time"])
+        serde_json::json!(["sender", "recipients", "size", "time", "endpoints"])
     );
 
     // At rest: the thief gets ciphertext, production access still reads plaintext.
@@ -364,7 +364,12 @@ fn the_state_reads_nothing_by_looking_but_could_by_swapping_keys() {
         .iter()
         .filter_map(Value::as_str)
         .collect();
-    assert!(why[0].contains("controls mastodon.example/key-directory (compels mastodon.example)"));
+    assert!(
+        why[0].contains(
+            "rewrites the key answer at mastodon.example/key-directory (compels mastodon.example)"
+        ),
+        "{why:?}"
+    );
     assert!(
         why.iter()
             .any(|w| w.contains("seals it again to bob-laptop's real key"))
@@ -429,7 +434,7 @@ fn trace_acting_prints_the_swap_and_refuses_an_observer_without_power() {
     );
     let refused = plainsight(&["trace", "nation-state", "--acting", "Bob's laptop"]);
     assert_eq!(refused.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("holds no power"));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("can change no bytes on their way"));
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The one integration test binary (Bevy is linked once). Each module is one concern:
 //! run one with `cargo test --test main claims::`.
 
+mod acting;
 mod bench_harness;
 mod claims;
 mod cli;

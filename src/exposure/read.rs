@@ -129,6 +129,12 @@ impl Reader<'_> {
             Layer::Key(blob) => r.keys.push(describe(blob)),
             Layer::Served(list) => r.keys.extend(list.iter().map(describe)),
             Layer::Unreadable(e) => r.sealed = Some(format!("unreadable bytes: {e}")),
+            // A key request names whose keys are asked for (the header says who asks).
+            Layer::KeyRequest(_) => {}
+            Layer::Code(code) => r.why.push(match &code.changed_by {
+                Some(who) => format!("{}'s web client code, changed by {who}", code.server),
+                None => format!("{}'s web client code", code.server),
+            }),
             // Whoever opens the envelope learns who signed it (with sealed sender, only they).
             Layer::Signed { .. } => r.metadata.push(MetaField::Sender),
             Layer::Header(h) => {
@@ -191,8 +197,13 @@ impl Reader<'_> {
 
     /// On a wire, the connection shows its endpoints (addresses, the TLS server name). A
     /// device end is its person; a server that is home to one person only names that person.
+    /// The server that ends the connection (its TLS front, its application) sees the same.
     fn wire_ends(&self, r: &mut Reading) {
-        let (Reach::Wire(link), Some(m)) = (self.step.place, self.step.message) else {
+        let link = match (self.step.place, self.step.arrived_by) {
+            (Reach::Wire(link), _) | (_, Some(link)) => link,
+            _ => return,
+        };
+        let Some(m) = self.step.message else {
             return;
         };
         r.metadata.push(MetaField::Endpoints);

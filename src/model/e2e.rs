@@ -3,8 +3,7 @@
 //! store and forward ciphertext they cannot open.
 
 use crate::crypto::{PublicKey, Sealed};
-use crate::power;
-use crate::scenario::{DevicePart, KeySync, Part, Reach, Route};
+use crate::scenario::{DevicePart, KeySync, Part, Reach};
 use crate::sim::{Action, Parcel, Sim, SimError};
 use crate::wire::{Body, KeyBlob, SignedText, signing_key};
 
@@ -36,14 +35,9 @@ impl ThreatModel for EndToEnd {
     }
 
     fn prepare(&self, sim: &mut Sim<'_>, mi: usize, t: u64) -> Result<Vec<Parcel>, SimError> {
-        let mut keys = Vec::new();
-        let mut targets = Vec::new();
-        for route in &sim.sc.messages[mi].routes {
-            if let Some(key) = lookup(sim, mi, t, route) {
-                keys.push(key);
-                targets.push(route.device);
-            }
-        }
+        let got = sim.sender_lookups(mi, t)?;
+        sim.recipient_lookups(mi, t)?;
+        let (targets, keys): (Vec<usize>, Vec<PublicKey>) = got.into_iter().unzip();
         if targets.is_empty() {
             return Ok(Vec::new());
         }
@@ -126,156 +120,6 @@ fn publish(sim: &mut Sim<'_>, s: usize) {
         None,
         None,
     );
-}
-
-/// The sender asks for a recipient device's key: from the directory that holds it, through any
-/// directories nearer the sender that hand it on. Whoever acts at one of them may hand out
-/// another key. Returns the key the sender will seal to, or `None` if verification caught a
-/// substituted key.
-fn lookup(sim: &mut Sim<'_>, mi: usize, t: u64, route: &Route) -> Option<PublicKey> {
-    let sc = sim.sc;
-    let d = route.device;
-    let from = sc.messages[mi].from_device;
-    let (device, sender_device) = (&sc.devices[d].name, &sc.devices[from].name);
-    let real = sim.device_keys[d].public();
-    let sources = sc.key_sources(route);
-    let Some((&origin, relays)) = sources.split_first() else {
-        // No directory: keys were exchanged some other way (in person); nothing to fetch.
-        return Some(real);
-    };
-    let origin_name = &sc.servers[origin].name;
-    let asker = match relays.last() {
-        Some(&r) => format!(
-            "{}'s key directory, for {sender_device},",
-            sc.servers[r].name
-        ),
-        None => sender_device.clone(),
-    };
-    let note = format!("{asker} asks {origin_name}'s key directory for {device}'s public key");
-    let bytes = served_keys(sim, mi, t, device, real);
-    let place = Reach::ServerPart(origin, Part::KeyDirectory);
-    sim.push(
-        t,
-        place,
-        Action::KeyLookup,
-        Some(mi),
-        bytes,
-        note,
-        None,
-        None,
-    );
-    let mut served = power::substitute(sim, mi, t, d, origin, real);
-    for &relay in relays {
-        served = relay_key(sim, (mi, t), route, (origin, relay), served);
-    }
-    let note = format!(
-        "{sender_device} receives a key for {device}: safety number {}",
-        served.fingerprint()
-    );
-    let bytes = served_keys(sim, mi, t, device, served);
-    let memory = Reach::DevicePart(from, DevicePart::Memory);
-    sim.push(
-        t,
-        memory,
-        Action::KeysReceived,
-        Some(mi),
-        bytes,
-        note,
-        None,
-        None,
-    );
-    verify(sim, mi, t, d, served, real)
-}
-
-/// A directory nearer the sender fetches the key from the one that holds it and hands it on
-/// (whoever acts there may hand out another). Returns the key it hands on.
-fn relay_key(
-    sim: &mut Sim<'_>,
-    (mi, t): (usize, u64),
-    route: &Route,
-    (origin, relay): (usize, usize),
-    key: PublicKey,
-) -> PublicKey {
-    let sc = sim.sc;
-    let d = route.device;
-    let device = &sc.devices[d].name;
-    let sender_device = &sc.devices[sc.messages[mi].from_device].name;
-    let note = format!(
-        "{}'s key directory fetches {device}'s key from {} and hands it to {sender_device}",
-        sc.servers[relay].name, sc.servers[origin].name
-    );
-    let bytes = served_keys(sim, mi, t, device, key);
-    let place = Reach::ServerPart(relay, Part::KeyDirectory);
-    sim.push(
-        t,
-        place,
-        Action::KeyRelayed,
-        Some(mi),
-        bytes,
-        note,
-        None,
-        None,
-    );
-    power::substitute(sim, mi, t, d, relay, key)
-}
-
-fn served_keys(sim: &Sim<'_>, mi: usize, t: u64, device: &str, key: PublicKey) -> Vec<u8> {
-    let blob = KeyBlob::Public {
-        owner: device.to_string(),
-        key,
-    };
-    sim.post(mi, t, Body::Keys(vec![blob])).encode()
-}
-
-/// With verified keys the sender compares the served key with the safety number shown in
-/// person, and refuses to send to a key that does not match.
-fn verify(
-    sim: &mut Sim<'_>,
-    mi: usize,
-    t: u64,
-    d: usize,
-    served: PublicKey,
-    real: PublicKey,
-) -> Option<PublicKey> {
-    if !sim.p.keys_verified {
-        return Some(served);
-    }
-    let sc = sim.sc;
-    let from = sc.messages[mi].from_device;
-    let (device, sender_device) = (&sc.devices[d].name, &sc.devices[from].name);
-    let owner = &sc.people[sc.devices[d].owner].name;
-    let memory = Reach::DevicePart(from, DevicePart::Memory);
-    if served == real {
-        let note = format!(
-            "{sender_device} checks it against the safety number {owner} showed in person: it matches"
-        );
-        sim.push(
-            t,
-            memory,
-            Action::KeyVerified,
-            Some(mi),
-            Vec::new(),
-            note,
-            None,
-            None,
-        );
-        return Some(served);
-    }
-    let note = format!(
-        "{sender_device} checks it against the safety number {owner} showed in person ({}): it does NOT match, so it refuses to send to {device}",
-        real.fingerprint()
-    );
-    sim.push(
-        t,
-        memory,
-        Action::KeyMismatch,
-        Some(mi),
-        Vec::new(),
-        note,
-        None,
-        None,
-    );
-    None
 }
 
 /// Seals the message to the looked-up keys with the run's fan-out scheme.

@@ -1,14 +1,16 @@
-//! Code shipping: a web client runs the code its server sends on every page load, and that code
-//! holds the keys. Whoever controls what the server serves (production access, or the whole
-//! server) can send one user changed code that hands the words back. Checking safety numbers
-//! does not help: the keys are right, the code is not. An app, whose code is installed and
-//! updated through a store that signs and publishes it, does not give the server this power.
+//! Code shipping: a web client runs the code it is sent on every page load, and that code holds
+//! the keys and shows the words. Whoever can open and change that code on its way (the server
+//! that serves it, a TLS front or CDN in front of it, a tap on a link without TLS) can send the
+//! device changed code that also hands them the words. Checking safety numbers does not help:
+//! the keys are right, the code is not. An app, whose code is installed and updated through a
+//! store that signs and publishes it, does not travel on page loads.
 
-use crate::scenario::{Node, Part, Protection, Reach, Scenario};
-use crate::sim::{Action, Sim};
-use crate::wire::{self, Body};
+use crate::cargo::{Cargo, ChangedBy};
+use crate::crypto::SealError;
+use crate::trace::Action;
+use crate::wire::{Body, CodeBundle, Post};
 
-use super::Power;
+use super::{Deed, Power, Workshop};
 
 /// The code-shipping power.
 pub(crate) struct CodeShipping;
@@ -19,97 +21,42 @@ impl Power for CodeShipping {
     }
 
     fn help(&self) -> &'static str {
-        "ships changed code to a web client it serves; verified keys do not help"
+        "changes a web client's code on its way (it serves it, fronts it, or sees it in the clear); verified keys do not help"
     }
 
-    fn grip(&self, sc: &Scenario, p: Protection, o: usize, m: usize) -> Option<Vec<String>> {
-        if !p.model.end_to_end() {
-            return None;
-        }
-        let msg = &sc.messages[m];
-        let devices = std::iter::once(msg.from_device).chain(msg.routes.iter().map(|r| r.device));
-        // Per server whose code the observer controls, the devices running it.
-        let mut by_server: Vec<(usize, Vec<&str>)> = Vec::new();
-        for d in devices {
-            let Some(s) = sc.devices[d].code_from else {
-                continue;
-            };
-            if !sc.reaches(o, Reach::ServerPart(s, Part::AppMemory)) {
-                continue;
-            }
-            let name = sc.devices[d].name.as_str();
-            match by_server.iter_mut().find(|(x, _)| *x == s) {
-                Some((_, list)) => list.push(name),
-                None => by_server.push((s, vec![name])),
-            }
-        }
-        let why: Vec<String> = by_server
-            .into_iter()
-            .map(|(s, devices)| {
-                let memory = Reach::ServerPart(s, Part::AppMemory);
-                format!(
-                    "controls what {} serves{} -> could ship {} changed code",
-                    sc.servers[s].name,
-                    sc.via_words(o, memory),
-                    devices.join(", ")
-                )
-            })
-            .collect();
-        (!why.is_empty()).then_some(why)
-    }
-
-    /// The changed code posts the words it shows back to the server that served it.
-    fn on_device_words(&self, sim: &mut Sim<'_>, o: usize, mi: usize, t: u64, d: usize) {
-        let sc = sim.sc;
-        let Some(s) = sc.devices[d].code_from else {
-            return;
+    fn act(&self, w: &mut Workshop<'_>, cargo: &mut Cargo) -> Result<Vec<Deed>, SealError> {
+        let Cargo::Code { server, changed_by } = cargo else {
+            return Ok(Vec::new());
         };
-        let memory = Reach::ServerPart(s, Part::AppMemory);
-        if !sim.p.model.end_to_end() || !sc.reaches(o, memory) {
-            return;
+        if changed_by.is_some() {
+            return Ok(Vec::new());
         }
-        let words = sim.post(mi, t - t % 100, Body::Text(sc.messages[mi].text.clone()));
-        let post = words.encode();
-        let (device, server) = (&sc.devices[d].name, &sc.servers[s].name);
-        let link = sc.links.iter().position(|l| {
-            (l.from, l.to) == (Node::Device(d), Node::Server(s))
-                || (l.from, l.to) == (Node::Server(s), Node::Device(d))
+        *changed_by = Some(ChangedBy {
+            observer: w.o,
+            at: w.at,
+            power: w.power,
         });
-        if let Some(l) = link {
-            let bytes = if sc.links[l].tls {
-                let (key, seq) = sim.session(l);
-                wire::tls_record(&key, seq, &post)
-            } else {
-                post.clone()
-            };
-            let note = format!("the changed code on {device} sends the words back to {server}");
-            let travel = Some((Node::Device(d), Node::Server(s)));
-            sim.push(
-                t,
-                Reach::Wire(l),
-                Action::Exfiltrate,
-                Some(mi),
-                bytes,
-                note,
-                travel,
-                None,
-            );
-            sim.by(o);
+        let bundle = CodeBundle {
+            server: w.sc.servers[*server].name.clone(),
+            changed_by: Some(w.who().to_string()),
+        };
+        let bytes = Post {
+            time: 0,
+            sender: String::new(),
+            recipients: Vec::new(),
+            body: Body::Code(bundle),
         }
+        .encode();
         let note = format!(
-            "{} receives the words from the code it shipped to {device}",
-            sc.observers[o].name
+            "{} changes {}'s web client code at {}: the changed code will also send it the words",
+            w.who(),
+            w.sc.servers[*server].name,
+            w.place()
         );
-        sim.push(
-            t,
-            memory,
-            Action::Exfiltrate,
-            Some(mi),
-            post,
+        Ok(vec![Deed {
+            action: Action::CodeChanged,
+            bytes,
             note,
-            None,
-            None,
-        );
-        sim.by(o);
+        }])
     }
 }

@@ -1,15 +1,16 @@
-//! Key substitution: whoever controls a key directory that hands out a recipient device's key
-//! (production access, the whole server, or someone compelled who has either) can hand the
-//! sender a key of their own instead, open what is sealed to it where the message passes
-//! through their hands, and seal it again to the real key so the recipient notices nothing.
-//! Verified keys (safety numbers compared in person) make the sender refuse the swapped key.
+//! Key substitution: whoever can open and change a key directory's answer on its way to the
+//! device that asked (the directory itself, a server that relays it, a TLS front, a tap on a
+//! link without TLS or with TLS they strip) can hand that device a key of their own instead,
+//! open what is later sealed to it wherever they can open the bytes, and seal it again to the
+//! real key so the recipient notices nothing. Verified keys (safety numbers compared in person)
+//! make the sender refuse the swapped key.
 
-use crate::crypto::{self, Fanout, PublicKey, SecretKey};
-use crate::scenario::{Part, Protection, Reach, Scenario};
-use crate::sim::{Action, Parcel, Sim, SimError};
-use crate::wire::{self, Body, KeyBlob};
+use crate::cargo::{self, Cargo, Parcel};
+use crate::crypto::{self, Fanout, SealError};
+use crate::trace::Action;
+use crate::wire::{self, Body, KeyBlob, SignedText, signing_key};
 
-use super::{Arrival, Lookup, Power};
+use super::{Deed, Power, Workshop};
 
 /// The key-substitution power.
 pub(crate) struct KeySubstitution;
@@ -20,210 +21,206 @@ impl Power for KeySubstitution {
     }
 
     fn help(&self) -> &'static str {
-        "hands out its own key as a recipient device's, from a key directory it controls"
+        "rewrites a key directory's answer it can open on its way: hands out its own key as a device's"
     }
 
-    fn grip(&self, sc: &Scenario, p: Protection, o: usize, m: usize) -> Option<Vec<String>> {
-        if !p.model.end_to_end() {
-            return None;
-        }
-        let msg = &sc.messages[m];
-        let sender_device = &sc.devices[msg.from_device].name;
-        // Per directory the observer controls, the devices whose keys it hands out.
-        let mut by_dir: Vec<(usize, Vec<&str>)> = Vec::new();
-        for route in &msg.routes {
-            for dir in sc.key_sources(route) {
-                if !sc.reaches(o, Reach::ServerPart(dir, Part::KeyDirectory)) {
-                    continue;
+    fn act(&self, w: &mut Workshop<'_>, cargo: &mut Cargo) -> Result<Vec<Deed>, SealError> {
+        match cargo {
+            Cargo::KeyAnswer { asker, keys } => Ok(swap(w, *asker, keys).into_iter().collect()),
+            Cargo::Parcels(parcels) => {
+                let mut deeds = Vec::new();
+                let mut out = Vec::new();
+                for parcel in std::mem::take(parcels) {
+                    out.extend(intercept(w, parcel, &mut deeds)?);
                 }
-                let device = sc.devices[route.device].name.as_str();
-                match by_dir.iter_mut().find(|(d, _)| *d == dir) {
-                    Some((_, list)) => list.push(device),
-                    None => by_dir.push((dir, vec![device])),
-                }
+                *parcels = out;
+                Ok(deeds)
             }
+            _ => Ok(Vec::new()),
         }
-        let why: Vec<String> = by_dir
-            .into_iter()
-            .map(|(dir, devices)| {
-                let place = Reach::ServerPart(dir, Part::KeyDirectory);
-                let keys = if devices.len() == 1 { "key" } else { "keys" };
-                format!(
-                    "controls {}{} -> could hand {sender_device} its own {keys} for {}",
-                    sc.reach_label(place),
-                    sc.via_words(o, place),
-                    devices.join(", ")
-                )
-            })
-            .collect();
-        (!why.is_empty()).then_some(why)
-    }
-
-    fn substitute(&self, sim: &mut Sim<'_>, o: usize, at: &Lookup) -> Option<PublicKey> {
-        let sc = sim.sc;
-        let place = Reach::ServerPart(at.directory, Part::KeyDirectory);
-        if !sim.p.model.end_to_end() || !sc.reaches(o, place) {
-            return None;
-        }
-        if let Some(k) = sim.substitutes.get(&(o, at.device)) {
-            return Some(k.public());
-        }
-        let key = SecretKey::generate(&mut sim.rng);
-        let (who, device) = (&sc.observers[o].name, &sc.devices[at.device].name);
-        let blob = KeyBlob::Substitute {
-            owner: who.clone(),
-            posing_as: device.clone(),
-            key: key.clone(),
-        }
-        .encode();
-        let note = format!(
-            "{who} makes a key pair at {}'s key directory and hands out its public half as {device}'s key",
-            sc.servers[at.directory].name
-        );
-        sim.push(
-            at.t,
-            place,
-            Action::KeySubstituted,
-            Some(at.mi),
-            blob,
-            note,
-            None,
-            None,
-        );
-        sim.by(o);
-        sim.substitutes.insert((o, at.device), key.clone());
-        Some(key.public())
-    }
-
-    /// Where the acting observer handles the message in the clear (a server's memory they
-    /// reach), envelopes sealed to their keys are opened and sealed again to the real keys.
-    fn intercept(
-        &self,
-        sim: &mut Sim<'_>,
-        o: usize,
-        at: &Arrival,
-        parcel: Parcel,
-    ) -> Result<Vec<Parcel>, SimError> {
-        let memory = Reach::ServerPart(at.server, Part::AppMemory);
-        let Body::Envelope(envelope) = &parcel.body else {
-            return Ok(vec![parcel]);
-        };
-        if !sim.sc.reaches(o, memory) {
-            return Ok(vec![parcel]);
-        }
-        let mut opened = Vec::new();
-        let mut others = Vec::new();
-        for &d in &parcel.devices {
-            let plain = sim
-                .substitutes
-                .get(&(o, d))
-                .and_then(|k| crypto::open_envelope(k, envelope).ok());
-            match plain {
-                Some(p) => opened.push((d, p)),
-                None => others.push(d),
-            }
-        }
-        if opened.is_empty() {
-            return Ok(vec![parcel]);
-        }
-        let mut out = Vec::new();
-        if !others.is_empty() {
-            out.push(parcel.restrict(&others));
-        }
-        let bag = crypto::bag_recipients(envelope).is_ok();
-        for (i, (d, plain)) in opened.into_iter().enumerate() {
-            if i == 0 {
-                read_it(sim, o, at, d, &plain);
-            }
-            out.push(reseal(sim, o, at, d, &plain, bag)?);
-        }
-        Ok(out)
     }
 }
 
-fn read_it(sim: &mut Sim<'_>, o: usize, at: &Arrival, d: usize, plain: &[u8]) {
-    let sc = sim.sc;
+/// Hands out the observer's own key for every device in the answer.
+fn swap(
+    w: &mut Workshop<'_>,
+    asker: usize,
+    keys: &mut [(usize, crypto::PublicKey)],
+) -> Option<Deed> {
+    let mut blobs = Vec::new();
+    let mut names = Vec::new();
+    for (d, key) in keys.iter_mut() {
+        let (own, _) = w.posing_key(*d);
+        if *key == own.public() {
+            continue;
+        }
+        *key = own.public();
+        let device = w.sc.devices[*d].name.clone();
+        blobs.extend(
+            KeyBlob::Substitute {
+                owner: w.who().to_string(),
+                posing_as: device.clone(),
+                key: own,
+            }
+            .encode(),
+        );
+        names.push(device);
+    }
+    if names.is_empty() {
+        return None;
+    }
+    let (n, keys_word) = if names.len() == 1 {
+        ("a key pair", "its public half")
+    } else {
+        ("key pairs", "their public halves")
+    };
+    let note = format!(
+        "{} rewrites the key answer at {}: makes {n} and hands {} {keys_word} as {}'s",
+        w.who(),
+        w.place(),
+        w.sc.devices[asker].name,
+        names.join(", ")
+    );
+    Some(Deed {
+        action: Action::KeySubstituted,
+        bytes: blobs,
+        note,
+    })
+}
+
+/// Envelopes sealed to a key the observer made are opened, read and sealed again to the real
+/// key; the rest passes as it is.
+fn intercept(
+    w: &mut Workshop<'_>,
+    parcel: Parcel,
+    deeds: &mut Vec<Deed>,
+) -> Result<Vec<Parcel>, SealError> {
+    let Body::Envelope(envelope) = &parcel.body else {
+        return Ok(vec![parcel]);
+    };
+    let mut opened = Vec::new();
+    let mut others = Vec::new();
+    for &d in &parcel.devices {
+        let plain = w
+            .made
+            .get(&(w.o, d))
+            .and_then(|k| crypto::open_envelope(k, envelope).ok());
+        match plain {
+            Some(p) => opened.push((d, p)),
+            None => others.push(d),
+        }
+    }
+    if opened.is_empty() {
+        return Ok(vec![parcel]);
+    }
+    let mut out = Vec::new();
+    if !others.is_empty() {
+        out.push(parcel.restrict(&others));
+    }
+    let bag = crypto::bag_recipients(envelope).is_ok();
+    for (i, (d, plain)) in opened.into_iter().enumerate() {
+        if i == 0 {
+            deeds.push(read_it(w, d, &plain));
+        }
+        let (resealed, deed) = reseal(w, d, &plain, bag)?;
+        deeds.push(deed);
+        out.push(resealed);
+    }
+    Ok(out)
+}
+
+fn words_post(w: &Workshop<'_>, body: Body) -> Vec<u8> {
+    let mi = w.mi.unwrap_or_default();
+    cargo::post(w.sc, w.p, mi, w.t - w.t % 100, body).encode()
+}
+
+fn read_it(w: &Workshop<'_>, d: usize, plain: &[u8]) -> Deed {
     // What it finds: a sender key handed to the device (then every later group message opens
     // for it), or the words.
-    let (shown, what) = match wire::parse_frames(plain).as_deref() {
-        Ok([wire::Frame::Key(blob)]) => (
-            blob.encode(),
-            format!("takes {}", crate::exposure::describe_key(blob)),
-        ),
+    let (bytes, what) = match wire::parse_frames(plain).as_deref() {
+        Ok([wire::Frame::Key(blob)]) => (blob.encode(), format!("takes {}", blob.describe())),
         _ => {
             let text = wire::opened(plain).map_or_else(|words| words, |signed| signed.text);
-            let post = sim.post(at.mi, at.t - at.t % 100, Body::Text(text));
-            (post.encode(), "reads it".to_string())
+            (words_post(w, Body::Text(text)), "reads it".to_string())
         }
     };
     let note = format!(
         "{} opens the envelope at {} with the key it made for {} and {what}",
-        sc.observers[o].name, sc.servers[at.server].name, sc.devices[d].name
+        w.who(),
+        w.place(),
+        w.sc.devices[d].name
     );
-    let memory = Reach::ServerPart(at.server, Part::AppMemory);
-    sim.push(
-        at.t,
-        memory,
-        Action::MitmOpen,
-        Some(at.mi),
-        shown,
+    Deed {
+        action: Action::MitmOpen,
+        bytes,
         note,
-        None,
-        None,
-    );
-    sim.by(o);
+    }
 }
 
+/// Seals the opened bytes again to the device's real key. Signed words are signed again with
+/// the key the observer handed the device as the sender's, where the device holds that one.
 fn reseal(
-    sim: &mut Sim<'_>,
-    o: usize,
-    at: &Arrival,
+    w: &mut Workshop<'_>,
     d: usize,
     plain: &[u8],
     bag: bool,
-) -> Result<Parcel, SimError> {
-    let sc = sim.sc;
+) -> Result<(Parcel, Deed), SealError> {
+    let (inner, signed_again) = resign(w, d, plain);
     let fanout = if bag {
-        sim.p.fanout
+        w.p.fanout
     } else {
         Fanout::PerRecipient
     };
-    let real = sim.device_keys[d].public();
-    // Only an envelope sealed to a device comes here: a bag or a per-recipient envelope.
     let scheme = fanout.scheme().unwrap_or(&crypto::PerRecipient);
-    let resealed = scheme
-        .seal(&mut sim.rng, &[real], plain)
-        .map_err(|source| SimError::Seal {
-            message: sc.messages[at.mi].id.clone(),
-            source,
-        })?;
+    let resealed = scheme.seal(w.rng, &[w.real[d]], &inner)?;
     let frame = resealed
         .uplink()
         .first()
         .map(|f| f.to_vec())
         .expect("sealing to one key gives one frame");
-    let bytes = sim
-        .post(at.mi, at.t - at.t % 100, Body::Envelope(frame.clone()))
-        .encode();
-    let device = &sc.devices[d].name;
+    let bytes = words_post(w, Body::Envelope(frame.clone()));
+    let device = &w.sc.devices[d].name;
     let note = format!(
-        "{} seals it again to {device}'s real key, so {device} notices nothing",
-        sc.observers[o].name
+        "{} seals it again to {device}'s real key{signed_again}, so {device} notices nothing",
+        w.who()
     );
-    let memory = Reach::ServerPart(at.server, Part::AppMemory);
-    sim.push(
-        at.t,
-        memory,
-        Action::MitmReseal,
-        Some(at.mi),
-        bytes,
-        note,
-        None,
-        None,
-    );
-    sim.by(o);
-    Ok(Parcel {
+    let parcel = Parcel {
         body: Body::Envelope(frame),
         devices: vec![d],
-    })
+    };
+    let deed = Deed {
+        action: Action::MitmReseal,
+        bytes,
+        note,
+    };
+    Ok((parcel, deed))
+}
+
+/// The words signed again with the key device `d` holds as the sender's, when that is one the
+/// observer made; else the bytes as they were.
+fn resign(w: &Workshop<'_>, d: usize, plain: &[u8]) -> (Vec<u8>, String) {
+    let Some(mi) = w.mi else {
+        return (plain.to_vec(), String::new());
+    };
+    let from = w.sc.messages[mi].from_device;
+    let Some(posing) = w.made.get(&(w.o, from)) else {
+        return (plain.to_vec(), String::new());
+    };
+    if w.known.get(&(d, from)) != Some(&posing.public()) {
+        return (plain.to_vec(), String::new());
+    }
+    let Ok(signed) = wire::opened(plain) else {
+        return (plain.to_vec(), String::new());
+    };
+    let again = SignedText::sign(
+        &signing_key(posing),
+        &signed.sender,
+        &signed.device,
+        &signed.text,
+    );
+    let how = format!(
+        " and signs it with the key it handed {} as {}'s",
+        w.sc.devices[d].name, signed.device
+    );
+    (again.encode(), how)
 }

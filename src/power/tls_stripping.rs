@@ -1,10 +1,9 @@
 //! TLS stripping: on a link whose TLS is opportunistic (STARTTLS without MTA-STS or DANE, as
 //! between mail servers), an attacker on the path can remove the server's offer of STARTTLS,
 //! and the two ends fall back to sending in the clear. A passive tap sees ciphertext; an active
-//! one sees whatever the link carries inside.
+//! one sees, and can change, whatever the link carries inside: messages, key answers, code.
 
-use crate::scenario::{Protection, Reach, Scenario};
-use crate::sim::Sim;
+use crate::scenario::{Reach, Scenario};
 
 use super::Power;
 
@@ -20,29 +19,7 @@ impl Power for TlsStripping {
         "strips opportunistic TLS (STARTTLS without MTA-STS or DANE) on a link it sits on"
     }
 
-    fn grip(&self, sc: &Scenario, _p: Protection, o: usize, m: usize) -> Option<Vec<String>> {
-        let mut links: Vec<usize> = sc.messages[m]
-            .routes
-            .iter()
-            .flat_map(|r| r.links.iter().copied())
-            .filter(|&l| sc.links[l].opportunistic && sc.reaches(o, Reach::Wire(l)))
-            .collect();
-        links.sort_unstable();
-        links.dedup();
-        let why: Vec<String> = links
-            .into_iter()
-            .map(|l| {
-                format!(
-                    "sits on {}{}, whose TLS is opportunistic (STARTTLS without MTA-STS or DANE) -> could strip it",
-                    sc.link_label(l),
-                    sc.via_words(o, Reach::Wire(l))
-                )
-            })
-            .collect();
-        (!why.is_empty()).then_some(why)
-    }
-
-    fn strips_tls(&self, sim: &Sim<'_>, o: usize, link: usize) -> bool {
-        sim.sc.links[link].opportunistic && sim.sc.reaches(o, Reach::Wire(link))
+    fn strips_tls(&self, sc: &Scenario, o: usize, link: usize) -> bool {
+        sc.links[link].tls && sc.links[link].opportunistic && sc.reaches(o, Reach::Wire(link))
     }
 }

@@ -7,8 +7,17 @@ use super::types::{Link, Node, Route};
 /// The shortest chain of links from one device to another, relaying only through servers.
 /// Ties go to the link listed first, so routes are stable.
 pub(super) fn route(links: &[Link], from: usize, to: usize) -> Option<Route> {
-    let start = Node::Device(from);
-    let goal = Node::Device(to);
+    let (nodes, used) = path(links, Node::Device(from), Node::Device(to))?;
+    Some(Route {
+        device: to,
+        nodes,
+        links: used,
+    })
+}
+
+/// The shortest chain of links from one node to another, relaying only through servers: the
+/// nodes in order and the links between them. Ties go to the link listed first.
+pub(super) fn path(links: &[Link], start: Node, goal: Node) -> Option<(Vec<Node>, Vec<usize>)> {
     let mut came_from: BTreeMap<Node, (Node, usize)> = BTreeMap::new();
     let mut queue = VecDeque::from([start]);
     let mut seen = BTreeSet::from([start]);
@@ -45,11 +54,7 @@ pub(super) fn route(links: &[Link], from: usize, to: usize) -> Option<Route> {
     }
     nodes.reverse();
     used.reverse();
-    Some(Route {
-        device: to,
-        nodes,
-        links: used,
-    })
+    Some((nodes, used))
 }
 
 #[cfg(test)]

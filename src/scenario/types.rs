@@ -495,6 +495,12 @@ impl Scenario {
             .collect()
     }
 
+    /// The shortest chain of links between two nodes, relaying only through servers (a key
+    /// lookup's way to a directory, a page load's way from a server): nodes and links.
+    pub fn path(&self, from: Node, to: Node) -> Option<(Vec<Node>, Vec<usize>)> {
+        super::route::path(&self.links, from, to)
+    }
+
     /// The people whose devices are at home on a server.
     pub fn home_users(&self, server: usize) -> Vec<usize> {
         let mut users: Vec<usize> = (0..self.devices.len())

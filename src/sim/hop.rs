@@ -1,36 +1,12 @@
 //! Moving a message: key lookups, hops over links, what servers and devices do on arrival.
 
-use crate::crypto::{self, SecretKey, SymmetricKey};
+use crate::cargo::Cargo;
+use crate::crypto::{self, PublicKey, SecretKey, SymmetricKey};
 use crate::model::sender_keys;
-use crate::power;
 use crate::scenario::{DevicePart, Node, Part, Reach};
 use crate::wire::{self, Body};
 
 use super::{Action, Parcel, Sim, SimError};
-
-impl Parcel {
-    /// The same parcel for a subset of its devices. A bag keeps only those devices' stanzas
-    /// (a server splits the bag as it forwards).
-    pub(crate) fn restrict(&self, subset: &[usize]) -> Parcel {
-        if subset.len() == self.devices.len() {
-            return self.clone();
-        }
-        let body = match &self.body {
-            Body::Envelope(bag) if crypto::bag_recipients(bag).is_ok() => {
-                let indices: Vec<usize> = subset
-                    .iter()
-                    .filter_map(|d| self.devices.iter().position(|x| x == d))
-                    .collect();
-                Body::Envelope(crypto::bag_select(bag, &indices).unwrap_or_else(|_| bag.clone()))
-            }
-            other => other.clone(),
-        };
-        Parcel {
-            body,
-            devices: subset.to_vec(),
-        }
-    }
-}
 
 impl Sim<'_> {
     /// Moves parcels hop by hop, all branches one level at a time, until every device has its copy.
@@ -70,7 +46,7 @@ impl Sim<'_> {
                     }
                     for (to, link, subset) in groups {
                         let part = parcel.restrict(&subset);
-                        let onward = self.hop(mi, t + level, at, to, link, part)?;
+                        let onward = self.hop(mi, t + level, (at, to), link, part)?;
                         if !onward.is_empty() {
                             match next.iter_mut().find(|(n, _)| *n == to) {
                                 Some((_, list)) => list.extend(onward),
@@ -105,31 +81,44 @@ impl Sim<'_> {
         &mut self,
         mi: usize,
         t: u64,
-        from: Node,
-        to: Node,
+        (from, to): (Node, Node),
         link: usize,
         parcel: Parcel,
     ) -> Result<Vec<Parcel>, SimError> {
-        let post = self.post(mi, m_time(t), parcel.body.clone()).encode();
         let what = self.parcel_words(&parcel);
-        let tls = self.wire(mi, t, (from, to), link, &post, &what);
+        let mut cargo = Cargo::Parcels(vec![parcel]);
+        self.wire(mi, t, (from, to), link, &mut cargo, &what)?;
+        let Cargo::Parcels(parcels) = cargo else {
+            return Ok(Vec::new());
+        };
         let arrival = Arrival {
             mi,
             t,
-            post,
+            post: self.posts(mi, t, &parcels),
             what,
-            tls,
+            tls: !self.in_clear(link),
+            link,
         };
         match to {
-            Node::Server(s) => {
-                self.arrive_at_server(s, &arrival, &parcel.body);
-                power::intercept(self, mi, t, s, parcel)
-            }
+            Node::Server(s) => self.arrive_at_server(s, &arrival, parcels),
             Node::Device(d) => {
-                self.arrive_at_device(d, arrival, &parcel.body);
+                self.arrive_at_device(d, &arrival)?;
+                for p in &parcels {
+                    if let Body::Envelope(envelope) = &p.body {
+                        self.deliver(mi, t, d, envelope)?;
+                    }
+                }
                 Ok(Vec::new())
             }
         }
+    }
+
+    /// The parcels as posts, one after another.
+    fn posts(&self, mi: usize, t: u64, parcels: &[Parcel]) -> Vec<u8> {
+        parcels
+            .iter()
+            .flat_map(|p| self.post(mi, m_time(t), p.body.clone()).encode())
+            .collect()
     }
 
     /// What a parcel is, in words: "the envelope for bob-phone", "the bag for 9 devices".
@@ -149,37 +138,34 @@ impl Sim<'_> {
     }
 
     /// The wire step of a hop, inside TLS unless the link has none or someone acting strips its
-    /// opportunistic TLS. Returns whether the hop was inside TLS.
+    /// opportunistic TLS; then whoever can open it there may act on it.
     fn wire(
         &mut self,
         mi: usize,
         t: u64,
         (from, to): (Node, Node),
         link: usize,
-        post: &[u8],
+        cargo: &mut Cargo,
         what: &str,
-    ) -> bool {
+    ) -> Result<(), SimError> {
         let sc = self.sc;
-        let tls = sc.links[link].tls;
-        // Someone acting on an opportunistic link may strip its TLS (STARTTLS downgrade).
-        let stripper = if tls && sc.links[link].opportunistic {
-            power::strips_tls(self, link)
-        } else {
-            None
+        let Cargo::Parcels(parcels) = &*cargo else {
+            return Ok(());
         };
-        let tls = tls && stripper.is_none();
-        let wire_bytes = if tls {
-            let (key, seq) = self.session(link);
-            wire::tls_record(&key, seq, post)
+        let post = self.posts(mi, t, parcels);
+        let stripper = self.stripped.get(&link).copied();
+        let wire_bytes = if self.in_clear(link) {
+            post
         } else {
-            post.to_vec()
+            let (key, seq) = self.session(link);
+            wire::tls_record(&key, seq, &post)
         };
         let how = match stripper {
-            Some(o) => format!(
+            Some((o, _)) => format!(
                 "with no TLS: {} strips STARTTLS on the link",
                 sc.observers[o].name
             ),
-            None if tls => "inside TLS".to_string(),
+            None if sc.links[link].tls => "inside TLS".to_string(),
             None => "with no TLS".to_string(),
         };
         let (from_name, to_name) = (sc.node_name(from), sc.node_name(to));
@@ -193,47 +179,80 @@ impl Sim<'_> {
             Some((from, to)),
             None,
         );
-        if let Some(o) = stripper {
-            self.by(o);
+        if let Some((o, id)) = stripper {
+            self.by(o, id);
         }
-        tls
+        self.touch(Reach::Wire(link), (Some(mi), t), Some((from, to)), cargo)
     }
 
     /// A server receives a hop: its TLS front (if the hop was inside TLS), its application's
-    /// memory, and its database and backup (then loaded again to deliver).
-    fn arrive_at_server(&mut self, s: usize, a: &Arrival, body: &Body) {
+    /// memory, and its database and backup (then loaded again to deliver). Whoever can open
+    /// the parcels at the front or in the application may act on them. Returns what travels on.
+    fn arrive_at_server(
+        &mut self,
+        s: usize,
+        a: &Arrival,
+        parcels: Vec<Parcel>,
+    ) -> Result<Vec<Parcel>, SimError> {
         let sc = self.sc;
         let server = &sc.servers[s];
         let to_name = &server.name;
+        let mut cargo = Cargo::Parcels(parcels);
         if a.tls && server.has(Part::TlsFront) {
+            let front = Reach::ServerPart(s, Part::TlsFront);
+            let note = format!("{to_name}'s TLS front decrypts the hop and passes it on");
             self.push(
                 a.t,
-                Reach::ServerPart(s, Part::TlsFront),
+                front,
                 Action::TlsTerminate,
                 Some(a.mi),
                 a.post.clone(),
-                format!("{to_name}'s TLS front decrypts the hop and passes it on"),
+                note,
                 None,
                 None,
             );
+            self.arrived(a.link);
+            self.touch(front, (Some(a.mi), a.t), None, &mut cargo)?;
         }
         let ends = if a.tls && !server.has(Part::TlsFront) {
             " (TLS ends here)"
         } else {
             ""
         };
+        let Cargo::Parcels(parcels) = cargo else {
+            return Ok(Vec::new());
+        };
+        let memory = Reach::ServerPart(s, Part::AppMemory);
+        let note = format!("{to_name}'s application handles {} in memory{ends}", a.what);
+        let post = self.posts(a.mi, a.t, &parcels);
         self.push(
             a.t,
-            Reach::ServerPart(s, Part::AppMemory),
+            memory,
             Action::Receive,
             Some(a.mi),
-            a.post.clone(),
-            format!("{to_name}'s application handles {} in memory{ends}", a.what),
+            post,
+            note,
             None,
             None,
         );
+        self.arrived(a.link);
+        let mut cargo = Cargo::Parcels(parcels);
+        self.touch(memory, (Some(a.mi), a.t), None, &mut cargo)?;
+        let Cargo::Parcels(parcels) = cargo else {
+            return Ok(Vec::new());
+        };
         if server.has(Part::Database) || server.has(Part::Backup) {
-            self.store(s, a, body);
+            for p in &parcels {
+                self.store(s, a, &p.body);
+            }
+        }
+        Ok(parcels)
+    }
+
+    /// Marks the step just pushed as bytes that arrived over `link`.
+    fn arrived(&mut self, link: usize) {
+        if let Some(step) = self.steps.last_mut() {
+            step.arrived_by = Some(link);
         }
     }
 
@@ -273,22 +292,20 @@ impl Sim<'_> {
         );
     }
 
-    /// A device receives a hop and opens what it can.
-    fn arrive_at_device(&mut self, d: usize, a: Arrival, body: &Body) {
+    /// A device receives a hop.
+    fn arrive_at_device(&mut self, d: usize, a: &Arrival) -> Result<(), SimError> {
         let to_name = &self.sc.devices[d].name;
         self.push(
             a.t,
             Reach::DevicePart(d, DevicePart::Memory),
             Action::Receive,
             Some(a.mi),
-            a.post,
+            a.post.clone(),
             format!("{to_name} receives {}", a.what),
             None,
             None,
         );
-        if let Body::Envelope(envelope) = body {
-            self.deliver(a.mi, a.t, d, envelope);
-        }
+        Ok(())
     }
 }
 
@@ -300,11 +317,12 @@ struct Arrival {
     post: Vec<u8>,
     what: String,
     tls: bool,
+    link: usize,
 }
 
 impl Sim<'_> {
     /// A recipient device opens what it received: a sender key it keeps, or words it shows.
-    fn deliver(&mut self, mi: usize, t: u64, d: usize, envelope: &[u8]) {
+    fn deliver(&mut self, mi: usize, t: u64, d: usize, envelope: &[u8]) -> Result<(), SimError> {
         let sc = self.sc;
         let to_name = &sc.devices[d].name;
         let group = sender_keys::is_message(envelope);
@@ -315,7 +333,7 @@ impl Sim<'_> {
                 .map_err(|e| format!("{to_name} cannot open it: {e}"))
         };
         let (bytes, note) = match opened {
-            Ok(plain) if sender_keys::keep(self, mi, t, d, &plain) => return,
+            Ok(plain) if sender_keys::keep(self, mi, t, d, &plain) => return Ok(()),
             Ok(plain) => self.check(mi, t, d, &plain, group),
             Err(note) => (Vec::new(), note),
         };
@@ -323,8 +341,9 @@ impl Sim<'_> {
         let memory = Reach::DevicePart(d, DevicePart::Memory);
         self.push(t, memory, Action::Open, Some(mi), bytes, note, None, None);
         if shown {
-            power::on_device_words(self, mi, t, d);
+            self.words_shown(mi, t, d)?;
         }
+        Ok(())
     }
 
     /// A recipient device checks the sender's signature inside what it opened: the words it
@@ -338,9 +357,19 @@ impl Sim<'_> {
         } else {
             "its private key".to_string()
         };
-        let expected = wire::signing_key(&self.device_keys[from]).verifying_key();
+        let held = self
+            .known
+            .get(&(d, from))
+            .copied()
+            .unwrap_or(self.real[from]);
+        let expected = if held == self.real[from] {
+            Some(self.device_keys[from].clone())
+        } else {
+            self.signer_of(held)
+        }
+        .map(|k| wire::signing_key(&k).verifying_key());
         let (text, checked) = match wire::opened(plain) {
-            Ok(signed) if signed.verify(&expected) => (signed.text, true),
+            Ok(signed) if expected.is_some_and(|e| signed.verify(&e)) => (signed.text, true),
             Ok(signed) => {
                 let note = format!(
                     "{to_name} opens it, but the signature is not {}'s: it rejects the message",
@@ -361,6 +390,20 @@ impl Sim<'_> {
             format!("{to_name} opens it with {with} and shows the message")
         };
         (self.post(mi, m_time(t), body).encode(), note)
+    }
+}
+
+impl Sim<'_> {
+    /// The private key behind a public key, among every key of the run (devices' own and keys
+    /// someone made). A key answer stands for an identity bundle: the X25519 key and the
+    /// Ed25519 signing key bound to it (as XEdDSA binds them), so a signature checks against
+    /// the key the device got.
+    fn signer_of(&self, key: PublicKey) -> Option<SecretKey> {
+        self.device_keys
+            .iter()
+            .chain(self.made.values())
+            .find(|k| k.public() == key)
+            .cloned()
     }
 }
 

@@ -43,6 +43,7 @@ pub(super) fn style(look: &Look) -> (Icon, Color, Color, &'static str) {
         Look::Sealed { .. } => (Icon::Padlock, p::SEALED_TINT, p::SEALED, "sealed"),
         Look::Metadata => (Icon::Envelope, p::SEALED_TINT, p::SEALED, "metadata"),
         Look::Keys(_) => (Icon::Key, p::KEYS_TINT, p::KEYS, "keys"),
+        Look::Code(_) => (Icon::Browser, p::KEYS_TINT, p::KEYS, "code"),
     }
 }
 
@@ -61,6 +62,7 @@ pub(super) fn inside_line(tokens: &[Token]) -> String {
         Some(Look::Words(_)) => "the words".to_string(),
         Some(Look::Sealed { what, .. }) => format!("{} {what}", article(what)),
         Some(Look::Keys(_)) => "keys".to_string(),
+        Some(Look::Code(_)) => "a web page's code".to_string(),
         Some(Look::Metadata) | None => "metadata".to_string(),
     };
     format!("inside: {what}, sealed by TLS")
@@ -92,6 +94,7 @@ pub(super) fn card(pt: &mut Painter, icons: Option<&Icons>, r: Rect, t: &Token) 
         Look::Words(w) => (format!("\"{w}\""), format!("words, {} B", t.bytes)),
         Look::Sealed { what, hex } => (hex.clone(), format!("{what}, {} B", t.bytes)),
         Look::Keys(k) => (k.clone(), format!("keys, {} B", t.bytes)),
+        Look::Code(c) => (c.clone(), format!("code, {} B", t.bytes)),
         Look::Metadata => ("metadata".into(), format!("{} B", t.bytes)),
     };
     let x = ir.right() + 8.0;
@@ -235,6 +238,7 @@ pub fn fan_summary(tokens: &[Token]) -> String {
             (_, Look::Sealed { what, .. }) => what.strip_prefix("e2e ").unwrap_or(what).to_string(),
             (_, Look::Words(_)) => "text".to_string(),
             (_, Look::Keys(_)) => "keys".to_string(),
+            (_, Look::Code(_)) => "code".to_string(),
             (_, Look::Metadata) => "metadata".to_string(),
         };
         match groups

@@ -193,6 +193,7 @@ fn chip_line(observer: &Observer, seen: &Seen, mark: Option<&str>) -> (String, C
         Some(Look::Words(w)) => (format!("reads \"{w}\"{at}"), p::PLAIN),
         Some(Look::Sealed { hex, .. }) => (format!("sees {hex}{at}"), p::SEALED),
         Some(Look::Keys(k)) => (format!("keys: {k}"), p::KEYS),
+        Some(Look::Code(c)) => (format!("code: {c}"), p::KEYS),
         Some(Look::Metadata) => ("metadata only".to_string(), p::MUTED),
         None if mark.is_some() => (mark.unwrap_or_default().to_string(), p::INK),
         None => (observer.role.name().to_string(), p::MUTED),

@@ -38,14 +38,19 @@ impl Runs {
                 runs.push(r);
             }
         }
+        // A scene about an attack (an observer with the `malicious-server` role) opens on
+        // that observer's active run; the role decides nothing else.
+        let acting = crate::sim::shown_acting_by_default(&run.scenario)
+            .into_iter()
+            .find(|&o| run.acting_run(o).is_some());
         Runs {
             runs,
             current,
-            acting: None,
+            acting,
         }
     }
 
-    /// The honest run of the current model (nobody acts but those who do by default).
+    /// The honest run of the current model (nobody acts).
     pub fn honest(&self) -> &Run {
         &self.runs[self.current]
     }

@@ -27,8 +27,11 @@ pub enum Look {
         /// A few of its real bytes, in hex.
         hex: String,
     },
-    /// Key material (public keys from a directory, a private key in a keystore or vault).
+    /// Key material (public keys from a directory, a private key in a keystore or vault, a
+    /// request for keys).
     Keys(String),
+    /// A web client's code on its way (a page load), changed or not.
+    Code(String),
     /// Only metadata (who, when, how big), no content.
     Metadata,
 }
@@ -45,6 +48,7 @@ impl Look {
             Look::Words(t) => format!("\"{t}\""),
             Look::Sealed { what, hex } => format!("[{what}] {hex}"),
             Look::Keys(k) => format!("[keys] {k}"),
+            Look::Code(c) => format!("[code] {c}"),
             Look::Metadata => "metadata only".to_string(),
         }
     }
@@ -191,6 +195,18 @@ fn tokens_of(layers: &[Layer], at: TokenAt, tunnel: Option<String>) -> Vec<Token
             ),
             Layer::Envelope { bytes, .. } => {
                 push(sealed("e2e envelope"), whole(bytes.len()), Piece::Whole)
+            }
+            Layer::KeyRequest(names) => push(
+                Look::Keys(format!("asks for {}", names.join(", "))),
+                whole(0),
+                Piece::Whole,
+            ),
+            Layer::Code(code) => {
+                let what = match &code.changed_by {
+                    Some(who) => format!("{}'s page, changed by {who}", code.server),
+                    None => format!("{}'s page", code.server),
+                };
+                push(Look::Code(what), whole(0), Piece::Whole)
             }
             Layer::Header(_) | Layer::Signed { .. } | Layer::Unreadable(_) => {}
         }

@@ -144,6 +144,7 @@ fn reader_line(run: &Run, observer: usize, look: &Look, k: usize) -> String {
         Look::Words(_) => "READS the words".to_string(),
         Look::Sealed { .. } => "sees only ciphertext".to_string(),
         Look::Keys(k) => format!("gets keys: {k}"),
+        Look::Code(c) => format!("sees the code: {c}"),
         Look::Metadata => "gets metadata".to_string(),
     };
     if why.is_empty() {
