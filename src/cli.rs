@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
+
+use crate::cli_out;
 use plainsight::Run;
 use plainsight::report;
 use plainsight::scenario::{DEFAULT_SCENE, ModelChoice, SHIPPED, Scenario};
@@ -212,8 +214,9 @@ pub fn main() -> i32 {
     };
     match dispatch(cli) {
         Ok(code) => code,
+        Err(e) if cli_out::is_closed(&e) => cli_out::CLOSED_STATUS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            cli_out::eprintln(format_args!("error: {e:#}"));
             1
         }
     }
@@ -234,7 +237,7 @@ fn dispatch(cli: Cli) -> Result<i32> {
             frame_times,
             (exercise, panel),
         ),
-        Some(Command::Check { scenes }) => Ok(check(&scenes)),
+        Some(Command::Check { scenes }) => check(&scenes),
         Some(Command::Trace {
             scene,
             model,
@@ -270,18 +273,18 @@ fn dispatch(cli: Cli) -> Result<i32> {
         }) => {
             let run = run_scene(&scene, model.as_deref())?;
             let o = observer_index(&run, &observer)?;
-            print!("{}", report::explain_text(&run, o));
+            cli_out::print(report::explain_text(&run, o))?;
             Ok(0)
         }
     }
 }
 
 /// `plainsight check`: one line per scene, ok or its located error; 1 if any failed.
-fn check(scenes: &[String]) -> i32 {
+fn check(scenes: &[String]) -> Result<i32> {
     let mut failed = 0;
     for name in scenes {
         match load_scene(name) {
-            Ok(sc) => println!(
+            Ok(sc) => cli_out::println(format_args!(
                 "ok  {}: {} people, {} devices, {} servers, {} links, {} messages, {} observers",
                 sc.source,
                 sc.people.len(),
@@ -290,14 +293,14 @@ fn check(scenes: &[String]) -> i32 {
                 sc.links.len(),
                 sc.messages.len(),
                 sc.observers.len()
-            ),
+            ))?,
             Err(e) => {
                 failed += 1;
-                eprintln!("error: {e:#}");
+                cli_out::eprintln(format_args!("error: {e:#}"));
             }
         }
     }
-    if failed > 0 { 1 } else { 0 }
+    Ok(if failed > 0 { 1 } else { 0 })
 }
 
 /// `plainsight trace`: the honest run, or an observer's active run, as text or JSON.
@@ -308,12 +311,9 @@ fn trace(scene: &str, model: Option<&str>, json: bool, acting: Option<&str>) -> 
         None => &honest,
     };
     if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report::trace_json(run))?
-        );
+        cli_out::println(serde_json::to_string_pretty(&report::trace_json(run))?)?;
     } else {
-        print!("{}", report::trace_text(run));
+        cli_out::print(report::trace_text(run))?;
     }
     Ok(0)
 }
@@ -326,13 +326,11 @@ fn matrix(scenes: &[String], model: Option<&str>, json: bool) -> Result<i32> {
         .collect::<Result<Vec<_>>>()?;
     if json {
         let all: Vec<_> = runs.iter().map(report::matrix_json).collect();
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&serde_json::json!({ "scenes": all }))?
-        );
+        let all = serde_json::json!({ "scenes": all });
+        cli_out::println(serde_json::to_string_pretty(&all)?)?;
     } else {
         let texts: Vec<String> = runs.iter().map(report::matrix_text).collect();
-        print!("{}", texts.join("\n"));
+        cli_out::print(texts.join("\n"))?;
     }
     Ok(0)
 }
@@ -406,7 +404,7 @@ fn view(
         panel,
     };
     if let Some(stats) = plainsight::viewer::open(run, options)? {
-        println!("{}", stats.summary());
+        cli_out::println(stats.summary())?;
     }
     Ok(0)
 }
@@ -561,7 +559,7 @@ fn draw(
                 delay_ms: delay,
             };
             let written = plainsight::viewer::render_sequence(run, options)?;
-            eprintln!("{}", frames_written(first, last, &written));
+            cli_out::eprintln(frames_written(first, last, &written));
         }
     }
     Ok(0)

@@ -90,11 +90,12 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     })
     .context("benchmark failed")?;
     bar.finish_and_clear();
-    if args.json {
-        println!("{}", report.to_json());
+    let printed = if args.json {
+        crate::cli_out::println(report.to_json())
     } else {
-        print!("{}", report.to_table());
-    }
+        crate::cli_out::print(report.to_table())
+    };
+    // The files asked for are written even when stdout's reader has gone (`| head -3`).
     if let Some(path) = &args.csv {
         std::fs::write(path, report.to_csv())
             .with_context(|| format!("writing {}", path.display()))?;
@@ -103,5 +104,5 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         let svg = report.to_svg().context("drawing the chart")?;
         std::fs::write(path, svg).with_context(|| format!("writing {}", path.display()))?;
     }
-    Ok(())
+    printed
 }

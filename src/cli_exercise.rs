@@ -8,7 +8,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use plainsight::Run;
 use plainsight::exercise::{self, Answers, ExerciseFile, Solved};
+use plainsight::scenario::read_capped;
 use serde_json::json;
+
+use crate::cli_out;
 
 /// Arguments of `plainsight exercise`.
 #[derive(Debug, Clone, clap::Args)]
@@ -28,8 +31,7 @@ pub struct ExerciseArgs {
 
 /// Reads an exercise file and runs its scene (a path beside the file, or a shipped name).
 pub fn load(path: &Path) -> Result<(ExerciseFile, Run)> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = read_capped(path)?;
     let ex = ExerciseFile::parse(&text, &path.display().to_string())?;
     let beside = path.parent().unwrap_or(Path::new(".")).join(&ex.scene);
     let scene = if beside.is_file() {
@@ -47,13 +49,12 @@ pub fn run(args: &ExerciseArgs) -> Result<i32> {
     let (ex, run) = load(&args.file)?;
     let solved = exercise::solve(&ex, &run).with_context(|| args.file.display().to_string())?;
     if args.key {
-        println!("{}", serde_json::to_string_pretty(&exercise::key(&solved))?);
+        cli_out::println(serde_json::to_string_pretty(&exercise::key(&solved))?)?;
         return Ok(0);
     }
     let given = match &args.answers {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
+            let text = read_capped(path)?;
             serde_json::from_str::<Answers>(&text)
                 .with_context(|| format!("{}: not answers JSON", path.display()))?
         }
@@ -71,19 +72,19 @@ fn ask(ex: &ExerciseFile, run: &Run) -> Result<Answers> {
         .iter()
         .map(|o| o.name.as_str())
         .collect();
-    println!("{} ({})", ex.title, run.scenario.title);
+    cli_out::println(format_args!("{} ({})", ex.title, run.scenario.title))?;
     for (i, n) in names.iter().enumerate() {
-        println!("  {}. {n}", i + 1);
+        cli_out::println(format_args!("  {}. {n}", i + 1))?;
     }
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();
     let mut answers = Vec::new();
     for (i, q) in ex.questions.iter().enumerate() {
-        println!(
+        cli_out::println(format_args!(
             "\nQ{}: {} (numbers, e.g. 1 3; empty for nobody)",
             i + 1,
             q.text
-        );
+        ))?;
         let line = lines.next().transpose()?.unwrap_or_default();
         let picked: Vec<String> = line
             .split(|c: char| c == ',' || c.is_whitespace())
@@ -109,12 +110,16 @@ fn report(ex: &ExerciseFile, solved: &[Solved], given: &Answers, json: bool) -> 
             })
             .collect();
         let doc = json!({"correct": correct, "total": solved.len(), "results": results});
-        println!("{}", serde_json::to_string_pretty(&doc)?);
+        cli_out::println(serde_json::to_string_pretty(&doc)?)?;
         return Ok(());
     }
     for (i, (r, s)) in scored.iter().zip(solved).enumerate() {
         let verdict = if r.correct { "right" } else { "not quite" };
-        println!("\nQ{}: {verdict}. {}", i + 1, ex.questions[i].text);
+        cli_out::println(format_args!(
+            "\nQ{}: {verdict}. {}",
+            i + 1,
+            ex.questions[i].text
+        ))?;
         for (name, why) in &s.reasons {
             let mark = if s.observers.contains(name) {
                 "yes"
@@ -126,9 +131,9 @@ fn report(ex: &ExerciseFile, solved: &[Solved], given: &Answers, json: bool) -> 
             } else {
                 ""
             };
-            println!("  {mark} {name}{flag}: {why}");
+            cli_out::println(format_args!("  {mark} {name}{flag}: {why}"))?;
         }
     }
-    println!("\n{correct} of {} right", solved.len());
+    cli_out::println(format_args!("\n{correct} of {} right", solved.len()))?;
     Ok(())
 }

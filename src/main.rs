@@ -10,6 +10,8 @@ mod cli;
 mod cli_bench;
 #[cfg(not(target_arch = "wasm32"))]
 mod cli_exercise;
+#[cfg(not(target_arch = "wasm32"))]
+mod cli_out;
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {

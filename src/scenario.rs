@@ -6,6 +6,7 @@
 mod error;
 mod file;
 pub mod limits;
+mod read;
 mod route;
 mod trust;
 mod types;
@@ -18,6 +19,7 @@ pub use file::{
     AdminFile, LayoutFile, LinkFile, Locator, MessageFile, ObserverFile, PersonFile, ScenarioFile,
     ServerFile, Str, TlsFile, WebClientFile,
 };
+pub use read::read_capped;
 pub use types::*;
 
 /// The scenarios shipped in `scenes/`, embedded in the binary: `(file name, RON text)`, in
@@ -107,9 +109,9 @@ pub fn read_file(source: &str, file: &str) -> Result<ScenarioFile, ScenarioError
             column: 1,
             kind: ScenarioErrorKind::Limit,
             message: format!(
-                "file of {} bytes; the limit is {}",
+                "text of {} bytes is {}",
                 source.len(),
-                limits::MAX_FILE_BYTES
+                read::larger_than_the_limit()
             ),
             line_text: None,
         });
@@ -140,39 +142,11 @@ impl Scenario {
         validate::validate(parsed, file, source)
     }
 
-    /// Reads and validates a scenario file, refusing files over the size limit before reading.
+    /// Reads and validates a scenario file through [`read_capped`]: never more than the size
+    /// limit is read, and a leading byte order mark is dropped.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-        let file = path.display().to_string();
-        let io = |message: String| ScenarioError {
-            file: file.clone(),
-            line: 1,
-            column: 1,
-            kind: ScenarioErrorKind::Io,
-            message,
-            line_text: None,
-        };
-        let meta = std::fs::metadata(path).map_err(|e| io(format!("cannot read: {e}")))?;
-        if meta.is_dir() {
-            return Err(io("is a folder, not a scenario file".into()));
-        }
-        if meta.len() > limits::MAX_FILE_BYTES {
-            return Err(ScenarioError {
-                kind: ScenarioErrorKind::Limit,
-                ..io(format!(
-                    "file of {} bytes; the limit is {}",
-                    meta.len(),
-                    limits::MAX_FILE_BYTES
-                ))
-            });
-        }
-        let bytes = std::fs::read(path).map_err(|e| io(format!("cannot read: {e}")))?;
-        let source = String::from_utf8(bytes).map_err(|e| {
-            io(format!(
-                "not UTF-8 text (byte {})",
-                e.utf8_error().valid_up_to()
-            ))
-        })?;
-        Scenario::parse(&source, &file)
+        let source = read_capped(path)?;
+        Scenario::parse(&source, &path.display().to_string())
     }
 
     /// A shipped scenario by file name (`e2e.ron`) or stem (`e2e`).

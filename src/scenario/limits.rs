@@ -1,6 +1,7 @@
 //! plainsight's limits on scenario files, checked before any work is done.
 
-/// Largest scenario file read, in bytes.
+/// Largest file read (a scenario, an exercise, answers), in bytes; reading stops one byte past
+/// it, whatever size the file reports.
 pub const MAX_FILE_BYTES: u64 = 1 << 20;
 /// Most people in a scenario.
 pub const MAX_PEOPLE: usize = 256;

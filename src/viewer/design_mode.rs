@@ -112,7 +112,7 @@ fn on_enter(mut mode: ResMut<DesignMode>, runs: Res<Runs>) {
         .iter()
         .find(|(f, _)| source.ends_with(f))
         .map(|(_, t)| t.to_string());
-    let text = shipped.or_else(|| std::fs::read_to_string(&source).ok());
+    let text = shipped.or_else(|| crate::scenario::read_capped(&source).ok());
     mode.designer = Some(
         text.and_then(|t| Designer::load(&t, &source).ok())
             .unwrap_or_default(),

@@ -382,8 +382,8 @@ fn save(mode: &mut DesignMode) {
 fn load(mode: &mut DesignMode, runs: &mut Runs, cursor: &mut Cursor) {
     let path = mode.path.clone().unwrap_or_else(|| "designed.ron".into());
     let name = path.display().to_string();
-    let loaded = std::fs::read_to_string(&path)
-        .map_err(|e| format!("Could not read {name}: {e}"))
+    let loaded = crate::scenario::read_capped(&path)
+        .map_err(|e| format!("Could not read {name}: {}", e.message))
         .and_then(|t| Designer::load(&t, &name).map_err(|e| e.to_string()));
     match loaded {
         Ok(d) => {
