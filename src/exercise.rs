@@ -16,13 +16,21 @@ pub enum Ask {
     WhoReads,
     /// Which observers could read the message's words by acting (using their powers).
     WhoCouldByActing,
-    /// Which observers could make a recipient device show a forgery as the sender's.
+    /// Which observers could make another device accept a forgery as the sender's, with what
+    /// they hold by looking.
     WhoCouldForge,
+    /// The same, when they act (swap keys, change code, strip TLS) to get there.
+    WhoCouldForgeByActing,
 }
 
 impl Ask {
     /// Every kind of question.
-    pub const ALL: [Ask; 3] = [Ask::WhoReads, Ask::WhoCouldByActing, Ask::WhoCouldForge];
+    pub const ALL: [Ask; 4] = [
+        Ask::WhoReads,
+        Ask::WhoCouldByActing,
+        Ask::WhoCouldForge,
+        Ask::WhoCouldForgeByActing,
+    ];
 
     /// The name in exercise files.
     pub fn name(self) -> &'static str {
@@ -30,6 +38,7 @@ impl Ask {
             Ask::WhoReads => "who-reads",
             Ask::WhoCouldByActing => "who-could-by-acting",
             Ask::WhoCouldForge => "who-could-forge",
+            Ask::WhoCouldForgeByActing => "who-could-forge-by-acting",
         }
     }
 }
@@ -40,7 +49,8 @@ impl Ask {
 pub struct QuestionFile {
     /// The question, as the class reads it.
     pub text: String,
-    /// What it asks: `who-reads`, `who-could-by-acting` or `who-could-forge`.
+    /// What it asks: `who-reads`, `who-could-by-acting`, `who-could-forge` or
+    /// `who-could-forge-by-acting`.
     pub ask: String,
     /// The message it is about, by id.
     pub message: String,
@@ -172,6 +182,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         include_str!("../exercises/lesson2-state.ron"),
     ),
     (
+        "lesson2-two-powers.ron",
+        include_str!("../exercises/lesson2-two-powers.ron"),
+    ),
+    (
         "lesson3-group.ron",
         include_str!("../exercises/lesson3-group.ron"),
     ),
@@ -273,6 +287,11 @@ fn solve_one(
             (Ask::WhoCouldForge, _) => match &mx.could_forge {
                 Some(f) => (f.possible, f.why.join(" -> ")),
                 None => (false, "not assessed in this run".to_string()),
+            },
+            (Ask::WhoCouldForgeByActing, _) => match (&mx.if_acting, &mx.could_forge) {
+                (Some(a), _) => (a.could_forge.possible, a.could_forge.why.join(" -> ")),
+                (None, Some(f)) => (f.possible, f.why.join(" -> ")),
+                (None, None) => (false, "not assessed in this run".to_string()),
             },
         };
         if yes {

@@ -43,6 +43,18 @@ pub fn assess(sc: &Scenario, trace: &Trace, keys: &[HeldKey], o: usize, m: usize
         .map(|r| r.device)
         .filter(|&d| sc.devices[d].owner != msg.from && !own(d))
         .collect();
+    if own(msg.from_device) {
+        let from = &sc.devices[msg.from_device].name;
+        return forgery(
+            true,
+            vec![
+                format!("controls {from}, {sender}'s own sending device"),
+                format!(
+                    "whatever it sends carries {sender}'s signature: to everyone else it is {sender}'s"
+                ),
+            ],
+        );
+    }
     if let Some(f) = by_changed_code(sc, trace, o, m, &targets) {
         return f;
     }

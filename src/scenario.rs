@@ -88,6 +88,7 @@ pub const SHIPPED: &[(&str, &str)] = &[
         include_str!("../scenes/compromised-device.ron"),
     ),
     ("email.ron", include_str!("../scenes/email.ron")),
+    ("pgp-mail.ron", include_str!("../scenes/pgp-mail.ron")),
     ("group-dm.ron", include_str!("../scenes/group-dm.ron")),
     (
         "group-dm-bagged.ron",

@@ -491,17 +491,24 @@ fn reaches_an_endpoint(sc: &Scenario, o: usize, m: usize) -> bool {
 }
 
 #[test]
-fn whoever_controls_a_directory_serving_a_recipients_key_could_read_by_acting() {
+fn whoever_controls_a_directory_serving_a_recipients_key_and_handles_the_message_could_read_by_acting()
+ {
     let mut cases = Cases::new("directory controllers could read by acting");
     for case in every_run().iter().filter(|c| c.e2e(false)) {
         let sc = &case.sc;
         for (ox, mx) in case.cells() {
             let o = ox.observer;
+            // A directory they run hands out the recipient's key, and the message passes a
+            // server whose application they run (where they open what is sealed to their key).
             let controls = sc.messages[mx.message].routes.iter().any(|route| {
-                sc.key_sources(route).into_iter().any(|dir| {
+                let serves = sc.key_sources(route).into_iter().any(|dir| {
                     sc.reaches(o, Reach::ServerPart(dir, Part::KeyDirectory))
                         && sc.reaches(o, Reach::ServerPart(dir, Part::AppMemory))
-                })
+                });
+                let handles = route.nodes.iter().any(|n| {
+                    matches!(n, Node::Server(s) if sc.reaches(o, Reach::ServerPart(*s, Part::AppMemory)))
+                });
+                serves && handles
             });
             if !controls {
                 continue;

@@ -30,7 +30,8 @@ impl Sim<'_> {
             mi: None,
             t: 0,
             what: format!("{server}'s web client code for {device}"),
-            sender: String::new(),
+            // A page load: the server answers the device's person.
+            sender: server.clone(),
             recipients: vec![sc.people[sc.devices[d].owner].name.clone()],
             actor: None,
         };

@@ -243,7 +243,13 @@ impl Sim<'_> {
         };
         if server.has(Part::Database) || server.has(Part::Backup) {
             for p in &parcels {
-                self.store(s, a, &p.body);
+                // What is stored and loaded again is what left the application's hands.
+                let kept = Arrival {
+                    post: self.post(a.mi, m_time(a.t), p.body.clone()).encode(),
+                    what: a.what.clone(),
+                    ..*a
+                };
+                self.store(s, &kept, &p.body);
             }
         }
         Ok(parcels)

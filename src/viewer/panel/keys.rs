@@ -8,6 +8,8 @@ use super::super::layout::chars_fit;
 use super::super::playback::{Runs, Scroll, Shown};
 use super::super::text::wrap;
 use super::{Panel, add_panel, draw_rows, frame, painter};
+use crate::sim::Action;
+use crate::wire::KeyBlob;
 
 fn draw(
     mut commands: Commands,
@@ -38,16 +40,38 @@ fn draw(
         let keys: Vec<String> = ox
             .keys
             .iter()
-            .map(|k| format!("{} (at {})", k.describe(), k.source(sc)))
+            .map(|k| {
+                // A key someone made to pose as a device is marked in words, not colour alone.
+                let swapped = if matches!(k.blob, KeyBlob::Substitute { .. }) {
+                    "SWAPPED IN: "
+                } else {
+                    ""
+                };
+                format!("{swapped}{} (at {})", k.describe(), k.source(sc))
+            })
             .collect();
         let line = if keys.is_empty() {
             format!("{name}: no keys")
         } else {
             format!("{name}: {}", keys.join(", "))
         };
-        for (i, l) in wrap(&line, cols).into_iter().enumerate() {
+        // Continuation lines are indented: wrap four columns short so they still fit.
+        for (i, l) in wrap(&line, cols.saturating_sub(4)).into_iter().enumerate() {
             let l = if i == 0 { l } else { format!("    {l}") };
             lines.push((l, if keys.is_empty() { p::MUTED } else { p::INK }));
+        }
+    }
+    // Key answers someone rewrote on their way in this run (the A run), one line each.
+    for step in run
+        .trace
+        .steps
+        .iter()
+        .filter(|s| s.action == Action::KeySubstituted)
+    {
+        let note = format!("SWAPPED: {}", step.note);
+        for (i, l) in wrap(&note, cols.saturating_sub(4)).into_iter().enumerate() {
+            let l = if i == 0 { l } else { format!("    {l}") };
+            lines.push((l, p::KEYS));
         }
     }
     draw_rows(&mut pt, inner, lines, (size, line_h), scroll.panel);
