@@ -75,6 +75,31 @@ pub(crate) enum Cargo {
     Opaque(Body),
 }
 
+/// The post that carries `body` of message `mi` towards `devices`: its header names the people
+/// those devices belong to (a copy on its way to one device names its person only).
+pub(crate) fn post_for(
+    sc: &crate::scenario::Scenario,
+    p: crate::scenario::Protection,
+    (mi, time): (usize, u64),
+    body: Body,
+    devices: &[usize],
+) -> crate::wire::Post {
+    let mut post = post(sc, p, mi, time, body);
+    let mut people: Vec<usize> = Vec::new();
+    for &d in devices {
+        let owner = sc.devices[d].owner;
+        if !people.contains(&owner) {
+            people.push(owner);
+        }
+    }
+    if people.len() < sc.messages[mi].to.len() {
+        let to = &sc.messages[mi].to;
+        people.sort_by_key(|x| to.iter().position(|t| t == x));
+        post.recipients = people.iter().map(|&x| sc.people[x].name.clone()).collect();
+    }
+    post
+}
+
 /// The post a client sends for message `mi`: its routing header and `body`. Under e2e with
 /// sealed sender, envelopes and key traffic carry no sender (the sender's identity travels
 /// inside the envelope only, and key lookups are made without logging in).

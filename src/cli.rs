@@ -305,7 +305,10 @@ fn check(scenes: &[String]) -> Result<i32> {
 
 /// `plainsight trace`: the honest run, or an observer's active run, as text or JSON.
 fn trace(scene: &str, model: Option<&str>, json: bool, acting: Option<&str>) -> Result<i32> {
-    let honest = run_scene(scene, model)?;
+    let mut honest = run_scene(scene, model)?;
+    if acting.is_some() {
+        honest.complete_acting();
+    }
     let run = match acting {
         Some(name) => active_run(&honest, name)?,
         None => &honest,

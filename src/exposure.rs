@@ -4,6 +4,8 @@
 
 mod read;
 
+use rayon::prelude::*;
+
 use crate::power::PowerId;
 use crate::scenario::{Reach, Scenario};
 use crate::sim::Trace;
@@ -195,21 +197,59 @@ pub struct Exposure {
 /// every reached step's bytes with them.
 pub fn analyse(sc: &Scenario, trace: &Trace) -> Exposure {
     let observers = (0..sc.observers.len())
+        .into_par_iter()
         .map(|o| analyse_observer(sc, trace, o))
         .collect();
     Exposure { observers }
 }
 
+/// The same for one observer only; every other observer's result is left empty (no keys, no
+/// readings, nothing of any message). What an active run needs for its actor's verdict.
+pub fn analyse_one(sc: &Scenario, trace: &Trace, only: usize) -> Exposure {
+    let observers = (0..sc.observers.len())
+        .map(|o| {
+            if o == only {
+                analyse_observer(sc, trace, o)
+            } else {
+                ObserverExposure {
+                    observer: o,
+                    keys: Vec::new(),
+                    readings: Vec::new(),
+                    messages: (0..sc.messages.len()).map(nothing).collect(),
+                }
+            }
+        })
+        .collect();
+    Exposure { observers }
+}
+
+fn nothing(m: usize) -> MessageExposure {
+    MessageExposure {
+        message: m,
+        content: Content::None,
+        metadata: Vec::new(),
+        first_plaintext_step: None,
+        first_plaintext_at: None,
+        why: vec!["not analysed in this run".to_string()],
+        if_acting: None,
+        could_forge: None,
+    }
+}
+
 fn analyse_observer(sc: &Scenario, trace: &Trace, o: usize) -> ObserverExposure {
+    // What someone acting does in their own hands (a key pair they made, words they opened,
+    // what they sealed again, the code they wrote) is theirs alone, even where others reach
+    // the same place; only the bytes they send on are there for everyone.
     let reached: Vec<_> = trace
         .steps
         .iter()
         .filter(|s| sc.reaches(o, s.place))
+        .filter(|s| s.actor.is_none_or(|a| a == o) || !s.action.in_own_hands())
         .collect();
-    let keys = read::collect_keys(&reached);
+    let (keys, opened) = read::collect_keys(&reached);
     let readings: Vec<Reading> = reached
         .iter()
-        .map(|s| read::read_step(sc, s, &keys))
+        .map(|s| read::read_step(sc, s, &keys, &opened))
         .collect();
     let messages = (0..sc.messages.len())
         .map(|m| {

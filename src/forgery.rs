@@ -106,20 +106,35 @@ fn by_changed_code(
 ) -> Option<Forgery> {
     let msg = &sc.messages[m];
     let who = &sc.observers[o].name;
-    let changed = |d: usize| {
-        trace.steps.iter().any(|s| {
-            s.action == Action::CodeLoaded
-                && s.place == Reach::DevicePart(d, DevicePart::Memory)
-                && s.layers
-                    .iter()
-                    .any(|l| matches!(l, Layer::Code(c) if c.changed_by.as_ref() == Some(who)))
+    // Every device that loaded code this observer changed, found in one pass.
+    let loaded: Vec<usize> = trace
+        .steps
+        .iter()
+        .filter(|s| s.action == Action::CodeLoaded)
+        .filter(|s| {
+            s.layers
+                .iter()
+                .any(|l| matches!(l, Layer::Code(c) if c.changed_by.as_ref() == Some(who)))
         })
-    };
+        .filter_map(|s| match s.place {
+            Reach::DevicePart(d, _) => Some(d),
+            _ => None,
+        })
+        .collect();
+    if loaded.is_empty() {
+        return None;
+    }
+    let changed = |d: usize| loaded.contains(&d);
     let sender = &sc.people[msg.from].name;
+    let how = if trace.protection.model.end_to_end() {
+        "signed with the key the page holds".to_string()
+    } else {
+        format!("from the page where {sender} is logged in")
+    };
     let (d, what) = if changed(msg.from_device) {
         (
             msg.from_device,
-            format!("can send anything as {sender}'s, signed with the key the page holds"),
+            format!("can send anything as {sender}'s, {how}"),
         )
     } else {
         let &d = targets.iter().find(|&&d| changed(d))?;
@@ -245,6 +260,11 @@ fn signed_forgery(
         let Some(secret) = k.blob.secret() else {
             continue;
         };
+        // Only the key behind the one the recipient holds as the sender's can sign what it
+        // accepts; sealing a forgery with the others is not worth the work.
+        if secret.public() != copy && !std::ptr::eq(k, &own) {
+            continue;
+        }
         let forged = SignedText::sign(&signing_key(secret), sender, from, "(forged) meet me at 9");
         let Ok(sealed) = PerRecipient.seal(&mut rng, &[recipient.public()], &forged.encode())
         else {

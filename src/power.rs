@@ -15,7 +15,7 @@ mod code_shipping;
 mod key_substitution;
 mod tls_stripping;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rand::rngs::StdRng;
 
@@ -33,8 +33,12 @@ pub(crate) struct Workshop<'a> {
     pub p: Protection,
     /// The run's randomness.
     pub rng: &'a mut StdRng,
-    /// Keys acting observers made to pose as a device: `(observer, device)`.
-    pub made: &'a mut BTreeMap<(usize, usize), SecretKey>,
+    /// The key pair each acting observer made to pose as devices (one each, made on first use).
+    pub made: &'a mut BTreeMap<usize, SecretKey>,
+    /// `(observer, device)`: whom each has handed their key out as.
+    pub posed: &'a mut BTreeSet<(usize, usize)>,
+    /// Envelopes acting observers sealed themselves (by fingerprint): not worth opening again.
+    pub resealed: &'a mut BTreeSet<u64>,
     /// Every device's real public key (to seal again to what a recipient really holds).
     pub real: &'a [PublicKey],
     /// Per `(device, other device)`: the key a device accepted as the other's so far.
@@ -52,14 +56,24 @@ pub(crate) struct Workshop<'a> {
 }
 
 impl Workshop<'_> {
-    /// The key this observer poses with as device `d`, made on first use.
+    /// The key this observer poses with as device `d` (one key pair for every device they pose
+    /// as, made on first use), and whether it was made just now.
     pub fn posing_key(&mut self, d: usize) -> (SecretKey, bool) {
-        if let Some(k) = self.made.get(&(self.o, d)) {
+        self.posed.insert((self.o, d));
+        if let Some(k) = self.made.get(&self.o) {
             return (k.clone(), false);
         }
         let key = SecretKey::generate(self.rng);
-        self.made.insert((self.o, d), key.clone());
+        self.made.insert(self.o, key.clone());
         (key, true)
+    }
+
+    /// The key this observer handed out as device `d`'s, if they did.
+    pub fn posed_as(&self, d: usize) -> Option<&SecretKey> {
+        self.posed
+            .contains(&(self.o, d))
+            .then(|| self.made.get(&self.o))
+            .flatten()
     }
 
     /// "social.example/key-directory (compels Mo)".

@@ -2,6 +2,8 @@
 //! every observer who can touch bytes on their way, the one run in which they act with every
 //! power at once.
 
+use rayon::prelude::*;
+
 use crate::exposure::{self, Content, Exposure, IfActing, MessageExposure, MetaField};
 use crate::power::PowerId;
 use crate::scenario::{ModelChoice, Part, Protection, Reach, Scenario};
@@ -17,7 +19,8 @@ pub struct Run {
     /// Who can read what by looking, and (in [`MessageExposure::if_acting`]) by acting.
     pub exposure: Exposure,
     /// Per observer: the run in which they act with every power at once, where acting let
-    /// them do anything at all.
+    /// them do anything at all. Only the actor's own exposure is analysed there, until
+    /// [`Run::complete_acting`] analyses everyone's (what a picture of the run shows).
     pub acting: Vec<Option<Run>>,
 }
 
@@ -34,7 +37,9 @@ impl Run {
         let trace = sim::simulate(&scenario, protection)?;
         let mut run = Run::of_trace(scenario, trace);
         let all: Vec<PowerId> = PowerId::all().collect();
+        // One active run per observer, independent of each other: on every core.
         run.acting = (0..run.scenario.observers.len())
+            .into_par_iter()
             .map(|o| run.act(o, &all))
             .collect::<Result<_, _>>()?;
         for o in 0..run.scenario.observers.len() {
@@ -76,7 +81,21 @@ impl Run {
         if !trace.steps.iter().any(|s| s.actor == Some(o)) {
             return Ok(None);
         }
-        Ok(Some(Run::of_trace(sc.clone(), trace)))
+        let exposure = exposure::analyse_one(sc, &trace, o);
+        Ok(Some(Run {
+            scenario: sc.clone(),
+            trace,
+            exposure,
+            acting: Vec::new(),
+        }))
+    }
+
+    /// Analyses every observer in every active run (not only the actor): what the viewer and
+    /// `trace --acting` show of who else sees what while someone acts.
+    pub fn complete_acting(&mut self) {
+        for active in self.acting.iter_mut().flatten() {
+            active.exposure = exposure::analyse(&active.scenario, &active.trace);
+        }
     }
 
     /// What observer `o` would get of each message using only `powers` (every power is what

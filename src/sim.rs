@@ -34,6 +34,10 @@ pub enum SimError {
         /// Why.
         source: SealError,
     },
+    /// The scene cannot run under this model (under e2e: where a recipient's keys come from
+    /// is missing), with the place in the file.
+    #[error("{0}")]
+    Scenario(Box<crate::scenario::ScenarioError>),
 }
 
 pub(crate) use crate::cargo::Parcel;
@@ -50,8 +54,12 @@ pub(crate) struct Sim<'a> {
     pub(crate) at_rest: BTreeMap<usize, SymmetricKey>,
     pub(crate) next_row: u64,
     pub(crate) tls: BTreeMap<usize, (SymmetricKey, u64)>,
-    /// Keys an acting observer made to pose as a device: `(observer, device)`.
-    pub(crate) made: BTreeMap<(usize, usize), SecretKey>,
+    /// The key pair each acting observer made to pose as devices.
+    pub(crate) made: BTreeMap<usize, SecretKey>,
+    /// `(observer, device)`: whom each acting observer handed their key out as.
+    pub(crate) posed: std::collections::BTreeSet<(usize, usize)>,
+    /// Envelopes acting observers sealed again themselves (by fingerprint).
+    pub(crate) resealed: std::collections::BTreeSet<u64>,
     /// Per `(device, other device)`: the key the device accepted as the other's so far.
     pub(crate) known: BTreeMap<(usize, usize), PublicKey>,
     /// Per web client device: who changed the code it runs, if anyone.
@@ -100,6 +108,9 @@ pub fn simulate(sc: &Scenario, p: Protection) -> Result<Trace, SimError> {
 
 /// Runs a scenario with some observers using some powers, wherever the bytes let them.
 pub fn simulate_acting(sc: &Scenario, p: Protection, acting: &[Actor]) -> Result<Trace, SimError> {
+    if let (true, Some(e)) = (p.model.end_to_end(), &sc.no_e2e) {
+        return Err(SimError::Scenario(e.clone()));
+    }
     let acting: Vec<Actor> = acting.to_vec();
     let mut observers: Vec<usize> = acting.iter().map(|a| a.observer).collect();
     observers.sort_unstable();
@@ -115,6 +126,8 @@ pub fn simulate_acting(sc: &Scenario, p: Protection, acting: &[Actor]) -> Result
         next_row: 1,
         tls: BTreeMap::new(),
         made: BTreeMap::new(),
+        posed: Default::default(),
+        resealed: Default::default(),
         known: BTreeMap::new(),
         code: BTreeMap::new(),
         stripped: BTreeMap::new(),
@@ -201,6 +214,12 @@ impl Sim<'_> {
 
     pub(crate) fn post(&self, mi: usize, time: u64, body: Body) -> Post {
         crate::cargo::post(self.sc, self.p, mi, time, body)
+    }
+
+    /// The post carrying `body` of message `mi` towards `devices` (its header names their
+    /// people only).
+    pub(crate) fn post_for(&self, mi: usize, time: u64, body: Body, devices: &[usize]) -> Post {
+        crate::cargo::post_for(self.sc, self.p, (mi, time), body, devices)
     }
 
     fn send(&mut self, mi: usize) -> Result<(), SimError> {

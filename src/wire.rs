@@ -448,9 +448,10 @@ impl KeyBlob {
     pub fn describe(&self) -> String {
         match self {
             KeyBlob::Secret { owner, .. } => format!("{owner}'s private key"),
-            KeyBlob::Substitute {
-                owner, posing_as, ..
-            } => format!("the key {owner} substituted for {posing_as}"),
+            // One key pair poses as every device its maker swapped: named by its maker.
+            KeyBlob::Substitute { owner, .. } => {
+                format!("the key pair {owner} made to pose as other devices")
+            }
             KeyBlob::Public { owner, .. } => format!("{owner}'s public key"),
             KeyBlob::AtRest { owner, .. } => format!("{owner}'s at-rest key"),
             KeyBlob::SenderKey { owner, key } => format!(

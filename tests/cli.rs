@@ -365,9 +365,8 @@ fn the_state_reads_nothing_by_looking_but_could_by_swapping_keys() {
         .filter_map(Value::as_str)
         .collect();
     assert!(
-        why[0].contains(
-            "rewrites the key answer at mastodon.example/key-directory (compels mastodon.example)"
-        ),
+        why[0].contains("rewrites the key answer at mastodon.example/")
+            && why[0].contains("(compels mastodon.example)"),
         "{why:?}"
     );
     assert!(

@@ -1,6 +1,8 @@
 //! Reading one step as an observer: walk its layers ([`crate::layers`]) and open every sealed
 //! layer the held keys open.
 
+use std::collections::HashMap;
+
 use crate::layers::Layer;
 use crate::scenario::{Node, Reach, Scenario};
 use crate::sim::Step;
@@ -30,20 +32,31 @@ pub struct Reading {
 }
 
 /// Every key at the reached steps, including keys inside layers those keys open. Public keys are
-/// kept out: they open nothing.
-pub(super) fn collect_keys(reached: &[&Step]) -> Vec<HeldKey> {
+/// kept out: they open nothing. A key already held under another name (one key pair an
+/// attacker handed out as several devices') is kept once.
+pub(super) fn collect_keys(reached: &[&Step]) -> (Vec<HeldKey>, Opened) {
     let mut held: Vec<HeldKey> = Vec::new();
+    let mut opened = Opened::default();
     // A key can sit inside a layer another key opens (a key backup stored at rest): repeat
-    // until nothing new turns up.
+    // until nothing new turns up. The same sealed bytes lie at many steps (a wire, a front,
+    // the application, a row) and come back in every pass: each is tried with each key once.
+    let mut seen: Seen = HashMap::new();
     loop {
         let before = held.len();
         for step in reached {
             let mut found = Vec::new();
-            for layer in &step.layers {
-                keys_in(layer, None, &held, &mut found);
+            for (li, layer) in step.layers.iter().enumerate() {
+                if layer.is_sealed() {
+                    let at = (step.index, li);
+                    top_level(layer, at, (&held, &mut seen), &mut opened, &mut found);
+                } else {
+                    keys_in(layer, None, &held, &mut found);
+                }
             }
             for (blob, opened_with) in found {
-                if matches!(blob, KeyBlob::Public { .. }) || held.iter().any(|h| h.blob == blob) {
+                if matches!(blob, KeyBlob::Public { .. })
+                    || held.iter().any(|h| same_key(&h.blob, &blob))
+                {
                     continue;
                 }
                 held.push(HeldKey {
@@ -54,8 +67,61 @@ pub(super) fn collect_keys(reached: &[&Step]) -> Vec<HeldKey> {
             }
         }
         if held.len() == before {
-            return held;
+            return (held, opened);
         }
+    }
+}
+
+/// What the held keys opened among the sealed layers lying at reached steps:
+/// `(step, layer) -> (index of the first held key that opens it, what is inside)`. Every held
+/// key is tried on every such layer exactly once, so a layer missing here opens with none.
+pub(super) type Opened = std::collections::HashMap<(usize, usize), (usize, Vec<Layer>)>;
+
+/// A sealed layer lying at a step, tried with the keys of this pass (`first` is the held index
+/// of `trying[0]`); the first key that opens it is remembered, and keys inside are found.
+type Seen = HashMap<(u64, usize), Option<Vec<Layer>>>;
+
+/// A sealed layer lying at a step, tried with every held key (each key once per distinct
+/// bytes); the first key that opens it is remembered, and keys inside are found.
+fn top_level(
+    layer: &Layer,
+    at: (usize, usize),
+    (held, seen): (&[HeldKey], &mut Seen),
+    opened: &mut Opened,
+    found: &mut Vec<(KeyBlob, Option<KeyBlob>)>,
+) {
+    let bytes = fingerprint(layer);
+    for (i, k) in held.iter().enumerate() {
+        let tried = seen
+            .entry((bytes, i))
+            .or_insert_with(|| layer.open_with(&k.blob));
+        let Some(inner) = tried.clone() else {
+            continue;
+        };
+        for l in &inner {
+            keys_in(l, Some(&k.blob), held, found);
+        }
+        opened.entry(at).or_insert((i, inner));
+    }
+}
+
+/// A fingerprint of a sealed layer's bytes (the same bytes at another step open the same way).
+fn fingerprint(layer: &Layer) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    match layer {
+        Layer::Envelope { bytes, .. } | Layer::AtRest { bytes, .. } => bytes.hash(&mut h),
+        Layer::Tls { seq, sealed } => (seq, sealed).hash(&mut h),
+        other => std::mem::discriminant(other).hash(&mut h),
+    }
+    h.finish()
+}
+
+/// The same key, whatever it is called.
+fn same_key(a: &KeyBlob, b: &KeyBlob) -> bool {
+    match (a.secret(), b.secret()) {
+        (Some(x), Some(y)) => x.to_bytes() == y.to_bytes(),
+        _ => a == b,
     }
 }
 
@@ -83,7 +149,7 @@ fn keys_in(
 }
 
 /// Reads one step with the held keys.
-pub(super) fn read_step(sc: &Scenario, step: &Step, keys: &[HeldKey]) -> Reading {
+pub(super) fn read_step(sc: &Scenario, step: &Step, keys: &[HeldKey], opened: &Opened) -> Reading {
     let place = sc.reach_label(step.place);
     let detail = step
         .detail
@@ -103,10 +169,15 @@ pub(super) fn read_step(sc: &Scenario, step: &Step, keys: &[HeldKey]) -> Reading
     if step.message.is_some() {
         r.metadata.push(MetaField::Time);
     }
-    let reader = Reader { sc, step, keys };
+    let reader = Reader {
+        sc,
+        step,
+        keys,
+        opened,
+    };
     reader.wire_ends(&mut r);
-    for layer in &step.layers {
-        reader.layer(&mut r, layer);
+    for (li, layer) in step.layers.iter().enumerate() {
+        reader.layer(&mut r, layer, Some(li));
     }
     r.metadata.sort();
     r.metadata.dedup();
@@ -117,10 +188,13 @@ struct Reader<'a> {
     sc: &'a Scenario,
     step: &'a Step,
     keys: &'a [HeldKey],
+    opened: &'a Opened,
 }
 
 impl Reader<'_> {
-    fn layer(&self, r: &mut Reading, layer: &Layer) {
+    /// Reads a layer: `top` is its index when it lies at the step itself (then what opens it
+    /// is already known), `None` inside another layer.
+    fn layer(&self, r: &mut Reading, layer: &Layer, top: Option<usize>) {
         if layer.carries_content() {
             r.carries_content = true;
             r.metadata.push(MetaField::Size);
@@ -157,25 +231,36 @@ impl Reader<'_> {
             Layer::Tls { .. } => {
                 r.why
                     .push("TLS record: sealed with the hop's session key".into());
-                self.open(r, layer, "TLS record (hop session key)".into());
+                self.open(r, (layer, top), "TLS record (hop session key)".into());
             }
             Layer::Envelope { kind, .. } => {
                 r.why.push(kind.describe().into());
-                self.open(r, layer, kind.describe().into());
+                self.open(r, (layer, top), kind.describe().into());
             }
             Layer::AtRest { owner, .. } => {
                 r.why.push(format!("sealed with {owner}'s at-rest key"));
-                self.open(r, layer, format!("at-rest row sealed with {owner}'s key"));
+                self.open(
+                    r,
+                    (layer, top),
+                    format!("at-rest row sealed with {owner}'s key"),
+                );
             }
         }
     }
 
-    /// Tries every held key on a sealed layer; reads what is inside, or records it as sealed.
-    fn open(&self, r: &mut Reading, layer: &Layer, sealed: String) {
-        let opened = self
-            .keys
-            .iter()
-            .find_map(|k| layer.open_with(&k.blob).map(|inner| (k, inner)));
+    /// Tries every held key on a sealed layer (at the step itself, what collecting the keys
+    /// already found); reads what is inside, or records it as sealed.
+    fn open(&self, r: &mut Reading, (layer, top): (&Layer, Option<usize>), sealed: String) {
+        let opened = match top {
+            Some(li) => self
+                .opened
+                .get(&(self.step.index, li))
+                .map(|(k, inner)| (&self.keys[*k], inner.clone())),
+            None => self
+                .keys
+                .iter()
+                .find_map(|k| layer.open_with(&k.blob).map(|inner| (k, inner))),
+        };
         match opened {
             Some((k, inner)) => {
                 r.why.push(format!(
@@ -184,7 +269,7 @@ impl Reader<'_> {
                     k.source(self.sc)
                 ));
                 for l in &inner {
-                    self.layer(r, l);
+                    self.layer(r, l, None);
                 }
             }
             None => {

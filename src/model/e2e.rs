@@ -151,11 +151,22 @@ fn seal(
             message: m.id.clone(),
             source,
         })?;
-    let uplink: Vec<u8> = sealed
-        .uplink()
-        .into_iter()
-        .flat_map(|frame| sim.post(mi, t, Body::Envelope(frame.to_vec())).encode())
-        .collect();
+    let frames = sealed.uplink();
+    let uplink: Vec<u8> = if frames.len() == targets.len() {
+        frames
+            .iter()
+            .zip(&targets)
+            .flat_map(|(frame, &d)| {
+                sim.post_for(mi, t, Body::Envelope(frame.to_vec()), &[d])
+                    .encode()
+            })
+            .collect()
+    } else {
+        frames
+            .iter()
+            .flat_map(|frame| sim.post(mi, t, Body::Envelope(frame.to_vec())).encode())
+            .collect()
+    };
     let how = match sealed.uplink().len() {
         1 if targets.len() > 1 => format!(
             "once, with the content key wrapped for each of {} devices ({fanout})",

@@ -144,7 +144,11 @@ fn distribute(
         })?;
     let uplink: Vec<u8> = envelopes
         .iter()
-        .flat_map(|e| sim.post(mi, t, Body::Envelope(e.clone())).encode())
+        .zip(&new)
+        .flat_map(|(e, &d)| {
+            sim.post_for(mi, t, Body::Envelope(e.clone()), &[d])
+                .encode()
+        })
         .collect();
     let names: Vec<&str> = new.iter().map(|&d| sc.devices[d].name.as_str()).collect();
     let note = format!(

@@ -49,8 +49,10 @@ fn swap(
 ) -> Option<Deed> {
     let mut blobs = Vec::new();
     let mut names = Vec::new();
+    let mut made_now = false;
     for (d, key) in keys.iter_mut() {
-        let (own, _) = w.posing_key(*d);
+        let (own, new) = w.posing_key(*d);
+        made_now |= new;
         if *key == own.public() {
             continue;
         }
@@ -69,13 +71,13 @@ fn swap(
     if names.is_empty() {
         return None;
     }
-    let (n, keys_word) = if names.len() == 1 {
-        ("a key pair", "its public half")
+    let how = if made_now {
+        "makes a key pair and hands"
     } else {
-        ("key pairs", "their public halves")
+        "hands"
     };
     let note = format!(
-        "{} rewrites the key answer at {}: makes {n} and hands {} {keys_word} as {}'s",
+        "{} rewrites the key answer at {}: {how} {} its own public key as {}'s",
         w.who(),
         w.place(),
         w.sc.devices[asker].name,
@@ -98,13 +100,21 @@ fn intercept(
     let Body::Envelope(envelope) = &parcel.body else {
         return Ok(vec![parcel]);
     };
+    if w.resealed.contains(&fingerprint(envelope)) {
+        // It sealed this one itself, to the real key: nothing more to open.
+        return Ok(vec![parcel]);
+    }
     let mut opened = Vec::new();
     let mut others = Vec::new();
+    // One key pair poses as every device: open the envelope (or bag) once with it.
+    let mut once: Option<Option<Vec<u8>>> = None;
     for &d in &parcel.devices {
-        let plain = w
-            .made
-            .get(&(w.o, d))
-            .and_then(|k| crypto::open_envelope(k, envelope).ok());
+        let plain = match w.posed_as(d) {
+            Some(k) => once
+                .get_or_insert_with(|| crypto::open_envelope(k, envelope).ok())
+                .clone(),
+            None => None,
+        };
         match plain {
             Some(p) => opened.push((d, p)),
             None => others.push(d),
@@ -129,9 +139,9 @@ fn intercept(
     Ok(out)
 }
 
-fn words_post(w: &Workshop<'_>, body: Body) -> Vec<u8> {
+fn words_post(w: &Workshop<'_>, body: Body, d: usize) -> Vec<u8> {
     let mi = w.mi.unwrap_or_default();
-    cargo::post(w.sc, w.p, mi, w.t - w.t % 100, body).encode()
+    cargo::post_for(w.sc, w.p, (mi, w.t - w.t % 100), body, &[d]).encode()
 }
 
 fn read_it(w: &Workshop<'_>, d: usize, plain: &[u8]) -> Deed {
@@ -141,11 +151,11 @@ fn read_it(w: &Workshop<'_>, d: usize, plain: &[u8]) -> Deed {
         Ok([wire::Frame::Key(blob)]) => (blob.encode(), format!("takes {}", blob.describe())),
         _ => {
             let text = wire::opened(plain).map_or_else(|words| words, |signed| signed.text);
-            (words_post(w, Body::Text(text)), "reads it".to_string())
+            (words_post(w, Body::Text(text), d), "reads it".to_string())
         }
     };
     let note = format!(
-        "{} opens the envelope at {} with the key it made for {} and {what}",
+        "{} opens the envelope at {} with its own key (handed out as {}'s) and {what}",
         w.who(),
         w.place(),
         w.sc.devices[d].name
@@ -178,12 +188,13 @@ fn reseal(
         .first()
         .map(|f| f.to_vec())
         .expect("sealing to one key gives one frame");
-    let bytes = words_post(w, Body::Envelope(frame.clone()));
+    let bytes = words_post(w, Body::Envelope(frame.clone()), d);
     let device = &w.sc.devices[d].name;
     let note = format!(
         "{} seals it again to {device}'s real key{signed_again}, so {device} notices nothing",
         w.who()
     );
+    w.resealed.insert(fingerprint(&frame));
     let parcel = Parcel {
         body: Body::Envelope(frame),
         devices: vec![d],
@@ -203,7 +214,7 @@ fn resign(w: &Workshop<'_>, d: usize, plain: &[u8]) -> (Vec<u8>, String) {
         return (plain.to_vec(), String::new());
     };
     let from = w.sc.messages[mi].from_device;
-    let Some(posing) = w.made.get(&(w.o, from)) else {
+    let Some(posing) = w.posed_as(from) else {
         return (plain.to_vec(), String::new());
     };
     if w.known.get(&(d, from)) != Some(&posing.public()) {
@@ -223,4 +234,12 @@ fn resign(w: &Workshop<'_>, d: usize, plain: &[u8]) -> (Vec<u8>, String) {
         w.sc.devices[d].name, signed.device
     );
     (again.encode(), how)
+}
+
+/// A fingerprint of an envelope's bytes.
+fn fingerprint(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
 }

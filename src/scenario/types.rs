@@ -420,6 +420,9 @@ pub struct Scenario {
     pub observers: Vec<Observer>,
     /// Layout hints by node.
     pub layout: BTreeMap<Node, (f32, f32)>,
+    /// Why this scene (whose own model needs no key lookups) cannot run under end-to-end
+    /// encryption: where a recipient's keys would come from is missing. Located in the file.
+    pub no_e2e: Option<Box<super::ScenarioError>>,
 }
 
 impl Scenario {

@@ -141,8 +141,14 @@ pub(crate) fn validate(
         messages,
         observers,
         layout,
+        no_e2e: None,
     };
-    trust::every_key_has_a_source(&ctx, &f, &mut sc)?;
+    // Keys must have a source only where end-to-end encryption looks them up: a plain-web or
+    // server-encrypted scene without one still runs, and says why it cannot under e2e.
+    match trust::every_key_has_a_source(&ctx, &f, &mut sc) {
+        Err(e) if !sc.protection.model.end_to_end() => sc.no_e2e = Some(Box::new(e)),
+        other => other?,
+    }
     Ok(sc)
 }
 

@@ -72,6 +72,8 @@ impl Sim<'_> {
                     p: self.p,
                     rng: &mut self.rng,
                     made: &mut self.made,
+                    posed: &mut self.posed,
+                    resealed: &mut self.resealed,
                     real: &self.real,
                     known: &self.known,
                     o: a.observer,
@@ -98,6 +100,15 @@ impl Sim<'_> {
 }
 
 impl Action {
+    /// Whether this is something an actor does in their own hands (not bytes on their way):
+    /// nobody else sees it, whoever else reaches the place.
+    pub fn in_own_hands(self) -> bool {
+        matches!(
+            self,
+            Action::KeySubstituted | Action::MitmOpen | Action::MitmReseal | Action::CodeChanged
+        )
+    }
+
     /// Whether this is an act of someone acting (rather than of the honest protocol).
     pub fn is_deed(self) -> bool {
         matches!(

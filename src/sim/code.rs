@@ -34,6 +34,7 @@ impl Sim<'_> {
             sender: server.clone(),
             recipients: vec![sc.people[sc.devices[d].owner].name.clone()],
             actor: None,
+            stop: None,
         };
         let mut cargo = Cargo::Code {
             server: s,
@@ -91,6 +92,7 @@ impl Sim<'_> {
             sender: header.sender,
             recipients: header.recipients,
             actor: Some((changed.observer, changed.power)),
+            stop: Some(changed.at),
         };
         let words = Cargo::Opaque(Body::Text(sc.messages[mi].text.clone()));
         let words = self.carry(&leg, &path, words)?;

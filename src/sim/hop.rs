@@ -19,6 +19,9 @@ impl Sim<'_> {
     ) -> Result<(), SimError> {
         let sc = self.sc;
         let routes = &sc.messages[mi].routes;
+        // Each device's route, found once (a big group has a thousand).
+        let route_of: std::collections::HashMap<usize, &crate::scenario::Route> =
+            routes.iter().map(|r| (r.device, r)).collect();
         let mut frontier = vec![(start, parcels)];
         let mut level = 1;
         while !frontier.is_empty() {
@@ -28,7 +31,7 @@ impl Sim<'_> {
                     // Group the parcel's devices by the next hop of their routes.
                     let mut groups: Vec<(Node, usize, Vec<usize>)> = Vec::new();
                     for &d in &parcel.devices {
-                        let Some(route) = routes.iter().find(|r| r.device == d) else {
+                        let Some(&route) = route_of.get(&d) else {
                             continue;
                         };
                         let Some(pos) = route.nodes.iter().position(|n| *n == at) else {
@@ -117,7 +120,10 @@ impl Sim<'_> {
     fn posts(&self, mi: usize, t: u64, parcels: &[Parcel]) -> Vec<u8> {
         parcels
             .iter()
-            .flat_map(|p| self.post(mi, m_time(t), p.body.clone()).encode())
+            .flat_map(|p| {
+                self.post_for(mi, m_time(t), p.body.clone(), &p.devices)
+                    .encode()
+            })
             .collect()
     }
 
@@ -245,11 +251,13 @@ impl Sim<'_> {
             for p in &parcels {
                 // What is stored and loaded again is what left the application's hands.
                 let kept = Arrival {
-                    post: self.post(a.mi, m_time(a.t), p.body.clone()).encode(),
+                    post: self
+                        .post_for(a.mi, m_time(a.t), p.body.clone(), &p.devices)
+                        .encode(),
                     what: a.what.clone(),
                     ..*a
                 };
-                self.store(s, &kept, &p.body);
+                self.store(s, &kept, p);
             }
         }
         Ok(parcels)
@@ -263,14 +271,16 @@ impl Sim<'_> {
     }
 
     /// A server stores what it received (as the model stores it) and loads it again.
-    fn store(&mut self, s: usize, a: &Arrival, body: &Body) {
+    fn store(&mut self, s: usize, a: &Arrival, parcel: &Parcel) {
         let sc = self.sc;
         let server = &sc.servers[s];
         let (to_name, id) = (&server.name, &sc.messages[a.mi].id);
         let row = self.next_row;
         self.next_row += 1;
-        let (stored, how) = self.p.model.def().stored(self, s, row, body);
-        let stored = self.post(a.mi, m_time(a.t), stored).encode();
+        let (stored, how) = self.p.model.def().stored(self, s, row, &parcel.body);
+        let stored = self
+            .post_for(a.mi, m_time(a.t), stored, &parcel.devices)
+            .encode();
         for part in [Part::Database, Part::Backup] {
             if server.has(part) {
                 self.push(
@@ -395,7 +405,7 @@ impl Sim<'_> {
         } else {
             format!("{to_name} opens it with {with} and shows the message")
         };
-        (self.post(mi, m_time(t), body).encode(), note)
+        (self.post_for(mi, m_time(t), body, &[d]).encode(), note)
     }
 }
 
@@ -405,11 +415,13 @@ impl Sim<'_> {
     /// Ed25519 signing key bound to it (as XEdDSA binds them), so a signature checks against
     /// the key the device got.
     fn signer_of(&self, key: PublicKey) -> Option<SecretKey> {
-        self.device_keys
-            .iter()
-            .chain(self.made.values())
-            .find(|k| k.public() == key)
-            .cloned()
+        // Keys someone made first (they are few), then devices' own by their known public
+        // halves (no scalar multiplication per device).
+        if let Some(k) = self.made.values().find(|k| k.public() == key) {
+            return Some(k.clone());
+        }
+        let d = self.real.iter().position(|p| *p == key)?;
+        Some(self.device_keys[d].clone())
     }
 }
 

@@ -47,11 +47,16 @@ impl Sim<'_> {
         for ask in asks {
             got.extend(self.lookup(Some(mi), t, &ask)?);
         }
-        let order = |d: usize| sc.messages[mi].routes.iter().position(|r| r.device == d);
-        got.sort_by_key(|&(d, _)| order(d));
+        let order: std::collections::HashMap<usize, usize> = sc.messages[mi]
+            .routes
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.device, i))
+            .collect();
+        got.sort_by_key(|&(d, _)| order.get(&d).copied());
         Ok(got
             .into_iter()
-            .filter(|&(d, key)| self.verify(mi, t, (from, d), key))
+            .map(|(d, key)| (d, self.verify(mi, t, (from, d), key)))
             .collect())
     }
 
@@ -198,6 +203,7 @@ impl Sim<'_> {
             },
             recipients,
             actor: None,
+            stop: None,
         }
     }
 
@@ -213,7 +219,7 @@ impl Sim<'_> {
                     Some(held) if *held != key => {
                         ": not the key it held for it, so the app shows a key-change notice (a new safety number)"
                     }
-                    None if key != self.real[d] => {
+                    None if key != self.real[d] && !self.p.keys_verified => {
                         ": not the device's own key, but it is first contact, so nothing on screen says so"
                     }
                     _ => "",
@@ -246,38 +252,44 @@ impl Sim<'_> {
     }
 
     /// `asker` takes `key` as `d`'s. With verified keys it first compares it with the safety
-    /// number shown in person, and refuses one that does not match. Returns whether it was
-    /// taken.
-    fn verify(&mut self, mi: usize, t: u64, (asker, d): (usize, usize), key: PublicKey) -> bool {
+    /// number shown in person: a verified key is never taken from the wire, so one that does
+    /// not match is refused and the verified key kept. Returns the key it uses.
+    fn verify(
+        &mut self,
+        mi: usize,
+        t: u64,
+        (asker, d): (usize, usize),
+        key: PublicKey,
+    ) -> PublicKey {
         let real = self.real[d];
         if !self.p.keys_verified {
             self.known.insert((asker, d), key);
-            return true;
+            return key;
         }
         let sc = self.sc;
         let (device, asking) = (&sc.devices[d].name, &sc.devices[asker].name);
         let owner = &sc.people[sc.devices[d].owner].name;
         let memory = Reach::DevicePart(asker, DevicePart::Memory);
         self.known.insert((asker, d), real);
-        let (action, note, taken) = if key == real {
+        let (action, note) = if key == real {
             let note = format!(
                 "{asking} checks {device}'s key against the safety number {owner} showed in person: it matches"
             );
-            (Action::KeyVerified, note, true)
+            (Action::KeyVerified, note)
         } else {
             let then = if asker == sc.messages[mi].from_device {
-                format!("so it refuses to send to {device}")
+                "seals to that one"
             } else {
-                "so it keeps the key it verified".to_string()
+                "checks signatures with that one"
             };
             let note = format!(
-                "{asking} checks {device}'s key against the safety number {owner} showed in person ({}): it does NOT match, {then}",
+                "{asking} checks {device}'s key against the safety number {owner} showed in person ({}): it does NOT match, so it warns, keeps the key it verified and {then}",
                 real.fingerprint()
             );
-            (Action::KeyMismatch, note, false)
+            (Action::KeyMismatch, note)
         };
         self.push(t, memory, action, Some(mi), Vec::new(), note, None, None);
-        taken
+        real
     }
 }
 

@@ -54,6 +54,8 @@ pub(crate) struct Leg {
     pub recipients: Vec<String>,
     /// Set when the whole leg is someone's deed (changed code sending the words back).
     pub actor: Option<(usize, PowerId)>,
+    /// Where the leg ends if not at the last node's application (a TLS front that takes it).
+    pub stop: Option<Reach>,
 }
 
 impl Sim<'_> {
@@ -218,6 +220,9 @@ impl Sim<'_> {
             let note = format!("{name}'s TLS front decrypts {} and passes it on", leg.what);
             let place = Reach::ServerPart(s, Part::TlsFront);
             self.at_place(leg, (place, Action::TlsTerminate, note), Some(link), cargo)?;
+            if leg.stop == Some(place) {
+                return Ok(());
+            }
         }
         let action = if leg.actor.is_some() {
             Action::Exfiltrate

@@ -23,7 +23,9 @@ pub struct Runs {
 
 impl Runs {
     /// The given run, plus the same scenario re-run by the core under the other models.
-    pub fn new(run: Run) -> Runs {
+    pub fn new(mut run: Run) -> Runs {
+        // An active run is drawn with everyone's view of it.
+        run.complete_acting();
         let own = run.trace.protection.model;
         let mut runs = Vec::new();
         let mut current = 0;
@@ -34,7 +36,8 @@ impl Runs {
                 continue;
             }
             // A model the scenario cannot run under is left out of the cycle, not fatal.
-            if let Ok(r) = Run::new(run.scenario.clone(), Some(ModelChoice::of(model))) {
+            if let Ok(mut r) = Run::new(run.scenario.clone(), Some(ModelChoice::of(model))) {
+                r.complete_acting();
                 runs.push(r);
             }
         }
