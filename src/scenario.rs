@@ -5,6 +5,7 @@
 
 mod error;
 mod file;
+mod group;
 pub mod limits;
 mod read;
 mod route;
@@ -20,6 +21,7 @@ pub use file::{
     ServerFile, Str, TlsFile, WebClientFile,
 };
 pub use read::read_capped;
+pub use group::group_scene;
 pub use types::*;
 
 /// The scenarios shipped in `scenes/`, embedded in the binary: `(file name, RON text)`, in

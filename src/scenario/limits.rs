@@ -21,5 +21,10 @@ pub const MAX_RECIPIENT_DEVICES: usize = 1024;
 pub const MAX_TEXT_BYTES: usize = 64 << 10;
 /// Longest name, in characters.
 pub const MAX_NAME_CHARS: usize = 64;
+/// Most work one scene may ask for: message copies (one per recipient device, summed over the
+/// messages) times runs (one looking, one per observer who might act). Measured: the largest
+/// scene this accepts runs `plainsight matrix` within 30 s on a 2-core laptop
+/// (docs/hardening.md).
+pub const MAX_WORK: usize = 32_768;
 /// Deepest nesting RON may use.
 pub const MAX_NESTING: usize = 32;

@@ -121,6 +121,7 @@ pub(crate) fn validate(
     b.links(&ctx, &f)?;
     let messages = messages::all(&ctx, &b, &f.messages)?;
     let observers = observers::all(&ctx, &b, &f.observers)?;
+    check_work(&ctx, &f, &messages)?;
     let layout = b.layout(&ctx, &f)?;
     let key_sync = trust::key_sync(&ctx, &f)?;
     trust::web_clients(&ctx, &f, &mut b.devices, &b.device_index, &b.server_index)?;
@@ -165,6 +166,26 @@ fn check_counts(ctx: &Ctx, f: &ScenarioFile) -> Result<(), ScenarioError> {
         check_count(ctx, &f.title, what, n, max)?;
     }
     Ok(())
+}
+
+/// The work a run of the scene asks for: every copy of every message (one per recipient
+/// device), once looking and once per observer who might act. Bounded so that an accepted
+/// file runs `matrix` in seconds, not hours (docs/hardening.md has the measured worst case).
+fn check_work(ctx: &Ctx, f: &ScenarioFile, messages: &[Message]) -> Result<(), ScenarioError> {
+    let copies: usize = messages.iter().map(|m| m.routes.len().max(1)).sum();
+    let runs = 1 + f.observers.len();
+    let work = copies.saturating_mul(runs);
+    if work <= limits::MAX_WORK {
+        return Ok(());
+    }
+    Err(ctx.err(
+        &f.title,
+        Kind::Limit,
+        format!(
+            "this scene asks for {copies} message copies (one per recipient device) x {runs} runs (one looking, one per observer) = {work}; the limit is {}: fewer messages, devices or observers",
+            limits::MAX_WORK
+        ),
+    ))
 }
 
 /// The model and fan-out the file names.
