@@ -11,11 +11,11 @@
 //! key, lets a device check the key it unmasked before use: any changed bit in a stanza, the
 //! commitment or the content makes opening fail.
 
-use curve25519_dalek::edwards::EdwardsPoint;
 use rand::CryptoRng;
 use rayon::prelude::*;
 use zeroize::Zeroizing;
 
+use super::ephemeral::ephemeral_agreements;
 use super::kdf::{self, TAG_LEN, label};
 use super::{OpenError, PublicKey, SealError, SecretKey};
 
@@ -253,47 +253,13 @@ fn commitment_matches(content_key: &[u8; 32], commitment: &[u8]) -> bool {
     equal_ct(&kdf::content_keys(content_key).1, commitment)
 }
 
-/// Runs `task` for `0..tasks`, spread over the current rayon pool when `parallel`, and returns
-/// the results in task order.
-fn spread<R: Send>(
-    parallel: bool,
-    tasks: usize,
-    task: impl Fn(usize) -> R + Sync + Send,
-) -> Vec<R> {
-    if parallel {
-        (0..tasks).into_par_iter().map(task).collect()
-    } else {
-        (0..tasks).map(task).collect()
-    }
-}
-
-/// Devices per conversion task when `devices` ephemeral keys are turned into Montgomery form on
-/// `threads` threads: one task a thread, so each shares one field inversion among its devices.
-fn conversion_chunk(devices: usize, threads: usize) -> usize {
-    devices.div_ceil(threads.max(1)).max(1)
-}
-
-/// One half of a device's public-key work in a bag: its ephemeral key (Edwards form, before
-/// conversion) or its X25519 shared secret with the device.
-enum Half {
-    Ephemeral(EdwardsPoint),
-    Shared(Result<Secret, SealError>),
-}
-
-/// A shared secret, wiped when dropped.
-type Secret = Zeroizing<[u8; 32]>;
-
 /// Seals `message` once under a random content key and masks that key for each device, each
 /// with its own ephemeral key.
 ///
-/// From [`PARALLEL_FROM`] devices on, the work is spread over the current rayon pool in two
-/// phases. First every fixed-base multiplication (a device's ephemeral key, in Edwards form) and
-/// every X25519 is its own task, so a thread that finishes early takes the next one (as the
-/// floor's X25519s are spread) and, where there are more threads than devices, a device's key
-/// generation and its X25519 run at the same time. Then one task a thread: its share of the
-/// ephemeral keys turned into X25519 form with one field inversion
-/// (`EdwardsPoint::to_montgomery_batch`), one HKDF and one masked key a device. The seeds are
-/// drawn first, in device order: how the work is split changes the time, never the bytes.
+/// From [`PARALLEL_FROM`] devices on, the public-key work is spread over the current rayon pool
+/// (`ephemeral_agreements`, the same code the bench's `floor-ephemeral` runs); each thread's
+/// share then gets one HKDF and one masked key a device. The seeds are drawn first, in device
+/// order: how the work is split changes the time, never the bytes.
 pub fn seal_bagged(
     rng: &mut (impl CryptoRng + ?Sized),
     recipients: &[PublicKey],
@@ -305,29 +271,13 @@ pub fn seal_bagged(
     rng.fill_bytes(content_key.as_mut());
     let seeds = ephemeral_seeds(rng, recipients.len());
     let n = recipients.len();
-    let parallel = n >= PARALLEL_FROM;
-    let halves = spread(parallel, 2 * n, |k| match k.checked_sub(n) {
-        None => Half::Ephemeral(EdwardsPoint::mul_base_clamped(*seeds[k])),
-        Some(i) => Half::Shared(
-            kdf::x25519_seed(&seeds[i], &recipients[i])
-                .ok_or(SealError::WeakRecipientKey { index: i }),
-        ),
-    });
-    let (points, shared) = split_halves(halves)?;
-    let threads = if parallel {
-        rayon::current_num_threads()
-    } else {
-        1
-    };
-    let chunk = conversion_chunk(n, threads);
-    let stanzas = spread(parallel, n.div_ceil(chunk), |t| {
-        let devices = t * chunk..n.min((t + 1) * chunk);
-        let publics = EdwardsPoint::to_montgomery_batch(&points[devices.clone()]);
+    let stanzas = ephemeral_agreements(&seeds, recipients, n >= PARALLEL_FROM, |_, devices| {
         let mut out = Vec::with_capacity(devices.len() * BAGGED_STANZA_LEN);
-        for (i, eph) in devices.zip(publics) {
-            let eph_pub = eph.to_bytes();
+        for device in devices {
+            let eph_pub = device.ephemeral.to_bytes();
+            let i = device.index;
             let mask = kdf::derive(
-                &shared[i],
+                device.shared,
                 &eph_pub,
                 recipients[i].as_bytes(),
                 label::BAGGED,
@@ -338,7 +288,7 @@ pub fn seal_bagged(
             xor_into(&mut out[masked..], &content_key, &mask);
         }
         out
-    });
+    })?;
     let mut out =
         Vec::with_capacity(HEADER_LEN + 4 + n * BAGGED_STANZA_LEN + 32 + message.len() + TAG_LEN);
     out.extend_from_slice(&header(kind::BAGGED));
@@ -346,20 +296,6 @@ pub fn seal_bagged(
     out.extend(stanzas.iter().flatten());
     seal_content(&mut out, &content_key, message);
     Ok(out)
-}
-
-/// The ephemeral points and the shared secrets, in device order; the first weak device key is
-/// an error.
-fn split_halves(halves: Vec<Half>) -> Result<(Vec<EdwardsPoint>, Vec<Secret>), SealError> {
-    let mut points = Vec::with_capacity(halves.len() / 2);
-    let mut shared = Vec::with_capacity(halves.len() / 2);
-    for half in halves {
-        match half {
-            Half::Ephemeral(point) => points.push(point),
-            Half::Shared(secret) => shared.push(secret?),
-        }
-    }
-    Ok((points, shared))
 }
 
 /// Seals `message` once under a random content key and masks that key for each device with one
@@ -655,19 +591,6 @@ mod tests {
             for threads in [2, 3, 16] {
                 assert_eq!(seal_on(threads, n), one, "{n} devices, {threads} threads");
             }
-        }
-    }
-
-    #[test]
-    fn every_thread_converts_a_share_of_the_keys() {
-        for (devices, threads, chunk) in [(8, 16, 1), (8, 2, 4), (9, 2, 5), (512, 2, 256)] {
-            assert_eq!(
-                conversion_chunk(devices, threads),
-                chunk,
-                "{devices} on {threads}"
-            );
-            let tasks = devices.div_ceil(chunk);
-            assert_eq!(tasks, threads.min(devices), "{devices} on {threads}");
         }
     }
 
