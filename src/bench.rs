@@ -4,7 +4,7 @@
 //! schemes), turn it into a [`BenchPlan`] with [`BenchConfig::validate`] (every limit is checked
 //! there, before anything is allocated), and measure it with [`run`], which reports progress
 //! through a callback and never prints. The [`BenchReport`] it returns renders itself as JSON,
-//! CSV, a text table or an SVG chart.
+//! CSV, a text table, a brief table for a projector ([`BenchReport::to_brief`]) or an SVG chart.
 //!
 //! Besides the three [`Fanout`] schemes, a run measures the **floor**: one ChaCha20-Poly1305 pass
 //! over the message plus one bare X25519 per recipient device, the work no fan-out scheme can
@@ -25,6 +25,7 @@
 //!
 //! This module is the one part of the library that reads the clock: measuring time is its job.
 
+mod brief;
 mod chart;
 mod floor;
 mod measure;
@@ -36,6 +37,7 @@ mod render;
 use crate::crypto::{Fanout, MAX_MESSAGE, MAX_RECIPIENTS};
 
 pub use crate::crypto::sender_key::{self as sender_keys, SenderKey, SenderKeyReceiver};
+pub use brief::BRIEF_WIDTH;
 pub use floor::{FloorEphemeralSealed, FloorSealed, floor_ephemeral_seal, floor_open, floor_seal};
 pub use measure::{BenchReport, Measurement, PointResult, Progress, device_keys, run};
 pub use render::Ratios;

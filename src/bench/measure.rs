@@ -13,10 +13,12 @@ use crate::crypto::{PublicKey, SecretKey};
 /// When a point's median counts as stable, and how long a point may take.
 ///
 /// A *sample* times a batch of calls long enough (`min_sample_time`) for the clock to be
-/// precise, and records the time per call. After `min_samples`, the point stops as soon as the
-/// median of all samples so far has stayed within `tolerance` for `stable_window` samples in a
-/// row; or, unstable, when `max_samples` or `max_point_time` is reached. Medians, not means:
-/// one descheduled sample on a busy two-core machine moves a mean a lot and a median hardly.
+/// precise, and records the time per call. After `min_samples`, an operation is *stable* once
+/// the median of all its samples so far has stayed within `tolerance` for `stable_window`
+/// samples in a row (and stays so: a later burst of load does not undo it). A point stops when
+/// every operation in it is stable; or, some unstable, when `max_samples` or `max_point_time`
+/// is reached. Medians, not means: one descheduled sample on a busy two-core machine moves a
+/// mean a lot and a median hardly.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Measurement {
     /// Samples always taken.
@@ -279,6 +281,11 @@ struct Tracker {
     samples: Vec<f64>,
     median: f64,
     settled: usize,
+    /// The median has held within the tolerance for a whole window at least once. Interleaved
+    /// operations keep being sampled until all of them are stable, and with eight of them a
+    /// burst of load that moved one settled median would otherwise send it back to the start:
+    /// on a busy machine the point then ran out of time with every median long settled.
+    stable: bool,
 }
 
 impl Tracker {
@@ -291,6 +298,7 @@ impl Tracker {
         } else {
             0
         };
+        self.stable |= self.settled >= m.stable_window;
         self.median = median;
     }
 }
@@ -327,7 +335,7 @@ fn measure_all<'o, 'a: 'o>(
             tracker.push(t.elapsed().as_nanos() as f64 / f64::from(batch), m);
         }
         let taken = trackers.first().map_or(0, |t| t.samples.len());
-        let stable = trackers.iter().all(|t| t.settled >= m.stable_window);
+        let stable = trackers.iter().all(|t| t.stable);
         let out_of_time = taken >= m.min_samples && started.elapsed() >= budget;
         if stable || out_of_time || taken >= m.max_samples {
             return trackers
@@ -335,7 +343,7 @@ fn measure_all<'o, 'a: 'o>(
                 .map(|t| Timing {
                     median_ns: t.median,
                     samples: t.samples.len(),
-                    stable: t.settled >= m.stable_window,
+                    stable: t.stable,
                 })
                 .collect();
         }
@@ -353,13 +361,13 @@ fn measure_cycle(m: &Measurement, cycle: &mut Cycle<'_>) -> Result<(Timing, Timi
         add.push(a.as_nanos() as f64, m);
         remove.push(r.as_nanos() as f64, m);
         let taken = add.samples.len();
-        let stable = add.settled >= m.stable_window && remove.settled >= m.stable_window;
+        let stable = add.stable && remove.stable;
         let out_of_time = taken >= m.min_samples && started.elapsed() >= m.max_point_time;
         if stable || out_of_time || taken >= m.max_samples {
             let timing = |t: &Tracker| Timing {
                 median_ns: t.median,
                 samples: t.samples.len(),
-                stable: t.settled >= m.stable_window,
+                stable: t.stable,
             };
             return Ok((timing(&add), timing(&remove)));
         }
@@ -395,6 +403,27 @@ mod tests {
         assert_eq!(sampled_devices(2), vec![0, 1]);
         assert_eq!(sampled_devices(3), vec![0, 1, 2]);
         assert_eq!(sampled_devices(512), vec![0, 256, 511]);
+    }
+
+    #[test]
+    fn a_settled_median_stays_stable_through_a_later_burst() {
+        // Regression: with eight interleaved schemes on a busy machine, a burst that moved one
+        // settled median reset it, and the default run ended with points "out of time".
+        let m = Measurement::default();
+        let mut t = Tracker::default();
+        for _ in 0..(m.min_samples + m.stable_window) {
+            t.push(100.0, &m);
+        }
+        assert!(t.stable);
+        for _ in 0..3 {
+            t.push(1000.0, &m);
+        }
+        assert!(t.stable, "a burst after settling does not undo it");
+        let mut fresh = Tracker::default();
+        for sample in [100.0, 1000.0].repeat(6) {
+            fresh.push(sample, &m);
+        }
+        assert!(!fresh.stable, "a median that never held is not stable");
     }
 
     #[test]

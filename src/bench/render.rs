@@ -259,7 +259,7 @@ pub(super) fn duration(ns: f64) -> String {
 }
 
 /// Columns padded to their widest cell; the first left-aligned, the rest right-aligned.
-fn align(rows: &[Vec<String>]) -> String {
+pub(super) fn align(rows: &[Vec<String>]) -> String {
     let columns = rows.first().map_or(0, Vec::len);
     let widths: Vec<usize> = (0..columns)
         .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
