@@ -5,11 +5,11 @@
 //! A scheme with a fresh ephemeral key per device (bagged) must also generate that key: its
 //! own floor, [`floor_ephemeral_seal`], adds one fixed-base multiplication per device.
 
-use rayon::prelude::*;
 use zeroize::Zeroizing;
 
 use super::PARALLEL_FROM;
-use crate::crypto::ephemeral::ephemeral_agreements;
+use crate::crypto::ephemeral::{conversion_chunk, ephemeral_agreements, spread};
+use crate::crypto::x25519::{finish_batch, x25519_product};
 use crate::crypto::{OpenError, PublicKey, SealError, SecretKey, aead_open, aead_seal_in_place};
 
 /// What the floor produced: the sealed message (ciphertext and tag) and a fold of every shared
@@ -24,7 +24,9 @@ pub struct FloorSealed {
 
 /// The floor's sealing work: encrypts `message` once under `key` and does one X25519 between
 /// `sender` and every key in `recipients`. With `parallel`, the X25519s are spread over all
-/// cores from [`PARALLEL_FROM`] devices on, exactly when the schemes spread theirs.
+/// cores from [`PARALLEL_FROM`] devices on, exactly when the schemes spread theirs, and each
+/// thread's share ends with one field inversion for all of its devices, as a bag's does
+/// (`x25519::finish_batch`): the least work an X25519 per device takes here.
 pub fn floor_seal(
     sender: &SecretKey,
     recipients: &[PublicKey],
@@ -32,12 +34,22 @@ pub fn floor_seal(
     message: &[u8],
     parallel: bool,
 ) -> FloorSealed {
-    let dh = |recipient: &PublicKey| *sender.diffie_hellman(recipient);
-    let shared_fold = if parallel && recipients.len() >= PARALLEL_FROM {
-        recipients.par_iter().map(dh).reduce(|| [0u8; 32], xor)
+    let n = recipients.len();
+    let parallel = parallel && n >= PARALLEL_FROM;
+    let scalar = sender.to_bytes();
+    let products = spread(parallel, n, |i| x25519_product(&scalar, &recipients[i]));
+    let threads = if parallel {
+        rayon::current_num_threads()
     } else {
-        recipients.iter().map(dh).fold([0u8; 32], xor)
+        1
     };
+    let chunk = conversion_chunk(n, threads);
+    let shared_fold = spread(parallel, n.div_ceil(chunk), |t| {
+        let (_, shared) = finish_batch(&[], &products[t * chunk..n.min((t + 1) * chunk)]);
+        shared.iter().fold([0u8; 32], |acc, s| xor(acc, **s))
+    })
+    .into_iter()
+    .fold([0u8; 32], xor);
     let mut ciphertext = Vec::with_capacity(message.len() + crate::crypto::TAG_LEN);
     ciphertext.extend_from_slice(message);
     // A benchmark key used once per call; the fixed nonce mirrors the envelopes' own.

@@ -10,7 +10,8 @@ use curve25519_dalek::montgomery::MontgomeryPoint;
 use rayon::prelude::*;
 use zeroize::Zeroizing;
 
-use super::{PublicKey, SealError, kdf, x25519};
+use super::x25519::{self, Product};
+use super::{PublicKey, SealError};
 
 /// A shared secret, wiped when dropped.
 pub(crate) type Secret = Zeroizing<[u8; 32]>;
@@ -46,10 +47,10 @@ pub(crate) fn conversion_chunk(devices: usize, threads: usize) -> usize {
 }
 
 /// One half of a device's public-key work: its ephemeral key (Edwards form, before conversion)
-/// or its X25519 shared secret with the device.
+/// or its X25519 with the device (before its last step).
 enum Half {
     Ephemeral(EdwardsPoint),
-    Shared(Result<Secret, SealError>),
+    Shared(Product),
 }
 
 /// For every device `i`: the ephemeral key of `seeds[i]` and its X25519 with `recipients[i]`;
@@ -60,8 +61,8 @@ enum Half {
 /// fixed-base multiplication (in Edwards form) and every X25519 is its own task, so a thread
 /// that finishes early takes the next one (as the floor's X25519s are spread) and, where there
 /// are more threads than devices, a device's key generation and its X25519 run at the same
-/// time. Then one task a thread: its share of the ephemeral keys turned into X25519 form with
-/// one field inversion (`EdwardsPoint::to_montgomery_batch`), and `share` over them. How the
+/// time. Then one task a thread: its share of the ephemeral keys and of the X25519 products
+/// turned into bytes with one field inversion (`x25519::finish_batch`), and `share` over them. How the
 /// work is split changes the time, never the bytes. A device key of low order is an error.
 pub(crate) fn ephemeral_agreements<T: Send>(
     seeds: &[Secret],
@@ -72,46 +73,47 @@ pub(crate) fn ephemeral_agreements<T: Send>(
     let n = recipients.len();
     let halves = spread(parallel, 2 * n, |k| match k.checked_sub(n) {
         None => Half::Ephemeral(x25519::mul_base(&seeds[k])),
-        Some(i) => Half::Shared(
-            kdf::x25519_seed(&seeds[i], &recipients[i])
-                .ok_or(SealError::WeakRecipientKey { index: i }),
-        ),
+        Some(i) => Half::Shared(x25519::x25519_product(&seeds[i], &recipients[i])),
     });
-    let (points, shared) = split_halves(halves)?;
+    let (points, products) = split_halves(halves);
     let threads = if parallel {
         rayon::current_num_threads()
     } else {
         1
     };
     let chunk = conversion_chunk(n, threads);
-    Ok(spread(parallel, n.div_ceil(chunk), |t| {
+    spread(parallel, n.div_ceil(chunk), |t| {
         let devices = t * chunk..n.min((t + 1) * chunk);
-        let publics = EdwardsPoint::to_montgomery_batch(&points[devices.clone()]);
-        let run: Vec<Device<'_>> = devices
-            .clone()
-            .zip(publics)
-            .map(|(index, ephemeral)| Device {
+        let (publics, shared) =
+            x25519::finish_batch(&points[devices.clone()], &products[devices.clone()]);
+        let mut run = Vec::with_capacity(devices.len());
+        for ((index, ephemeral), shared) in devices.clone().zip(publics).zip(&shared) {
+            if x25519::is_all_zero(shared) {
+                return Err(SealError::WeakRecipientKey { index });
+            }
+            run.push(Device {
                 index,
-                ephemeral,
-                shared: &shared[index],
-            })
-            .collect();
-        share(devices, &run)
-    }))
+                ephemeral: MontgomeryPoint(ephemeral),
+                shared,
+            });
+        }
+        Ok(share(devices, &run))
+    })
+    .into_iter()
+    .collect()
 }
 
-/// The ephemeral points and the shared secrets, in device order; the first weak device key is
-/// an error.
-fn split_halves(halves: Vec<Half>) -> Result<(Vec<EdwardsPoint>, Vec<Secret>), SealError> {
+/// The ephemeral points and the X25519 products, in device order.
+fn split_halves(halves: Vec<Half>) -> (Vec<EdwardsPoint>, Vec<Product>) {
     let mut points = Vec::with_capacity(halves.len() / 2);
-    let mut shared = Vec::with_capacity(halves.len() / 2);
+    let mut products = Vec::with_capacity(halves.len() / 2);
     for half in halves {
         match half {
             Half::Ephemeral(point) => points.push(point),
-            Half::Shared(secret) => shared.push(secret?),
+            Half::Shared(product) => products.push(product),
         }
     }
-    Ok((points, shared))
+    (points, products)
 }
 
 #[cfg(test)]

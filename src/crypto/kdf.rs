@@ -38,16 +38,6 @@ pub(crate) fn agree(
     Some(derive(&shared, ephemeral, recipient, label))
 }
 
-/// X25519 for an ephemeral secret given as its 32 seed bytes (X25519 clamps them). Returns
-/// `None` for a non-contributory exchange (a low-order point gives all zeros).
-pub(crate) fn x25519_seed(seed: &[u8; 32], their: &PublicKey) -> Option<Zeroizing<[u8; 32]>> {
-    let shared = Zeroizing::new(super::x25519::x25519(seed, their));
-    if super::x25519::is_all_zero(&shared) {
-        return None;
-    }
-    Some(shared)
-}
-
 /// The HKDF half of [`agree`], for a shared secret already computed: salt = ephemeral public key
 /// || recipient public key, info = label.
 pub(crate) fn derive(

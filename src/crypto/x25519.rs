@@ -17,6 +17,7 @@
 
 use curve25519_dalek::edwards::EdwardsPoint;
 use curve25519_dalek::montgomery::MontgomeryPoint;
+use zeroize::{Zeroize, Zeroizing};
 
 /// Whether this CPU multiplies faster in Edwards form: curve25519-dalek picks its AVX2 (or
 /// AVX-512 IFMA, where the build enables it) vector backend at run time, and there one
@@ -84,6 +85,60 @@ pub(crate) fn mul_base(scalar: &[u8; 32]) -> EdwardsPoint {
     EdwardsPoint::mul_base_clamped(*scalar)
 }
 
+/// X25519 up to its last step: the Edwards product, still to be mapped to u (many of them share
+/// one field inversion in [`finish_batch`]), or the ladder's finished bytes. Wiped when dropped.
+pub(crate) enum Product {
+    /// The clamped scalar times the peer's Edwards point.
+    Edwards(EdwardsPoint),
+    /// The ladder's result (the peer key has no prepared Edwards form, or the CPU prefers it).
+    Done([u8; 32]),
+}
+
+impl Drop for Product {
+    fn drop(&mut self) {
+        match self {
+            Product::Edwards(point) => point.zeroize(),
+            Product::Done(bytes) => bytes.zeroize(),
+        }
+    }
+}
+
+/// [`x25519`] without its last step (see [`Product`]).
+pub(crate) fn x25519_product(scalar: &[u8; 32], their: &super::PublicKey) -> Product {
+    match their.edwards() {
+        Some(point) if edwards_is_faster() => Product::Edwards(point.mul_clamped(*scalar)),
+        _ => Product::Done(x25519_ladder(scalar, their.as_bytes())),
+    }
+}
+
+/// Finishes `products` in order, after mapping `extra` Edwards points (say, ephemeral public
+/// keys) to u: one field inversion for all of them (`EdwardsPoint::to_montgomery_batch`), the
+/// same bytes as one inversion each. Returns the u-coordinates of `extra`, then the shared
+/// secrets.
+pub(crate) fn finish_batch(
+    extra: &[EdwardsPoint],
+    products: &[Product],
+) -> (Vec<[u8; 32]>, Vec<Zeroizing<[u8; 32]>>) {
+    let mut points = Zeroizing::new(Vec::with_capacity(extra.len() + products.len()));
+    points.extend_from_slice(extra);
+    points.extend(products.iter().filter_map(|p| match p {
+        Product::Edwards(point) => Some(*point),
+        Product::Done(_) => None,
+    }));
+    let mut us = EdwardsPoint::to_montgomery_batch(&points)
+        .into_iter()
+        .map(|u| Zeroizing::new(u.to_bytes()));
+    let publics = us.by_ref().take(extra.len()).map(|u| *u).collect();
+    let shared = products
+        .iter()
+        .map(|p| match p {
+            Product::Edwards(_) => us.next().expect("one u per Edwards product"),
+            Product::Done(bytes) => Zeroizing::new(*bytes),
+        })
+        .collect();
+    (publics, shared)
+}
+
 /// Whether a shared secret is all zeros (a low-order peer key), without an early exit.
 pub(crate) fn is_all_zero(shared: &[u8; 32]) -> bool {
     shared.iter().fold(0u8, |acc, b| acc | b) == 0
@@ -98,6 +153,29 @@ mod tests {
         // Documents the dispatch; the equality tests below run both paths on every CPU.
         #[cfg(target_arch = "x86_64")]
         assert_eq!(edwards_is_faster(), std::is_x86_feature_detected!("avx2"));
+    }
+
+    #[test]
+    fn a_batch_finishes_to_the_same_bytes_as_one_at_a_time() {
+        use crate::crypto::{PublicKey, SecretKey};
+        let mut keys: Vec<PublicKey> = (1..=9u8)
+            .map(|i| SecretKey::from_bytes([i; 32]).public())
+            .collect();
+        let mut two = [0u8; 32];
+        two[0] = 2; // on the twist: the ladder
+        keys.push(PublicKey::from(two));
+        keys.push(PublicKey::from([0u8; 32])); // low order: all zeros
+        let scalar = [0x5a; 32];
+        let extra: Vec<EdwardsPoint> = (1..=3u8).map(|i| mul_base(&[i; 32])).collect();
+        let products: Vec<Product> = keys.iter().map(|k| x25519_product(&scalar, k)).collect();
+        let (publics, shared) = finish_batch(&extra, &products);
+        for (i, u) in publics.iter().enumerate() {
+            assert_eq!(*u, extra[i].to_montgomery().to_bytes());
+        }
+        for (key, secret) in keys.iter().zip(&shared) {
+            assert_eq!(**secret, x25519_ladder(&scalar, key.as_bytes()));
+        }
+        assert!(is_all_zero(&shared[10]));
     }
 
     #[test]
