@@ -113,7 +113,8 @@ impl SecretKey {
 
     fn from_static(secret: StaticSecret) -> Self {
         // What x25519-dalek's `PublicKey::from(&StaticSecret)` computes, keeping the Edwards form.
-        let public = PublicKey::from_edwards(x25519::mul_base(&secret.to_bytes()));
+        let scalar = Zeroizing::new(secret.to_bytes());
+        let public = PublicKey::from_edwards(x25519::mul_base(&scalar));
         SecretKey { secret, public }
     }
 
