@@ -15,7 +15,7 @@ use rand::CryptoRng;
 use rayon::prelude::*;
 use zeroize::Zeroizing;
 
-use super::ephemeral::ephemeral_agreements;
+use super::ephemeral::{Secret, ephemeral_agreements};
 use super::kdf::{self, TAG_LEN, label};
 use super::{OpenError, PublicKey, SealError, SecretKey};
 
@@ -129,26 +129,38 @@ pub fn seal_one_with(
     message: &[u8],
 ) -> Option<Vec<u8>> {
     let eph = ephemeral.public().to_bytes();
-    let key = kdf::agree(
-        ephemeral,
-        recipient,
-        &eph,
-        recipient.as_bytes(),
-        label::PER_RECIPIENT,
-    )?;
+    let shared = ephemeral.diffie_hellman(recipient);
+    if super::x25519::is_all_zero(&shared) {
+        return None;
+    }
+    Some(per_recipient_envelope(&eph, &shared, recipient, message))
+}
+
+/// A per-recipient envelope from its ephemeral public key and the X25519 shared secret.
+fn per_recipient_envelope(
+    eph: &[u8; 32],
+    shared: &[u8; 32],
+    recipient: &PublicKey,
+    message: &[u8],
+) -> Vec<u8> {
+    let key = kdf::derive(shared, eph, recipient.as_bytes(), label::PER_RECIPIENT);
     let mut out = Vec::with_capacity(PER_RECIPIENT_OVERHEAD + message.len());
     out.extend_from_slice(&header(kind::PER_RECIPIENT));
-    out.extend_from_slice(&eph);
+    out.extend_from_slice(eph);
     let start = out.len();
     out.extend_from_slice(message);
     // The key is fresh for every envelope (a new ephemeral key each time), so a fixed nonce is safe.
     let (aad, _) = out.split_at(start);
     let aad = aad.to_vec();
     kdf::seal_in_place(&key, &ZERO_NONCE, &aad, &mut out, start);
-    Some(out)
+    out
 }
 
 /// Seals `message` once per device, each with its own ephemeral key.
+///
+/// The public-key work is a bag's (`ephemeral_agreements`: the same tasks, the same shared
+/// field inversions); then, from [`PARALLEL_FROM`] devices on, every envelope is its own task
+/// over the current rayon pool, so one AEAD pass per device evens out across the threads.
 pub fn seal_per_recipient(
     rng: &mut (impl CryptoRng + ?Sized),
     recipients: &[PublicKey],
@@ -157,25 +169,25 @@ pub fn seal_per_recipient(
     check_message(message)?;
     check_recipients(recipients)?;
     let seeds = ephemeral_seeds(rng, recipients.len());
-    let seal = |(index, (seed, recipient)): (usize, (&Zeroizing<[u8; 32]>, &PublicKey))| {
-        seal_one_with(&SecretKey::from_bytes(**seed), recipient, message)
-            .ok_or(SealError::WeakRecipientKey { index })
+    let parallel = recipients.len() >= PARALLEL_FROM;
+    let agreed: Vec<(usize, [u8; 32], Secret)> =
+        ephemeral_agreements(&seeds, recipients, parallel, |_, devices| {
+            devices
+                .iter()
+                .map(|d| (d.index, d.ephemeral.to_bytes(), d.shared.clone()))
+                .collect::<Vec<_>>()
+        })?
+        .into_iter()
+        .flatten()
+        .collect();
+    let seal = |(index, eph, shared): &(usize, [u8; 32], Secret)| {
+        per_recipient_envelope(eph, shared, &recipients[*index], message)
     };
-    if recipients.len() >= PARALLEL_FROM {
-        seeds
-            .par_iter()
-            .zip(recipients.par_iter())
-            .enumerate()
-            .map(seal)
-            .collect()
+    Ok(if parallel {
+        agreed.par_iter().map(seal).collect()
     } else {
-        seeds
-            .iter()
-            .zip(recipients.iter())
-            .enumerate()
-            .map(seal)
-            .collect()
-    }
+        agreed.iter().map(seal).collect()
+    })
 }
 
 /// Opens a per-recipient envelope with a device's private key.
@@ -591,6 +603,23 @@ mod tests {
             for threads in [2, 3, 16] {
                 assert_eq!(seal_on(threads, n), one, "{n} devices, {threads} threads");
             }
+        }
+    }
+
+    #[test]
+    fn per_recipient_fan_out_is_seal_one_with_each_seed() {
+        // The fan-out shares its public-key work with bags; the bytes are still, device by
+        // device, what `seal_one_with` writes for the seed drawn for that device.
+        let publics: Vec<PublicKey> = keys(&mut StdRng::seed_from_u64(16), 9)
+            .iter()
+            .map(SecretKey::public)
+            .collect();
+        let sealed =
+            seal_per_recipient(&mut StdRng::seed_from_u64(17), &publics, b"same").expect("seals");
+        let seeds = ephemeral_seeds(&mut StdRng::seed_from_u64(17), publics.len());
+        for ((envelope, seed), recipient) in sealed.iter().zip(&seeds).zip(&publics) {
+            let one = seal_one_with(&SecretKey::from_bytes(**seed), recipient, b"same");
+            assert_eq!(Some(envelope), one.as_ref());
         }
     }
 
