@@ -159,7 +159,7 @@ fn per_recipient_envelope(
 /// Seals `message` once per device, each with its own ephemeral key.
 ///
 /// The public-key work is a bag's (`ephemeral_agreements`: the same tasks, the same shared
-/// field inversions); then, from [`PARALLEL_FROM`] devices on, every envelope is its own task
+/// field inversions); then, from `PARALLEL_FROM` (8) devices on, every envelope is its own task
 /// over the current rayon pool, so one AEAD pass per device evens out across the threads.
 pub fn seal_per_recipient(
     rng: &mut (impl CryptoRng + ?Sized),
@@ -268,7 +268,7 @@ fn commitment_matches(content_key: &[u8; 32], commitment: &[u8]) -> bool {
 /// Seals `message` once under a random content key and masks that key for each device, each
 /// with its own ephemeral key.
 ///
-/// From [`PARALLEL_FROM`] devices on, the public-key work is spread over the current rayon pool
+/// From `PARALLEL_FROM` (8) devices on, the public-key work is spread over the current rayon pool
 /// (`ephemeral_agreements`, the same code the bench's `floor-ephemeral` runs); each thread's
 /// share then gets one HKDF and one masked key a device. The seeds are drawn first, in device
 /// order: how the work is split changes the time, never the bytes.
