@@ -18,6 +18,17 @@
 //! cargo bench --no-default-features --bench fanout -- '^membership/'               # joins and leaves
 //! ```
 //!
+//! The `x25519` group times one X25519 on its own: ours through a prepared public key (what a
+//! sender fanning out pays) and from 32 bytes (what an opening device pays), x25519-dalek's
+//! ladder, and ring's (BoringSSL's code; ring only agrees with a fresh ephemeral key, so its
+//! row includes drawing one, timed alone as `ring-generate`), plus the fixed-base
+//! multiplication behind a fresh public key in both. OpenSSL's, through Python's
+//! `cryptography` package, is timed by `benches/openssl_x25519.py` (not a CI dependency).
+//!
+//! ```text
+//! cargo bench --no-default-features --bench fanout -- '^x25519/'
+//! ```
+//!
 //! Before measuring, it prints the exact wire bytes each function writes (stderr).
 
 use std::cell::RefCell;
@@ -31,8 +42,13 @@ use hpke::kdf::HkdfSha256;
 use hpke::kem::X25519HkdfSha256;
 use hpke::{Kem as _, OpModeS, Serializable as _};
 use plainsight::bench::mls::MlsGroupBench;
-use plainsight::bench::{SenderKey, device_keys, floor_seal};
+use plainsight::bench::{SenderKey, device_keys, floor_ephemeral_seal, floor_seal};
+use plainsight::crypto::x25519::{x25519, x25519_bytes, x25519_ladder};
 use plainsight::crypto::{Fanout, PublicKey, SecretKey, os_rng, seal_one};
+use rand::RngExt;
+use ring::agreement::{self, EphemeralPrivateKey, UnparsedPublicKey};
+use ring::rand::SystemRandom;
+use zeroize::Zeroizing;
 
 type HpkePublic = <X25519HkdfSha256 as hpke::Kem>::PublicKey;
 
@@ -50,6 +66,8 @@ const HPKE_INFO: &[u8] = b"plainsight bench";
 /// them (one per recipient count, built when first asked for).
 struct Devices {
     ours: Vec<PublicKey>,
+    /// One ephemeral secret per device, for `floor-ephemeral`.
+    seeds: Vec<Zeroizing<[u8; 32]>>,
     age: Vec<age::x25519::Recipient>,
     hpke: Vec<HpkePublic>,
     sender_key: RefCell<SenderKey>,
@@ -69,8 +87,11 @@ impl Devices {
             .map(|_| age::x25519::Identity::generate().to_public())
             .collect();
         let hpke = (0..n).map(|_| X25519HkdfSha256::gen_keypair().1).collect();
+        let mut rng = os_rng();
+        let seeds = (0..n).map(|_| Zeroizing::new(rng.random())).collect();
         Devices {
             ours,
+            seeds,
             age,
             hpke,
             sender_key: RefCell::new(SenderKey::generate(&mut os_rng())),
@@ -94,11 +115,12 @@ impl Devices {
 }
 
 /// Every function measured, by the name criterion shows.
-const FUNCTIONS: [&str; 9] = [
+const FUNCTIONS: [&str; 10] = [
     "per-recipient",
     "bagged",
     "bagged-shared-ephemeral",
     "floor",
+    "floor-ephemeral",
     "floor-1-thread",
     "sender-keys",
     "mls",
@@ -134,6 +156,12 @@ fn seal(function: &str, devices: &Devices, n: usize, message: &[u8]) -> usize {
                 .expect("writing to a Vec cannot fail");
             writer.finish().expect("writing to a Vec cannot fail");
             out.len()
+        }
+        "floor-ephemeral" => {
+            floor_ephemeral_seal(&devices.seeds[..n], &devices.ours[..n], &[9; 32], message)
+                .expect("valid keys seal")
+                .ciphertext
+                .len()
         }
         // Session schemes: one message to a group whose keys are already in place.
         "sender-keys" => devices.sender_key.borrow_mut().encrypt(message).len(),
@@ -271,10 +299,59 @@ fn membership(c: &mut Criterion, devices: &Devices) {
     group.finish();
 }
 
+/// One X25519 (and one fixed-base multiplication) on its own, ours against ring's.
+fn x25519_group(c: &mut Criterion) {
+    let mut group = c.benchmark_group("x25519");
+    group
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_secs(2))
+        .sample_size(20);
+    let scalar: [u8; 32] = os_rng().random();
+    let peer = SecretKey::generate(&mut os_rng()).public();
+    let peer_bytes = peer.to_bytes();
+    group.bench_function("plainsight-prepared-key", |b| {
+        b.iter(|| x25519(black_box(&scalar), black_box(&peer)))
+    });
+    group.bench_function("plainsight-from-bytes", |b| {
+        b.iter(|| x25519_bytes(black_box(&scalar), black_box(&peer_bytes)))
+    });
+    group.bench_function("x25519-dalek-ladder", |b| {
+        b.iter(|| x25519_ladder(black_box(&scalar), black_box(&peer_bytes)))
+    });
+    let rng = SystemRandom::new();
+    let ring_peer = UnparsedPublicKey::new(&agreement::X25519, peer_bytes);
+    group.bench_function("ring", |b| {
+        b.iter(|| {
+            let mine = EphemeralPrivateKey::generate(&agreement::X25519, &rng)
+                .expect("the system RNG works");
+            agreement::agree_ephemeral(mine, black_box(&ring_peer), |shared| shared[0])
+                .expect("a valid peer key agrees")
+        })
+    });
+    group.bench_function("ring-generate", |b| {
+        b.iter(|| {
+            EphemeralPrivateKey::generate(&agreement::X25519, &rng).expect("the system RNG works")
+        })
+    });
+    group.bench_function("plainsight-fixed-base", |b| {
+        b.iter(|| SecretKey::from_bytes(black_box(scalar)).public())
+    });
+    group.bench_function("ring-fixed-base", |b| {
+        b.iter(|| {
+            EphemeralPrivateKey::generate(&agreement::X25519, &rng)
+                .expect("the system RNG works")
+                .compute_public_key()
+                .expect("a fresh key has a public key")
+        })
+    });
+    group.finish();
+}
+
 fn main() {
+    let mut c = Criterion::default().without_plots().configure_from_args();
+    x25519_group(&mut c);
     let devices = Devices::new(MANY);
     print_wire_bytes(&devices);
-    let mut c = Criterion::default().without_plots().configure_from_args();
     for (label, size) in SIZES {
         group(
             &mut c,

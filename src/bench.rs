@@ -4,13 +4,15 @@
 //! schemes), turn it into a [`BenchPlan`] with [`BenchConfig::validate`] (every limit is checked
 //! there, before anything is allocated), and measure it with [`run`], which reports progress
 //! through a callback and never prints. The [`BenchReport`] it returns renders itself as JSON,
-//! CSV, a text table or an SVG chart.
+//! CSV, a text table, a brief table for a projector ([`BenchReport::to_brief`]) or an SVG chart.
 //!
 //! Besides the three [`Fanout`] schemes, a run measures the **floor**: one ChaCha20-Poly1305 pass
 //! over the message plus one bare X25519 per recipient device, the work no fan-out scheme can
 //! avoid ([`floor_seal`]). It comes in two flavours: [`BenchScheme::Floor`] spreads the X25519s
 //! over all cores exactly when the schemes do (the fair comparison), and
-//! [`BenchScheme::FloorSingleThread`] keeps them on one thread.
+//! [`BenchScheme::FloorSingleThread`] keeps them on one thread. A bag also makes a fresh
+//! ephemeral key per device; [`BenchScheme::FloorEphemeral`] ([`floor_ephemeral_seal`]) is that
+//! floor: one AEAD pass, one fixed-base multiplication and one X25519 per device.
 //!
 //! Two **session schemes** stand beside them, the designs group messengers use: sender keys
 //! ([`BenchScheme::SenderKeys`], [`sender_keys`]) and MLS ([`BenchScheme::Mls`], through
@@ -23,6 +25,7 @@
 //!
 //! This module is the one part of the library that reads the clock: measuring time is its job.
 
+mod brief;
 mod chart;
 mod floor;
 mod measure;
@@ -34,7 +37,8 @@ mod render;
 use crate::crypto::{Fanout, MAX_MESSAGE, MAX_RECIPIENTS};
 
 pub use crate::crypto::sender_key::{self as sender_keys, SenderKey, SenderKeyReceiver};
-pub use floor::{FloorSealed, floor_open, floor_seal};
+pub use brief::BRIEF_WIDTH;
+pub use floor::{FloorEphemeralSealed, FloorSealed, floor_ephemeral_seal, floor_open, floor_seal};
 pub use measure::{BenchReport, Measurement, PointResult, Progress, device_keys, run};
 pub use render::Ratios;
 
@@ -63,6 +67,10 @@ pub enum BenchScheme {
     /// One AEAD pass plus one bare X25519 per device, the X25519s spread over all cores from
     /// [`PARALLEL_FROM`] devices on (as the schemes do).
     Floor,
+    /// Bagged's own floor ([`floor_ephemeral_seal`]): one AEAD pass, and per device one
+    /// fixed-base multiplication (a fresh ephemeral key) and one X25519, spread as bagged
+    /// spreads them.
+    FloorEphemeral,
     /// The same work as [`BenchScheme::Floor`], on one thread.
     FloorSingleThread,
     /// Sender keys ([`sender_keys`]): a chain key distributed to every device once, then one
@@ -74,11 +82,12 @@ pub enum BenchScheme {
 
 impl BenchScheme {
     /// Every scheme and both floors, in the order tables and charts show them.
-    pub const ALL: [BenchScheme; 7] = [
+    pub const ALL: [BenchScheme; 8] = [
         BenchScheme::Fanout(Fanout::PerRecipient),
         BenchScheme::Fanout(Fanout::Bagged),
         BenchScheme::Fanout(Fanout::BaggedSharedEphemeral),
         BenchScheme::Floor,
+        BenchScheme::FloorEphemeral,
         BenchScheme::FloorSingleThread,
         BenchScheme::SenderKeys,
         BenchScheme::Mls,
@@ -89,6 +98,7 @@ impl BenchScheme {
         match self {
             BenchScheme::Fanout(fanout) => fanout.name(),
             BenchScheme::Floor => "floor",
+            BenchScheme::FloorEphemeral => "floor-ephemeral",
             BenchScheme::FloorSingleThread => "floor-1-thread",
             BenchScheme::SenderKeys => "sender-keys",
             BenchScheme::Mls => "mls",
@@ -107,7 +117,10 @@ impl BenchScheme {
 
     /// Whether this is one of the floors rather than a real scheme.
     pub fn is_floor(self) -> bool {
-        matches!(self, BenchScheme::Floor | BenchScheme::FloorSingleThread)
+        matches!(
+            self,
+            BenchScheme::Floor | BenchScheme::FloorEphemeral | BenchScheme::FloorSingleThread
+        )
     }
 
     /// Whether this is a session scheme (keys set up per membership change, not per message).
@@ -222,7 +235,7 @@ pub enum BenchError {
     /// A scheme name that is not known.
     #[error(
         "unknown scheme {name:?}: expected per-recipient, bagged, bagged-shared-ephemeral, floor, \
-         floor-1-thread, sender-keys or mls"
+         floor-ephemeral, floor-1-thread, sender-keys or mls"
     )]
     UnknownScheme {
         /// The name given.

@@ -20,7 +20,8 @@ pub struct BenchArgs {
     #[arg(long, default_value_t = 1)]
     pub devices: usize,
     /// Schemes to measure, comma-separated: per-recipient, bagged, bagged-shared-ephemeral,
-    /// floor (one AEAD pass plus one X25519 per device, same cores), floor-1-thread, and the
+    /// floor (one AEAD pass plus one X25519 per device, same cores), floor-ephemeral (the floor
+    /// plus a fresh ephemeral key per device: bagged's own floor), floor-1-thread, and the
     /// session schemes sender-keys and mls (their rows add join and leave times).
     #[arg(long, value_delimiter = ',', value_parser = parse_scheme,
           default_values_t = BenchScheme::ALL.to_vec())]
@@ -32,6 +33,11 @@ pub struct BenchArgs {
     /// Print the results as JSON on stdout instead of a table (and no progress bar).
     #[arg(long)]
     pub json: bool,
+    /// Print a short table for a projector instead (at most 100 columns): time to encrypt,
+    /// per device, bytes on the wire, speed-up over per-recipient, cost over the floor and,
+    /// for sender keys and MLS, the break-even.
+    #[arg(long, conflicts_with = "json")]
+    pub brief: bool,
     /// Also write the results as CSV to this file.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
@@ -92,6 +98,8 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     bar.finish_and_clear();
     let printed = if args.json {
         crate::cli_out::println(report.to_json())
+    } else if args.brief {
+        crate::cli_out::print(report.to_brief())
     } else {
         crate::cli_out::print(report.to_table())
     };

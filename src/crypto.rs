@@ -1,4 +1,5 @@
-//! Real envelopes: X25519 (x25519-dalek), HKDF-SHA256 binding both public keys and a context
+//! Real envelopes: X25519 ([`x25519`]: curve25519-dalek's Edwards arithmetic where faster,
+//! x25519-dalek's ladder elsewhere, the same bytes), HKDF-SHA256 binding both public keys and a context
 //! label, and ChaCha20-Poly1305. The byte layouts are written down in `docs/format.md`.
 //!
 //! Seal to many devices through [`FanoutScheme`] (pick one with [`Fanout::scheme`]); open what a
@@ -7,6 +8,7 @@
 //! operating system's.
 
 mod envelope;
+pub(crate) mod ephemeral;
 mod error;
 mod kdf;
 mod keys;
@@ -14,6 +16,7 @@ mod scheme;
 pub mod sender_key;
 #[cfg(test)]
 mod vectors;
+pub mod x25519;
 
 pub use envelope::{
     BAGGED_STANZA_LEN, HEADER_LEN, MAGIC, MAX_MESSAGE, MAX_RECIPIENTS, PER_RECIPIENT_OVERHEAD,

@@ -47,6 +47,9 @@ pub enum EnvelopeKind {
 }
 
 /// One layer of a step's bytes.
+// A key blob is a few hundred bytes since a public key keeps its Edwards form (crypto/keys.rs:
+// every X25519 with it skips a square root); boxing it would touch every match on `Key`.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Layer {
     /// Key material lying in the clear (a keystore, a key vault, a directory entry).

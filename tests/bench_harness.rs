@@ -5,8 +5,9 @@ use rand::SeedableRng;
 use std::time::Duration;
 
 use plainsight::bench::{
-    self, BenchConfig, BenchError, BenchReport, BenchScheme, MAX_POINT_BYTES, Measurement,
-    Progress, device_keys, floor_open, floor_seal, format_size, parse_size,
+    self, BRIEF_WIDTH, BenchConfig, BenchError, BenchReport, BenchScheme, MAX_POINT_BYTES,
+    Measurement, PointResult, Progress, device_keys, floor_ephemeral_seal, floor_open, floor_seal,
+    format_size, parse_size,
 };
 use plainsight::crypto::{
     Fanout, MAX_MESSAGE, MAX_RECIPIENTS, PublicKey, SecretKey, os_rng, seal_per_recipient,
@@ -229,10 +230,103 @@ fn every_format_carries_every_row(report: &BenchReport) {
     let table = report.to_table();
     assert!(table.contains("bagged-shared-ephemeral") && table.contains("sender-keys"));
     assert!(table.contains("message size 1KiB, 2 threads"), "{table}");
+    let brief = report.to_brief();
+    brief_fits_a_projector(&brief);
+    for name in [
+        "per-recipient",
+        "bagged",
+        "floor-ephemeral",
+        "sender-keys",
+        "mls",
+    ] {
+        assert!(brief.contains(name), "{name} missing from\n{brief}");
+    }
+    assert!(brief.contains("1KiB message, 2 threads"), "{brief}");
     let svg = report.to_svg().expect("draws");
     assert!(
         svg.starts_with("<svg") && svg.contains("per-recipient") && svg.contains("1KiB message")
     );
+}
+
+fn brief_fits_a_projector(brief: &str) {
+    for line in brief.lines() {
+        assert!(
+            line.chars().count() <= BRIEF_WIDTH,
+            "{} columns: {line}",
+            line.chars().count()
+        );
+    }
+}
+
+#[test]
+fn the_brief_table_fits_a_projector_at_the_limits() {
+    // The widest cells any run can produce: the longest scheme name, 100,000 devices, times
+    // in hundreds of milliseconds, gigabytes on the wire, break-even counts in the thousands.
+    let row = |scheme, encrypt_ns, membership: Option<u64>| PointResult {
+        scheme,
+        threads: 1024,
+        recipients: 100_000,
+        devices_per_recipient: 1,
+        message_bytes: 64 << 20,
+        encrypt_ns,
+        decrypt_ns_per_device: Some(999_999),
+        membership_change_ns: membership,
+        removal_ns: membership,
+        wire_bytes: 1023 << 30,
+        samples: 201,
+        stable: false,
+    };
+    let report = BenchReport {
+        results: vec![
+            row(
+                BenchScheme::Fanout(Fanout::PerRecipient),
+                999_000_000_000,
+                None,
+            ),
+            row(BenchScheme::Fanout(Fanout::Bagged), 990_000_000, None),
+            row(BenchScheme::Fanout(Fanout::BaggedSharedEphemeral), 10, None),
+            row(BenchScheme::Floor, 1, None),
+            row(BenchScheme::FloorEphemeral, 1, None),
+            row(BenchScheme::SenderKeys, 989_999_999, Some(999_999_999_999)),
+            row(BenchScheme::Mls, 999_999_999_999, Some(999_999_999_999)),
+        ],
+    };
+    let brief = report.to_brief();
+    brief_fits_a_projector(&brief);
+    assert!(brief.contains("ran out of time"), "{brief}");
+}
+
+#[test]
+fn the_ephemeral_floor_does_a_bags_public_key_work() {
+    let keys = device_keys(&mut rand::rngs::StdRng::seed_from_u64(8), 20);
+    let recipients = publics(&keys);
+    let seeds: Vec<zeroize::Zeroizing<[u8; 32]>> = (0..20u8)
+        .map(|i| zeroize::Zeroizing::new([i + 1; 32]))
+        .collect();
+    let message = vec![3u8; 700];
+    let on = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("a small pool starts")
+            .install(|| floor_ephemeral_seal(&seeds, &recipients, &[5; 32], &message))
+            .expect("valid keys")
+    };
+    let one = on(1);
+    assert_eq!(one, on(3), "the same work on any number of threads");
+    assert_eq!(one.ciphertext.len(), message.len() + 16);
+    // The folds are of the real ephemeral keys and shared secrets, device by device.
+    let (mut ephemeral, mut shared) = ([0u8; 32], [0u8; 32]);
+    for (seed, device) in seeds.iter().zip(&keys) {
+        let eph = SecretKey::from_bytes(**seed).public();
+        let (plain, secret) = floor_open(device, &eph, &[5; 32], &one.ciphertext).expect("opens");
+        assert_eq!(plain, message);
+        for i in 0..32 {
+            ephemeral[i] ^= eph.as_bytes()[i];
+            shared[i] ^= secret[i];
+        }
+    }
+    assert_eq!((one.ephemeral_fold, one.shared_fold), (ephemeral, shared));
 }
 
 #[test]
@@ -505,4 +599,40 @@ fn per_recipient_sealing_is_what_the_harness_counts() {
         envelopes.iter().map(Vec::len).sum::<usize>(),
         expected_wire_bytes(Fanout::PerRecipient, 3, 2)
     );
+}
+
+#[test]
+fn bench_brief_prints_a_narrow_table_and_refuses_json() {
+    let bench = |extra: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_plainsight"))
+            .args([
+                "bench",
+                "--recipients",
+                "1,8",
+                "--sizes",
+                "256B",
+                "--schemes",
+                "per-recipient,bagged,floor,floor-ephemeral",
+                "--threads",
+                "1",
+            ])
+            .args(extra)
+            .output()
+            .expect("runs")
+    };
+    let out = bench(&["--brief"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let brief = String::from_utf8(out.stdout).expect("UTF-8");
+    brief_fits_a_projector(&brief);
+    assert!(brief.starts_with("256B message, 1 thread:"), "{brief}");
+    assert!(
+        brief.contains("floor-ephemeral") && brief.contains("speed-up"),
+        "{brief}"
+    );
+    let both = bench(&["--brief", "--json"]);
+    assert!(!both.status.success(), "--brief with --json is refused");
 }

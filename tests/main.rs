@@ -18,3 +18,4 @@ mod viewer;
 mod viewer_panels;
 mod viewer_pictures;
 mod whatif;
+mod x25519;

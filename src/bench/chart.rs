@@ -9,6 +9,7 @@ use plotters::prelude::*;
 
 use super::render::duration;
 use super::{BenchError, BenchReport, BenchScheme, format_size};
+use crate::crypto::Fanout;
 
 const PANEL: (u32, u32) = (560, 420);
 
@@ -18,14 +19,15 @@ fn chart_err(e: impl std::fmt::Display) -> BenchError {
 
 /// A fixed colour per scheme, the same in every panel.
 fn colour(scheme: BenchScheme) -> RGBColor {
-    match BenchScheme::ALL.iter().position(|s| *s == scheme) {
-        Some(0) => RGBColor(214, 39, 40),   // per-recipient: red
-        Some(1) => RGBColor(31, 119, 180),  // bagged: blue
-        Some(2) => RGBColor(44, 160, 44),   // bagged-shared-ephemeral: green
-        Some(3) => RGBColor(60, 60, 60),    // floor: dark grey
-        Some(5) => RGBColor(148, 103, 189), // sender keys: purple
-        Some(6) => RGBColor(255, 127, 14),  // mls: orange
-        _ => RGBColor(150, 150, 150),       // floor on one thread: light grey
+    match scheme {
+        BenchScheme::Fanout(Fanout::PerRecipient) => RGBColor(214, 39, 40), // red
+        BenchScheme::Fanout(Fanout::Bagged) => RGBColor(31, 119, 180),      // blue
+        BenchScheme::Fanout(Fanout::BaggedSharedEphemeral) => RGBColor(44, 160, 44), // green
+        BenchScheme::Floor => RGBColor(60, 60, 60),                         // dark grey
+        BenchScheme::FloorEphemeral => RGBColor(23, 190, 207),              // cyan
+        BenchScheme::SenderKeys => RGBColor(148, 103, 189),                 // purple
+        BenchScheme::Mls => RGBColor(255, 127, 14),                         // orange
+        _ => RGBColor(150, 150, 150), // floor on one thread: light grey
     }
 }
 

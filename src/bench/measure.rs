@@ -13,10 +13,12 @@ use crate::crypto::{PublicKey, SecretKey};
 /// When a point's median counts as stable, and how long a point may take.
 ///
 /// A *sample* times a batch of calls long enough (`min_sample_time`) for the clock to be
-/// precise, and records the time per call. After `min_samples`, the point stops as soon as the
-/// median of all samples so far has stayed within `tolerance` for `stable_window` samples in a
-/// row; or, unstable, when `max_samples` or `max_point_time` is reached. Medians, not means:
-/// one descheduled sample on a busy two-core machine moves a mean a lot and a median hardly.
+/// precise, and records the time per call. After `min_samples`, an operation is *stable* once
+/// the median of all its samples so far has stayed within `tolerance` for `stable_window`
+/// samples in a row (and stays so: a later burst of load does not undo it). A point stops when
+/// every operation in it is stable; or, some unstable, when `max_samples` or `max_point_time`
+/// is reached. Medians, not means: one descheduled sample on a busy two-core machine moves a
+/// mean a lot and a median hardly.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Measurement {
     /// Samples always taken.
@@ -279,6 +281,11 @@ struct Tracker {
     samples: Vec<f64>,
     median: f64,
     settled: usize,
+    /// The median has held within the tolerance for a whole window at least once. Interleaved
+    /// operations keep being sampled until all of them are stable, and with eight of them a
+    /// burst of load that moved one settled median would otherwise send it back to the start:
+    /// on a busy machine the point then ran out of time with every median long settled.
+    stable: bool,
 }
 
 impl Tracker {
@@ -291,8 +298,35 @@ impl Tracker {
         } else {
             0
         };
+        self.stable |= self.settled >= m.stable_window;
         self.median = median;
     }
+}
+
+/// Samples a point takes before its time budget can end it (unless three budgets have passed).
+const SAMPLES_BEFORE_TIMEOUT: usize = 31;
+
+/// Whether a point that has taken `taken` samples of each operation in `elapsed` is out of time:
+/// past its `budget` once it has [`SAMPLES_BEFORE_TIMEOUT`] samples, and past three budgets in
+/// any case. A 64 x 1 MiB point, where one per-recipient seal takes 120 ms, used its budget in
+/// 18 samples on a busy machine and ended unsettled; 31 samples settle it.
+fn out_of_time(m: &Measurement, taken: usize, elapsed: Duration, budget: Duration) -> bool {
+    taken >= m.min_samples
+        && (elapsed >= budget.saturating_mul(3)
+            || (taken >= SAMPLES_BEFORE_TIMEOUT && elapsed >= budget))
+}
+
+/// The longest a sample of a fast operation is stretched to (see [`sample_time`]).
+const LONGEST_SAMPLE: Duration = Duration::from_millis(50);
+
+/// How long one sample of every operation of a point lasts: `min_sample_time`, or as long as
+/// one call of the slowest operation (up to [`LONGEST_SAMPLE`]). Interleaved with a 150 ms
+/// per-recipient seal, a 8 ms bagged seal sampled one call at a time took only as many samples
+/// as the slow one, each as noisy as one call, and ran out of time; a batch as long as the
+/// slow call averages that noise out within the sample, at no cost in rounds.
+fn sample_time(m: &Measurement, once: &[Duration]) -> Duration {
+    let slowest = once.iter().copied().max().unwrap_or_default();
+    m.min_sample_time.max(slowest.min(LONGEST_SAMPLE))
 }
 
 /// Times every operation, one sample of each in turn, until all medians are stable (see
@@ -304,15 +338,19 @@ fn measure_all<'o, 'a: 'o>(
     let mut ops: Vec<_> = ops.collect();
     let started = Instant::now();
     // One untimed call warms caches and the thread pool, one timed call sizes the batches.
-    let batches: Vec<u32> = ops
+    let once: Vec<Duration> = ops
         .iter_mut()
         .map(|op| {
             op();
             let probe = Instant::now();
             op();
-            let once = probe.elapsed().max(Duration::from_nanos(1));
-            (m.min_sample_time.as_nanos() / once.as_nanos()).clamp(1, 100_000) as u32
+            probe.elapsed().max(Duration::from_nanos(1))
         })
+        .collect();
+    let sample_time = sample_time(m, &once);
+    let batches: Vec<u32> = once
+        .iter()
+        .map(|once| (sample_time.as_nanos() / once.as_nanos()).clamp(1, 100_000) as u32)
         .collect();
     let budget = m
         .max_point_time
@@ -327,15 +365,15 @@ fn measure_all<'o, 'a: 'o>(
             tracker.push(t.elapsed().as_nanos() as f64 / f64::from(batch), m);
         }
         let taken = trackers.first().map_or(0, |t| t.samples.len());
-        let stable = trackers.iter().all(|t| t.settled >= m.stable_window);
-        let out_of_time = taken >= m.min_samples && started.elapsed() >= budget;
+        let stable = trackers.iter().all(|t| t.stable);
+        let out_of_time = out_of_time(m, taken, started.elapsed(), budget);
         if stable || out_of_time || taken >= m.max_samples {
             return trackers
                 .iter()
                 .map(|t| Timing {
                     median_ns: t.median,
                     samples: t.samples.len(),
-                    stable: t.settled >= m.stable_window,
+                    stable: t.stable,
                 })
                 .collect();
         }
@@ -353,13 +391,13 @@ fn measure_cycle(m: &Measurement, cycle: &mut Cycle<'_>) -> Result<(Timing, Timi
         add.push(a.as_nanos() as f64, m);
         remove.push(r.as_nanos() as f64, m);
         let taken = add.samples.len();
-        let stable = add.settled >= m.stable_window && remove.settled >= m.stable_window;
+        let stable = add.stable && remove.stable;
         let out_of_time = taken >= m.min_samples && started.elapsed() >= m.max_point_time;
         if stable || out_of_time || taken >= m.max_samples {
             let timing = |t: &Tracker| Timing {
                 median_ns: t.median,
                 samples: t.samples.len(),
-                stable: t.settled >= m.stable_window,
+                stable: t.stable,
             };
             return Ok((timing(&add), timing(&remove)));
         }
@@ -395,6 +433,53 @@ mod tests {
         assert_eq!(sampled_devices(2), vec![0, 1]);
         assert_eq!(sampled_devices(3), vec![0, 1, 2]);
         assert_eq!(sampled_devices(512), vec![0, 256, 511]);
+    }
+
+    #[test]
+    fn a_settled_median_stays_stable_through_a_later_burst() {
+        // Regression: with eight interleaved schemes on a busy machine, a burst that moved one
+        // settled median reset it, and the default run ended with points "out of time".
+        let m = Measurement::default();
+        let mut t = Tracker::default();
+        for _ in 0..(m.min_samples + m.stable_window) {
+            t.push(100.0, &m);
+        }
+        assert!(t.stable);
+        for _ in 0..3 {
+            t.push(1000.0, &m);
+        }
+        assert!(t.stable, "a burst after settling does not undo it");
+        let mut fresh = Tracker::default();
+        for sample in [100.0, 1000.0].repeat(6) {
+            fresh.push(sample, &m);
+        }
+        assert!(!fresh.stable, "a median that never held is not stable");
+    }
+
+    #[test]
+    fn a_slow_point_takes_enough_samples_before_its_time_runs_out() {
+        let m = Measurement::default();
+        let budget = Duration::from_secs(4);
+        let s = Duration::from_secs;
+        assert!(!out_of_time(&m, 18, s(5), budget), "18 samples are too few");
+        assert!(out_of_time(&m, 31, s(5), budget));
+        assert!(
+            out_of_time(&m, 18, s(12), budget),
+            "three budgets end it anyway"
+        );
+        assert!(
+            !out_of_time(&m, 3, s(100), budget),
+            "never before min_samples"
+        );
+    }
+
+    #[test]
+    fn fast_operations_are_sampled_as_long_as_the_slowest_call() {
+        let m = Measurement::default();
+        let ms = Duration::from_millis;
+        assert_eq!(sample_time(&m, &[ms(0), ms(1)]), m.min_sample_time);
+        assert_eq!(sample_time(&m, &[ms(8), ms(20)]), ms(20));
+        assert_eq!(sample_time(&m, &[ms(8), ms(150)]), LONGEST_SAMPLE);
     }
 
     #[test]

@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 use rand::RngExt;
 use rand::rngs::StdRng;
 
-use super::{BenchError, BenchScheme, floor_open, floor_seal};
+use zeroize::Zeroizing;
+
+use super::{BenchError, BenchScheme, floor_ephemeral_seal, floor_open, floor_seal};
 use crate::crypto::sender_key::{SenderKey, SenderKeyReceiver};
 use crate::crypto::{FanoutScheme, PublicKey, SecretKey, seal_one};
 
@@ -53,6 +55,7 @@ impl<'a> Point<'a> {
                 None => self.sender_keys(rng),
             },
             BenchScheme::Floor => self.floor(scheme, true, rng),
+            BenchScheme::FloorEphemeral => self.floor_ephemeral(rng),
             BenchScheme::FloorSingleThread => self.floor(scheme, false, rng),
             BenchScheme::SenderKeys => self.sender_keys(rng),
             BenchScheme::Mls => self.mls(),
@@ -166,6 +169,74 @@ impl<'a> Point<'a> {
         };
         Ok(Contestant {
             scheme,
+            wire_bytes,
+            encrypt: Box::new(encrypt),
+            decrypt: Some(Box::new(decrypt)),
+            membership: None,
+        })
+    }
+
+    fn floor_ephemeral(&self, mut rng: StdRng) -> Result<Contestant<'a>, BenchError> {
+        let (keys, publics, message) = (self.keys, self.publics, self.message);
+        let name = BenchScheme::FloorEphemeral.name();
+        let seeds: Vec<Zeroizing<[u8; 32]>> = (0..keys.len())
+            .map(|_| Zeroizing::new(rng.random()))
+            .collect();
+        let key: [u8; 32] = rng.random();
+        let seal = move |seeds: &[Zeroizing<[u8; 32]>]| {
+            floor_ephemeral_seal(seeds, publics, &key, message).map_err(|source| BenchError::Seal {
+                scheme: name,
+                source,
+            })
+        };
+        let sealed = seal(&seeds)?;
+        let devices = sampled_devices(keys.len());
+        // Each sampled device opens with the ephemeral key meant for it, and agrees with the
+        // sender on the shared secret.
+        let mut openers = Vec::new();
+        for &device in &devices {
+            let ephemeral = SecretKey::from_bytes(*seeds[device]);
+            let (plain, shared) =
+                floor_open(&keys[device], &ephemeral.public(), &key, &sealed.ciphertext).map_err(
+                    |source| BenchError::Open {
+                        scheme: name,
+                        device,
+                        source,
+                    },
+                )?;
+            let sent = floor_ephemeral_seal(
+                &seeds[device..=device],
+                &publics[device..=device],
+                &key,
+                message,
+            )
+            .map_err(|source| BenchError::Seal {
+                scheme: name,
+                source,
+            })?;
+            if plain != message || shared != sent.shared_fold {
+                return Err(BenchError::WrongPlaintext {
+                    scheme: name,
+                    device,
+                });
+            }
+            openers.push((device, ephemeral.public()));
+        }
+        let wire_bytes = sealed.ciphertext.len();
+        let encrypt = move || drop(black_box(seal(black_box(&seeds))));
+        let mut turn = 0;
+        let decrypt = move || {
+            let (device, ephemeral) = &openers[turn % openers.len()];
+            turn += 1;
+            drop(black_box(floor_open(
+                &keys[*device],
+                ephemeral,
+                &key,
+                black_box(&sealed.ciphertext),
+            )));
+        };
+        Ok(Contestant {
+            scheme: BenchScheme::FloorEphemeral,
             wire_bytes,
             encrypt: Box::new(encrypt),
             decrypt: Some(Box::new(decrypt)),

@@ -13,6 +13,9 @@ pub struct Ratios {
     pub speedup_over_per_recipient: Option<f64>,
     /// This scheme's encryption time over the floor's (same cores): 1.0 is the floor itself.
     pub vs_floor: Option<f64>,
+    /// This scheme's encryption time over bagged's own floor's (`floor-ephemeral`: the floor
+    /// plus one fixed-base multiplication per device, same cores).
+    pub vs_floor_ephemeral: Option<f64>,
     /// This scheme's encryption time over the single-threaded floor's.
     pub vs_floor_single_thread: Option<f64>,
     /// Exact wire bytes each extra recipient device adds, from the smallest and largest device
@@ -79,6 +82,7 @@ impl BenchReport {
                 .filter(|_| mine > 0.0)
                 .map(|t| t / mine),
             vs_floor: over(time(BenchScheme::Floor)),
+            vs_floor_ephemeral: over(time(BenchScheme::FloorEphemeral)),
             vs_floor_single_thread: over(time(BenchScheme::FloorSingleThread)),
             wire_bytes_per_extra_device,
             break_even_messages: break_even(point.membership_change_ns),
@@ -97,8 +101,8 @@ impl BenchReport {
         let mut out = String::from(
             "scheme,threads,recipients,devices_per_recipient,message_bytes,encrypt_ns,\
              decrypt_ns_per_device,membership_change_ns,removal_ns,wire_bytes,samples,stable,\
-             speedup_over_per_recipient,vs_floor,vs_floor_single_thread,break_even_messages,\
-             break_even_messages_removal\n",
+             speedup_over_per_recipient,vs_floor,vs_floor_ephemeral,vs_floor_single_thread,\
+             break_even_messages,break_even_messages_removal\n",
         );
         let opt = |v: Option<f64>| v.map(|v| format!("{v:.4}")).unwrap_or_default();
         let ns = |v: Option<u64>| v.map(|v| v.to_string()).unwrap_or_default();
@@ -106,7 +110,7 @@ impl BenchReport {
             let q = self.ratios(r);
             let _ = writeln!(
                 out,
-                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
                 r.scheme,
                 r.threads,
                 r.recipients,
@@ -121,6 +125,7 @@ impl BenchReport {
                 r.stable,
                 opt(q.speedup_over_per_recipient),
                 opt(q.vs_floor),
+                opt(q.vs_floor_ephemeral),
                 opt(q.vs_floor_single_thread),
                 opt(q.break_even_messages),
                 opt(q.break_even_messages_removal),
@@ -142,6 +147,7 @@ impl BenchReport {
             "B/extra device",
             "speed-up",
             "vs floor",
+            "vs floor-eph",
             "vs 1-thread floor",
             "join / leave",
             "break-even",
@@ -208,6 +214,7 @@ fn table_row(r: &PointResult, q: &Ratios) -> Vec<String> {
             .unwrap_or_else(|| "-".into()),
         speedup,
         floor(q.vs_floor),
+        floor(q.vs_floor_ephemeral),
         floor(q.vs_floor_single_thread),
         membership(r),
         break_even(q),
@@ -252,7 +259,7 @@ pub(super) fn duration(ns: f64) -> String {
 }
 
 /// Columns padded to their widest cell; the first left-aligned, the rest right-aligned.
-fn align(rows: &[Vec<String>]) -> String {
+pub(super) fn align(rows: &[Vec<String>]) -> String {
     let columns = rows.first().map_or(0, Vec::len);
     let widths: Vec<usize> = (0..columns)
         .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))

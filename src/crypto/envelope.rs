@@ -11,11 +11,11 @@
 //! key, lets a device check the key it unmasked before use: any changed bit in a stanza, the
 //! commitment or the content makes opening fail.
 
-use curve25519_dalek::edwards::EdwardsPoint;
 use rand::CryptoRng;
 use rayon::prelude::*;
 use zeroize::Zeroizing;
 
+use super::ephemeral::{Secret, ephemeral_agreements};
 use super::kdf::{self, TAG_LEN, label};
 use super::{OpenError, PublicKey, SealError, SecretKey};
 
@@ -129,26 +129,38 @@ pub fn seal_one_with(
     message: &[u8],
 ) -> Option<Vec<u8>> {
     let eph = ephemeral.public().to_bytes();
-    let key = kdf::agree(
-        ephemeral,
-        recipient,
-        &eph,
-        recipient.as_bytes(),
-        label::PER_RECIPIENT,
-    )?;
+    let shared = ephemeral.diffie_hellman(recipient);
+    if super::x25519::is_all_zero(&shared) {
+        return None;
+    }
+    Some(per_recipient_envelope(&eph, &shared, recipient, message))
+}
+
+/// A per-recipient envelope from its ephemeral public key and the X25519 shared secret.
+fn per_recipient_envelope(
+    eph: &[u8; 32],
+    shared: &[u8; 32],
+    recipient: &PublicKey,
+    message: &[u8],
+) -> Vec<u8> {
+    let key = kdf::derive(shared, eph, recipient.as_bytes(), label::PER_RECIPIENT);
     let mut out = Vec::with_capacity(PER_RECIPIENT_OVERHEAD + message.len());
     out.extend_from_slice(&header(kind::PER_RECIPIENT));
-    out.extend_from_slice(&eph);
+    out.extend_from_slice(eph);
     let start = out.len();
     out.extend_from_slice(message);
     // The key is fresh for every envelope (a new ephemeral key each time), so a fixed nonce is safe.
     let (aad, _) = out.split_at(start);
     let aad = aad.to_vec();
     kdf::seal_in_place(&key, &ZERO_NONCE, &aad, &mut out, start);
-    Some(out)
+    out
 }
 
 /// Seals `message` once per device, each with its own ephemeral key.
+///
+/// The public-key work is a bag's (`ephemeral_agreements`: the same tasks, the same shared
+/// field inversions); then, from `PARALLEL_FROM` (8) devices on, every envelope is its own task
+/// over the current rayon pool, so one AEAD pass per device evens out across the threads.
 pub fn seal_per_recipient(
     rng: &mut (impl CryptoRng + ?Sized),
     recipients: &[PublicKey],
@@ -157,25 +169,25 @@ pub fn seal_per_recipient(
     check_message(message)?;
     check_recipients(recipients)?;
     let seeds = ephemeral_seeds(rng, recipients.len());
-    let seal = |(index, (seed, recipient)): (usize, (&Zeroizing<[u8; 32]>, &PublicKey))| {
-        seal_one_with(&SecretKey::from_bytes(**seed), recipient, message)
-            .ok_or(SealError::WeakRecipientKey { index })
+    let parallel = recipients.len() >= PARALLEL_FROM;
+    let agreed: Vec<(usize, [u8; 32], Secret)> =
+        ephemeral_agreements(&seeds, recipients, parallel, |_, devices| {
+            devices
+                .iter()
+                .map(|d| (d.index, d.ephemeral.to_bytes(), d.shared.clone()))
+                .collect::<Vec<_>>()
+        })?
+        .into_iter()
+        .flatten()
+        .collect();
+    let seal = |(index, eph, shared): &(usize, [u8; 32], Secret)| {
+        per_recipient_envelope(eph, shared, &recipients[*index], message)
     };
-    if recipients.len() >= PARALLEL_FROM {
-        seeds
-            .par_iter()
-            .zip(recipients.par_iter())
-            .enumerate()
-            .map(seal)
-            .collect()
+    Ok(if parallel {
+        agreed.par_iter().map(seal).collect()
     } else {
-        seeds
-            .iter()
-            .zip(recipients.iter())
-            .enumerate()
-            .map(seal)
-            .collect()
-    }
+        agreed.iter().map(seal).collect()
+    })
 }
 
 /// Opens a per-recipient envelope with a device's private key.
@@ -253,47 +265,13 @@ fn commitment_matches(content_key: &[u8; 32], commitment: &[u8]) -> bool {
     equal_ct(&kdf::content_keys(content_key).1, commitment)
 }
 
-/// Runs `task` for `0..tasks`, spread over the current rayon pool when `parallel`, and returns
-/// the results in task order.
-fn spread<R: Send>(
-    parallel: bool,
-    tasks: usize,
-    task: impl Fn(usize) -> R + Sync + Send,
-) -> Vec<R> {
-    if parallel {
-        (0..tasks).into_par_iter().map(task).collect()
-    } else {
-        (0..tasks).map(task).collect()
-    }
-}
-
-/// Devices per conversion task when `devices` ephemeral keys are turned into Montgomery form on
-/// `threads` threads: one task a thread, so each shares one field inversion among its devices.
-fn conversion_chunk(devices: usize, threads: usize) -> usize {
-    devices.div_ceil(threads.max(1)).max(1)
-}
-
-/// One half of a device's public-key work in a bag: its ephemeral key (Edwards form, before
-/// conversion) or its X25519 shared secret with the device.
-enum Half {
-    Ephemeral(EdwardsPoint),
-    Shared(Result<Secret, SealError>),
-}
-
-/// A shared secret, wiped when dropped.
-type Secret = Zeroizing<[u8; 32]>;
-
 /// Seals `message` once under a random content key and masks that key for each device, each
 /// with its own ephemeral key.
 ///
-/// From [`PARALLEL_FROM`] devices on, the work is spread over the current rayon pool in two
-/// phases. First every fixed-base multiplication (a device's ephemeral key, in Edwards form) and
-/// every X25519 is its own task, so a thread that finishes early takes the next one (as the
-/// floor's X25519s are spread) and, where there are more threads than devices, a device's key
-/// generation and its X25519 run at the same time. Then one task a thread: its share of the
-/// ephemeral keys turned into X25519 form with one field inversion
-/// (`EdwardsPoint::to_montgomery_batch`), one HKDF and one masked key a device. The seeds are
-/// drawn first, in device order: how the work is split changes the time, never the bytes.
+/// From `PARALLEL_FROM` (8) devices on, the public-key work is spread over the current rayon pool
+/// (`ephemeral_agreements`, the same code the bench's `floor-ephemeral` runs); each thread's
+/// share then gets one HKDF and one masked key a device. The seeds are drawn first, in device
+/// order: how the work is split changes the time, never the bytes.
 pub fn seal_bagged(
     rng: &mut (impl CryptoRng + ?Sized),
     recipients: &[PublicKey],
@@ -305,29 +283,13 @@ pub fn seal_bagged(
     rng.fill_bytes(content_key.as_mut());
     let seeds = ephemeral_seeds(rng, recipients.len());
     let n = recipients.len();
-    let parallel = n >= PARALLEL_FROM;
-    let halves = spread(parallel, 2 * n, |k| match k.checked_sub(n) {
-        None => Half::Ephemeral(EdwardsPoint::mul_base_clamped(*seeds[k])),
-        Some(i) => Half::Shared(
-            kdf::x25519_seed(&seeds[i], &recipients[i])
-                .ok_or(SealError::WeakRecipientKey { index: i }),
-        ),
-    });
-    let (points, shared) = split_halves(halves)?;
-    let threads = if parallel {
-        rayon::current_num_threads()
-    } else {
-        1
-    };
-    let chunk = conversion_chunk(n, threads);
-    let stanzas = spread(parallel, n.div_ceil(chunk), |t| {
-        let devices = t * chunk..n.min((t + 1) * chunk);
-        let publics = EdwardsPoint::to_montgomery_batch(&points[devices.clone()]);
+    let stanzas = ephemeral_agreements(&seeds, recipients, n >= PARALLEL_FROM, |_, devices| {
         let mut out = Vec::with_capacity(devices.len() * BAGGED_STANZA_LEN);
-        for (i, eph) in devices.zip(publics) {
-            let eph_pub = eph.to_bytes();
+        for device in devices {
+            let eph_pub = device.ephemeral.to_bytes();
+            let i = device.index;
             let mask = kdf::derive(
-                &shared[i],
+                device.shared,
                 &eph_pub,
                 recipients[i].as_bytes(),
                 label::BAGGED,
@@ -338,7 +300,7 @@ pub fn seal_bagged(
             xor_into(&mut out[masked..], &content_key, &mask);
         }
         out
-    });
+    })?;
     let mut out =
         Vec::with_capacity(HEADER_LEN + 4 + n * BAGGED_STANZA_LEN + 32 + message.len() + TAG_LEN);
     out.extend_from_slice(&header(kind::BAGGED));
@@ -346,20 +308,6 @@ pub fn seal_bagged(
     out.extend(stanzas.iter().flatten());
     seal_content(&mut out, &content_key, message);
     Ok(out)
-}
-
-/// The ephemeral points and the shared secrets, in device order; the first weak device key is
-/// an error.
-fn split_halves(halves: Vec<Half>) -> Result<(Vec<EdwardsPoint>, Vec<Secret>), SealError> {
-    let mut points = Vec::with_capacity(halves.len() / 2);
-    let mut shared = Vec::with_capacity(halves.len() / 2);
-    for half in halves {
-        match half {
-            Half::Ephemeral(point) => points.push(point),
-            Half::Shared(secret) => shared.push(secret?),
-        }
-    }
-    Ok((points, shared))
 }
 
 /// Seals `message` once under a random content key and masks that key for each device with one
@@ -659,15 +607,19 @@ mod tests {
     }
 
     #[test]
-    fn every_thread_converts_a_share_of_the_keys() {
-        for (devices, threads, chunk) in [(8, 16, 1), (8, 2, 4), (9, 2, 5), (512, 2, 256)] {
-            assert_eq!(
-                conversion_chunk(devices, threads),
-                chunk,
-                "{devices} on {threads}"
-            );
-            let tasks = devices.div_ceil(chunk);
-            assert_eq!(tasks, threads.min(devices), "{devices} on {threads}");
+    fn per_recipient_fan_out_is_seal_one_with_each_seed() {
+        // The fan-out shares its public-key work with bags; the bytes are still, device by
+        // device, what `seal_one_with` writes for the seed drawn for that device.
+        let publics: Vec<PublicKey> = keys(&mut StdRng::seed_from_u64(16), 9)
+            .iter()
+            .map(SecretKey::public)
+            .collect();
+        let sealed =
+            seal_per_recipient(&mut StdRng::seed_from_u64(17), &publics, b"same").expect("seals");
+        let seeds = ephemeral_seeds(&mut StdRng::seed_from_u64(17), publics.len());
+        for ((envelope, seed), recipient) in sealed.iter().zip(&seeds).zip(&publics) {
+            let one = seal_one_with(&SecretKey::from_bytes(**seed), recipient, b"same");
+            assert_eq!(Some(envelope), one.as_ref());
         }
     }
 

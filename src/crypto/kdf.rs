@@ -32,20 +32,10 @@ pub(crate) fn agree(
     label: &[u8],
 ) -> Option<Zeroizing<[u8; 32]>> {
     let shared = secret.diffie_hellman(their);
-    if !shared.was_contributory() {
+    if super::x25519::is_all_zero(&shared) {
         return None;
     }
-    Some(derive(shared.as_bytes(), ephemeral, recipient, label))
-}
-
-/// X25519 for an ephemeral secret given as its 32 seed bytes (X25519 clamps them). Returns
-/// `None` for a non-contributory exchange (a low-order point gives all zeros).
-pub(crate) fn x25519_seed(seed: &[u8; 32], their: &PublicKey) -> Option<Zeroizing<[u8; 32]>> {
-    let shared = Zeroizing::new(x25519_dalek::x25519(*seed, their.to_bytes()));
-    if shared.iter().all(|&b| b == 0) {
-        return None;
-    }
-    Some(shared)
+    Some(derive(&shared, ephemeral, recipient, label))
 }
 
 /// The HKDF half of [`agree`], for a shared secret already computed: salt = ephemeral public key

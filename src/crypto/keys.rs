@@ -1,23 +1,34 @@
 //! Device keys: X25519 key pairs that never print their secret half.
 
+use curve25519_dalek::edwards::EdwardsPoint;
 use rand::CryptoRng;
 use sha2::{Digest, Sha256};
-use x25519_dalek::{PublicKey as DalekPublic, SharedSecret, StaticSecret};
+use x25519_dalek::StaticSecret;
 use zeroize::Zeroizing;
 
+use super::x25519;
+
 /// An X25519 public key: what a key directory hands out and what senders seal to.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct PublicKey(DalekPublic);
+///
+/// Besides its 32 bytes it keeps the key's Edwards form, prepared once when the key is made
+/// (from a secret key it comes for free; from bytes it costs a square root, and only where
+/// [`x25519::edwards_is_faster`]), so that every X25519 with it skips the conversion. Equality
+/// and hashing look at the bytes only.
+#[derive(Clone, Copy)]
+pub struct PublicKey {
+    bytes: [u8; 32],
+    edwards: Option<EdwardsPoint>,
+}
 
 impl PublicKey {
     /// The 32 bytes of the key, as they travel on the wire.
     pub fn to_bytes(&self) -> [u8; 32] {
-        self.0.to_bytes()
+        self.bytes
     }
 
     /// The 32 bytes of the key, borrowed.
     pub fn as_bytes(&self) -> &[u8; 32] {
-        self.0.as_bytes()
+        &self.bytes
     }
 
     /// A short, human-comparable fingerprint ("safety number") of this key: the first
@@ -34,14 +45,41 @@ impl PublicKey {
             .join(" ")
     }
 
-    pub(crate) fn dalek(&self) -> &DalekPublic {
-        &self.0
+    /// The key's Edwards form, where it has one and it was prepared.
+    pub(crate) fn edwards(&self) -> Option<&EdwardsPoint> {
+        self.edwards.as_ref()
+    }
+
+    /// The public key of an X25519 secret, from its Edwards form (a fixed-base multiplication).
+    pub(crate) fn from_edwards(point: EdwardsPoint) -> Self {
+        PublicKey {
+            bytes: point.to_montgomery().to_bytes(),
+            edwards: Some(point),
+        }
     }
 }
 
 impl From<[u8; 32]> for PublicKey {
     fn from(bytes: [u8; 32]) -> Self {
-        PublicKey(DalekPublic::from(bytes))
+        let edwards = if x25519::edwards_is_faster() {
+            x25519::edwards_of(&bytes)
+        } else {
+            None
+        };
+        PublicKey { bytes, edwards }
+    }
+}
+
+impl PartialEq for PublicKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.bytes == other.bytes
+    }
+}
+impl Eq for PublicKey {}
+
+impl std::hash::Hash for PublicKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.bytes.hash(state);
     }
 }
 
@@ -74,7 +112,9 @@ impl SecretKey {
     }
 
     fn from_static(secret: StaticSecret) -> Self {
-        let public = PublicKey(DalekPublic::from(&secret));
+        // What x25519-dalek's `PublicKey::from(&StaticSecret)` computes, keeping the Edwards form.
+        let scalar = Zeroizing::new(secret.to_bytes());
+        let public = PublicKey::from_edwards(x25519::mul_base(&scalar));
         SecretKey { secret, public }
     }
 
@@ -88,8 +128,10 @@ impl SecretKey {
         Zeroizing::new(self.secret.to_bytes())
     }
 
-    pub(crate) fn diffie_hellman(&self, their: &PublicKey) -> SharedSecret {
-        self.secret.diffie_hellman(their.dalek())
+    /// X25519 with `their` key ([`x25519::x25519`]); all zeros for a low-order key.
+    pub(crate) fn diffie_hellman(&self, their: &PublicKey) -> Zeroizing<[u8; 32]> {
+        let scalar = Zeroizing::new(self.secret.to_bytes());
+        Zeroizing::new(x25519::x25519(&scalar, their))
     }
 }
 

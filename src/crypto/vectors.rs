@@ -33,7 +33,7 @@ fn rfc7748_section_5_2_scalar_multiplication() {
         "e6db6867583030db3594c1a424b15f7c726624ec26b3353b10a903a6d0ab1c4c",
     ));
     assert_eq!(
-        to_hex(k.diffie_hellman(&u).as_bytes()),
+        to_hex(k.diffie_hellman(&u).as_slice()),
         "c3da55379de9c6908e94ea4df28d084f32eccf03491c71f754b4075577a28552"
     );
     let k = SecretKey::from_bytes(arr(
@@ -43,7 +43,7 @@ fn rfc7748_section_5_2_scalar_multiplication() {
         "e5210f12786811d3f4b7959d0538ae2c31dbe7106fc03c3efc4cd549c715a493",
     ));
     assert_eq!(
-        to_hex(k.diffie_hellman(&u).as_bytes()),
+        to_hex(k.diffie_hellman(&u).as_slice()),
         "95cbde9476e8907d7aade45cb4b873f88b595a68799fa152e6f8f7647aac7957"
     );
 }
@@ -66,11 +66,11 @@ fn rfc7748_section_6_1_diffie_hellman() {
     );
     let shared = "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742";
     assert_eq!(
-        to_hex(alice.diffie_hellman(&bob.public()).as_bytes()),
+        to_hex(alice.diffie_hellman(&bob.public()).as_slice()),
         shared
     );
     assert_eq!(
-        to_hex(bob.diffie_hellman(&alice.public()).as_bytes()),
+        to_hex(bob.diffie_hellman(&alice.public()).as_slice()),
         shared
     );
 }
@@ -94,6 +94,45 @@ fn rfc8439_section_2_8_2_aead() {
     );
     out[0] ^= 1;
     assert!(kdf::open(&key, &nonce, &aad, &out).is_err());
+}
+
+#[test]
+fn wycheproof_chacha20_poly1305() {
+    // Every vector of Project Wycheproof's set through the AEAD calls every layer uses: valid
+    // ones seal to the expected bytes and open; invalid ones (a changed tag or ciphertext) are
+    // refused. Vectors with a nonce other than 96 bits (all invalid) cannot reach our calls,
+    // which take a 12-byte nonce by type.
+    use wycheproof::aead::{TestName, TestSet};
+    let set = TestSet::load(TestName::ChaCha20Poly1305).expect("the crate ships the vectors");
+    let (mut valid, mut refused, mut wrong_nonce) = (0, 0, 0);
+    for group in &set.test_groups {
+        for test in &group.tests {
+            let key: [u8; 32] = test.key[..].try_into().expect("256-bit keys");
+            let Ok(nonce) = <[u8; 12]>::try_from(&test.nonce[..]) else {
+                assert!(test.result.must_fail(), "tc {}", test.tc_id);
+                wrong_nonce += 1;
+                continue;
+            };
+            let mut sealed = test.ct.to_vec();
+            sealed.extend_from_slice(&test.tag);
+            let opened = kdf::open(&key, &nonce, &test.aad, &sealed);
+            if test.result.must_fail() {
+                assert!(opened.is_err(), "tc {} {} opened", test.tc_id, test.comment);
+                refused += 1;
+            } else {
+                assert_eq!(opened.as_deref(), Ok(&test.pt[..]), "tc {}", test.tc_id);
+                let mut out = test.pt.to_vec();
+                kdf::seal_in_place(&key, &nonce, &test.aad, &mut out, 0);
+                assert_eq!(out, sealed, "tc {} {}", test.tc_id, test.comment);
+                valid += 1;
+            }
+        }
+    }
+    assert_eq!(valid + refused + wrong_nonce, set.number_of_tests);
+    assert!(
+        valid > 200 && refused > 50,
+        "{valid} valid, {refused} refused"
+    );
 }
 
 #[test]
