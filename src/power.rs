@@ -34,7 +34,7 @@ pub(crate) struct Workshop<'a> {
     /// The run's randomness.
     pub rng: &'a mut StdRng,
     /// The key pair each acting observer made to pose as devices (one each, made on first use).
-    pub made: &'a mut BTreeMap<usize, SecretKey>,
+    pub made: &'a mut BTreeMap<usize, (SecretKey, PublicKey)>,
     /// `(observer, device)`: whom each has handed their key out as.
     pub posed: &'a mut BTreeSet<(usize, usize)>,
     /// Envelopes acting observers sealed themselves (by fingerprint): not worth opening again.
@@ -57,19 +57,20 @@ pub(crate) struct Workshop<'a> {
 
 impl Workshop<'_> {
     /// The key this observer poses with as device `d` (one key pair for every device they pose
-    /// as, made on first use), and whether it was made just now.
-    pub fn posing_key(&mut self, d: usize) -> (SecretKey, bool) {
+    /// as, made on first use), its public half, and whether it was made just now.
+    pub fn posing_key(&mut self, d: usize) -> (SecretKey, PublicKey, bool) {
         self.posed.insert((self.o, d));
-        if let Some(k) = self.made.get(&self.o) {
-            return (k.clone(), false);
+        if let Some((k, p)) = self.made.get(&self.o) {
+            return (k.clone(), *p, false);
         }
         let key = SecretKey::generate(self.rng);
-        self.made.insert(self.o, key.clone());
-        (key, true)
+        let public = key.public();
+        self.made.insert(self.o, (key.clone(), public));
+        (key, public, true)
     }
 
-    /// The key this observer handed out as device `d`'s, if they did.
-    pub fn posed_as(&self, d: usize) -> Option<&SecretKey> {
+    /// The key pair this observer handed out as device `d`'s, if they did.
+    pub fn posed_as(&self, d: usize) -> Option<&(SecretKey, PublicKey)> {
         self.posed
             .contains(&(self.o, d))
             .then(|| self.made.get(&self.o))

@@ -151,7 +151,9 @@ fn if_acting(active: &Run, o: usize, passive: &MessageExposure) -> Option<IfActi
         .collect();
     let forged = crate::forgery::assess(&active.scenario, &active.trace, &ox.keys, o, m);
     let looked = passive.could_forge.as_ref().is_some_and(|f| f.possible);
-    if !deeds.iter().any(|s| s.message == Some(m)) && !(forged.possible && !looked) {
+    let touched = deeds.iter().any(|s| s.message == Some(m));
+    let forges_only_by_acting = forged.possible && !looked;
+    if !touched && !forges_only_by_acting {
         return None;
     }
     let mut powers: Vec<PowerId> = Vec::new();

@@ -20,8 +20,8 @@ pub use file::{
     AdminFile, LayoutFile, LinkFile, Locator, MessageFile, ObserverFile, PersonFile, ScenarioFile,
     ServerFile, Str, TlsFile, WebClientFile,
 };
-pub use read::read_capped;
 pub use group::group_scene;
+pub use read::read_capped;
 pub use types::*;
 
 /// The scenarios shipped in `scenes/`, embedded in the binary: `(file name, RON text)`, in

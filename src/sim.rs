@@ -55,7 +55,7 @@ pub(crate) struct Sim<'a> {
     pub(crate) next_row: u64,
     pub(crate) tls: BTreeMap<usize, (SymmetricKey, u64)>,
     /// The key pair each acting observer made to pose as devices.
-    pub(crate) made: BTreeMap<usize, SecretKey>,
+    pub(crate) made: BTreeMap<usize, (SecretKey, PublicKey)>,
     /// `(observer, device)`: whom each acting observer handed their key out as.
     pub(crate) posed: std::collections::BTreeSet<(usize, usize)>,
     /// Envelopes acting observers sealed again themselves (by fingerprint).

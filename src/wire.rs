@@ -408,9 +408,10 @@ impl KeyBlob {
                 owner,
                 key: SecretKey::from_bytes(bytes),
             },
+            // Read to be shown and compared (a directory's answer): no Edwards form prepared.
             (KEY_PUBLIC, _) => KeyBlob::Public {
                 owner,
-                key: PublicKey::from(bytes),
+                key: PublicKey::unprepared(bytes),
             },
             (KEY_SUBSTITUTE, Some(posing_as)) => KeyBlob::Substitute {
                 owner,

@@ -1182,13 +1182,11 @@ fn a_server_learns_at_least_what_a_tap_on_a_link_it_terminates_learns() {
     }
 }
 
+/// One cell's verdicts: content and metadata by looking, content by acting, forges by acting.
+type Verdict = (Content, Vec<MetaField>, Option<Content>, bool);
+
 /// Every observer's verdicts, by looking and by acting, by name.
-fn verdicts(
-    r: &Run,
-) -> Vec<(
-    String,
-    Vec<(Content, Vec<MetaField>, Option<Content>, bool)>,
-)> {
+fn verdicts(r: &Run) -> Vec<(String, Vec<Verdict>)> {
     r.exposure
         .observers
         .iter()

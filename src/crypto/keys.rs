@@ -50,6 +50,16 @@ impl PublicKey {
         self.edwards.as_ref()
     }
 
+    /// The key as 32 bytes read from a frame, without preparing its Edwards form (no square
+    /// root): for keys that are shown and compared, not sealed to. An X25519 with it still
+    /// works, through the ladder.
+    pub(crate) fn unprepared(bytes: [u8; 32]) -> Self {
+        PublicKey {
+            bytes,
+            edwards: None,
+        }
+    }
+
     /// The public key of an X25519 secret, from its Edwards form (a fixed-base multiplication).
     pub(crate) fn from_edwards(point: EdwardsPoint) -> Self {
         PublicKey {

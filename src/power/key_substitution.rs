@@ -51,12 +51,12 @@ fn swap(
     let mut names = Vec::new();
     let mut made_now = false;
     for (d, key) in keys.iter_mut() {
-        let (own, new) = w.posing_key(*d);
+        let (own, own_public, new) = w.posing_key(*d);
         made_now |= new;
-        if *key == own.public() {
+        if *key == own_public {
             continue;
         }
-        *key = own.public();
+        *key = own_public;
         let device = w.sc.devices[*d].name.clone();
         blobs.extend(
             KeyBlob::Substitute {
@@ -110,7 +110,7 @@ fn intercept(
     let mut once: Option<Option<Vec<u8>>> = None;
     for &d in &parcel.devices {
         let plain = match w.posed_as(d) {
-            Some(k) => once
+            Some((k, _)) => once
                 .get_or_insert_with(|| crypto::open_envelope(k, envelope).ok())
                 .clone(),
             None => None,
@@ -214,10 +214,10 @@ fn resign(w: &Workshop<'_>, d: usize, plain: &[u8]) -> (Vec<u8>, String) {
         return (plain.to_vec(), String::new());
     };
     let from = w.sc.messages[mi].from_device;
-    let Some(posing) = w.posed_as(from) else {
+    let Some((posing, posing_public)) = w.posed_as(from) else {
         return (plain.to_vec(), String::new());
     };
-    if w.known.get(&(d, from)) != Some(&posing.public()) {
+    if w.known.get(&(d, from)) != Some(posing_public) {
         return (plain.to_vec(), String::new());
     }
     let Ok(signed) = wire::opened(plain) else {

@@ -25,6 +25,6 @@ pub const MAX_NAME_CHARS: usize = 64;
 /// messages) times runs (one looking, one per observer who might act). Measured: the largest
 /// scene this accepts runs `plainsight matrix` within 30 s on a 2-core laptop
 /// (docs/hardening.md).
-pub const MAX_WORK: usize = 32_768;
+pub const MAX_WORK: usize = 24_576;
 /// Deepest nesting RON may use.
 pub const MAX_NESTING: usize = 32;

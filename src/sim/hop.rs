@@ -417,7 +417,7 @@ impl Sim<'_> {
     fn signer_of(&self, key: PublicKey) -> Option<SecretKey> {
         // Keys someone made first (they are few), then devices' own by their known public
         // halves (no scalar multiplication per device).
-        if let Some(k) = self.made.values().find(|k| k.public() == key) {
+        if let Some((k, _)) = self.made.values().find(|(_, p)| *p == key) {
             return Some(k.clone());
         }
         let d = self.real.iter().position(|p| *p == key)?;
