@@ -6,6 +6,7 @@ use bevy::prelude::*;
 use bevy::sprite::Anchor;
 
 use super::draw::{Layer, Painter, clear, palette as p};
+use super::exercise_mode::{ExerciseMode, predicting};
 use super::layout::{CHAR_W, FONT, Rect, chars_fit, fit};
 use super::panel::Panel;
 use super::playback::{Cursor, Runs, Scroll, Shown, ViewOptions};
@@ -39,8 +40,12 @@ fn draw_panels(
     runs: Res<Runs>,
     options: Res<ViewOptions>,
     (cursor, scroll, panel): (Res<Cursor>, Res<Scroll>, Res<State<Panel>>),
+    exercise: Option<Res<ExerciseMode>>,
 ) {
     clear(&mut commands, &drawn, Layer::Panels);
+    // While the class predicts, nothing here may answer the question: no reader list, no
+    // "reads 1 of 2 messages", no caption naming who can read.
+    let hide = predicting(exercise.as_deref(), Some(&panel));
     let run = runs.run();
     let mut pt = Painter {
         commands: &mut commands,
@@ -48,12 +53,12 @@ fn draw_panels(
         layer: Layer::Panels,
     };
     if shown.layout.presenter {
-        draw_presenter(&mut pt, run, &shown, &options);
+        draw_presenter(&mut pt, run, &shown, &options, hide);
         return;
     }
-    draw_header(&mut pt, &runs, &shown, &options);
+    draw_header(&mut pt, &runs, &shown, &options, hide);
     super::steps::draw_list(&mut pt, run, &shown, &cursor, &scroll);
-    super::steps::draw_inspector(&mut pt, run, &shown, scroll.inspector);
+    super::steps::draw_inspector(&mut pt, run, &shown, scroll.inspector, hide);
     super::controls::draw(&mut pt, &shown.layout, cursor.playing, *panel.get());
 }
 
@@ -80,12 +85,12 @@ fn one_line(text: &str, width: f32, size: f32, min: f32) -> (String, f32) {
 }
 
 /// The header: title and model, the "viewing as" band, the step's sentence and bytes so far.
-fn draw_header(pt: &mut Painter, runs: &Runs, shown: &Shown, options: &ViewOptions) {
+fn draw_header(pt: &mut Painter, runs: &Runs, shown: &Shown, options: &ViewOptions, hide: bool) {
     let run = runs.run();
     let h = shown.layout.header;
     pt.rect(h, p::INK, 0.1);
     header_title(pt, run, h);
-    viewing_band(pt, runs, options, h);
+    viewing_band(pt, runs, options, h, hide);
     header_caption(pt, run, shown, h);
 }
 
@@ -114,10 +119,26 @@ fn header_title(pt: &mut Painter, run: &Run, h: Rect) {
 }
 
 /// What the "viewing as" band says, and its fill: the active run, the observer viewed as, or
-/// the neutral view.
-fn viewing_text(runs: &Runs, options: &ViewOptions) -> (String, Color) {
+/// the neutral view. While the class predicts (`hide`), what the observer gets is left out.
+fn viewing_text(runs: &Runs, options: &ViewOptions, hide: bool) -> (String, Color) {
     let run = runs.run();
+    let name = |o: usize| run.scenario.observers[o].name.clone();
     match (runs.acting, options.observer) {
+        (Some(a), _) if hide => (
+            format!(
+                "ACTIVE RUN: {} uses its powers (A: back to the honest run). What they get: hidden until Reveal",
+                name(a)
+            ),
+            p::HIGHLIGHT,
+        ),
+        (None, Some(o)) if hide => (
+            format!("Viewing as {}. What they get: hidden until Reveal", name(o)),
+            p::REACH,
+        ),
+        (None, None) if hide => (
+            "Exercise: predict, then Reveal. Who reads is hidden until Reveal".to_string(),
+            p::PANEL,
+        ),
         (Some(a), _) => (
             format!(
                 "ACTIVE RUN: {} uses its powers (A: back to the honest run). {}",
@@ -136,8 +157,8 @@ fn viewing_text(runs: &Runs, options: &ViewOptions) -> (String, Color) {
 }
 
 /// The "viewing as" band under the title: one line, or two whole lines when too long.
-fn viewing_band(pt: &mut Painter, runs: &Runs, options: &ViewOptions, h: Rect) {
-    let (viewing, fill) = viewing_text(runs, options);
+fn viewing_band(pt: &mut Painter, runs: &Runs, options: &ViewOptions, h: Rect, hide: bool) {
+    let (viewing, fill) = viewing_text(runs, options, hide);
     let band = Rect::new(h.x + 4.0, h.y + 34.0, h.w - 8.0, 28.0);
     pt.rect(band, fill, 0.15);
     let e = if chars_fit(band.w - 12.0, 14.0) >= viewing.chars().count() {
@@ -203,15 +224,15 @@ pub struct PresenterCaption(pub String);
 
 /// Presenter mode: a slim header, and the step's one-sentence explanation (who can read
 /// there, from the exposure analysis) in large type instead of the event list and inspector.
-fn draw_presenter(pt: &mut Painter, run: &Run, shown: &Shown, options: &ViewOptions) {
+fn draw_presenter(pt: &mut Painter, run: &Run, shown: &Shown, options: &ViewOptions, hide: bool) {
     let l = &shown.layout;
     let h = l.header;
     pt.rect(h, p::INK, 0.1);
     presenter_title(pt, run, h);
     let c = l.caption;
     pt.boxed(c, p::PAPER, p::INK, 3.0, 0.1);
-    presenter_status(pt, run, shown, options, c);
-    presenter_caption(pt, run, shown.state.step, c);
+    presenter_status(pt, run, shown, options, c, hide);
+    presenter_caption(pt, run, shown.state.step, c, hide);
 }
 
 /// The presenter's slim header: the title, as large as fits, and the model line.
@@ -240,10 +261,21 @@ fn presenter_title(pt: &mut Painter, run: &Run, h: Rect) {
 }
 
 /// The caption box's first line: the step, who is viewed as, and the bytes on the wire.
-fn presenter_status(pt: &mut Painter, run: &Run, shown: &Shown, options: &ViewOptions, c: Rect) {
+fn presenter_status(
+    pt: &mut Painter,
+    run: &Run,
+    shown: &Shown,
+    options: &ViewOptions,
+    c: Rect,
+    hide: bool,
+) {
     let k = shown.state.step;
     let steps = run.trace.steps.len().saturating_sub(1);
     let status = match options.observer {
+        Some(o) if hide => format!(
+            "Step {k} of {steps}. Viewing as {}",
+            run.scenario.observers[o].name
+        ),
         Some(o) => format!(
             "Step {k} of {steps}. Viewing as {}",
             viewing_as_line(run, o)
@@ -266,9 +298,13 @@ fn presenter_status(pt: &mut Painter, run: &Run, shown: &Shown, options: &ViewOp
     );
 }
 
-/// Step `k`'s one-sentence explanation in large type, up to three lines.
-fn presenter_caption(pt: &mut Painter, run: &Run, k: usize, c: Rect) {
-    let caption = ascii(&report::caption(run, k));
+/// Step `k`'s one-sentence explanation in large type, up to three lines; while the class
+/// predicts (`hide`), only what happens, not who can read there.
+fn presenter_caption(pt: &mut Painter, run: &Run, k: usize, c: Rect, hide: bool) {
+    let caption = match run.trace.steps.get(k) {
+        Some(s) if hide => format!("{}.", ascii(&s.note)),
+        _ => ascii(&report::caption(run, k)),
+    };
     let big = 28.0;
     let lines = wrap(&caption, chars_fit(c.w - 24.0, big));
     let color = if run
@@ -307,6 +343,7 @@ impl Plugin for PanelsPlugin {
                     resource_changed::<Shown>
                         .or_else(resource_changed::<Cursor>)
                         .or_else(resource_changed::<super::playback::Scroll>)
+                        .or_else(resource_changed::<ExerciseMode>)
                         .or_else(resource_changed::<State<Panel>>),
                 ),
             ),)
