@@ -16,5 +16,6 @@ mod sender_keys;
 mod support;
 mod viewer;
 mod viewer_panels;
+mod viewer_pen;
 mod viewer_pictures;
 mod whatif;

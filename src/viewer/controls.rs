@@ -20,9 +20,25 @@ const PER_ROW: usize = 4;
 /// A button's height in virtual pixels (40 px at 1280 x 720).
 pub const BUTTON_H: f32 = 40.0;
 
+/// How many buttons stay under a side panel: Back, Play, Step and Close.
+pub const SIDE_BUTTONS: usize = 4;
+
 /// The buttons, in order: label and command. `playing` names the play button; `panel` marks
-/// the open panel's button.
+/// the open panel's button. With a side panel open (what-if, exercise, designer) in the step
+/// list's place, one row stays under it: Back, Play, Step and Close.
 pub fn buttons(playing: bool, panel: Panel) -> Vec<(String, ViewerCommand, bool)> {
+    if panel.is_side() {
+        return vec![
+            ("<< Back".to_string(), ViewerCommand::StepBack, false),
+            (
+                if playing { "Pause" } else { "Play" }.to_string(),
+                ViewerCommand::TogglePlay,
+                playing,
+            ),
+            ("Step >>".to_string(), ViewerCommand::StepForward, false),
+            ("Close".to_string(), ViewerCommand::TogglePanel(panel), true),
+        ];
+    }
     let mut out = vec![
         ("<< Back".to_string(), ViewerCommand::StepBack, false),
         (

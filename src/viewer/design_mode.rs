@@ -202,7 +202,7 @@ fn draw(mut side: SideDraw, mut mode: ResMut<DesignMode>, runs: Res<Runs>) {
         return;
     };
     let l = &shown.layout;
-    let col = l.events;
+    let col = super::side_column::column(l);
     titled_column(&mut pt, col, Panel::Designer, "Designer", Z);
     draw_tools(&mut pt, &mut mode, col);
     let rows = (Tool::ALL.len() + 1).div_ceil(2) as f32;
@@ -323,7 +323,9 @@ fn input(
     };
     let (x, y) = shown.fit.to_virtual(pos.x, pos.y);
     let l = &shown.layout;
-    let ours = inside(&l.events, x, y) || inside(&l.inspector, x, y) || inside(&l.stage, x, y);
+    let ours = super::side_column::owns_click(l, x, y)
+        || inside(&l.inspector, x, y)
+        || inside(&l.stage, x, y);
     if buttons.just_pressed(MouseButton::Left) && ours {
         *press = Some((x, y));
         buttons.clear_just_pressed(MouseButton::Left);

@@ -271,7 +271,7 @@ fn draw(mut side: SideDraw, mut mode: ResMut<ExerciseMode>, scroll: Res<Scroll>)
     let Some((mut pt, shown)) = side.begin(Panel::Exercise, LAYER, changed, forget) else {
         return;
     };
-    let col = shown.layout.events;
+    let col = super::side_column::column(&shown.layout);
     titled_column(&mut pt, col, Panel::Exercise, "Exercise", Z);
     let Some(l) = mode.loaded.clone() else {
         let m = mode.message.clone().unwrap_or_default();
@@ -503,7 +503,7 @@ fn input(
     let (x, y) = shown.fit.to_virtual(pos.x, pos.y);
     let revealed = mode.loaded.as_ref().is_some_and(|l| l.scored.is_some());
     let l = &shown.layout;
-    let on_panel = inside(&l.events, x, y)
+    let on_panel = super::side_column::owns_click(l, x, y)
         || (revealed && (inside(&l.stage, x, y) || inside(&l.inspector, x, y)));
     if on_panel {
         out.write(ExerciseCommand::ClickAt(x, y));

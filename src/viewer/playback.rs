@@ -175,7 +175,7 @@ pub enum ViewerCommand {
     Faster,
     /// `-`.
     Slower,
-    /// Tab: the next observer.
+    /// Tab: the next observer; after the last, the neutral view.
     NextObserver,
     /// View as one observer (clicking a chip).
     ViewAs(usize),
@@ -231,7 +231,12 @@ pub fn apply_commands(
             | ViewerCommand::Faster
             | ViewerCommand::Slower => move_cursor(*c, &mut cursor, &mut anim, last),
             ViewerCommand::NextObserver if observers > 0 => {
-                options.observer = Some(options.observer.map_or(0, |o| (o + 1) % observers));
+                // After the last observer, back to the neutral view: a pen has no Esc.
+                options.observer = match options.observer {
+                    None => Some(0),
+                    Some(o) if o + 1 < observers => Some(o + 1),
+                    Some(_) => None,
+                };
             }
             ViewerCommand::NextObserver => {}
             ViewerCommand::ViewAs(o) if o < observers => options.observer = Some(o),

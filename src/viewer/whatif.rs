@@ -239,7 +239,7 @@ fn draw(
     let sc = &runs.honest().scenario;
     let l = &shown.layout;
     let tags = draw_link_tags(&mut pt, sc, l);
-    let col = l.events;
+    let col = super::side_column::column(l);
     titled_column(&mut pt, col, Panel::WhatIf, "What if?", Z);
     let intro = ["Tap a link's yellow tag to turn its TLS on or off"];
     let mut y = Para::in_column(col, 16.0, 19.0, Z + 0.1).draw(&mut pt, col.y + 36.0, &intro);
@@ -370,7 +370,7 @@ fn input(
     };
     let (x, y) = shown.fit.to_virtual(pos.x, pos.y);
     let on_panel = st.buttons.iter().any(|(r, _)| inside(r, x, y))
-        || inside(&shown.layout.events, x, y)
+        || super::side_column::owns_click(&shown.layout, x, y)
         || inside(&shown.layout.inspector, x, y);
     out.write(WhatIfCommand::ClickAt(x, y));
     if on_panel {
