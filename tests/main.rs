@@ -18,4 +18,5 @@ mod viewer;
 mod viewer_panels;
 mod viewer_pen;
 mod viewer_pictures;
+mod viewer_text;
 mod whatif;

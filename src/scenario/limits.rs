@@ -21,5 +21,8 @@ pub const MAX_RECIPIENT_DEVICES: usize = 1024;
 pub const MAX_TEXT_BYTES: usize = 64 << 10;
 /// Longest name, in characters.
 pub const MAX_NAME_CHARS: usize = 64;
+/// Longest short form of a name (`short:`), in characters: what an observer's chip holds on
+/// one line at 18 px.
+pub const MAX_SHORT_CHARS: usize = 22;
 /// Deepest nesting RON may use.
 pub const MAX_NESTING: usize = 32;

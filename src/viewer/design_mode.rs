@@ -216,7 +216,7 @@ fn draw(mut side: SideDraw, mut mode: ResMut<DesignMode>, runs: Res<Runs>) {
         },
         mode.status
     );
-    let para = Para::in_column(col, 15.0, 18.0, Z + 0.1).until(col.bottom() - 20.0);
+    let para = Para::in_column(col, 18.0, 21.0, Z + 0.1).until(col.bottom() - 20.0);
     para.draw(&mut pt, col.y + 40.0 + rows * 32.0, &[text]);
     outline_selected(&mut pt, &runs.honest().scenario, l, &mode.selected);
     draw_status(&mut pt, &mode, l.inspector);
@@ -234,7 +234,7 @@ fn draw_tools(pt: &mut Painter, mode: &mut DesignMode, col: Rect) {
             (half, col.x + 8.0 + (i % 2) as f32 * (half + 8.0), i / 2)
         };
         let r = Rect::new(x, col.y + 36.0 + row as f32 * 32.0, w, 28.0);
-        button(pt, r, &tool.label(role), 15.0, Z);
+        button(pt, r, &tool.label(role), 18.0, Z);
         mode.buttons.push((r, *tool));
     }
 }
@@ -274,7 +274,7 @@ fn draw_status(pt: &mut Painter, mode: &DesignMode, area: Rect) {
         }
         (None, None) => format!("Valid: plainsight check accepts it. Save writes {path}"),
     };
-    let para = Para::in_column(area, 16.0, 19.0, Z + 0.1).until(area.bottom() - 18.0);
+    let para = Para::in_column(area, 18.0, 21.0, Z + 0.1).until(area.bottom() - 18.0);
     let lines: Vec<&str> = text.lines().collect();
     para.draw(pt, area.y + 6.0, &lines);
 }

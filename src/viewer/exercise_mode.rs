@@ -9,7 +9,7 @@ use bevy::window::PrimaryWindow;
 use super::draw::{Layer, Painter, palette as p};
 use super::layout::{Rect, chars_fit};
 use super::panel::Panel;
-use super::playback::{Cursor, Runs, Scroll, Shown};
+use super::playback::{Cursor, Runs, Scroll, Shown, ViewOptions};
 use super::side_column::{Para, SideDraw, TallButton, button, inside, titled_column};
 use crate::Run;
 use crate::exercise::{self, Answers, ExerciseFile, Scored, Solved};
@@ -173,9 +173,15 @@ fn start(
 }
 
 /// Entering the panel with no exercise loaded loads the first shipped one.
-fn on_enter(mut mode: ResMut<ExerciseMode>, mut runs: ResMut<Runs>, mut cursor: ResMut<Cursor>) {
+fn on_enter(
+    mut mode: ResMut<ExerciseMode>,
+    mut runs: ResMut<Runs>,
+    mut cursor: ResMut<Cursor>,
+    mut options: ResMut<ViewOptions>,
+) {
     if mode.loaded.is_none() {
         open_shipped(0, &mut mode, &mut runs, &mut cursor);
+        options.observer = None;
     }
 }
 
@@ -206,9 +212,9 @@ fn apply(
     mut mode: ResMut<ExerciseMode>,
     mut runs: ResMut<Runs>,
     mut cursor: ResMut<Cursor>,
-    state: Res<State<Panel>>,
-    mut next: ResMut<NextState<Panel>>,
+    (state, mut next): (Res<State<Panel>>, ResMut<NextState<Panel>>),
     mut scroll: ResMut<Scroll>,
+    mut options: ResMut<ViewOptions>,
 ) {
     let open = *state.get() == Panel::Exercise;
     for c in commands.read() {
@@ -232,12 +238,15 @@ fn apply(
             ExerciseCommand::OpenShipped(i) => {
                 next.set(Panel::Exercise);
                 open_shipped(i, &mut mode, &mut runs, &mut cursor);
+                // Observer indices belong to the scene shown before.
+                options.observer = None;
             }
             ExerciseCommand::NextExercise => {
                 let next = mode
                     .shipped
                     .map_or(0, |i| (i + 1) % exercise::SHIPPED.len());
                 open_shipped(next, &mut mode, &mut runs, &mut cursor);
+                options.observer = None;
             }
             ExerciseCommand::Question(q) => {
                 if let Some(l) = mode.loaded.as_mut() {
@@ -275,7 +284,7 @@ fn draw(mut side: SideDraw, mut mode: ResMut<ExerciseMode>, scroll: Res<Scroll>)
     titled_column(&mut pt, col, Panel::Exercise, "Exercise", Z);
     let Some(l) = mode.loaded.clone() else {
         let m = mode.message.clone().unwrap_or_default();
-        Para::in_column(col, 16.0, 20.0, Z + 0.1).draw(&mut pt, col.y + 40.0, &[m]);
+        Para::in_column(col, 18.0, 21.0, Z + 0.1).draw(&mut pt, col.y + 40.0, &[m]);
         return;
     };
     let buttons = &mut mode.buttons;
@@ -295,7 +304,7 @@ fn draw(mut side: SideDraw, mut mode: ResMut<ExerciseMode>, scroll: Res<Scroll>)
 type Buttons = Vec<(Rect, ExerciseCommand)>;
 
 fn add_button(pt: &mut Painter, buttons: &mut Buttons, r: Rect, label: &str, c: ExerciseCommand) {
-    button(pt, r, label, 16.0, Z);
+    button(pt, r, label, 18.0, Z);
     buttons.push((r, c));
 }
 
@@ -310,13 +319,13 @@ fn draw_question(pt: &mut Painter, l: &Loaded, col: Rect) -> f32 {
         l.solved.len(),
         l.file.questions[l.question].text
     );
-    Para::in_column(col, 15.0, 18.0, Z + 0.1).draw(pt, col.y + 70.0, &[head])
+    Para::in_column(col, 18.0, 21.0, Z + 0.1).draw(pt, col.y + 70.0, &[head])
 }
 
 /// How an observer's mark is drawn: a button as tall as its wrapped label.
 const MARK: TallButton = TallButton {
-    size: 15.0,
-    line_h: 17.0,
+    size: 18.0,
+    line_h: 20.0,
     inset: (5.0, 3.0),
     margin: 8.0,
     pad: 6.0,

@@ -185,7 +185,7 @@ fn draw_picker(
     let stage = Rect::new(full.x, full.y + TITLE_H, full.w, full.h - TITLE_H);
     let f = shown.fit;
     let per_column = picker.entries.len().div_ceil(2).max(1);
-    let font = f.body_font().min(14.0);
+    let font = f.body_font();
     let list = List {
         picker: &picker,
         scale: f.scale,

@@ -7,7 +7,7 @@ use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 
 use super::draw::{Layer, Painter, clear, palette as p};
-use super::layout::{Layout, Rect, chars_fit, fit};
+use super::layout::{Layout, Rect, chars_fit};
 use super::panel::{Panel, TITLE_H};
 use super::playback::Shown;
 
@@ -78,7 +78,7 @@ pub fn owns_click(layout: &Layout, x: f32, y: f32) -> bool {
 pub fn button(pt: &mut Painter, r: Rect, label: &str, size: f32, z: f32) {
     pt.boxed(r, p::PANEL, p::INK, 2.0, z + 0.1);
     let n = chars_fit(r.w - 8.0, size);
-    pt.text(r.x + 5.0, r.y + 5.0, &fit(label, n), size, p::INK, z + 0.2);
+    pt.fitted((r.x + 5.0, r.y + 5.0), label, n, size, p::INK, z + 0.2);
 }
 
 /// How a button whose label wraps is drawn: as tall as its lines.

@@ -58,7 +58,7 @@ pub fn draw_list(pt: &mut Painter, run: &Run, shown: &Shown, cursor: &Cursor, sc
     let k = shown.state.step;
     let steps = &run.trace.steps;
     pt.boxed(ev, p::PANEL, p::INK, 2.0, 0.1);
-    let size = shown.fit.body_font() * 0.95;
+    let size = shown.fit.body_font();
     let line_h = size * 1.15;
     let play = if cursor.playing { "playing" } else { "paused" };
     pt.text(
@@ -169,7 +169,7 @@ pub fn draw_inspector(pt: &mut Painter, run: &Run, shown: &Shown, offset: usize,
         Some(&shown.state.sightings[..])
     };
     let items = inspector_items(run, k, step, sightings);
-    let size = shown.fit.body_font() * 0.95;
+    let size = shown.fit.body_font();
     let line_h = size * 1.15;
     let lines = wrap_items(items, chars_fit(ins.w - 16.0, size));
     let rows = ((ins.h - 8.0) / line_h).floor().max(2.0) as usize;

@@ -8,7 +8,7 @@ use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 
 use super::draw::{Layer, Painter, palette as p};
-use super::layout::{FONT, Layout, Rect, chars_fit, fit};
+use super::layout::{FONT, Layout, Rect, chars_fit};
 use super::panel::Panel;
 use super::playback::{Cursor, Runs, Shown, ViewOptions, ViewerCommand};
 use super::side_column::{Para, SideDraw, TallButton, inside, titled_column};
@@ -242,7 +242,7 @@ fn draw(
     let col = super::side_column::column(l);
     titled_column(&mut pt, col, Panel::WhatIf, "What if?", Z);
     let intro = ["Tap a link's yellow tag to turn its TLS on or off"];
-    let mut y = Para::in_column(col, 16.0, 19.0, Z + 0.1).draw(&mut pt, col.y + 36.0, &intro);
+    let mut y = Para::in_column(col, 18.0, 21.0, Z + 0.1).draw(&mut pt, col.y + 36.0, &intro);
     y += 4.0;
     for (label, c) in button_rows(sc, &runs, &options) {
         let r = SWITCH.draw(
@@ -264,11 +264,11 @@ fn draw(
 
 /// How a switch is drawn: a button as tall as its wrapped label.
 const SWITCH: TallButton = TallButton {
-    size: 16.0,
-    line_h: 19.0,
-    inset: (6.0, 5.0),
+    size: 18.0,
+    line_h: 20.0,
+    inset: (6.0, 3.0),
     margin: 10.0,
-    pad: 11.0,
+    pad: 6.0,
 };
 
 /// Every link carries a switch, a tag with its TLS state in words, placed on the link clear of
@@ -283,7 +283,7 @@ fn draw_link_tags(pt: &mut Painter, sc: &Scenario, l: &Layout) -> Vec<(Rect, Wha
             pt.line(r.center(), on, p::INK, 2.0, Z - 0.01);
         }
         pt.boxed(r, p::HIGHLIGHT, p::INK, 2.0, Z);
-        pt.text(r.x + 5.0, r.y + 2.0, word, 15.0, p::INK, Z + 0.1);
+        pt.text(r.x + 5.0, r.y + 2.0, word, 18.0, p::INK, Z + 0.1);
         tags.push((r, WhatIfCommand::Flip(Switch::LinkTls(i))));
     }
     tags
@@ -292,7 +292,7 @@ fn draw_link_tags(pt: &mut Painter, sc: &Scenario, l: &Layout) -> Vec<(Rect, Wha
 /// The switches flipped so far, in words, under the buttons (from `y`).
 fn draw_switched(pt: &mut Painter, lines: Vec<String>, col: Rect, mut y: f32) {
     if !lines.is_empty() {
-        pt.text(col.x + 8.0, y + 2.0, "Switched:", 16.0, p::INK, Z + 0.1);
+        pt.text(col.x + 8.0, y + 2.0, "Switched:", 18.0, p::INK, Z + 0.1);
         y += 22.0;
     }
     let para = Para {
@@ -324,7 +324,7 @@ fn draw_changes(pt: &mut Painter, st: &WhatIfState, runs: &Runs, area: Rect) {
         n => format!("The last switch changed {n} cell(s) of the who-can-read matrix:"),
     };
     let n = chars_fit(area.w - 16.0, FONT);
-    pt.text(x, area.y + 6.0, &fit(&title, n), FONT, p::INK, Z + 0.1);
+    pt.fitted((x, area.y + 6.0), &title, n, FONT, p::INK, Z + 0.1);
     // One column across the whole width, so long observer names and cells are never cut.
     let rows = ((area.h - 58.0) / 26.0).floor().max(1.0) as usize;
     let width = area.w - 16.0;
@@ -334,17 +334,17 @@ fn draw_changes(pt: &mut Painter, st: &WhatIfState, runs: &Runs, area: Rect) {
         let msg = &sc.messages[c.message].id;
         let cell = format!("{}  (was {})", c.after.words(), c.before.words());
         let left = format!("{who}, {msg}:");
-        let lw = ((left.chars().count() + 1) as f32 * 0.62 * 16.0).min(width * 0.5);
-        pt.text(x, cy + 3.0, &left, 16.0, p::INK, Z + 0.1);
-        let cw = ((cell.chars().count() + 2) as f32 * 0.62 * 16.0).min(width - lw - 8.0);
+        let lw = ((left.chars().count() + 1) as f32 * 0.62 * 18.0).min(width * 0.5);
+        pt.text(x, cy + 3.0, &left, 18.0, p::INK, Z + 0.1);
+        let cw = ((cell.chars().count() + 2) as f32 * 0.62 * 18.0).min(width - lw - 8.0);
         let r = Rect::new(x + lw + 4.0, cy, cw, 24.0);
         pt.boxed(r, p::HIGHLIGHT, p::INK, 3.0, Z + 0.1);
-        pt.text(r.x + 4.0, r.y + 3.0, &cell, 16.0, p::INK, Z + 0.2);
+        pt.text(r.x + 4.0, r.y + 3.0, &cell, 18.0, p::INK, Z + 0.2);
     }
     let extra = st.changes.len().saturating_sub(rows);
     if extra > 0 {
         let t = format!("and {extra} more: X shows the whole matrix");
-        pt.text(x, area.bottom() - 22.0, &t, 16.0, p::MUTED, Z + 0.1);
+        pt.text(x, area.bottom() - 22.0, &t, 18.0, p::MUTED, Z + 0.1);
     }
 }
 

@@ -89,7 +89,7 @@ fn draw(
     let stages = lane_steps(&runs, k);
     let n = runs.runs.len().max(1) as f32;
     let lane_h = (r.h - 36.0) / n;
-    let size = FONT.min((lane_h - 12.0) / 5.0).max(12.0);
+    let size = FONT;
     for (i, (run, &(step, same))) in runs.runs.iter().zip(&stages).enumerate() {
         let lane = Rect::new(
             r.x + 6.0,
