@@ -100,7 +100,7 @@ pub use routes::crossings;
 pub use state::{Look, Piece, Sighting, Token, TokenAt, ViewState, state_at, viewing_as_line};
 pub use steps::step_where;
 pub use tokens::{FanSummary, TokenCard, Traveller, fan_summary};
-pub use whatif::{WhatIfCommand, WhatIfPlugin, WhatIfState};
+pub use whatif::{Cost, WhatIfCommand, WhatIfPlugin, WhatIfState};
 
 use crate::Run;
 

@@ -273,3 +273,33 @@ fn every_panel_has_a_close_button_and_keeps_back_play_step() {
         assert_eq!(panel(&app), Panel::Closed, "{} did not close", info.name);
     }
 }
+
+/// Issue 20: the fan-out switch showed nothing of what it changed. Flipped on the group DM, it
+/// changes no cell but says what sending costs before and after.
+#[test]
+fn the_fan_out_switch_says_what_it_costs() {
+    let mut app = pen_app("group-dm");
+    press(
+        &mut app,
+        ViewerCommand::TogglePanel(Panel::WhatIf),
+        "What if",
+    );
+    let at = whatif_button(&app, WhatIfCommand::Flip(Switch::NextFanout));
+    tap(&mut app, at);
+    let st = app.world().resource::<WhatIfState>();
+    let (before, after) = st.cost.expect("a cost after a flip");
+    assert_ne!(before.posts, after.posts, "{before:?} -> {after:?}");
+    assert_ne!(before.wire, after.wire);
+    let world = app.world_mut();
+    let texts: Vec<String> = world
+        .query::<&Text2d>()
+        .iter(world)
+        .map(|t| t.0.clone())
+        .collect();
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.starts_with("Cost: m1 leaves its sender as")),
+        "{texts:?}"
+    );
+}
