@@ -346,3 +346,46 @@ fn on_screen_buttons_send_what_the_keys_send() {
         "the open panel's button says so in words"
     );
 }
+
+/// Issue 20: the matrix panel had no column headers (m1, m2) to read the cells by.
+#[test]
+fn the_matrix_panel_has_column_headers() {
+    let mut app = App::new();
+    app.add_plugins((MinimalPlugins, ViewerPlugin::new(run_of("plain-web.ron"))));
+    app.update();
+    app.world_mut()
+        .resource_mut::<NextState<Panel>>()
+        .set(Panel::Matrix);
+    app.update();
+    app.update();
+    let t = texts(&mut app);
+    for head in ["observer", "m1, from Alice", "m2, from Bob"] {
+        assert!(t.iter().any(|x| x == head), "{head} not in {t:?}");
+    }
+}
+
+/// Issue 20: reaching a group DM's sealing step took 33 presses. N (and the Next message
+/// button) jumps to the first step of the next message.
+#[test]
+fn n_jumps_to_the_next_messages_first_step() {
+    for (scene, messages) in [("group-dm.ron", 1), ("plain-web.ron", 2)] {
+        let run = run_of(scene);
+        let mut app = App::new();
+        app.add_plugins((MinimalPlugins, ViewerPlugin::new(run.clone())));
+        app.update();
+        for m in 0..messages {
+            let first = run
+                .trace
+                .steps
+                .iter()
+                .position(|s| s.message == Some(m))
+                .expect("a step of the message");
+            if first == 0 {
+                continue;
+            }
+            app.world_mut().write_message(ViewerCommand::NextMessage);
+            app.update();
+            assert_eq!(app.world().resource::<Cursor>().step, first, "{scene} m{m}");
+        }
+    }
+}

@@ -49,8 +49,12 @@ pub fn buttons(playing: bool, panel: Panel) -> Vec<(String, ViewerCommand, bool)
             playing,
         ),
         ("Step >>".to_string(), ViewerCommand::StepForward, false),
-        ("Slower".to_string(), ViewerCommand::Slower, false),
-        ("Faster".to_string(), ViewerCommand::Faster, false),
+        ("Speed".to_string(), ViewerCommand::CycleSpeed, false),
+        (
+            "Next message".to_string(),
+            ViewerCommand::NextMessage,
+            false,
+        ),
         ("Model".to_string(), ViewerCommand::CycleModel, false),
         ("Observer".to_string(), ViewerCommand::NextObserver, false),
     ];

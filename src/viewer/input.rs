@@ -31,7 +31,7 @@ pub struct Control {
 
 /// Every key of the viewer but the panels' (those are in [`Panel::ALL`]) and the scenario
 /// picker's `[` and `]`.
-pub const CONTROLS: [Control; 13] = [
+pub const CONTROLS: [Control; 14] = [
     Control {
         keys: "Space",
         codes: &[KeyCode::Space],
@@ -67,6 +67,12 @@ pub const CONTROLS: [Control; 13] = [
         codes: &[KeyCode::Minus, KeyCode::NumpadSubtract],
         command: ViewerCommand::Slower,
         does: "play slower",
+    },
+    Control {
+        keys: "N",
+        codes: &[KeyCode::KeyN],
+        command: ViewerCommand::NextMessage,
+        does: "jump to the next message's first step",
     },
     Control {
         keys: "Tab, O",

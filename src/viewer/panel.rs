@@ -150,11 +150,6 @@ pub fn panel_rect(shown: &Shown) -> Rect {
     Rect::new(s.x + 4.0, s.y + 4.0, s.w - 8.0, s.h - 8.0)
 }
 
-/// Fits text rows into `rows`, scrolled from the panel's offset.
-pub fn fit_rows(lines: Vec<(String, Color)>, rows: usize) -> Vec<(String, Color)> {
-    super::text::scrolled(lines, rows, 0)
-}
-
 /// Draws a list of text rows under a panel's title bar, as many as fit in `inner`, from the
 /// scroll offset.
 pub fn draw_rows(
