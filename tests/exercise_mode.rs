@@ -281,6 +281,37 @@ mod viewer {
         assert!(scrolled_once, "no reveal needed scrolling");
     }
 
+    /// Issue 20: at 18 px a long exercise's rows ran under its buttons. In every shipped
+    /// exercise and question, no row overlaps a button and every row is inside the column.
+    #[test]
+    fn no_row_overlaps_the_exercise_buttons() {
+        let mut app = app();
+        for (i, (name, _)) in exercise::SHIPPED.iter().enumerate() {
+            send(&mut app, ExerciseCommand::OpenShipped(i));
+            let questions = {
+                let mode = app.world().resource::<ExerciseMode>();
+                mode.loaded.as_ref().expect("loaded").solved.len()
+            };
+            for q in 0..questions {
+                send(&mut app, ExerciseCommand::Question(q));
+                let mode = app.world().resource::<ExerciseMode>();
+                let (rows, others): (Vec<_>, Vec<_>) = mode
+                    .buttons
+                    .iter()
+                    .partition(|(_, c)| matches!(c, ExerciseCommand::Mark(_)));
+                for (r, c) in &rows {
+                    for (b, d) in &others {
+                        let apart = r.right() <= b.x
+                            || b.right() <= r.x
+                            || r.bottom() <= b.y
+                            || b.bottom() <= r.y;
+                        assert!(apart, "{name} Q{q}: {c:?} at {r:?} overlaps {d:?} at {b:?}");
+                    }
+                }
+            }
+        }
+    }
+
     /// The texts on the observer strip.
     fn chip_texts(app: &mut App) -> Vec<String> {
         use plainsight::viewer::Layer;

@@ -56,6 +56,8 @@ pub struct Loaded {
     pub scored: Option<Vec<Scored>>,
     /// Observer names, in scenario order.
     pub observers: Vec<String>,
+    /// Their short forms (the scene's `short:`, else the name), for the rows.
+    pub shorts: Vec<String>,
 }
 
 impl Loaded {
@@ -68,6 +70,12 @@ impl Loaded {
             .iter()
             .map(|o| o.name.clone())
             .collect();
+        let shorts = run
+            .scenario
+            .observers
+            .iter()
+            .map(|o| o.short_name().to_string())
+            .collect();
         let marks = vec![vec![None; observers.len()]; solved.len()];
         Ok(Loaded {
             name,
@@ -77,6 +85,7 @@ impl Loaded {
             question: 0,
             scored: None,
             observers,
+            shorts,
         })
     }
 
@@ -288,9 +297,7 @@ fn draw(mut side: SideDraw, mut mode: ResMut<ExerciseMode>, scroll: Res<Scroll>)
         return;
     };
     let buttons = &mut mode.buttons;
-    let top = Rect::new(col.x + 8.0, col.y + 36.0, col.w - 16.0, 28.0);
-    let next = ExerciseCommand::NextExercise;
-    add_button(&mut pt, buttons, top, "next exercise", next);
+    // The exercise's title is in the header's band; here the question, the rows, the buttons.
     let y = draw_question(&mut pt, &l, col);
     draw_marks(&mut pt, buttons, &l, col, y + 4.0);
     draw_steps(&mut pt, buttons, &l, col);
@@ -312,23 +319,21 @@ fn add_button(pt: &mut Painter, buttons: &mut Buttons, r: Rect, label: &str, c: 
 /// next line would start.
 fn draw_question(pt: &mut Painter, l: &Loaded, col: Rect) -> f32 {
     let head = format!(
-        "{} ({})  Q{} of {}: {}",
-        l.file.title,
-        l.name.rsplit('/').next().unwrap_or(&l.name),
+        "Q{} of {}: {}",
         l.question + 1,
         l.solved.len(),
         l.file.questions[l.question].text
     );
-    Para::in_column(col, 18.0, 21.0, Z + 0.1).draw(pt, col.y + 70.0, &[head])
+    Para::in_column(col, 18.0, 21.0, Z + 0.1).draw(pt, col.y + 36.0, &[head])
 }
 
 /// How an observer's mark is drawn: a button as tall as its wrapped label.
 const MARK: TallButton = TallButton {
     size: 18.0,
     line_h: 20.0,
-    inset: (5.0, 3.0),
+    inset: (5.0, 2.0),
     margin: 8.0,
-    pad: 6.0,
+    pad: 4.0,
 };
 
 /// One button per observer, from `y`: the class's mark (`[?]` until they answer the row), and
@@ -336,7 +341,7 @@ const MARK: TallButton = TallButton {
 fn draw_marks(pt: &mut Painter, buttons: &mut Buttons, l: &Loaded, col: Rect, mut y: f32) {
     let q = &l.file.questions[l.question];
     let yes_word = if q.ask == "who-reads" { "reads" } else { "yes" };
-    for (o, name) in l.observers.iter().enumerate() {
+    for (o, name) in l.shorts.iter().enumerate() {
         let mark = l.marks[l.question].get(o).copied().flatten();
         let word = match mark {
             None => "?",
@@ -364,11 +369,22 @@ fn draw_marks(pt: &mut Painter, buttons: &mut Buttons, l: &Loaded, col: Rect, mu
     }
 }
 
-/// The buttons at the column's foot: the previous and next question, and Reveal (then the
-/// score).
+/// The height of the buttons at the column's foot.
+pub const STEPS_H: f32 = 102.0;
+
+/// The buttons at the column's foot: the previous and next question, Reveal (then the
+/// score), and the next exercise.
 fn draw_steps(pt: &mut Painter, buttons: &mut Buttons, l: &Loaded, col: Rect) {
     let half = (col.w - 24.0) / 2.0;
-    let by = col.bottom() - 70.0;
+    let by = col.bottom() - STEPS_H;
+    let next = Rect::new(col.x + 8.0, by + 68.0, col.w - 16.0, 28.0);
+    add_button(
+        pt,
+        buttons,
+        next,
+        "next exercise",
+        ExerciseCommand::NextExercise,
+    );
     let prev_q = l.question.saturating_sub(1);
     let next_q = (l.question + 1).min(l.solved.len().saturating_sub(1));
     let left = Rect::new(col.x + 8.0, by, half, 28.0);

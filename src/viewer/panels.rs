@@ -46,6 +46,11 @@ fn draw_panels(
     // While the class predicts, nothing here may answer the question: no reader list, no
     // "reads 1 of 2 messages", no caption naming who can read.
     let hide = predicting(exercise.as_deref(), Some(&panel));
+    let exercise_title = exercise
+        .as_deref()
+        .filter(|_| *panel.get() == Panel::Exercise)
+        .and_then(|m| m.loaded.as_ref())
+        .map(|l| format!("{} ({})", l.file.title, l.name));
     let run = runs.run();
     let mut pt = Painter {
         commands: &mut commands,
@@ -56,7 +61,13 @@ fn draw_panels(
         draw_presenter(&mut pt, &runs, &shown, &options, hide);
         return;
     }
-    draw_header(&mut pt, &runs, &shown, &options, hide);
+    draw_header(
+        &mut pt,
+        &runs,
+        &shown,
+        &options,
+        (hide, exercise_title.as_deref()),
+    );
     super::steps::draw_list(&mut pt, run, &shown, &cursor, &scroll);
     super::steps::draw_inspector(&mut pt, run, &shown, scroll.inspector, hide);
     super::controls::draw(&mut pt, &shown.layout, cursor.playing, *panel.get());
@@ -95,10 +106,24 @@ const HZ: f32 = 8.0;
 /// the step's sentence and bytes so far. Every sentence is whole: the band and the sentence
 /// wrap at 18 px, and the header grows over the top of the stage when they need more lines
 /// than it has.
-fn draw_header(pt: &mut Painter, runs: &Runs, shown: &Shown, options: &ViewOptions, hide: bool) {
+fn draw_header(
+    pt: &mut Painter,
+    runs: &Runs,
+    shown: &Shown,
+    options: &ViewOptions,
+    (hide, exercise): (bool, Option<&str>),
+) {
     let run = runs.run();
     let h = shown.layout.header;
-    let (viewing, fill) = viewing_text(runs, options, hide);
+    let (viewing, fill) = match (exercise, options.observer, runs.acting) {
+        // With an exercise open and no one viewed, the band names the exercise.
+        (Some(title), None, None) if hide => (
+            format!("Exercise: {title}. Predict, then Reveal: who reads is hidden until then"),
+            p::PANEL,
+        ),
+        (Some(title), None, None) => (format!("Exercise: {title}. Revealed"), p::PANEL),
+        _ => viewing_text(runs, options, hide),
+    };
     let line_h = MIN_TEXT * 1.15;
     let band_lines = wrap(&viewing, chars_fit(h.w - 20.0, MIN_TEXT));
     let caption = header_caption_text(run, shown);
