@@ -79,9 +79,10 @@ mod viewer {
         solved
             .iter()
             .map(|s| {
+                // Rows are the reasons' names, in order: observers, or a cost question's fan-outs.
                 s.observers
                     .iter()
-                    .map(|n| run.scenario.observer_named(n).expect("an observer"))
+                    .map(|n| s.reasons.iter().position(|(r, _)| r == n).expect("a row"))
                     .collect()
             })
             .collect()
@@ -90,16 +91,14 @@ mod viewer {
     /// Answers every row of every question: one tap marks a row yes, two mark it no.
     fn mark_and_reveal(app: &mut App, i: usize, marks: &[Vec<usize>]) -> (usize, usize) {
         send(app, ExerciseCommand::OpenShipped(i));
-        let observers = app
-            .world()
-            .resource::<Runs>()
-            .honest()
-            .scenario
-            .observers
-            .len();
+        let rows: Vec<usize> = {
+            let mode = app.world().resource::<ExerciseMode>();
+            let l = mode.loaded.as_ref().expect("loaded");
+            l.rows.iter().map(Vec::len).collect()
+        };
         for (q, names) in marks.iter().enumerate() {
             send(app, ExerciseCommand::Question(q));
-            for o in 0..observers {
+            for o in 0..rows[q] {
                 tap_mark(app, o);
                 if !names.contains(&o) {
                     tap_mark(app, o);
@@ -230,7 +229,7 @@ mod viewer {
         assert_eq!(l.correct(), Some(0));
         assert!(l.row_right(0, 0).is_some());
         assert_eq!(l.row_right(0, 1), None);
-        assert_eq!(l.unanswered(0), l.observers.len() - 1);
+        assert_eq!(l.unanswered(0), l.rows[0].len() - 1);
         let texts = all_texts(&mut app);
         assert!(
             texts.iter().any(|t| t.starts_with("unanswered: [?]")),

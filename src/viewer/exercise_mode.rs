@@ -47,36 +47,35 @@ pub struct Loaded {
     pub file: ExerciseFile,
     /// The computed key, per question (hidden until the reveal).
     pub solved: Vec<Solved>,
-    /// Per question, per observer (scenario order), the class's mark: `None` until they answer
-    /// that row, then `Some(true)` (reads, or yes) or `Some(false)` (cannot).
+    /// Per question, per row, the class's mark: `None` until they answer that row, then
+    /// `Some(true)` (reads, or yes) or `Some(false)` (cannot, or no).
     pub marks: Vec<Vec<Option<bool>>>,
     /// The question shown.
     pub question: usize,
     /// Per question, the score, once revealed.
     pub scored: Option<Vec<Scored>>,
-    /// Observer names, in scenario order.
-    pub observers: Vec<String>,
-    /// Their short forms (the scene's `short:`, else the name), for the rows.
-    pub shorts: Vec<String>,
+    /// Per question, the rows the class answers: every observer, in scenario order, or for a
+    /// cost question every fan-out (as the key lists them).
+    pub rows: Vec<Vec<String>>,
+    /// The rows as drawn: an observer's short form (the scene's `short:`), else the name.
+    pub shorts: Vec<Vec<String>>,
 }
 
 impl Loaded {
     /// An exercise over a run of its scene: the key is solved now and kept hidden.
     pub fn new(name: String, file: ExerciseFile, run: &Run) -> Result<Loaded, String> {
         let solved = exercise::solve(&file, run).map_err(|e| format!("{name}: {e}"))?;
-        let observers: Vec<String> = run
-            .scenario
-            .observers
+        let rows: Vec<Vec<String>> = solved
             .iter()
-            .map(|o| o.name.clone())
+            .map(|s| s.reasons.iter().map(|(n, _)| n.clone()).collect())
             .collect();
-        let shorts = run
-            .scenario
-            .observers
-            .iter()
-            .map(|o| o.short_name().to_string())
-            .collect();
-        let marks = vec![vec![None; observers.len()]; solved.len()];
+        let short = |n: &String| {
+            run.scenario.observer_named(n).map_or(n.clone(), |o| {
+                run.scenario.observers[o].short_name().to_string()
+            })
+        };
+        let shorts = rows.iter().map(|r| r.iter().map(short).collect()).collect();
+        let marks = rows.iter().map(|r| vec![None; r.len()]).collect();
         Ok(Loaded {
             name,
             file,
@@ -84,7 +83,7 @@ impl Loaded {
             marks,
             question: 0,
             scored: None,
-            observers,
+            rows,
             shorts,
         })
     }
@@ -92,16 +91,16 @@ impl Loaded {
     /// The class's marks as answers (the key's format): the rows marked yes. A row left
     /// unanswered is not in the answer; [`Loaded::unanswered`] counts it apart.
     pub fn answers(&self) -> Answers {
-        let names = |marks: &Vec<Option<bool>>| {
+        let names = |(marks, rows): (&Vec<Option<bool>>, &Vec<String>)| {
             marks
                 .iter()
-                .zip(&self.observers)
+                .zip(rows)
                 .filter(|(m, _)| **m == Some(true))
                 .map(|(_, n)| n.clone())
                 .collect()
         };
         Answers {
-            answers: self.marks.iter().map(names).collect(),
+            answers: self.marks.iter().zip(&self.rows).map(names).collect(),
         }
     }
 
@@ -128,7 +127,7 @@ impl Loaded {
     /// class's mark agrees with the key.
     pub fn row_right(&self, q: usize, o: usize) -> Option<bool> {
         let mark = (*self.marks.get(q)?.get(o)?)?;
-        let name = self.observers.get(o)?;
+        let name = self.rows.get(q)?.get(o)?;
         Some(self.solved.get(q)?.observers.contains(name) == mark)
     }
 }
@@ -341,7 +340,7 @@ const MARK: TallButton = TallButton {
 fn draw_marks(pt: &mut Painter, buttons: &mut Buttons, l: &Loaded, col: Rect, mut y: f32) {
     let q = &l.file.questions[l.question];
     let yes_word = if q.ask == "who-reads" { "reads" } else { "yes" };
-    for (o, name) in l.shorts.iter().enumerate() {
+    for (o, name) in l.shorts[l.question].iter().enumerate() {
         let mark = l.marks[l.question].get(o).copied().flatten();
         let word = match mark {
             None => "?",
