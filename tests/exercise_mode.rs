@@ -232,7 +232,7 @@ mod viewer {
         assert_eq!(l.unanswered(0), l.rows[0].len() - 1);
         let texts = all_texts(&mut app);
         assert!(
-            texts.iter().any(|t| t.starts_with("unanswered: [?]")),
+            texts.iter().any(|t| t.contains("<- unanswered")),
             "{texts:?}"
         );
     }
@@ -291,8 +291,13 @@ mod viewer {
                 let mode = app.world().resource::<ExerciseMode>();
                 mode.loaded.as_ref().expect("loaded").solved.len()
             };
-            for q in 0..questions {
-                send(&mut app, ExerciseCommand::Question(q));
+            // Before and after the reveal.
+            for q in (0..questions).chain(std::iter::once(usize::MAX)) {
+                if q == usize::MAX {
+                    send(&mut app, ExerciseCommand::Reveal);
+                } else {
+                    send(&mut app, ExerciseCommand::Question(q));
+                }
                 let mode = app.world().resource::<ExerciseMode>();
                 let (rows, others): (Vec<_>, Vec<_>) = mode
                     .buttons

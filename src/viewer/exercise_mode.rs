@@ -347,20 +347,18 @@ fn draw_marks(pt: &mut Painter, buttons: &mut Buttons, l: &Loaded, col: Rect, mu
             Some(true) => yes_word,
             Some(false) => "cannot",
         };
-        let mut label = format!("[{word}] {name}");
-        if l.scored.is_some() {
-            let verdict = match l.row_right(l.question, o) {
-                None => "unanswered:",
-                Some(true) => "right:",
-                Some(false) => "WRONG:",
-            };
-            label = format!("{verdict} {label}");
-        }
-        // Shape and words, not colour alone: yes is framed thick, cannot thin, "?" dashed-thin.
-        let look = match mark {
-            Some(true) => (p::PLAIN_TINT, 3.0),
-            Some(false) => (p::PAPER, 1.5),
-            None => (p::PANEL, 1.0),
+        let label = format!("[{word}] {name}");
+        // Shape and words, not colour alone: yes is framed thick, cannot thin, "?" thinnest.
+        // Once revealed, a wrong row is framed thickest; the reveal beside it says in words
+        // which rows were right, wrong or unanswered (the column has no room for the words).
+        let look = match (
+            mark,
+            l.scored.is_some() && l.row_right(l.question, o) == Some(false),
+        ) {
+            (_, true) => (p::HIGHLIGHT, 5.0),
+            (Some(true), false) => (p::PLAIN_TINT, 3.0),
+            (Some(false), false) => (p::PAPER, 1.5),
+            (None, false) => (p::PANEL, 1.0),
         };
         let r = MARK.draw(pt, (col.x + 8.0, y, col.w - 16.0), &label, look, Z);
         buttons.push((r, ExerciseCommand::Mark(o)));
@@ -403,7 +401,7 @@ fn draw_steps(pt: &mut Painter, buttons: &mut Buttons, l: &Loaded, col: Rect) {
         ExerciseCommand::Question(next_q),
     );
     let reveal = match l.correct() {
-        Some(c) => format!("score: {c} of {} questions right", l.solved.len()),
+        Some(c) => format!("score: {c}/{} questions right", l.solved.len()),
         None => "Reveal the answers".to_string(),
     };
     let r = Rect::new(col.x + 8.0, by + 34.0, col.w - 16.0, 28.0);
@@ -442,13 +440,13 @@ pub fn reveal_lines(l: &Loaded, s: &Scored) -> Vec<String> {
             "no"
         };
         let flag = if l.row_right(q, o).is_none() {
-            "  <- you left this row unanswered"
+            "  <- unanswered: you left this row [?]"
         } else if s.missed.contains(name) {
-            "  <- you left them out"
+            "  <- WRONG: you left them out"
         } else if s.wrongly_named.contains(name) {
-            "  <- you marked them"
+            "  <- WRONG: you marked them"
         } else {
-            ""
+            "  <- right"
         };
         lines.push(format!(
             "{yes}: {name}{flag}: {}",
