@@ -325,6 +325,8 @@ fn on_screen_buttons_send_what_the_keys_send() {
             KeyCode::KeyW,
             KeyCode::KeyE,
             KeyCode::KeyD,
+            KeyCode::KeyV,
+            KeyCode::KeyN,
         ]
         .into_iter()
         .find(|&k| plainsight::viewer::command_for(k) == Some(*command));

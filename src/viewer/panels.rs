@@ -118,7 +118,7 @@ fn draw_header(
     let (viewing, fill) = match (exercise, options.observer, runs.acting) {
         // With an exercise open and no one viewed, the band names the exercise.
         (Some(title), None, None) if hide => (
-            format!("Exercise: {title}. Predict, then Reveal: who reads is hidden until then"),
+            format!("Exercise: {title}. Predict, then Reveal: the answer is hidden until then"),
             p::PANEL,
         ),
         (Some(title), None, None) => (format!("Exercise: {title}. Revealed"), p::PANEL),
