@@ -239,9 +239,27 @@ fn draw_tools(pt: &mut Painter, mode: &mut DesignMode, col: Rect) {
     }
 }
 
-/// A highlight round each selected device or server.
+/// A highlight round each selected device or server, and along each selected link (a wide
+/// yellow halo with a black edge round its band: a shape, not only a colour).
 fn outline_selected(pt: &mut Painter, sc: &Scenario, l: &Layout, selected: &[Selected]) {
     for s in selected {
+        if let Selected::Link(a, b) = s {
+            let named = |k: usize| {
+                let (x, y) = (sc.node_name(sc.links[k].from), sc.node_name(sc.links[k].to));
+                (x == a && y == b) || (x == b && y == a)
+            };
+            if let Some(path) = (0..sc.links.len())
+                .find(|&k| named(k))
+                .and_then(|k| l.links.get(k))
+            {
+                // Under the link's own band (z 0.5) and over nothing else: a halo round it.
+                for w in path.windows(2) {
+                    pt.line(w[0], w[1], p::INK, 30.0, 0.44);
+                    pt.line(w[0], w[1], p::HIGHLIGHT, 26.0, 0.45);
+                }
+            }
+            continue;
+        }
         let Selected::Node(n) = s else {
             continue;
         };
