@@ -11,6 +11,7 @@ mod people;
 mod servers;
 mod strip;
 mod tags;
+pub use tags::TAG_SIZE;
 
 use std::collections::BTreeMap;
 

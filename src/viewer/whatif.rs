@@ -363,13 +363,13 @@ fn draw_link_tags(pt: &mut Painter, sc: &Scenario, l: &Layout) -> Vec<(Rect, Wha
     let mut tags: Vec<(Rect, WhatIfCommand)> = Vec::new();
     for (i, link) in sc.links.iter().enumerate() {
         let placed: Vec<Rect> = tags.iter().map(|(r, _)| *r).collect();
-        let (r, on) = l.tag_rect(i, (72.0, 22.0), &placed);
+        let (r, on) = l.tag_rect(i, super::layout::TAG_SIZE, &placed);
         let word = if link.tls { "TLS on" } else { "TLS off" };
         if !r.contains_point(on) {
             pt.line(r.center(), on, p::INK, 2.0, Z - 0.01);
         }
         pt.boxed(r, p::HIGHLIGHT, p::INK, 2.0, Z);
-        pt.text(r.x + 5.0, r.y + 2.0, word, 18.0, p::INK, Z + 0.1);
+        pt.text(r.x + 3.0, r.y + 2.0, word, 18.0, p::INK, Z + 0.1);
         tags.push((r, WhatIfCommand::Flip(Switch::LinkTls(i))));
     }
     tags
