@@ -64,22 +64,24 @@ pub fn run(args: &ExerciseArgs) -> Result<i32> {
     Ok(0)
 }
 
-/// Asks each question in the terminal: the observers numbered, the class answers with numbers.
+/// Asks each question in the terminal: its rows numbered (the observers, or the fan-outs of a
+/// cost question), the class answers with numbers.
 fn ask(ex: &ExerciseFile, run: &Run) -> Result<Answers> {
-    let names: Vec<&str> = run
-        .scenario
-        .observers
-        .iter()
-        .map(|o| o.name.as_str())
-        .collect();
+    // Only the rows are read from the solution; its key stays unseen until the report.
+    let solved = exercise::solve(ex, run)?;
     cli_out::println(format_args!("{} ({})", ex.title, run.scenario.title))?;
-    for (i, n) in names.iter().enumerate() {
-        cli_out::println(format_args!("  {}. {n}", i + 1))?;
-    }
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();
     let mut answers = Vec::new();
+    let mut listed: Option<Vec<&str>> = None;
     for (i, q) in ex.questions.iter().enumerate() {
+        let names: Vec<&str> = solved[i].reasons.iter().map(|(n, _)| n.as_str()).collect();
+        if listed.as_ref() != Some(&names) {
+            for (k, n) in names.iter().enumerate() {
+                cli_out::println(format_args!("  {}. {n}", k + 1))?;
+            }
+            listed = Some(names.clone());
+        }
         cli_out::println(format_args!(
             "\nQ{}: {} (numbers, e.g. 1 3; empty for nobody)",
             i + 1,

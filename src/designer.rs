@@ -371,6 +371,7 @@ impl Designer {
         check_role(role)?;
         self.file.observers.push(ObserverFile {
             name: s(name),
+            short: None,
             role: s(role),
             admin: None,
             compels: Vec::new(),

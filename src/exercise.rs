@@ -21,15 +21,20 @@ pub enum Ask {
     WhoCouldForge,
     /// The same, when they act (swap keys, change code, strip TLS) to get there.
     WhoCouldForgeByActing,
+    /// Lesson 3's cost: which end-to-end fan-outs send the message, on every wire, in fewer
+    /// bytes than one envelope per device (per-recipient). Its rows are the fan-outs, not the
+    /// observers; the key comes from running the scene under each.
+    FewerBytes,
 }
 
 impl Ask {
     /// Every kind of question.
-    pub const ALL: [Ask; 4] = [
+    pub const ALL: [Ask; 5] = [
         Ask::WhoReads,
         Ask::WhoCouldByActing,
         Ask::WhoCouldForge,
         Ask::WhoCouldForgeByActing,
+        Ask::FewerBytes,
     ];
 
     /// The name in exercise files.
@@ -39,6 +44,7 @@ impl Ask {
             Ask::WhoCouldByActing => "who-could-by-acting",
             Ask::WhoCouldForge => "who-could-forge",
             Ask::WhoCouldForgeByActing => "who-could-forge-by-acting",
+            Ask::FewerBytes => "fewer-bytes",
         }
     }
 }
@@ -85,9 +91,10 @@ pub struct Answers {
 /// The computed answer to one question, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Solved {
-    /// The observers, by name, sorted.
+    /// The rows the answer names (observers, or fan-outs for a cost question), sorted.
     pub observers: BTreeSet<String>,
-    /// For each observer of the scene, the tool's reason for its verdict.
+    /// Every row the class answers, in order (each observer of the scene, or each fan-out),
+    /// with the tool's reason for its verdict.
     pub reasons: Vec<(String, String)>,
 }
 
@@ -197,6 +204,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         "lesson3-web-client.ron",
         include_str!("../exercises/lesson3-web-client.ron"),
     ),
+    (
+        "lesson3-cost.ron",
+        include_str!("../exercises/lesson3-cost.ron"),
+    ),
 ];
 
 impl ExerciseFile {
@@ -269,6 +280,9 @@ fn solve_one(
                 .collect::<Vec<_>>()
                 .join(", "),
         })?;
+    if ask == Ask::FewerBytes {
+        return fewer_bytes(run, m);
+    }
     let mut observers = BTreeSet::new();
     let mut reasons = Vec::new();
     for ox in &run.exposure.observers {
@@ -293,8 +307,52 @@ fn solve_one(
                 (None, Some(f)) => (f.possible, f.why.join(" -> ")),
                 (None, None) => (false, "not assessed in this run".to_string()),
             },
+            (Ask::FewerBytes, _) => unreachable!("answered by fewer_bytes above"),
         };
         if yes {
+            observers.insert(name.clone());
+        }
+        reasons.push((name, why));
+    }
+    Ok(Solved { observers, reasons })
+}
+
+/// The bytes message `m` puts on every wire in a run: each wire step that carries it.
+pub fn wire_bytes(run: &Run, m: usize) -> usize {
+    run.trace
+        .steps
+        .iter()
+        .filter(|s| s.message == Some(m) && matches!(s.place, crate::scenario::Reach::Wire(_)))
+        .map(|s| s.bytes.len())
+        .sum()
+}
+
+/// Which fan-outs send message `m` in fewer bytes than per-recipient: the scene run under each
+/// (the people, links and model kept; only the fan-out changes).
+fn fewer_bytes(run: &Run, m: usize) -> Result<Solved, ExerciseError> {
+    use crate::crypto::Fanout;
+    let under = |f: Fanout| {
+        let protection = crate::scenario::Protection {
+            fanout: f,
+            ..run.trace.protection
+        };
+        Run::with(run.scenario.clone(), protection)
+            .map(|r| wire_bytes(&r, m))
+            .map_err(|e| ExerciseError::Run(e.to_string()))
+    };
+    if !run.trace.protection.model.end_to_end() {
+        return Err(ExerciseError::Run(
+            "a fan-out question needs an end-to-end model".to_string(),
+        ));
+    }
+    let base = under(Fanout::PerRecipient)?;
+    let mut observers = BTreeSet::new();
+    let mut reasons = Vec::new();
+    for f in Fanout::ALL {
+        let bytes = under(f)?;
+        let name = f.name().to_string();
+        let why = format!("{bytes} B on every wire for this message (per-recipient: {base} B)");
+        if bytes < base {
             observers.insert(name.clone());
         }
         reasons.push((name, why));

@@ -79,7 +79,7 @@ use bevy::render::settings::RenderCreation;
 pub use actors::{Dimmed, Footprint, PlaceMark};
 pub use controls::{ControlButton, buttons};
 pub use design_mode::{DesignCommand, DesignMode, DesignPlugin, Selected, Tool};
-pub use draw::Layer;
+pub use draw::{Layer, Shortened};
 pub use exercise_mode::{ExerciseCommand, ExerciseMode, ExercisePlugin, ExerciseStart, Loaded};
 pub use export::{FramesOptions, render_sequence, write_gif};
 pub use held::{keeps, lingering, still_held};
@@ -100,7 +100,7 @@ pub use routes::crossings;
 pub use state::{Look, Piece, Sighting, Token, TokenAt, ViewState, state_at, viewing_as_line};
 pub use steps::step_where;
 pub use tokens::{FanSummary, TokenCard, Traveller, fan_summary};
-pub use whatif::{WhatIfCommand, WhatIfPlugin, WhatIfState};
+pub use whatif::{Cost, WhatIfCommand, WhatIfPlugin, WhatIfState};
 
 use crate::Run;
 

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use crate::Run;
 use crate::crypto::Fanout;
-use crate::exposure::Content;
+use crate::exposure::{Content, MetaField};
 use crate::scenario::{KeySource, KeySync, Scenario};
 
 /// Why a switch cannot be flipped.
@@ -328,7 +328,19 @@ pub struct Cell {
     pub content: Content,
     /// By acting, when that gives more than looking.
     pub if_acting: Option<Content>,
+    /// The metadata learned, as the matrix's letters in order (`s r z t e`), one bit each:
+    /// a change of metadata is a change of the cell.
+    pub metadata: u8,
 }
+
+/// The matrix's metadata letters, in bit order of [`Cell::metadata`].
+const META_LETTERS: [(MetaField, char); 5] = [
+    (MetaField::Sender, 's'),
+    (MetaField::Recipients, 'r'),
+    (MetaField::Size, 'z'),
+    (MetaField::Time, 't'),
+    (MetaField::Endpoints, 'e'),
+];
 
 impl Cell {
     /// Observer `o`'s cell for message `m` in a run.
@@ -339,10 +351,35 @@ impl Cell {
             .as_ref()
             .map(|a| a.content)
             .filter(|c| c.more_than(mx.content));
+        let metadata = META_LETTERS
+            .iter()
+            .enumerate()
+            .filter(|(_, (f, _))| mx.metadata.contains(f))
+            .fold(0u8, |bits, (i, _)| bits | 1 << i);
         Some(Cell {
             content: mx.content,
             if_acting,
+            metadata,
         })
+    }
+
+    /// The cell as the matrix prints it, metadata included: `cipher [srzte]`,
+    /// `cipher [szte] / READS if acting`.
+    pub fn text(&self) -> String {
+        let letters: String = META_LETTERS
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.metadata & (1 << i) != 0)
+            .map(|(_, (_, c))| *c)
+            .collect();
+        let words = self.words();
+        if letters.is_empty() {
+            return words;
+        }
+        match words.split_once(" / ") {
+            Some((looking, acting)) => format!("{looking} [{letters}] / {acting}"),
+            None => format!("{words} [{letters}]"),
+        }
     }
 
     /// The cell's words, as the matrix prints them: `READS`, `cipher / READS if acting`, `-`.
@@ -413,6 +450,25 @@ mod tests {
         assert_eq!(
             set_link_tls(&sc, 99, false).err(),
             Some(WhatIfError::NoLink(99))
+        );
+    }
+
+    /// Issue 20: under e2e, TLS off on Alice's link "changed no cell" while the matrix showed
+    /// the tap learning the recipients. A change of metadata is a change of the cell.
+    #[test]
+    fn a_change_of_metadata_is_a_change() {
+        let sc = Scenario::shipped("e2e").expect("shipped");
+        let before = Run::new(sc.clone(), None).expect("runs");
+        let link = (0..sc.links.len())
+            .find(|&l| sc.links[l].tls)
+            .expect("a TLS link");
+        let after = Run::new(set_link_tls(&sc, link, false).expect("edits"), None).expect("runs");
+        let changed = changes(&before, &after);
+        assert!(
+            changed
+                .iter()
+                .any(|c| c.before.metadata != c.after.metadata && c.after.text().contains('r')),
+            "{changed:?}"
         );
     }
 }

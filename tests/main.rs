@@ -16,6 +16,8 @@ mod sender_keys;
 mod support;
 mod viewer;
 mod viewer_panels;
+mod viewer_pen;
 mod viewer_pictures;
+mod viewer_text;
 mod whatif;
 mod x25519;

@@ -143,6 +143,9 @@ fn observer(ob: &ObserverFile) -> String {
         quote(ob.name.as_str()),
         quote(ob.role.as_str())
     );
+    if let Some(short) = &ob.short {
+        let _ = write!(s, ", short: {}", quote(short.as_str()));
+    }
     if let Some(a) = &ob.admin {
         let _ = write!(s, ", admin: {}", quote(a.as_str()));
     }

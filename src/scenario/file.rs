@@ -217,6 +217,10 @@ pub struct MessageFile {
 pub struct ObserverFile {
     /// Display name.
     pub name: Str,
+    /// A shorter form of the name where room is short (an observer's chip), e.g.
+    /// `"Carol (left, kept the DB)"`; the full name stays in the inspector and reports.
+    #[serde(default)]
+    pub short: Option<Str>,
     /// A role from the fixed vocabulary.
     pub role: Str,
     /// Acts with this admin's capabilities.

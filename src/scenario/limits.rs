@@ -26,5 +26,8 @@ pub const MAX_NAME_CHARS: usize = 64;
 /// scene this accepts runs `plainsight matrix` within 30 s on a 2-core laptop
 /// (docs/hardening.md).
 pub const MAX_WORK: usize = 24_576;
+/// Longest short form of a name (`short:`), in characters: what an observer's chip holds on
+/// one line at 18 px.
+pub const MAX_SHORT_CHARS: usize = 22;
 /// Deepest nesting RON may use.
 pub const MAX_NESTING: usize = 32;

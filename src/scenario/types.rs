@@ -374,6 +374,9 @@ pub enum Via {
 pub struct Observer {
     /// Display name.
     pub name: String,
+    /// A shorter form of the name for tight places (an observer's chip), if the file gives
+    /// one; validated shorter than the name and at most [`super::limits::MAX_SHORT_CHARS`].
+    pub short: Option<String>,
     /// Role.
     pub role: Role,
     /// Everything they reach, sorted.
@@ -385,6 +388,13 @@ pub struct Observer {
     pub via: Vec<(Reach, Via)>,
     /// The server they belong to, if one (an admin's server, or the one server they reach).
     pub server: Option<usize>,
+}
+
+impl Observer {
+    /// The name where room is short: the file's `short:` form, else the name.
+    pub fn short_name(&self) -> &str {
+        self.short.as_deref().unwrap_or(&self.name)
+    }
 }
 
 /// A validated scenario with every name resolved.

@@ -148,7 +148,8 @@ fn draw_person(pt: &mut Painter, scene: &Scene, person: &PersonBox) {
         &scene.sc.people[person.person].name,
         chars_fit(r.w - isz - 6.0, df),
     );
-    pt.text(icon.right() + 4.0, r.y + 3.0, &name, df, p::INK, 1.0);
+    let e = pt.text(icon.right() + 4.0, r.y + 3.0, &name, df, p::INK, 1.0);
+    pt.note_cut(e, &name, &scene.sc.people[person.person].name);
 }
 
 /// Device `d`'s box, picture and name (dimmed when the viewer reaches none of its parts).
@@ -171,15 +172,17 @@ fn draw_device(pt: &mut Painter, scene: &Scene, d: usize) {
     icons::draw(pt, scene.icons, Icon::of_device(sc, d), icon, ink, 1.1);
     let n = chars_fit(row.w - 8.0 - isz, df);
     let name = device_name(sc, d, n);
-    pt.text_anchored(
+    let short = fit(&name, n);
+    let e = pt.text_anchored(
         icon.right() + 3.0,
         row.center().1,
-        &fit(&name, n),
+        &short,
         df,
         ink,
         Anchor::CENTER_LEFT,
         1.1,
     );
+    pt.note_cut(e, &short, &name);
 }
 
 /// Device `d`'s name for `n` characters: under its owner's name, "bob-laptop" can be
@@ -306,15 +309,17 @@ fn place_label(
         Reach::Wire(_) => ("wire", "wire"),
     };
     let label = if long.len() <= room { long } else { short };
-    pt.text_anchored(
+    let short = fit(label, room);
+    let e = pt.text_anchored(
         r.x + 5.0 + icon_w,
         r.center().1,
-        &fit(label, room),
+        &short,
         size,
         ink,
         Anchor::CENTER_LEFT,
         2.1,
     );
+    pt.note_cut(e, &short, label);
 }
 
 /// A place's "plain" badge at the right of its row, `tag_w` wide.

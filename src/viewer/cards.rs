@@ -101,18 +101,19 @@ pub(super) fn card(pt: &mut Painter, icons: Option<&Icons>, r: Rect, t: &Token) 
     let room = r.right() - x - 4.0;
     let small = (r.h * 0.33).min(16.0);
     let big = (r.h * 0.37).min(FONT);
-    pt.text(
-        x,
-        r.y + 3.0,
-        &fit(&line1, chars_fit(room, big)),
+    pt.fitted(
+        (x, r.y + 3.0),
+        &line1,
+        chars_fit(room, big),
         big,
         p::INK,
         z + 0.2,
     );
-    pt.text(
-        x,
-        r.bottom() - small - 5.0,
-        &fit(&line2, chars_fit(room, small)),
+    let y2 = r.bottom() - small - 5.0;
+    pt.fitted(
+        (x, y2),
+        &line2,
+        chars_fit(room, small),
         small,
         p::MUTED,
         z + 0.2,

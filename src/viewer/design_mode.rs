@@ -202,7 +202,7 @@ fn draw(mut side: SideDraw, mut mode: ResMut<DesignMode>, runs: Res<Runs>) {
         return;
     };
     let l = &shown.layout;
-    let col = l.events;
+    let col = super::side_column::column(l);
     titled_column(&mut pt, col, Panel::Designer, "Designer", Z);
     draw_tools(&mut pt, &mut mode, col);
     let rows = (Tool::ALL.len() + 1).div_ceil(2) as f32;
@@ -216,7 +216,7 @@ fn draw(mut side: SideDraw, mut mode: ResMut<DesignMode>, runs: Res<Runs>) {
         },
         mode.status
     );
-    let para = Para::in_column(col, 15.0, 18.0, Z + 0.1).until(col.bottom() - 20.0);
+    let para = Para::in_column(col, 18.0, 21.0, Z + 0.1).until(col.bottom() - 20.0);
     para.draw(&mut pt, col.y + 40.0 + rows * 32.0, &[text]);
     outline_selected(&mut pt, &runs.honest().scenario, l, &mode.selected);
     draw_status(&mut pt, &mode, l.inspector);
@@ -234,14 +234,32 @@ fn draw_tools(pt: &mut Painter, mode: &mut DesignMode, col: Rect) {
             (half, col.x + 8.0 + (i % 2) as f32 * (half + 8.0), i / 2)
         };
         let r = Rect::new(x, col.y + 36.0 + row as f32 * 32.0, w, 28.0);
-        button(pt, r, &tool.label(role), 15.0, Z);
+        button(pt, r, &tool.label(role), 18.0, Z);
         mode.buttons.push((r, *tool));
     }
 }
 
-/// A highlight round each selected device or server.
+/// A highlight round each selected device or server, and along each selected link (a wide
+/// yellow halo with a black edge round its band: a shape, not only a colour).
 fn outline_selected(pt: &mut Painter, sc: &Scenario, l: &Layout, selected: &[Selected]) {
     for s in selected {
+        if let Selected::Link(a, b) = s {
+            let named = |k: usize| {
+                let (x, y) = (sc.node_name(sc.links[k].from), sc.node_name(sc.links[k].to));
+                (x == a && y == b) || (x == b && y == a)
+            };
+            if let Some(path) = (0..sc.links.len())
+                .find(|&k| named(k))
+                .and_then(|k| l.links.get(k))
+            {
+                // Under the link's own band (z 0.5) and over nothing else: a halo round it.
+                for w in path.windows(2) {
+                    pt.line(w[0], w[1], p::INK, 30.0, 0.44);
+                    pt.line(w[0], w[1], p::HIGHLIGHT, 26.0, 0.45);
+                }
+            }
+            continue;
+        }
         let Selected::Node(n) = s else {
             continue;
         };
@@ -274,7 +292,7 @@ fn draw_status(pt: &mut Painter, mode: &DesignMode, area: Rect) {
         }
         (None, None) => format!("Valid: plainsight check accepts it. Save writes {path}"),
     };
-    let para = Para::in_column(area, 16.0, 19.0, Z + 0.1).until(area.bottom() - 18.0);
+    let para = Para::in_column(area, 18.0, 21.0, Z + 0.1).until(area.bottom() - 18.0);
     let lines: Vec<&str> = text.lines().collect();
     para.draw(pt, area.y + 6.0, &lines);
 }
@@ -323,7 +341,9 @@ fn input(
     };
     let (x, y) = shown.fit.to_virtual(pos.x, pos.y);
     let l = &shown.layout;
-    let ours = inside(&l.events, x, y) || inside(&l.inspector, x, y) || inside(&l.stage, x, y);
+    let ours = super::side_column::owns_click(l, x, y)
+        || inside(&l.inspector, x, y)
+        || inside(&l.stage, x, y);
     if buttons.just_pressed(MouseButton::Left) && ours {
         *press = Some((x, y));
         buttons.clear_just_pressed(MouseButton::Left);

@@ -148,6 +148,33 @@ impl<'w, 's> Painter<'_, 'w, 's> {
         }
     }
 
+    /// Text shortened to at most `n` characters by the stated rule ([`super::layout::fit`])
+    /// when it must fit one line in a box; when it had to be cut, the entity carries
+    /// [`Shortened`] with the whole text, which a test looks for.
+    pub fn fitted(
+        &mut self,
+        (x, y): (f32, f32),
+        s: &str,
+        n: usize,
+        size: f32,
+        color: Color,
+        z: f32,
+    ) -> Entity {
+        let short = super::layout::fit(s, n);
+        let e = self.text(x, y, &short, size, color, z);
+        if short != s {
+            self.commands.entity(e).insert(Shortened(s.to_string()));
+        }
+        e
+    }
+
+    /// Marks text entity `e`, drawn as `short`, as cut when `short` is not `whole`.
+    pub fn note_cut(&mut self, e: Entity, short: &str, whole: &str) {
+        if short != whole {
+            self.commands.entity(e).insert(Shortened(whole.to_string()));
+        }
+    }
+
     /// Text with its top-left corner at (x, y), `size` virtual pixels high.
     pub fn text(&mut self, x: f32, y: f32, s: &str, size: f32, color: Color, z: f32) -> Entity {
         self.text_anchored(x, y, s, size, color, Anchor::TOP_LEFT, z)
@@ -178,3 +205,7 @@ impl<'w, 's> Painter<'_, 'w, 's> {
             .id()
     }
 }
+
+/// Marks a text drawn shorter than its whole (by [`Painter::fitted`]): the whole text.
+#[derive(Component, Debug, Clone, PartialEq, Eq)]
+pub struct Shortened(pub String);

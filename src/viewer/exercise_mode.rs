@@ -9,8 +9,8 @@ use bevy::window::PrimaryWindow;
 use super::draw::{Layer, Painter, palette as p};
 use super::layout::{Rect, chars_fit};
 use super::panel::Panel;
-use super::playback::{Cursor, Runs, Shown};
-use super::side_column::{Para, SideDraw, TallButton, button, inside, titled_column, wrap};
+use super::playback::{Cursor, Runs, Scroll, Shown, ViewOptions};
+use super::side_column::{Para, SideDraw, TallButton, button, inside, titled_column};
 use crate::Run;
 use crate::exercise::{self, Answers, ExerciseFile, Scored, Solved};
 
@@ -29,7 +29,8 @@ pub enum ExerciseCommand {
     NextExercise,
     /// Show question `n` (0-based).
     Question(usize),
-    /// Mark or unmark an observer (index) for the question shown.
+    /// Tap an observer's row (index) for the question shown: unanswered "?" becomes yes
+    /// (reads), yes becomes no (cannot), no becomes unanswered again.
     Mark(usize),
     /// Show the key, the score and the reasons.
     Reveal,
@@ -46,27 +47,35 @@ pub struct Loaded {
     pub file: ExerciseFile,
     /// The computed key, per question (hidden until the reveal).
     pub solved: Vec<Solved>,
-    /// Per question, the observers the class marked (indices).
-    pub marks: Vec<Vec<usize>>,
+    /// Per question, per row, the class's mark: `None` until they answer that row, then
+    /// `Some(true)` (reads, or yes) or `Some(false)` (cannot, or no).
+    pub marks: Vec<Vec<Option<bool>>>,
     /// The question shown.
     pub question: usize,
     /// Per question, the score, once revealed.
     pub scored: Option<Vec<Scored>>,
-    /// Observer names, in scenario order.
-    pub observers: Vec<String>,
+    /// Per question, the rows the class answers: every observer, in scenario order, or for a
+    /// cost question every fan-out (as the key lists them).
+    pub rows: Vec<Vec<String>>,
+    /// The rows as drawn: an observer's short form (the scene's `short:`), else the name.
+    pub shorts: Vec<Vec<String>>,
 }
 
 impl Loaded {
     /// An exercise over a run of its scene: the key is solved now and kept hidden.
     pub fn new(name: String, file: ExerciseFile, run: &Run) -> Result<Loaded, String> {
         let solved = exercise::solve(&file, run).map_err(|e| format!("{name}: {e}"))?;
-        let marks = vec![Vec::new(); solved.len()];
-        let observers = run
-            .scenario
-            .observers
+        let rows: Vec<Vec<String>> = solved
             .iter()
-            .map(|o| o.name.clone())
+            .map(|s| s.reasons.iter().map(|(n, _)| n.clone()).collect())
             .collect();
+        let short = |n: &String| {
+            run.scenario.observer_named(n).map_or(n.clone(), |o| {
+                run.scenario.observers[o].short_name().to_string()
+            })
+        };
+        let shorts = rows.iter().map(|r| r.iter().map(short).collect()).collect();
+        let marks = rows.iter().map(|r| vec![None; r.len()]).collect();
         Ok(Loaded {
             name,
             file,
@@ -74,26 +83,52 @@ impl Loaded {
             marks,
             question: 0,
             scored: None,
-            observers,
+            rows,
+            shorts,
         })
     }
 
-    /// The class's marks as answers (the key's format).
+    /// The class's marks as answers (the key's format): the rows marked yes. A row left
+    /// unanswered is not in the answer; [`Loaded::unanswered`] counts it apart.
     pub fn answers(&self) -> Answers {
-        let names = |marks: &Vec<usize>| {
+        let names = |(marks, rows): (&Vec<Option<bool>>, &Vec<String>)| {
             marks
                 .iter()
-                .filter_map(|&o| self.observers.get(o).cloned())
+                .zip(rows)
+                .filter(|(m, _)| **m == Some(true))
+                .map(|(_, n)| n.clone())
                 .collect()
         };
         Answers {
-            answers: self.marks.iter().map(names).collect(),
+            answers: self.marks.iter().zip(&self.rows).map(names).collect(),
         }
     }
 
-    /// How many questions the class got right, once revealed.
+    /// How many questions the class got right, once revealed: every row answered, and
+    /// answered as the key says. A question with a row left unanswered is not right.
     pub fn correct(&self) -> Option<usize> {
-        Some(self.scored.as_ref()?.iter().filter(|s| s.correct).count())
+        let scored = self.scored.as_ref()?;
+        let right = scored
+            .iter()
+            .zip(&self.marks)
+            .filter(|(s, marks)| s.correct && marks.iter().all(Option::is_some))
+            .count();
+        Some(right)
+    }
+
+    /// How many rows of question `q` the class left unanswered ("?").
+    pub fn unanswered(&self, q: usize) -> usize {
+        self.marks
+            .get(q)
+            .map_or(0, |m| m.iter().filter(|m| m.is_none()).count())
+    }
+
+    /// Row `o` of question `q` once revealed: `None` when left unanswered, else whether the
+    /// class's mark agrees with the key.
+    pub fn row_right(&self, q: usize, o: usize) -> Option<bool> {
+        let mark = (*self.marks.get(q)?.get(o)?)?;
+        let name = self.rows.get(q)?.get(o)?;
+        Some(self.solved.get(q)?.observers.contains(name) == mark)
     }
 }
 
@@ -146,9 +181,15 @@ fn start(
 }
 
 /// Entering the panel with no exercise loaded loads the first shipped one.
-fn on_enter(mut mode: ResMut<ExerciseMode>, mut runs: ResMut<Runs>, mut cursor: ResMut<Cursor>) {
+fn on_enter(
+    mut mode: ResMut<ExerciseMode>,
+    mut runs: ResMut<Runs>,
+    mut cursor: ResMut<Cursor>,
+    mut options: ResMut<ViewOptions>,
+) {
     if mode.loaded.is_none() {
         open_shipped(0, &mut mode, &mut runs, &mut cursor);
+        options.observer = None;
     }
 }
 
@@ -179,8 +220,9 @@ fn apply(
     mut mode: ResMut<ExerciseMode>,
     mut runs: ResMut<Runs>,
     mut cursor: ResMut<Cursor>,
-    state: Res<State<Panel>>,
-    mut next: ResMut<NextState<Panel>>,
+    (state, mut next): (Res<State<Panel>>, ResMut<NextState<Panel>>),
+    mut scroll: ResMut<Scroll>,
+    mut options: ResMut<ViewOptions>,
 ) {
     let open = *state.get() == Panel::Exercise;
     for c in commands.read() {
@@ -193,6 +235,10 @@ fn apply(
             }
             c => c.clone(),
         };
+        if !matches!(c, ExerciseCommand::Mark(_)) {
+            // A new question, exercise or reveal is read from its first line.
+            scroll.panel = 0;
+        }
         match c {
             ExerciseCommand::Toggle => {
                 next.set(if open { Panel::Closed } else { Panel::Exercise });
@@ -200,12 +246,15 @@ fn apply(
             ExerciseCommand::OpenShipped(i) => {
                 next.set(Panel::Exercise);
                 open_shipped(i, &mut mode, &mut runs, &mut cursor);
+                // Observer indices belong to the scene shown before.
+                options.observer = None;
             }
             ExerciseCommand::NextExercise => {
                 let next = mode
                     .shipped
                     .map_or(0, |i| (i + 1) % exercise::SHIPPED.len());
                 open_shipped(next, &mut mode, &mut runs, &mut cursor);
+                options.observer = None;
             }
             ExerciseCommand::Question(q) => {
                 if let Some(l) = mode.loaded.as_mut() {
@@ -213,15 +262,14 @@ fn apply(
                 }
             }
             ExerciseCommand::Mark(o) => {
-                if let Some(l) = mode.loaded.as_mut().filter(|l| l.scored.is_none()) {
-                    let marks = &mut l.marks[l.question];
-                    match marks.iter().position(|&m| m == o) {
-                        Some(i) => {
-                            marks.remove(i);
-                        }
-                        None if o < l.observers.len() => marks.push(o),
-                        None => {}
-                    }
+                if let Some(l) = mode.loaded.as_mut().filter(|l| l.scored.is_none())
+                    && let Some(m) = l.marks[l.question].get_mut(o)
+                {
+                    *m = match *m {
+                        None => Some(true),
+                        Some(true) => Some(false),
+                        Some(false) => None,
+                    };
                 }
             }
             ExerciseCommand::Reveal => {
@@ -234,28 +282,27 @@ fn apply(
     }
 }
 
-fn draw(mut side: SideDraw, mut mode: ResMut<ExerciseMode>) {
-    let changed = mode.is_changed();
+fn draw(mut side: SideDraw, mut mode: ResMut<ExerciseMode>, scroll: Res<Scroll>) {
+    let changed = mode.is_changed() || scroll.is_changed();
     let forget = || mode.buttons.clear();
     let Some((mut pt, shown)) = side.begin(Panel::Exercise, LAYER, changed, forget) else {
         return;
     };
-    let col = shown.layout.events;
+    let col = super::side_column::column(&shown.layout);
     titled_column(&mut pt, col, Panel::Exercise, "Exercise", Z);
     let Some(l) = mode.loaded.clone() else {
         let m = mode.message.clone().unwrap_or_default();
-        Para::in_column(col, 16.0, 20.0, Z + 0.1).draw(&mut pt, col.y + 40.0, &[m]);
+        Para::in_column(col, 18.0, 21.0, Z + 0.1).draw(&mut pt, col.y + 40.0, &[m]);
         return;
     };
     let buttons = &mut mode.buttons;
-    let top = Rect::new(col.x + 8.0, col.y + 36.0, col.w - 16.0, 28.0);
-    let next = ExerciseCommand::NextExercise;
-    add_button(&mut pt, buttons, top, "next exercise", next);
+    // The exercise's title is in the header's band; here the question, the rows, the buttons.
     let y = draw_question(&mut pt, &l, col);
     draw_marks(&mut pt, buttons, &l, col, y + 4.0);
     draw_steps(&mut pt, buttons, &l, col);
     if let Some(s) = l.scored.as_ref().map(|s| &s[l.question]) {
-        draw_reveal(&mut pt, &l, s, shown.layout.stage, shown.layout.inspector);
+        let areas = (shown.layout.stage, shown.layout.inspector);
+        draw_reveal(&mut pt, &l, s, areas, scroll.panel);
     }
 }
 
@@ -263,7 +310,7 @@ fn draw(mut side: SideDraw, mut mode: ResMut<ExerciseMode>) {
 type Buttons = Vec<(Rect, ExerciseCommand)>;
 
 fn add_button(pt: &mut Painter, buttons: &mut Buttons, r: Rect, label: &str, c: ExerciseCommand) {
-    button(pt, r, label, 16.0, Z);
+    button(pt, r, label, 18.0, Z);
     buttons.push((r, c));
 }
 
@@ -271,42 +318,47 @@ fn add_button(pt: &mut Painter, buttons: &mut Buttons, r: Rect, label: &str, c: 
 /// next line would start.
 fn draw_question(pt: &mut Painter, l: &Loaded, col: Rect) -> f32 {
     let head = format!(
-        "{} ({})  Q{} of {}: {}",
-        l.file.title,
-        l.name.rsplit('/').next().unwrap_or(&l.name),
+        "Q{} of {}: {}",
         l.question + 1,
         l.solved.len(),
         l.file.questions[l.question].text
     );
-    Para::in_column(col, 15.0, 18.0, Z + 0.1).draw(pt, col.y + 70.0, &[head])
+    Para::in_column(col, 18.0, 21.0, Z + 0.1).draw(pt, col.y + 36.0, &[head])
 }
 
 /// How an observer's mark is drawn: a button as tall as its wrapped label.
 const MARK: TallButton = TallButton {
-    size: 15.0,
-    line_h: 17.0,
-    inset: (5.0, 3.0),
+    size: 18.0,
+    line_h: 20.0,
+    inset: (5.0, 2.0),
     margin: 8.0,
-    pad: 6.0,
+    pad: 4.0,
 };
 
-/// One button per observer, from `y`: the class's mark, and once revealed whether it was right.
+/// One button per observer, from `y`: the class's mark (`[?]` until they answer the row), and
+/// once revealed whether it was right, wrong or left unanswered.
 fn draw_marks(pt: &mut Painter, buttons: &mut Buttons, l: &Loaded, col: Rect, mut y: f32) {
     let q = &l.file.questions[l.question];
     let yes_word = if q.ask == "who-reads" { "reads" } else { "yes" };
-    let key = &l.solved[l.question].observers;
-    for (o, name) in l.observers.iter().enumerate() {
-        let marked = l.marks[l.question].contains(&o);
-        let word = if marked { yes_word } else { "cannot" };
-        let mut label = format!("[{word}] {name}");
-        if l.scored.is_some() {
-            let right = key.contains(name) == marked;
-            label = format!("{} {label}", if right { "right:" } else { "WRONG:" });
-        }
-        let look = if marked {
-            (p::PLAIN_TINT, 3.0)
-        } else {
-            (p::PAPER, 1.0)
+    for (o, name) in l.shorts[l.question].iter().enumerate() {
+        let mark = l.marks[l.question].get(o).copied().flatten();
+        let word = match mark {
+            None => "?",
+            Some(true) => yes_word,
+            Some(false) => "cannot",
+        };
+        let label = format!("[{word}] {name}");
+        // Shape and words, not colour alone: yes is framed thick, cannot thin, "?" thinnest.
+        // Once revealed, a wrong row is framed thickest; the reveal beside it says in words
+        // which rows were right, wrong or unanswered (the column has no room for the words).
+        let look = match (
+            mark,
+            l.scored.is_some() && l.row_right(l.question, o) == Some(false),
+        ) {
+            (_, true) => (p::HIGHLIGHT, 5.0),
+            (Some(true), false) => (p::PLAIN_TINT, 3.0),
+            (Some(false), false) => (p::PAPER, 1.5),
+            (None, false) => (p::PANEL, 1.0),
         };
         let r = MARK.draw(pt, (col.x + 8.0, y, col.w - 16.0), &label, look, Z);
         buttons.push((r, ExerciseCommand::Mark(o)));
@@ -314,11 +366,22 @@ fn draw_marks(pt: &mut Painter, buttons: &mut Buttons, l: &Loaded, col: Rect, mu
     }
 }
 
-/// The buttons at the column's foot: the previous and next question, and Reveal (then the
-/// score).
+/// The height of the buttons at the column's foot.
+pub const STEPS_H: f32 = 102.0;
+
+/// The buttons at the column's foot: the previous and next question, Reveal (then the
+/// score), and the next exercise.
 fn draw_steps(pt: &mut Painter, buttons: &mut Buttons, l: &Loaded, col: Rect) {
     let half = (col.w - 24.0) / 2.0;
-    let by = col.bottom() - 70.0;
+    let by = col.bottom() - STEPS_H;
+    let next = Rect::new(col.x + 8.0, by + 68.0, col.w - 16.0, 28.0);
+    add_button(
+        pt,
+        buttons,
+        next,
+        "next exercise",
+        ExerciseCommand::NextExercise,
+    );
     let prev_q = l.question.saturating_sub(1);
     let next_q = (l.question + 1).min(l.solved.len().saturating_sub(1));
     let left = Rect::new(col.x + 8.0, by, half, 28.0);
@@ -338,68 +401,104 @@ fn draw_steps(pt: &mut Painter, buttons: &mut Buttons, l: &Loaded, col: Rect) {
         ExerciseCommand::Question(next_q),
     );
     let reveal = match l.correct() {
-        Some(c) => format!("score: {c} of {} right", l.solved.len()),
+        Some(c) => format!("score: {c}/{} questions right", l.solved.len()),
         None => "Reveal the answers".to_string(),
     };
     let r = Rect::new(col.x + 8.0, by + 34.0, col.w - 16.0, 28.0);
     add_button(pt, buttons, r, &reveal, ExerciseCommand::Reveal);
 }
 
+/// The reveal's lines for the question shown: the verdict and the computed key, then the
+/// tool's reason for each observer, each whole (they wrap and scroll, never stop).
+pub fn reveal_lines(l: &Loaded, s: &Scored) -> Vec<String> {
+    let q = l.question;
+    let solved = &l.solved[q];
+    let unanswered = l.unanswered(q);
+    let verdict = match (s.correct, unanswered) {
+        (true, 0) => "right".to_string(),
+        (_, 0) => "not quite".to_string(),
+        (_, n) => format!("{n} row{} left unanswered", if n == 1 { "" } else { "s" }),
+    };
+    let key = if solved.observers.is_empty() {
+        "nobody".to_string()
+    } else {
+        solved
+            .observers
+            .iter()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut lines = vec![format!(
+        "Q{}: {verdict}. The key, computed by running the scene: {key}",
+        q + 1
+    )];
+    for (o, (name, why)) in solved.reasons.iter().enumerate() {
+        let yes = if solved.observers.contains(name) {
+            "yes"
+        } else {
+            "no"
+        };
+        let flag = if l.row_right(q, o).is_none() {
+            "  <- unanswered: you left this row [?]"
+        } else if s.missed.contains(name) {
+            "  <- WRONG: you left them out"
+        } else if s.wrongly_named.contains(name) {
+            "  <- WRONG: you marked them"
+        } else {
+            "  <- right"
+        };
+        lines.push(format!(
+            "{yes}: {name}{flag}: {}",
+            super::panels::ascii(why)
+        ));
+    }
+    lines
+}
+
 /// After the reveal: the computed key for the question shown, and the tool's reason for each
-/// observer, over the network and the inspector.
-fn draw_reveal(pt: &mut Painter, l: &Loaded, s: &Scored, stage: Rect, inspector: Rect) {
+/// observer, over the network and the inspector; scrolled from line `offset` (Up, Down, the
+/// wheel) when they do not all fit.
+fn draw_reveal(
+    pt: &mut Painter,
+    l: &Loaded,
+    s: &Scored,
+    (stage, inspector): (Rect, Rect),
+    offset: usize,
+) {
     let area = Rect::new(
         stage.x + 4.0,
         stage.y + 4.0,
         stage.w - 8.0,
         inspector.bottom() - stage.y - 8.0,
     );
+    // The inspector under the column would show through beside the box: cover it.
+    pt.rect(inspector, p::PAPER, Z - 0.05);
     pt.boxed(area, p::PAPER, p::INK, 3.0, Z);
-    let solved = &l.solved[l.question];
-    let verdict = if s.correct { "right" } else { "not quite" };
-    let title = format!(
-        "Q{}: {verdict}. The key, computed by running the scene: {}",
-        l.question + 1,
-        if solved.observers.is_empty() {
-            "nobody".to_string()
-        } else {
-            solved
-                .observers
-                .iter()
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(", ")
+    let size = 18.0;
+    let line_h = 21.0;
+    let cols = chars_fit(area.w - 32.0, size);
+    let mut lines: Vec<(String, Color)> = Vec::new();
+    for (i, item) in reveal_lines(l, s).iter().enumerate() {
+        for (j, part) in super::text::wrap(item, cols).into_iter().enumerate() {
+            // An observer's reason continues indented under its first line.
+            let indent = if i > 0 && j > 0 { "  " } else { "" };
+            lines.push((format!("{indent}{part}"), p::INK));
         }
-    );
-    let para = Para::in_column(area, 16.0, 20.0, Z + 0.1);
-    let mut y = para.draw(pt, area.y + 6.0, &[title]) + 6.0;
-    for (name, why) in &solved.reasons {
-        if y > area.bottom() - 20.0 {
-            break;
-        }
-        let yes = if solved.observers.contains(name) {
-            "yes"
-        } else {
-            "no"
-        };
-        let flag = if s.missed.contains(name) {
-            "  <- you left them out"
-        } else if s.wrongly_named.contains(name) {
-            "  <- you marked them"
-        } else {
-            ""
-        };
-        let line = format!("{yes}: {name}{flag}: {}", super::panels::ascii(why));
-        for (i, part) in wrap(&line, chars_fit(area.w - 24.0, 15.0))
-            .iter()
-            .take(3)
-            .enumerate()
-        {
-            let x = area.x + if i == 0 { 8.0 } else { 24.0 };
-            pt.text(x, y, part, 15.0, p::INK, Z + 0.1);
-            y += 18.0;
-        }
-        y += 4.0;
+    }
+    let rows = ((area.h - 12.0) / line_h).floor().max(2.0) as usize;
+    for (i, (line, color)) in super::text::scrolled(lines, rows, offset)
+        .iter()
+        .enumerate()
+    {
+        pt.text(
+            area.x + 8.0,
+            area.y + 6.0 + i as f32 * line_h,
+            line,
+            size,
+            *color,
+            Z + 0.1,
+        );
     }
 }
 
@@ -426,7 +525,7 @@ fn input(
     let (x, y) = shown.fit.to_virtual(pos.x, pos.y);
     let revealed = mode.loaded.as_ref().is_some_and(|l| l.scored.is_some());
     let l = &shown.layout;
-    let on_panel = inside(&l.events, x, y)
+    let on_panel = super::side_column::owns_click(l, x, y)
         || (revealed && (inside(&l.stage, x, y) || inside(&l.inspector, x, y)));
     if on_panel {
         out.write(ExerciseCommand::ClickAt(x, y));

@@ -31,7 +31,7 @@ pub struct Control {
 
 /// Every key of the viewer but the panels' (those are in [`Panel::ALL`]) and the scenario
 /// picker's `[` and `]`.
-pub const CONTROLS: [Control; 13] = [
+pub const CONTROLS: [Control; 15] = [
     Control {
         keys: "Space",
         codes: &[KeyCode::Space],
@@ -67,6 +67,18 @@ pub const CONTROLS: [Control; 13] = [
         codes: &[KeyCode::Minus, KeyCode::NumpadSubtract],
         command: ViewerCommand::Slower,
         does: "play slower",
+    },
+    Control {
+        keys: "V",
+        codes: &[KeyCode::KeyV],
+        command: ViewerCommand::CycleSpeed,
+        does: "the next speed: 0.5, 0.8, 1.5, 3 steps a second, round (the Speed button)",
+    },
+    Control {
+        keys: "N",
+        codes: &[KeyCode::KeyN],
+        command: ViewerCommand::NextMessage,
+        does: "jump to the next message's first step",
     },
     Control {
         keys: "Tab, O",

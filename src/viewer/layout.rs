@@ -11,6 +11,7 @@ mod people;
 mod servers;
 mod strip;
 mod tags;
+pub use tags::TAG_SIZE;
 
 use std::collections::BTreeMap;
 
@@ -241,10 +242,13 @@ impl Frame {
             }
         } else {
             Frame {
-                header: Rect::new(0.0, 0.0, VW, 96.0),
-                stage: Rect::new(0.0, 100.0, 930.0, 456.0),
-                events: Rect::new(940.0, 100.0, VW - 948.0, 456.0),
-                inspector: Rect::new(0.0, 562.0, VW, VH - 562.0),
+                // The header holds a title row, two lines of "viewing as" and one of the
+                // step's sentence at 18 px (more grow over the stage's top); the inspector
+                // gave up the room and scrolls.
+                header: Rect::new(0.0, 0.0, VW, 118.0),
+                stage: Rect::new(0.0, 122.0, 930.0, 456.0),
+                events: Rect::new(940.0, 122.0, VW - 948.0, 456.0),
+                inspector: Rect::new(0.0, 584.0, VW, VH - 584.0),
                 caption: NOWHERE,
             }
         }

@@ -8,7 +8,7 @@ use bevy::prelude::*;
 use super::draw::{Layer, Painter, clear, palette as p};
 use super::exercise_mode::{ExerciseMode, predicting};
 use super::icons::{self, Icon, Icons};
-use super::layout::{Layout, Rect, chars_fit, fit};
+use super::layout::{Layout, Rect, chars_fit};
 use super::panel::Panel;
 use super::playback::{Runs, Shown, ViewOptions};
 use super::routes::Point;
@@ -130,24 +130,24 @@ fn draw_chip(pt: &mut Painter, strip: &Strip, o: usize, r: Rect, observer: &Obse
         3.1,
     );
     let tx = icon.right() + 6.0;
-    let n = chars_fit(r.right() - tx - 5.0, f * 0.9);
-    let mark = chip_heading(pt, strip, o, (r, tx), &observer.name, ink);
-    let (line, color) = chip_line(observer, &seen, mark);
+    let (mark, tag_w) = chip_heading(pt, strip, o, (r, tx), observer.short_name(), ink);
+    let n = chars_fit(r.right() - tx - 8.0 - tag_w, f);
+    let (lines, color) = chip_line(observer, &seen, mark);
     let color = if dim { p::DIM_INK } else { color };
-    pt.text(
-        tx,
-        r.y + 3.0 + f * 1.15,
-        &fit(&line, n),
-        f * 0.9,
-        color,
-        3.1,
-    );
+    // The most detailed of the whole sentences that fits; only if none does, the rule cuts.
+    let line = lines
+        .iter()
+        .find(|l| l.chars().count() <= n)
+        .or(lines.last())
+        .cloned()
+        .unwrap_or_default();
+    pt.fitted((tx, r.y + 3.0 + f * 1.15), &line, n, f, color, 3.1);
     draw_reach_lines(pt, &strip.shown.layout, o, &seen);
 }
 
-/// A chip's first line from `tx`: the observer's name and, where acting would give them more,
-/// a tag in the chip's corner. Returns the words of their acting mark (none while the class
-/// predicts).
+/// A chip's first line from `tx`: the observer's name (its short form), the whole width. Where
+/// acting would give them more, a tag sits at the right of the second line. Returns the words
+/// of their acting mark (none while the class predicts) and the tag's width.
 fn chip_heading(
     pt: &mut Painter,
     strip: &Strip,
@@ -155,7 +155,7 @@ fn chip_heading(
     (r, tx): (Rect, f32),
     name: &str,
     ink: Color,
-) -> Option<&'static str> {
+) -> (Option<&'static str>, f32) {
     let f = strip.shown.layout.chip_font;
     let mark = if strip.hide {
         None
@@ -170,33 +170,66 @@ fn chip_heading(
         }
     });
     let tag_w = tag.map_or(0.0, |t| f * 0.62 * t.len() as f32 + 8.0);
-    let name_n = chars_fit(r.right() - tx - 9.0 - tag_w, f);
-    pt.text(tx, r.y + 3.0, &fit(name, name_n), f, ink, 3.1);
+    let name_n = chars_fit(r.right() - tx - 9.0, f);
+    pt.fitted((tx, r.y + 3.0), name, name_n, f, ink, 3.1);
     if let Some(tag) = tag {
-        // A shape, not only a colour: a black-framed tag in the chip's corner.
-        let b = Rect::new(r.x + r.w - tag_w - 3.0, r.y + 3.0, tag_w, f * 1.05);
+        // A shape, not only a colour: a black-framed tag at the second line's end.
+        let b = Rect::new(
+            r.x + r.w - tag_w - 3.0,
+            r.y + 3.0 + f * 1.15,
+            tag_w,
+            f * 1.05,
+        );
         pt.boxed(b, p::HIGHLIGHT, p::INK, 2.0, 3.2);
-        pt.text(b.x + 4.0, b.y + 1.0, tag, f * 0.85, p::INK, 3.3);
+        pt.text(b.x + 4.0, b.y + 1.0, tag, f, p::INK, 3.3);
     }
-    mark
+    (mark, tag_w)
 }
 
-/// A chip's second line, what the observer got, and its colour. A place still holding the
-/// bytes is named last, as a remark the chip drops first when short of room:
-/// `reads "the words" (still in database)`.
-fn chip_line(observer: &Observer, seen: &Seen, mark: Option<&str>) -> (String, Color) {
+/// A chip's second line, what the observer got, as whole sentences from the most detailed to
+/// the shortest (the chip draws the first that fits), and its colour. A place still holding
+/// the bytes is kept longest: `reads "the words" (still in database)`, then
+/// `reads the words (still in database)`, then `reads the words`.
+fn chip_line(observer: &Observer, seen: &Seen, mark: Option<&str>) -> (Vec<String>, Color) {
     let at = match (seen.current, seen.sighting) {
         (None, Some(s)) => format!(" (still in {})", place_word(s.place)),
         _ => String::new(),
     };
+    let place = match (seen.current, seen.sighting) {
+        (None, Some(s)) => Some(place_word(s.place)),
+        _ => None,
+    };
+    // Still held somewhere: the place is kept as long as any sentence with it fits.
+    let with_at = |long: String, short: &str, tiny: &str| {
+        let mut v = vec![format!("{long}{at}"), format!("{short}{at}")];
+        if let Some(place) = place {
+            v.extend([format!("{tiny} (in {place})"), long, short.to_string()]);
+        }
+        v
+    };
     match seen.sighting.map(|s| &s.look) {
-        Some(Look::Words(w)) => (format!("reads \"{w}\"{at}"), p::PLAIN),
-        Some(Look::Sealed { hex, .. }) => (format!("sees {hex}{at}"), p::SEALED),
-        Some(Look::Keys(k)) => (format!("keys: {k}"), p::KEYS),
-        Some(Look::Code(c)) => (format!("code: {c}"), p::KEYS),
-        Some(Look::Metadata) => ("metadata only".to_string(), p::MUTED),
-        None if mark.is_some() => (mark.unwrap_or_default().to_string(), p::INK),
-        None => (observer.role.name().to_string(), p::MUTED),
+        Some(Look::Words(w)) => (
+            with_at(format!("reads \"{w}\""), "reads the words", "reads it"),
+            p::PLAIN,
+        ),
+        Some(Look::Sealed { hex, .. }) => (
+            with_at(format!("sees {hex}"), "sees ciphertext", "sealed"),
+            p::SEALED,
+        ),
+        Some(Look::Keys(k)) => (vec![format!("gets {k}"), "gets keys".to_string()], p::KEYS),
+        Some(Look::Code(c)) => (
+            vec![format!("gets the code: {c}"), "gets the code".to_string()],
+            p::KEYS,
+        ),
+        Some(Look::Metadata) => (vec!["metadata only".to_string()], p::MUTED),
+        None if mark.is_some() => (
+            vec![
+                mark.unwrap_or_default().to_string(),
+                "could act (A)".to_string(),
+            ],
+            p::INK,
+        ),
+        None => (vec![observer.role.name().to_string()], p::MUTED),
     }
 }
 
@@ -211,14 +244,18 @@ fn draw_reach_lines(pt: &mut Painter, l: &Layout, o: usize, seen: &Seen) {
         let path = reach_line(l, o, s.place);
         for w in path.windows(2) {
             if now {
-                let e = pt.line(w[0], w[1], p::REACH, 2.5, 3.5);
+                let e = pt.line(w[0], w[1], p::REACH, REACH_T + 1.0, 3.5);
                 pt.commands.entity(e).insert(ReachLine(o));
             } else {
-                pt.dashed(w[0], w[1], p::REACH, 2.0, 3.5);
+                pt.dashed(w[0], w[1], p::REACH, REACH_T, 3.5);
             }
         }
     }
 }
+
+/// A reach line's thickness in virtual pixels: 3 for a place that still holds the bytes, 4 to
+/// this step's place, so neither vanishes on a projector.
+pub const REACH_T: f32 = 3.0;
 
 /// A short name for a place on a chip: `database`, `memory`, `wire`.
 fn place_word(place: Reach) -> &'static str {

@@ -15,9 +15,10 @@ mod matrix;
 use bevy::prelude::*;
 use bevy::state::app::StatesPlugin;
 
+use super::controls::ControlButton;
 use super::draw::{Layer, Painter, palette as p};
 use super::layout::{FONT, Rect};
-use super::playback::Shown;
+use super::playback::{Shown, ViewerCommand};
 
 pub use help::help_lines;
 pub use lanes::{lane_steps, stage_of};
@@ -112,6 +113,12 @@ impl Panel {
         },
     ];
 
+    /// Whether the panel is drawn beside the network in the step list's place (what-if,
+    /// exercise, designer), rather than over the network.
+    pub fn is_side(self) -> bool {
+        matches!(self, Panel::WhatIf | Panel::Exercise | Panel::Designer)
+    }
+
     /// This panel's registry row (`None` for [`Panel::Closed`]).
     pub fn info(self) -> Option<&'static PanelInfo> {
         Panel::ALL.iter().find(|i| i.panel == self)
@@ -143,11 +150,6 @@ pub fn panel_rect(shown: &Shown) -> Rect {
     Rect::new(s.x + 4.0, s.y + 4.0, s.w - 8.0, s.h - 8.0)
 }
 
-/// Fits text rows into `rows`, scrolled from the panel's offset.
-pub fn fit_rows(lines: Vec<(String, Color)>, rows: usize) -> Vec<(String, Color)> {
-    super::text::scrolled(lines, rows, 0)
-}
-
 /// Draws a list of text rows under a panel's title bar, as many as fit in `inner`, from the
 /// scroll offset.
 pub fn draw_rows(
@@ -168,18 +170,59 @@ pub fn draw_rows(
 }
 
 /// Draws a panel's frame: an opaque backdrop over the stage, a box, and a title bar naming
-/// the key that closes it.
+/// the key that closes it, with a close button for a pen at its right.
 pub fn frame(pt: &mut Painter, shown: &Shown, panel: Panel, title: &str) -> Rect {
     let s = shown.layout.stage;
     pt.rect(s, p::BG, 9.5);
     let r = panel_rect(shown);
     let e = pt.boxed(r, p::PAPER, p::INK, 3.0, 10.0);
     pt.commands.entity(e).insert(Overlay(panel));
-    pt.rect(Rect::new(r.x, r.y, r.w, 30.0), p::INK, 10.1);
-    let keys = panel.info().map_or("", |i| i.keys);
-    let title = format!("{title}   ({keys} or Esc closes)");
-    pt.text(r.x + 8.0, r.y + 5.0, &title, FONT, p::PAPER, 10.2);
+    title_bar(pt, Rect::new(r.x, r.y, r.w, TITLE_H), panel, title, 10.1);
     r
+}
+
+/// A title bar's height.
+pub const TITLE_H: f32 = 30.0;
+
+/// A panel's title bar `bar` at depth `z`: the title and the keys that close it on the left,
+/// a `Close` button (a [`ControlButton`] toggling the panel) on the right.
+pub fn title_bar(pt: &mut Painter, bar: Rect, panel: Panel, title: &str, z: f32) {
+    pt.rect(bar, p::INK, z);
+    let keys = panel.info().map_or("", |i| i.keys);
+    let close = close_rect(bar);
+    let title = format!("{title} ({keys} or Esc closes)");
+    let room = close.x - bar.x - 12.0;
+    // A narrow bar (a side column) names the panel alone; its keys are on the help panel.
+    let line = if super::layout::chars_fit(room, FONT) >= title.chars().count() {
+        title
+    } else {
+        title_only(&title)
+    };
+    let ty = bar.y + (bar.h - FONT) / 2.0;
+    pt.text(bar.x + 8.0, ty, &line, FONT, p::PAPER, z + 0.1);
+    let e = pt.boxed(close, p::HIGHLIGHT, p::PAPER, 2.0, z + 0.1);
+    pt.commands
+        .entity(e)
+        .insert(ControlButton(ViewerCommand::TogglePanel(panel)));
+    pt.text(
+        close.x + 8.0,
+        close.y + (close.h - FONT) / 2.0,
+        "Close",
+        FONT,
+        p::INK,
+        z + 0.2,
+    );
+}
+
+/// The part of a title before its remark in brackets.
+fn title_only(title: &str) -> String {
+    title.split(" (").next().unwrap_or(title).to_string()
+}
+
+/// Where a title bar's close button goes: at its right, as tall as the bar.
+pub fn close_rect(bar: Rect) -> Rect {
+    let w = 5.0 * FONT * super::layout::CHAR_W + 18.0;
+    Rect::new(bar.right() - w - 2.0, bar.y + 2.0, w, bar.h - 4.0)
 }
 
 /// A painter for a panel's entities (layer [`Layer::Overlays`]), after clearing what the

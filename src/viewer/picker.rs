@@ -11,7 +11,7 @@ use bevy::input::keyboard::KeyboardInput;
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 
-use super::panel::Panel;
+use super::panel::{Panel, TITLE_H};
 
 use super::draw::palette as p;
 use super::layout::{Fit, Rect};
@@ -162,6 +162,7 @@ pub fn apply_picker(
 fn draw_picker(
     mut commands: Commands,
     panels: Query<Entity, With<PickerPanel>>,
+    drawn: Query<(Entity, &super::draw::Layer)>,
     picker: Res<Picker>,
     shown: Option<Res<Shown>>,
 ) {
@@ -171,15 +172,25 @@ fn draw_picker(
     for e in &panels {
         commands.entity(e).try_despawn();
     }
-    let stage = shown.layout.stage;
+    // The title bar, with its close button for a pen, is drawn like every panel's; the list
+    // (UI nodes, drawn over sprites) starts under it.
+    let full = shown.layout.stage;
+    {
+        let mut pt = super::panel::painter(&mut commands, &drawn, &shown);
+        let bar = Rect::new(full.x + 4.0, full.y + 4.0, full.w - 8.0, TITLE_H);
+        pt.rect(full, p::BG, 9.5);
+        let title = "Scenarios: tap one, or [ and ] for the previous and next";
+        super::panel::title_bar(&mut pt, bar, Panel::Scenarios, title, 10.1);
+    }
+    let stage = Rect::new(full.x, full.y + TITLE_H, full.w, full.h - TITLE_H);
     let f = shown.fit;
     let per_column = picker.entries.len().div_ceil(2).max(1);
-    let font = f.body_font().min(14.0);
+    let font = f.body_font();
     let list = List {
         picker: &picker,
         scale: f.scale,
         font,
-        row_h: ((stage.h - 50.0) / per_column as f32).min(font * 2.4),
+        row_h: ((stage.h - 20.0) / per_column as f32).min(font * 2.4),
     };
     commands
         .spawn((
@@ -191,13 +202,6 @@ fn draw_picker(
             GlobalZIndex(10),
         ))
         .with_children(|root| {
-            root.spawn(
-                list.text(
-                    "Scenarios: click one, or [ and ] for the previous and next (S or Esc closes)"
-                        .into(),
-                    p::INK,
-                ),
-            );
             root.spawn(Node {
                 flex_direction: FlexDirection::Row,
                 ..default()

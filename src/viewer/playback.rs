@@ -178,7 +178,7 @@ pub enum ViewerCommand {
     Faster,
     /// `-`.
     Slower,
-    /// Tab: the next observer.
+    /// Tab: the next observer; after the last, the neutral view.
     NextObserver,
     /// View as one observer (clicking a chip).
     ViewAs(usize),
@@ -198,6 +198,26 @@ pub enum ViewerCommand {
     TogglePresenter,
     /// A: play the observer's active run (they use their powers), or return to the honest run.
     ToggleActing,
+    /// N: jump to the first step of the next message (after a group DM's long key set-up).
+    NextMessage,
+    /// The Speed button: the next of a few speeds, round.
+    CycleSpeed,
+}
+
+/// The speeds the Speed button goes through, in steps per second.
+pub const SPEEDS: [f32; 4] = [0.5, 0.8, 1.5, 3.0];
+
+/// The first step of the message after the one step `k` belongs to (or, before any message's
+/// step, of the first message); `None` when there is no later message.
+pub fn next_message_step(run: &crate::Run, k: usize) -> Option<usize> {
+    let steps = &run.trace.steps;
+    let now = steps.iter().take(k + 1).filter_map(|s| s.message).max();
+    steps
+        .iter()
+        .enumerate()
+        .skip(k + 1)
+        .find(|(_, s)| s.message.is_some_and(|m| now.is_none_or(|n| m > n)))
+        .map(|(i, _)| i)
 }
 
 /// The panel state as commands leave it: the one open now, or the one already asked for this
@@ -234,7 +254,12 @@ pub fn apply_commands(
             | ViewerCommand::Faster
             | ViewerCommand::Slower => move_cursor(*c, &mut cursor, &mut anim, last),
             ViewerCommand::NextObserver if observers > 0 => {
-                options.observer = Some(options.observer.map_or(0, |o| (o + 1) % observers));
+                // After the last observer, back to the neutral view: a pen has no Esc.
+                options.observer = match options.observer {
+                    None => Some(0),
+                    Some(o) if o + 1 < observers => Some(o + 1),
+                    Some(_) => None,
+                };
             }
             ViewerCommand::NextObserver => {}
             ViewerCommand::ViewAs(o) if o < observers => options.observer = Some(o),
@@ -250,6 +275,15 @@ pub fn apply_commands(
                 scroll_by(*c, &mut scroll, open, cursor.step, last);
             }
             ViewerCommand::ToggleActing => toggle_acting(&mut runs, &mut cursor, &mut options),
+            ViewerCommand::NextMessage => {
+                if let Some(k) = next_message_step(runs.run(), cursor.step) {
+                    move_cursor(ViewerCommand::GoTo(k), &mut cursor, &mut anim, last);
+                }
+            }
+            ViewerCommand::CycleSpeed => {
+                let i = SPEEDS.iter().position(|s| *s > cursor.speed + 0.01);
+                cursor.speed = SPEEDS[i.unwrap_or(0)];
+            }
             ViewerCommand::CycleModel => cycle_model(&mut runs, &mut cursor),
             ViewerCommand::TogglePresenter => options.presenter = !options.presenter,
         }

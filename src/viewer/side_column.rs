@@ -7,8 +7,8 @@ use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 
 use super::draw::{Layer, Painter, clear, palette as p};
-use super::layout::{FONT, Rect, chars_fit, fit};
-use super::panel::Panel;
+use super::layout::{Layout, Rect, chars_fit};
+use super::panel::{Panel, TITLE_H};
 use super::playback::Shown;
 
 /// What every side panel's drawing system reads besides its own state.
@@ -50,21 +50,35 @@ impl<'w, 's> SideDraw<'w, 's> {
     }
 }
 
-/// The boxed column `col` at depth `z`, with a title bar: `name` and the key that closes the
-/// panel.
+/// The boxed column `col` at depth `z`, with a title bar: `name`, the key that closes the
+/// panel, and a `Close` button.
 pub fn titled_column(pt: &mut Painter, col: Rect, panel: Panel, name: &str, z: f32) {
     pt.boxed(col, p::PAPER, p::INK, 3.0, z);
-    pt.rect(Rect::new(col.x, col.y, col.w, 30.0), p::INK, z + 0.05);
-    let keys = panel.info().map_or("", |i| i.keys);
-    let title = format!("{name} ({keys} closes)");
-    pt.text(col.x + 8.0, col.y + 5.0, &title, FONT, p::PAPER, z + 0.1);
+    let bar = Rect::new(col.x, col.y, col.w, TITLE_H);
+    super::panel::title_bar(pt, bar, panel, name, z + 0.05);
+}
+
+/// The column a side panel (what-if, exercise, designer) is drawn in: the step list's place,
+/// less the row of buttons kept under it (Back, Play, Step, Close), so a pen is never stuck.
+pub fn column(layout: &Layout) -> Rect {
+    let ev = layout.events;
+    let bar = super::controls::bar(layout, super::controls::SIDE_BUTTONS);
+    Rect::new(ev.x, ev.y, ev.w, bar.y - ev.y)
+}
+
+/// Whether a click at (x, y) is a side panel's own: in its column under the title bar (the
+/// title bar's close button and the buttons under the column are everyone's).
+pub fn owns_click(layout: &Layout, x: f32, y: f32) -> bool {
+    let col = column(layout);
+    let body = Rect::new(col.x, col.y + TITLE_H, col.w, col.h - TITLE_H);
+    inside(&body, x, y)
 }
 
 /// A button at depth `z` (its label above it) with a one-line label, shortened to fit.
 pub fn button(pt: &mut Painter, r: Rect, label: &str, size: f32, z: f32) {
     pt.boxed(r, p::PANEL, p::INK, 2.0, z + 0.1);
     let n = chars_fit(r.w - 8.0, size);
-    pt.text(r.x + 5.0, r.y + 5.0, &fit(label, n), size, p::INK, z + 0.2);
+    pt.fitted((r.x + 5.0, r.y + 5.0), label, n, size, p::INK, z + 0.2);
 }
 
 /// How a button whose label wraps is drawn: as tall as its lines.

@@ -58,7 +58,7 @@ pub fn draw_list(pt: &mut Painter, run: &Run, shown: &Shown, cursor: &Cursor, sc
     let k = shown.state.step;
     let steps = &run.trace.steps;
     pt.boxed(ev, p::PANEL, p::INK, 2.0, 0.1);
-    let size = shown.fit.body_font() * 0.95;
+    let size = shown.fit.body_font();
     let line_h = size * 1.15;
     let play = if cursor.playing { "playing" } else { "paused" };
     pt.text(
@@ -154,16 +154,22 @@ fn reader_line(run: &Run, observer: usize, look: &Look, k: usize) -> String {
     }
 }
 
-/// The inspector: every line whole, wrapped to its width, scrolled from `offset`.
-pub fn draw_inspector(pt: &mut Painter, run: &Run, shown: &Shown, offset: usize) {
+/// The inspector: every line whole, wrapped to its width, scrolled from `offset`. While the
+/// class predicts (`hide`), the list of who reaches the bytes and what they get is left out.
+pub fn draw_inspector(pt: &mut Painter, run: &Run, shown: &Shown, offset: usize, hide: bool) {
     let ins = shown.layout.inspector;
     pt.boxed(ins, p::PAPER, p::INK, 2.0, 0.1);
     let k = shown.state.step;
     let Some(step) = run.trace.steps.get(k) else {
         return;
     };
-    let items = inspector_items(run, k, step, &shown.state.sightings);
-    let size = shown.fit.body_font() * 0.95;
+    let sightings = if hide {
+        None
+    } else {
+        Some(&shown.state.sightings[..])
+    };
+    let items = inspector_items(run, k, step, sightings);
+    let size = shown.fit.body_font();
     let line_h = size * 1.15;
     let lines = wrap_items(items, chars_fit(ins.w - 16.0, size));
     let rows = ((ins.h - 8.0) / line_h).floor().max(2.0) as usize;
@@ -185,7 +191,7 @@ fn inspector_items(
     run: &Run,
     k: usize,
     step: &Step,
-    sightings: &[Sighting],
+    sightings: Option<&[Sighting]>,
 ) -> Vec<(String, Color)> {
     let sc = &run.scenario;
     let msg = step
@@ -218,6 +224,13 @@ fn inspector_items(
         ),
         (metadata_line(run, k), p::MUTED),
     ];
+    let Some(sightings) = sightings else {
+        items.push((
+            "Who reaches these bytes here, and what they get: hidden until Reveal".into(),
+            p::INK,
+        ));
+        return items;
+    };
     if sightings.is_empty() {
         items.push(("Who reaches these bytes here: no observer".into(), p::INK));
     } else {

@@ -8,7 +8,7 @@ use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 
 use super::draw::{Layer, Painter, palette as p};
-use super::layout::{FONT, Layout, Rect, chars_fit, fit};
+use super::layout::{FONT, Layout, Rect, chars_fit};
 use super::panel::Panel;
 use super::playback::{Cursor, Runs, Shown, ViewOptions, ViewerCommand};
 use super::side_column::{Para, SideDraw, TallButton, inside, titled_column};
@@ -46,6 +46,9 @@ pub struct WhatIfState {
     pub changes: Vec<CellChange>,
     /// Why the last flip was refused.
     pub message: Option<String>,
+    /// What sending cost before and after the last flip (the fan-out changes this, not who
+    /// reads).
+    pub cost: Option<(Cost, Cost)>,
     /// The panel's buttons, in virtual pixels, for clicks.
     pub buttons: Vec<(Rect, WhatIfCommand)>,
     /// The runs were replaced by a flip (not by the picker).
@@ -118,6 +121,88 @@ fn flipped(st: &WhatIfState, runs: &Runs, s: Switch) -> WhatIf {
     next
 }
 
+/// What sending costs in a run, from its trace: the first message's upload (the sender's
+/// first wire step: how many envelopes or cards, how many bytes) and the bytes on every wire
+/// over the whole run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Cost {
+    /// Envelopes, content and key cards the first message's sender uploads.
+    pub cards: usize,
+    /// In how many uploads.
+    pub posts: usize,
+    /// Bytes of the first message's upload.
+    pub upload: usize,
+    /// Bytes on every wire, the whole run.
+    pub wire: usize,
+}
+
+impl Cost {
+    /// The cost of `run`.
+    pub fn of(run: &Run) -> Cost {
+        let on_wire = |s: &crate::sim::Step| matches!(s.place, crate::scenario::Reach::Wire(_));
+        let wire = run
+            .trace
+            .steps
+            .iter()
+            .filter(|s| on_wire(s))
+            .map(|s| s.bytes.len())
+            .sum();
+        // The upload: every wire step that carries the first message's content away from
+        // its sender's device (one post of a fan-out, or one per recipient).
+        let sender = run
+            .scenario
+            .messages
+            .first()
+            .map(|m| crate::scenario::Node::Device(m.from_device));
+        let content = |t: &super::state::Token| {
+            matches!(
+                t.look,
+                super::state::Look::Words(_) | super::state::Look::Sealed { .. }
+            )
+        };
+        let (cards, upload, posts) = run
+            .trace
+            .steps
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| on_wire(s) && s.message == Some(0) && s.travel.map(|t| t.0) == sender)
+            .filter_map(|(k, s)| {
+                let tokens = super::state::step_tokens(run, k);
+                tokens
+                    .iter()
+                    .any(content)
+                    .then_some((tokens.len(), s.bytes.len()))
+            })
+            .fold((0, 0, 0), |(c, b, n), (tc, tb)| (c + tc, b + tb, n + 1));
+        Cost {
+            cards,
+            posts,
+            upload,
+            wire,
+        }
+    }
+
+    /// What changed between `before` and `self`, in words; `None` when nothing did.
+    pub fn change(&self, before: &Cost, first: &str) -> Option<String> {
+        if self == before {
+            return None;
+        }
+        let upload = |c: &Cost| {
+            format!(
+                "{} card(s) in {} upload(s), {} B",
+                c.cards, c.posts, c.upload
+            )
+        };
+        Some(format!(
+            "Cost: {first} leaves its sender as {} (was {}); bytes on every wire, whole run: {} B (was {} B)",
+            upload(self),
+            upload(before),
+            self.wire,
+            before.wire
+        ))
+    }
+}
+
 /// Applies the switches to the loaded scenario and re-runs the core under the model shown.
 fn rerun(st: &mut WhatIfState, runs: &mut Runs, cursor: &mut Cursor, next: WhatIf) {
     let Some(mut base) = st.base.clone() else {
@@ -147,6 +232,7 @@ fn rerun(st: &mut WhatIfState, runs: &mut Runs, cursor: &mut Cursor, next: WhatI
     match Run::with(edited, protection) {
         Ok(run) => {
             st.changes = whatif::changes(runs.honest(), &run);
+            st.cost = Some((Cost::of(runs.honest()), Cost::of(&run)));
             st.switches = next;
             st.message = None;
             st.ours = true;
@@ -230,8 +316,10 @@ fn draw(
     mut st: ResMut<WhatIfState>,
     runs: Res<Runs>,
     options: Res<ViewOptions>,
+    scroll: Res<super::playback::Scroll>,
 ) {
-    let changed = st.is_changed() || runs.is_changed() || options.is_changed();
+    let changed =
+        st.is_changed() || runs.is_changed() || options.is_changed() || scroll.is_changed();
     let forget = || st.buttons.clear();
     let Some((mut pt, shown)) = side.begin(Panel::WhatIf, LAYER, changed, forget) else {
         return;
@@ -239,10 +327,10 @@ fn draw(
     let sc = &runs.honest().scenario;
     let l = &shown.layout;
     let tags = draw_link_tags(&mut pt, sc, l);
-    let col = l.events;
+    let col = super::side_column::column(l);
     titled_column(&mut pt, col, Panel::WhatIf, "What if?", Z);
     let intro = ["Tap a link's yellow tag to turn its TLS on or off"];
-    let mut y = Para::in_column(col, 16.0, 19.0, Z + 0.1).draw(&mut pt, col.y + 36.0, &intro);
+    let mut y = Para::in_column(col, 18.0, 21.0, Z + 0.1).draw(&mut pt, col.y + 36.0, &intro);
     y += 4.0;
     for (label, c) in button_rows(sc, &runs, &options) {
         let r = SWITCH.draw(
@@ -256,19 +344,17 @@ fn draw(
         y += r.h + 6.0;
     }
     st.buttons.extend(tags);
-    if let Some(base) = &st.base {
-        draw_switched(&mut pt, st.switches.describe(base, sc), col, y);
-    }
-    draw_changes(&mut pt, &st, &runs, l.inspector);
+    let _ = y;
+    draw_changes(&mut pt, &st, &runs, l.inspector, scroll.panel);
 }
 
 /// How a switch is drawn: a button as tall as its wrapped label.
 const SWITCH: TallButton = TallButton {
-    size: 16.0,
-    line_h: 19.0,
-    inset: (6.0, 5.0),
+    size: 18.0,
+    line_h: 20.0,
+    inset: (6.0, 3.0),
     margin: 10.0,
-    pad: 11.0,
+    pad: 6.0,
 };
 
 /// Every link carries a switch, a tag with its TLS state in words, placed on the link clear of
@@ -277,38 +363,21 @@ fn draw_link_tags(pt: &mut Painter, sc: &Scenario, l: &Layout) -> Vec<(Rect, Wha
     let mut tags: Vec<(Rect, WhatIfCommand)> = Vec::new();
     for (i, link) in sc.links.iter().enumerate() {
         let placed: Vec<Rect> = tags.iter().map(|(r, _)| *r).collect();
-        let (r, on) = l.tag_rect(i, (72.0, 22.0), &placed);
+        let (r, on) = l.tag_rect(i, super::layout::TAG_SIZE, &placed);
         let word = if link.tls { "TLS on" } else { "TLS off" };
         if !r.contains_point(on) {
             pt.line(r.center(), on, p::INK, 2.0, Z - 0.01);
         }
         pt.boxed(r, p::HIGHLIGHT, p::INK, 2.0, Z);
-        pt.text(r.x + 5.0, r.y + 2.0, word, 15.0, p::INK, Z + 0.1);
+        pt.text(r.x + 3.0, r.y + 2.0, word, 18.0, p::INK, Z + 0.1);
         tags.push((r, WhatIfCommand::Flip(Switch::LinkTls(i))));
     }
     tags
 }
 
-/// The switches flipped so far, in words, under the buttons (from `y`).
-fn draw_switched(pt: &mut Painter, lines: Vec<String>, col: Rect, mut y: f32) {
-    if !lines.is_empty() {
-        pt.text(col.x + 8.0, y + 2.0, "Switched:", 16.0, p::INK, Z + 0.1);
-        y += 22.0;
-    }
-    let para = Para {
-        x: col.x + 14.0,
-        width: col.w - 20.0,
-        size: 15.0,
-        line_h: 20.0,
-        stop: col.bottom() - 22.0,
-        z: Z + 0.1,
-    };
-    para.draw(pt, y, &lines);
-}
-
 /// The changed cells, in the inspector's place: observer, message, the new verdict framed and
 /// highlighted, and what it was.
-fn draw_changes(pt: &mut Painter, st: &WhatIfState, runs: &Runs, area: Rect) {
+fn draw_changes(pt: &mut Painter, st: &WhatIfState, runs: &Runs, area: Rect, offset: usize) {
     pt.boxed(area, p::PAPER, p::INK, 3.0, Z);
     let sc = &runs.honest().scenario;
     let x = area.x + 8.0;
@@ -320,31 +389,91 @@ fn draw_changes(pt: &mut Painter, st: &WhatIfState, runs: &Runs, area: Rect) {
         0 if st.switches.is_empty() => {
             "Flip a switch: the core re-runs, and the cells of the who-can-read matrix that change show here".to_string()
         }
-        0 => "The last switch changed no cell of the who-can-read matrix".to_string(),
-        n => format!("The last switch changed {n} cell(s) of the who-can-read matrix:"),
+        0 => "The last switch changed no cell of the who-can-read matrix (nor the metadata anyone learns)".to_string(),
+        n => format!("The last switch changed {n} cell(s) of the who-can-read matrix, each with the core's reason:"),
     };
-    let n = chars_fit(area.w - 16.0, FONT);
-    pt.text(x, area.y + 6.0, &fit(&title, n), FONT, p::INK, Z + 0.1);
-    // One column across the whole width, so long observer names and cells are never cut.
-    let rows = ((area.h - 58.0) / 26.0).floor().max(1.0) as usize;
-    let width = area.w - 16.0;
-    for (i, c) in st.changes.iter().take(rows).enumerate() {
-        let cy = area.y + 32.0 + i as f32 * 26.0;
+    let first = sc.messages.first().map_or("m1", |m| m.id.as_str());
+    let cost = st
+        .cost
+        .as_ref()
+        .and_then(|(before, after)| after.change(before, first));
+    let mut lines: Vec<(String, Color, bool)> = Vec::new();
+    let cols = chars_fit(area.w - 24.0, FONT);
+    let mut push = |text: &str, color: Color, framed: bool| {
+        for (i, l) in super::text::wrap(text, cols).into_iter().enumerate() {
+            let l = if i == 0 { l } else { format!("  {l}") };
+            lines.push((l, color, framed && i == 0));
+        }
+    };
+    push(&title, p::INK, false);
+    // What is switched, whole, in the list's room (the column has none to spare).
+    if let Some(base) = &st.base {
+        let switched = st.switches.describe(base, sc);
+        if !switched.is_empty() {
+            push(&format!("Switched: {}", switched.join("; ")), p::INK, false);
+        }
+    }
+    if let Some(cost) = &cost {
+        push(cost, p::INK, false);
+    }
+    let run = runs.honest();
+    for c in &st.changes {
         let who = &sc.observers[c.observer].name;
         let msg = &sc.messages[c.message].id;
-        let cell = format!("{}  (was {})", c.after.words(), c.before.words());
-        let left = format!("{who}, {msg}:");
-        let lw = ((left.chars().count() + 1) as f32 * 0.62 * 16.0).min(width * 0.5);
-        pt.text(x, cy + 3.0, &left, 16.0, p::INK, Z + 0.1);
-        let cw = ((cell.chars().count() + 2) as f32 * 0.62 * 16.0).min(width - lw - 8.0);
-        let r = Rect::new(x + lw + 4.0, cy, cw, 24.0);
-        pt.boxed(r, p::HIGHLIGHT, p::INK, 3.0, Z + 0.1);
-        pt.text(r.x + 4.0, r.y + 3.0, &cell, 16.0, p::INK, Z + 0.2);
+        push(
+            &format!("{who}, {msg}: {} (was {})", c.after.text(), c.before.text()),
+            p::INK,
+            true,
+        );
+        // One line of why, from the core's reasons for the new cell.
+        let why = run
+            .exposure
+            .observers
+            .get(c.observer)
+            .and_then(|ox| ox.messages.get(c.message))
+            .map(|mx| match (&mx.if_acting, c.after.if_acting) {
+                (Some(a), Some(_)) => a.why.join(" -> "),
+                _ => mx.why.join(" -> "),
+            })
+            .unwrap_or_default();
+        if !why.is_empty() {
+            push(
+                &format!("why: {}", super::panels::ascii(&why)),
+                p::MUTED,
+                false,
+            );
+        }
     }
-    let extra = st.changes.len().saturating_sub(rows);
-    if extra > 0 {
-        let t = format!("and {extra} more: X shows the whole matrix");
-        pt.text(x, area.bottom() - 22.0, &t, 16.0, p::MUTED, Z + 0.1);
+    let line_h = FONT * 1.2;
+    let rows = ((area.h - 12.0) / line_h).floor().max(2.0) as usize;
+    let shown_lines = super::text::scrolled(
+        lines.iter().map(|(l, c, _)| (l.clone(), *c)).collect(),
+        rows,
+        offset,
+    );
+    let off = if lines.len() > rows {
+        offset.min(lines.len() - (rows - 1))
+    } else {
+        0
+    };
+    for (i, (l, color)) in shown_lines.iter().enumerate() {
+        let y = area.y + 6.0 + i as f32 * line_h;
+        // The scroll marker (a last line not in `lines`) is never framed.
+        let framed = lines
+            .get(off + i)
+            .is_some_and(|(text, _, f)| *f && text == l);
+        if framed {
+            // The changed cell: framed and highlighted, not only coloured.
+            let w = l.chars().count() as f32 * FONT * 0.6 + 8.0;
+            pt.boxed(
+                Rect::new(x - 4.0, y - 2.0, w.min(area.w - 8.0), line_h),
+                p::HIGHLIGHT,
+                p::INK,
+                2.0,
+                Z + 0.05,
+            );
+        }
+        pt.text(x, y, l, FONT, *color, Z + 0.1);
     }
 }
 
@@ -370,7 +499,7 @@ fn input(
     };
     let (x, y) = shown.fit.to_virtual(pos.x, pos.y);
     let on_panel = st.buttons.iter().any(|(r, _)| inside(r, x, y))
-        || inside(&shown.layout.events, x, y)
+        || super::side_column::owns_click(&shown.layout, x, y)
         || inside(&shown.layout.inspector, x, y);
     out.write(WhatIfCommand::ClickAt(x, y));
     if on_panel {

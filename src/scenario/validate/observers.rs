@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::super::error::{ScenarioError, ScenarioErrorKind as Kind};
 use super::super::file::{ObserverFile, Str};
+use super::super::limits;
 use super::super::types::*;
 use super::{Built, Ctx, check_name, quote_list};
 
@@ -71,14 +72,46 @@ fn observer(ctx: &Ctx, b: &Built, o: &ObserverFile) -> Result<Observer, Scenario
         reaches(ctx, b, r, &mut set)?;
     }
     check_reach(ctx, o, role, &set)?;
+    if let Some(short) = &o.short {
+        check_short(ctx, short, o.name.as_str())?;
+    }
     Ok(Observer {
         name: o.name.text.clone(),
+        short: o.short.as_ref().map(|s| s.text.clone()),
         role,
         reach: set.reach.keys().copied().collect(),
         server: server.or_else(|| set.only_server()),
         via: set.reach.into_iter().collect(),
         controls: set.controls.into_iter().collect(),
     })
+}
+
+/// A short form of a name: not empty, at most [`limits::MAX_SHORT_CHARS`] characters, shorter
+/// than the name it stands for.
+fn check_short(ctx: &Ctx, short: &Str, name: &str) -> Result<(), ScenarioError> {
+    check_name(ctx, short, "short")?;
+    let n = short.as_str().chars().count();
+    if n > limits::MAX_SHORT_CHARS {
+        return Err(ctx.err(
+            short,
+            Kind::Limit,
+            format!(
+                "short name of {n} characters; the limit is {}",
+                limits::MAX_SHORT_CHARS
+            ),
+        ));
+    }
+    if n >= name.chars().count() {
+        return Err(ctx.err(
+            short,
+            Kind::Invalid,
+            format!(
+                "short name \"{}\" is not shorter than \"{name}\"",
+                short.as_str()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn check_reach(

@@ -84,12 +84,12 @@ impl Tool {
             Tool::AddPerson => "+ person".into(),
             Tool::AddDevice => "+ device".into(),
             Tool::AddServer => "+ server".into(),
-            Tool::AddLink => "+ link (tap 2)".into(),
+            Tool::AddLink => "+ link: tap 2".into(),
             Tool::AddMessage => "+ message".into(),
             Tool::AddObserver => "+ observer".into(),
             Tool::NextRole => format!("next role: {role}"),
             Tool::ToggleReach => "reach +/-".into(),
-            Tool::ToggleTls => "link TLS on/off".into(),
+            Tool::ToggleTls => "TLS on/off".into(),
             Tool::Remove => "remove".into(),
             Tool::Rename => "rename".into(),
             Tool::New => "new (empty)".into(),
@@ -98,6 +98,9 @@ impl Tool {
         }
     }
 }
+
+/// Names for new servers' admins, as the shipped scenes name theirs.
+const ADMINS: [&str; 8] = ["Sam", "Dana", "Mo", "Hal", "Priya", "Omar", "Lee", "Ken"];
 
 const NAMES: [&str; 8] = [
     "Alice", "Bob", "Carol", "Dan", "Erin", "Frank", "Grace", "Heidi",
@@ -217,7 +220,8 @@ fn add_server(d: &Designer) -> Edit {
     } else {
         d.free_name(&format!("server{}.example", d.file.servers.len() + 1))
     };
-    let admin = d.free_name(&format!("{} admin", NAMES[d.file.servers.len() % 8]));
+    // Admins get names of their own, never a user's ("Alice admin" read as Alice's account).
+    let admin = d.free_name(ADMINS[d.file.servers.len() % ADMINS.len()]);
     Edit::AddServer { name, admin }
 }
 

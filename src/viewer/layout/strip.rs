@@ -42,11 +42,10 @@ impl Strip {
 fn columns(n_obs: usize, presenter: bool) -> usize {
     match (n_obs, presenter) {
         (0..=3, _) => n_obs.max(1),
-        (4, true) => 4,
-        (4..=6, false) => 3,
-        (5..=8, true) => 4,
-        (7..=12, false) => 4,
-        (9..=15, true) => 5,
+        // Three wide up to nine: names stay whole on the chips.
+        (4..=9, _) => 3,
+        (10..=12, false) => 4,
+        (10..=15, true) => 5,
         _ => n_obs.div_ceil(3),
     }
 }

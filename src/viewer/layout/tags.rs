@@ -8,6 +8,9 @@ use crate::scenario::Reach;
 
 type Point = (f32, f32);
 
+/// A what-if tag's size: `TLS off` at 18 px (about 76 px) with thin margins.
+pub const TAG_SIZE: (f32, f32) = (80.0, 22.0);
+
 impl Layout {
     /// Where link `link`'s what-if tag (`w` x `h`) goes, and the point of the link it belongs
     /// to: on the link, as near its middle as it can be while covering no box, no other link's
@@ -19,24 +22,28 @@ impl Layout {
             let mid = self.place_point(Reach::Wire(link));
             return (at(mid), mid);
         };
-        let blockers = self.tag_blockers(link, placed);
-        let clear = |c: Point| {
-            let r = at(c);
-            self.stage.contains(&r) && !blockers.iter().any(|o| r.overlaps(o))
-        };
         let mid = routes::along(path, 0.5);
         let on_link = [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8].map(|t| routes::along(path, t));
-        let spot = on_link
-            .into_iter()
-            .chain(near(mid, (w, h), &blockers))
-            .find(|&c| clear(c))
-            .unwrap_or(mid);
-        (at(spot), mid)
+        // Clear of the `plain` badges too where there is room; in a crowded scene, clear of
+        // boxes, markers and tags at least.
+        let spot = [true, false].into_iter().find_map(|badges| {
+            let blockers = self.tag_blockers(link, placed, badges);
+            let clear = |c: Point| {
+                let r = at(c);
+                self.stage.contains(&r) && !blockers.iter().any(|o| r.overlaps(o))
+            };
+            on_link
+                .into_iter()
+                .chain(near(mid, (w, h), &blockers))
+                .find(|&c| clear(c))
+        });
+        (at(spot.unwrap_or(mid)), mid)
     }
 
-    /// What a tag must not cover: every box, every other link's marker (either size), and the
-    /// tags placed before it.
-    fn tag_blockers(&self, link: usize, placed: &[Rect]) -> Vec<Rect> {
+    /// What a tag must not cover: every box, every other link's marker (either size), with
+    /// `with_badges` every link's `plain` badge (where it would be with TLS on or off: issue
+    /// 20 saw `TLS off` cover one), and the tags placed before it.
+    fn tag_blockers(&self, link: usize, placed: &[Rect], with_badges: bool) -> Vec<Rect> {
         let boxes = self
             .solid_rects()
             .into_iter()
@@ -45,7 +52,14 @@ impl Layout {
         let markers = (0..self.link_markers.len())
             .filter(|&j| j != link)
             .flat_map(|j| [self.marker_rect(j, true), self.marker_rect(j, false)]);
-        boxes.chain(markers).chain(placed.iter().copied()).collect()
+        let badges = (0..self.links.len())
+            .filter(|_| with_badges)
+            .flat_map(|j| [self.link_badge(j, true), self.link_badge(j, false)]);
+        boxes
+            .chain(markers)
+            .chain(badges)
+            .chain(placed.iter().copied())
+            .collect()
     }
 }
 

@@ -227,7 +227,7 @@ fn what_if_tags_cover_no_box_and_no_other_tag() {
         let solid = l.solid_rects();
         let mut placed: Vec<Rect> = Vec::new();
         for link in 0..sc.links.len() {
-            let (r, on) = l.tag_rect(link, (72.0, 22.0), &placed);
+            let (r, on) = l.tag_rect(link, super::tags::TAG_SIZE, &placed);
             for (what, o) in solid.iter().filter(|(what, _)| what != "air") {
                 assert!(!r.overlaps(o), "{file}: link {link}'s tag covers {what}");
             }
@@ -241,6 +241,29 @@ fn what_if_tags_cover_no_box_and_no_other_tag() {
                 leader < 150.0,
                 "{file}: link {link}'s tag is {leader} px away"
             );
+            placed.push(r);
+        }
+    }
+}
+
+/// Issue 20: the `TLS off` tag covered the link's `plain` badge. On the lesson scenes, where
+/// there is room, no tag covers any link's badge (with TLS on or off).
+#[test]
+fn what_if_tags_leave_the_plain_badges_clear_on_the_lesson_scenes() {
+    for name in ["plain-web", "server-encrypted", "e2e", "nation-state"] {
+        let sc = Scenario::shipped(name).expect("shipped");
+        let l = Layout::new(&sc);
+        let mut placed: Vec<Rect> = Vec::new();
+        for link in 0..sc.links.len() {
+            let (r, _) = l.tag_rect(link, super::tags::TAG_SIZE, &placed);
+            for j in 0..sc.links.len() {
+                for tls in [true, false] {
+                    assert!(
+                        !r.overlaps(&l.link_badge(j, tls)),
+                        "{name}: link {link}'s tag covers link {j}'s badge"
+                    );
+                }
+            }
             placed.push(r);
         }
     }

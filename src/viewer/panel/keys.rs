@@ -5,7 +5,7 @@ use bevy::prelude::*;
 
 use super::super::draw::{Layer, palette as p};
 use super::super::layout::chars_fit;
-use super::super::playback::{Runs, Scroll, Shown};
+use super::super::playback::{Runs, Scroll, Shown, ViewOptions};
 use super::super::text::wrap;
 use super::{Panel, add_panel, draw_rows, frame, painter};
 use crate::sim::Action;
@@ -17,6 +17,7 @@ fn draw(
     shown: Option<Res<Shown>>,
     runs: Res<Runs>,
     scroll: Res<Scroll>,
+    options: Res<ViewOptions>,
 ) {
     let Some(shown) = shown else {
         return;
@@ -50,15 +51,27 @@ fn draw(
                 format!("{swapped}{} (at {})", k.describe(), k.source(sc))
             })
             .collect();
-        let line = if keys.is_empty() {
-            format!("{name}: no keys")
+        let viewed = options.observer == Some(ox.observer);
+        // The observer viewed as is drawn strongest: named as such, in ink, the others muted.
+        let who = if viewed {
+            format!(">> VIEWING AS {name}")
         } else {
-            format!("{name}: {}", keys.join(", "))
+            name.clone()
+        };
+        let line = if keys.is_empty() {
+            format!("{who}: no keys")
+        } else {
+            format!("{who}: {}", keys.join(", "))
+        };
+        let color = match (viewed, options.observer.is_some(), keys.is_empty()) {
+            (true, _, _) => p::INK,
+            (false, true, _) | (false, false, true) => p::MUTED,
+            (false, false, false) => p::INK,
         };
         // Continuation lines are indented: wrap four columns short so they still fit.
         for (i, l) in wrap(&line, cols.saturating_sub(4)).into_iter().enumerate() {
             let l = if i == 0 { l } else { format!("    {l}") };
-            lines.push((l, if keys.is_empty() { p::MUTED } else { p::INK }));
+            lines.push((l, color));
         }
     }
     // Key answers someone rewrote on their way in this run (the A run), one line each.

@@ -10,7 +10,7 @@ use bevy::prelude::*;
 use super::super::draw::{Layer, palette as p};
 use super::super::layout::{FONT, Rect, chars_fit};
 use super::super::panels::{ascii, wrap};
-use super::super::playback::{Runs, Shown};
+use super::super::playback::{Runs, Scroll, Shown};
 use super::super::state::{ViewState, state_at};
 use super::{Panel, add_panel, frame, painter};
 use crate::Run;
@@ -74,6 +74,7 @@ fn draw(
     drawn: Query<(Entity, &Layer)>,
     shown: Option<Res<Shown>>,
     runs: Res<Runs>,
+    scroll: Res<Scroll>,
 ) {
     let Some(shown) = shown else {
         return;
@@ -89,7 +90,7 @@ fn draw(
     let stages = lane_steps(&runs, k);
     let n = runs.runs.len().max(1) as f32;
     let lane_h = (r.h - 36.0) / n;
-    let size = FONT.min((lane_h - 12.0) / 5.0).max(12.0);
+    let size = FONT;
     for (i, (run, &(step, same))) in runs.runs.iter().zip(&stages).enumerate() {
         let lane = Rect::new(
             r.x + 6.0,
@@ -107,7 +108,9 @@ fn draw(
         );
         let lines = lane_lines(run, step, (here, same), chars_fit(lane.w - 12.0, size));
         let rows = ((lane.h - 6.0) / (size * 1.25)).floor().max(1.0) as usize;
-        for (j, (line, color)) in super::fit_rows(lines, rows).iter().enumerate() {
+        // Every lane scrolls with Up, Down and the wheel, and says which lines it shows.
+        let shown_lines = super::super::text::scrolled(lines, rows, scroll.panel);
+        for (j, (line, color)) in shown_lines.iter().enumerate() {
             pt.text(
                 lane.x + 6.0,
                 lane.y + 4.0 + j as f32 * size * 1.25,

@@ -72,8 +72,9 @@ fn draw(
         cw: ((inner.w - name_w) / cols as f32).min(360.0),
     };
     let rows = table_rows(run, &g);
-    let top = inner.y + 32.0;
-    draw_message_ids(&mut pt, run, &g, top);
+    // Column headers under the title bar, then the rows.
+    let heads = inner.y + super::TITLE_H - 4.0;
+    let top = draw_message_ids(&mut pt, run, &g, heads) + 4.0;
     let heights: Vec<f32> = rows.iter().map(|row| row_height(row, g.line_h)).collect();
     let (first, last) = visible(&heights, legend_top - 6.0 - top, scroll.panel);
     let mut y = top;
@@ -144,21 +145,33 @@ fn table_rows(run: &Run, g: &Grid) -> Vec<Row> {
         .collect()
 }
 
-/// Each message's id over its column.
-fn draw_message_ids(pt: &mut Painter, run: &Run, g: &Grid, top: f32) {
-    for (m, msg) in run.scenario.messages.iter().enumerate() {
+/// The column headers from `y`: `observer`, then each message's id and sender over its
+/// column (`m1, from Alice`), wrapped; returns where the rows start.
+fn draw_message_ids(pt: &mut Painter, run: &Run, g: &Grid, y: f32) -> f32 {
+    let sc = &run.scenario;
+    pt.text(g.inner.x + 2.0, y, "observer", FONT, p::MUTED, 10.2);
+    let mut bottom = y + g.line_h;
+    for (m, msg) in sc.messages.iter().enumerate() {
         let x = g.column_x(m);
-        for (i, l) in wrap(&msg.id, g.cell_chars()).iter().take(1).enumerate() {
-            pt.text(
-                x + 4.0,
-                top - 26.0 + i as f32 * g.line_h,
-                l,
-                FONT,
-                p::INK,
-                10.2,
-            );
+        let from = sc
+            .devices
+            .get(msg.from_device)
+            .map(|d| sc.people[d.owner].name.clone())
+            .unwrap_or_default();
+        let head = format!("{}, from {from}", msg.id);
+        let lines = wrap(&head, g.cell_chars());
+        for (i, l) in lines.iter().enumerate() {
+            pt.text(x + 4.0, y + i as f32 * g.line_h, l, FONT, p::INK, 10.2);
         }
+        bottom = bottom.max(y + lines.len() as f32 * g.line_h);
     }
+    // A rule under the headers, as in a printed table.
+    pt.rect(
+        Rect::new(g.inner.x, bottom + 1.0, g.inner.w, 2.0),
+        p::INK,
+        10.15,
+    );
+    bottom + 3.0
 }
 
 /// A row's height: its tallest cell (or name), plus a margin.
