@@ -48,7 +48,7 @@ pub(crate) struct ChangedBy {
     /// The place where they changed it (where the changed code sends the words back to).
     pub at: Reach,
     /// The power they changed it with.
-    pub power: crate::power::PowerId,
+    pub power: crate::trace::PowerId,
 }
 
 /// Bytes in transit, typed.

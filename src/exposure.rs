@@ -6,9 +6,9 @@ mod read;
 
 use rayon::prelude::*;
 
-use crate::power::PowerId;
 use crate::scenario::{Reach, Scenario};
 use crate::sim::Trace;
+use crate::trace::PowerId;
 use crate::wire::KeyBlob;
 
 pub use read::Reading;

@@ -12,15 +12,16 @@
 //! | [`wire`] | the simulated protocol's frames: posts, TLS records, at-rest rows, key blobs | encoding and decoding bytes |
 //! | [`layers`] | one typed reading of a step's bytes: TLS record, post header, words, envelope, at-rest row, keys | what a step holds, for exposure, reports and the viewer alike |
 //! | [`model`] | the protection models, one file each, listed once in a registry | `--model`, scene files, the viewer's M cycle |
-//! | [`power`] | active powers (key substitution), one file each, listed once | what an observer could do with what they reach |
+//! | [`power`] | active powers (key substitution, code shipping, TLS stripping), one file each, listed once | what an observer can do to the bytes they can open on their way |
 //! | [`scenario`] | [`scenario::ScenarioFile`] (the serde mirror of a RON file) and [`scenario::Scenario`] (validated, names resolved, routes computed); located [`scenario::ScenarioError`]s | loading `scenes/*.ron` |
-//! | [`sim`] | [`sim::simulate`]: a deterministic run producing a [`sim::Trace`] of steps (place, exact bytes, note); [`sim::simulate_acting`] with observers using their powers | where bytes are, step by step |
+//! | [`trace`] | [`trace::Trace`], [`trace::Step`], [`trace::Action`]: what a run recorded | reading a run |
+//! | [`sim`] | [`sim::simulate`]: a deterministic run producing a [`sim::Trace`] of steps (place, exact bytes, note): messages, key lookups and web clients' code over the links; [`sim::simulate_acting`] with observers changing the bytes they can open on their way | where bytes are, step by step |
 //! | [`exposure`] | [`exposure::analyse`]: per observer, the keys found at reached places and every reached step tried with them | who can read what, and why |
 //! | [`forgery`] | whether an observer could make a recipient device show a forged message as the sender's, tried with real signatures | `could_forge` |
 //! | [`exercise`] | exercise files: questions whose answer keys are computed from a run, and scoring | `plainsight exercise` |
 //! | [`whatif`] | what-if switches (a link's TLS, keys verified, key sync, web client) as pure edits of a scenario; [`whatif::changes`] between two runs' matrices | "what if this link had no TLS?" |
 //! | [`designer`] | the scenario designer's edits over a [`scenario::ScenarioFile`], written as RON and validated after every edit | building a scene without typing RON |
-//! | [`Run`] | a scenario + its trace + its exposure under a chosen model, and each power-holding observer's active run | the one call most callers need |
+//! | [`Run`] | a scenario + its trace + its exposure under a chosen model, and each observer's one active run (every power at once) | the one call most callers need |
 //! | [`report`] | the matrix, trace and explanations as text or JSON | what the command line prints |
 //! | `bench` | the fan-out benchmark harness | `plainsight bench` |
 //! | `viewer` (feature `viewer`) | the Bevy simulator and off-screen rendering | `plainsight view`, `plainsight render` |
@@ -52,12 +53,13 @@ pub mod exercise;
 pub mod exposure;
 pub mod forgery;
 pub mod layers;
-pub mod model;
 pub mod power;
 pub mod report;
 mod run;
 pub mod scenario;
 pub mod sim;
+// The protection models are part of the simulation layer; `crate::model` names them.
+pub use sim::model;
 pub mod trace;
 #[cfg(feature = "viewer")]
 pub mod viewer;

@@ -127,10 +127,9 @@ pub(crate) static POWERS: &[&dyn Power] = &[
     &tls_stripping::TlsStripping,
 ];
 
-/// An entry of the registry of powers.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct PowerId(u8);
+pub use crate::trace::PowerId;
 
+// The handle lives with the trace (a step names the power used); what it names lives here.
 impl PowerId {
     pub(crate) fn def(self) -> &'static dyn Power {
         POWERS[usize::from(self.0)]

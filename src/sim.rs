@@ -6,6 +6,7 @@ mod act;
 mod code;
 mod hop;
 mod lookup;
+pub mod model;
 mod transit;
 
 use std::collections::BTreeMap;

@@ -2,9 +2,12 @@
 //! simulation reads (exposure, forgery, reports, the viewer); made only by [`crate::sim`].
 
 use crate::layers::Layer;
-use crate::power::PowerId;
 use crate::scenario::Protection;
 use crate::scenario::{Node, Reach};
+
+/// An entry of the registry of powers ([`crate::power`], where its name and help are).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PowerId(pub(crate) u8);
 
 /// What happened at a step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -3,7 +3,19 @@
 use std::collections::BTreeMap;
 
 use crate::crypto::Fanout;
-pub use crate::model::{Model, ModelChoice};
+/// A protection model: an entry of the registry.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Model(pub(crate) u8);
+
+/// A `--model` choice: a model, and for end-to-end models optionally a fan-out
+/// (`e2e-bagged`). Without one, the scene's own fan-out is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModelChoice {
+    /// The model.
+    pub model: Model,
+    /// The fan-out, if the name chose one.
+    pub fanout: Option<Fanout>,
+}
 
 /// The model together with its e2e options.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

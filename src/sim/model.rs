@@ -14,6 +14,7 @@ mod server_encrypted;
 
 use crate::crypto::Fanout;
 use crate::scenario::Protection;
+pub use crate::scenario::{Model, ModelChoice};
 use crate::sim::{Parcel, Sim, SimError};
 use crate::wire::Body;
 
@@ -50,10 +51,7 @@ pub(crate) static MODELS: &[&dyn ThreatModel] = &[
     &e2e::EndToEnd,
 ];
 
-/// A protection model: an entry of the registry.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Model(u8);
-
+// The handles live with the scenario (a scene names its model); what they name lives here.
 impl Model {
     pub(crate) fn def(self) -> &'static dyn ThreatModel {
         MODELS[usize::from(self.0)]
@@ -95,16 +93,6 @@ impl std::fmt::Display for Model {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
     }
-}
-
-/// A `--model` choice: a model, and for end-to-end models optionally a fan-out
-/// (`e2e-bagged`). Without one, the scene's own fan-out is kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ModelChoice {
-    /// The model.
-    pub model: Model,
-    /// The fan-out, if the name chose one.
-    pub fanout: Option<Fanout>,
 }
 
 impl ModelChoice {
