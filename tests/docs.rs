@@ -1,4 +1,4 @@
-//! The figures in `docs/` come from the tool: every `<!-- plainsight: ARGS -->` marker is
+//! The figures in `docs/` and the README come from the tool: every `<!-- plainsight: ARGS -->` marker is
 //! followed by a fenced block holding exactly what `plainsight ARGS` prints. This test re-runs
 //! each command and fails on any difference; `UPDATE_GOLDEN=1 cargo test --test main docs::` rewrites
 //! the blocks after a reviewed change.
@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::Command;
 
-const DOCS: &[&str] = &["docs/threats.md", "docs/teaching.md"];
+const DOCS: &[&str] = &["README.md", "docs/threats.md", "docs/teaching.md"];
 
 /// Splits marker arguments: `--observer` takes the rest of the line as one name.
 fn split_args(args: &str) -> Vec<String> {
