@@ -334,3 +334,27 @@ fn no_device_takes_from_a_directory_a_key_its_own_keystore_holds() {
         }
     }
 }
+
+#[test]
+fn a_big_group_gets_the_same_verdicts_under_every_fan_out() {
+    // The fan-out decides the cost, not who reads: a generated group of 64 devices under
+    // bagged and sender keys gives every observer per-recipient's verdicts, by looking and
+    // by acting.
+    use plainsight::scenario::group_scene;
+    let verdicts = |fanout: &str| {
+        let sc = parse(&group_scene(16, 4, 2, fanout));
+        assert_eq!(sc.devices.len(), 64);
+        let r = Run::new(sc, None).expect("runs");
+        r.exposure
+            .observers
+            .iter()
+            .flat_map(|ox| ox.messages.iter())
+            .map(|mx| (mx.content, acting_content(mx)))
+            .collect::<Vec<_>>()
+    };
+    let per = verdicts("per-recipient");
+    assert!(per.iter().any(|(_, a)| *a == Content::Plaintext), "someone reads by acting");
+    for fanout in ["bagged", "sender-keys"] {
+        assert_eq!(verdicts(fanout), per, "{fanout}");
+    }
+}
