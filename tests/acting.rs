@@ -353,7 +353,10 @@ fn a_big_group_gets_the_same_verdicts_under_every_fan_out() {
             .collect::<Vec<_>>()
     };
     let per = verdicts("per-recipient");
-    assert!(per.iter().any(|(_, a)| *a == Content::Plaintext), "someone reads by acting");
+    assert!(
+        per.iter().any(|(_, a)| *a == Content::Plaintext),
+        "someone reads by acting"
+    );
     for fanout in ["bagged", "sender-keys"] {
         assert_eq!(verdicts(fanout), per, "{fanout}");
     }
