@@ -160,20 +160,7 @@ impl Sim<'_> {
         };
         let post = self.posts(mi, t, parcels);
         let stripper = self.stripped.get(&link).copied();
-        let wire_bytes = if self.in_clear(link) {
-            post
-        } else {
-            let (key, seq) = self.session(link);
-            wire::tls_record(&key, seq, &post)
-        };
-        let how = match stripper {
-            Some((o, _)) => format!(
-                "with no TLS: {} strips STARTTLS on the link",
-                sc.observers[o].name
-            ),
-            None if sc.links[link].tls => "inside TLS".to_string(),
-            None => "with no TLS".to_string(),
-        };
+        let (wire_bytes, how) = self.on_wire(link, post);
         let (from_name, to_name) = (sc.node_name(from), sc.node_name(to));
         self.push(
             t,

@@ -152,6 +152,25 @@ impl Sim<'_> {
         self.at_place(leg, (place, Action::TlsTerminate, note), None, cargo)
     }
 
+    /// A post as it crosses `link`'s wire: inside a TLS record, unless the link carries it in
+    /// the clear (no TLS, or TLS someone acting strips); and how, in words.
+    pub(super) fn on_wire(&mut self, link: usize, post: Vec<u8>) -> (Vec<u8>, String) {
+        let sc = self.sc;
+        let how = match self.stripped.get(&link) {
+            Some(&(o, _)) => format!(
+                "with no TLS: {} strips STARTTLS on the link",
+                sc.observers[o].name
+            ),
+            None if sc.links[link].tls => "inside TLS".to_string(),
+            None => "with no TLS".to_string(),
+        };
+        if self.in_clear(link) {
+            return (post, how);
+        }
+        let (key, seq) = self.session(link);
+        (wire::tls_record(&key, seq, &post), how)
+    }
+
     /// The wire of one hop.
     fn cross(
         &mut self,
@@ -163,20 +182,7 @@ impl Sim<'_> {
         let sc = self.sc;
         let post = self.post_of(leg, cargo);
         let stripper = self.stripped.get(&link).copied();
-        let bytes = if self.in_clear(link) {
-            post
-        } else {
-            let (key, seq) = self.session(link);
-            wire::tls_record(&key, seq, &post)
-        };
-        let how = match stripper {
-            Some((o, _)) => format!(
-                "with no TLS: {} strips STARTTLS on the link",
-                sc.observers[o].name
-            ),
-            None if sc.links[link].tls => "inside TLS".to_string(),
-            None => "with no TLS".to_string(),
-        };
+        let (bytes, how) = self.on_wire(link, post);
         let note = format!(
             "{} sends {} to {} {how}",
             sc.node_name(from),
