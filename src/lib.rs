@@ -22,6 +22,7 @@
 //! | [`whatif`] | what-if switches (a link's TLS, keys verified, key sync, web client) as pure edits of a scenario; [`whatif::changes`] between two runs' matrices | "what if this link had no TLS?" |
 //! | [`designer`] | the scenario designer's edits over a [`scenario::ScenarioFile`], written as RON and validated after every edit | building a scene without typing RON |
 //! | [`Run`] | a scenario + its trace + its exposure under a chosen model, and each observer's one active run (every power at once) | the one call most callers need |
+//! | [`words`] | lists inside sentences: short ones whole, long ones counted | notes and reports that stay sentences at a group's size |
 //! | [`report`] | the matrix, trace and explanations as text or JSON | what the command line prints |
 //! | `bench` | the fan-out benchmark harness | `plainsight bench` |
 //! | `viewer` (feature `viewer`) | the Bevy simulator and off-screen rendering | `plainsight view`, `plainsight render` |
@@ -65,5 +66,6 @@ pub mod trace;
 pub mod viewer;
 pub mod whatif;
 pub mod wire;
+pub mod words;
 
 pub use run::Run;

@@ -27,7 +27,8 @@ pub fn describe_bytes(step: &Step) -> String {
     if step.bytes.is_empty() {
         return "(no bytes: a decision, not data)".into();
     }
-    step.layers
+    let parts = step
+        .layers
         .iter()
         .filter_map(|layer| match layer {
             // The header shows in the trace's own columns; the body says what the post is.
@@ -43,17 +44,20 @@ pub fn describe_bytes(step: &Step) -> String {
             }
             Layer::Served(keys) => Some(format!(
                 "[keys] {}",
-                keys.iter().map(key_name).collect::<Vec<_>>().join(", ")
+                crate::words::joined(&keys.iter().map(key_name).collect::<Vec<_>>(), ", ", "keys")
             )),
-            Layer::KeyRequest(names) => Some(format!("[key request] {}", names.join(", "))),
+            Layer::KeyRequest(names) => Some(format!(
+                "[key request] {}",
+                crate::words::joined(names, ", ", "devices")
+            )),
             Layer::Code(code) => Some(match &code.changed_by {
                 Some(who) => format!("[code] {}'s web client, changed by {who}", code.server),
                 None => format!("[code] {}'s web client", code.server),
             }),
             Layer::Unreadable(_) => Some(hex_preview(&step.bytes, 24)),
         })
-        .collect::<Vec<_>>()
-        .join(" + ")
+        .collect::<Vec<_>>();
+    crate::words::joined(&parts, " + ", "parts")
 }
 
 fn key_name(blob: &wire::KeyBlob) -> String {
@@ -501,15 +505,6 @@ fn acting_lines(a: &IfActing) -> String {
     )
 }
 
-/// "A", "A and B", "A, B and C".
-fn and_list(names: &[&str]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => (*one).to_string(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
-}
-
 /// A one-sentence caption for a step, for presenter mode and slides: what happened, and who
 /// could read the words there (from the exposure analysis, not from the step itself).
 pub fn caption(run: &Run, step: usize) -> String {
@@ -529,12 +524,15 @@ pub fn caption(run: &Run, step: usize) -> String {
         .collect();
     let mut out = s.note.clone();
     if !readers.is_empty() {
-        out.push_str(&format!(": readable here by {}", and_list(&readers)));
+        out.push_str(&format!(
+            ": readable here by {}",
+            crate::words::and_list(&readers, "observers")
+        ));
     } else if !sealed.is_empty() {
         let verb = if sealed.len() == 1 { "sees" } else { "see" };
         out.push_str(&format!(
             ": {} {verb} only ciphertext here",
-            and_list(&sealed)
+            crate::words::and_list(&sealed, "observers")
         ));
     }
     out.push('.');

@@ -34,14 +34,28 @@ impl Run {
 
     /// The same, under an explicit protection.
     pub fn with(scenario: Scenario, protection: Protection) -> Result<Run, SimError> {
-        let trace = sim::simulate(&scenario, protection)?;
-        let mut run = Run::of_trace(scenario, trace);
         let all: Vec<PowerId> = PowerId::all().collect();
-        // One active run per observer, independent of each other: on every core.
-        run.acting = (0..run.scenario.observers.len())
-            .into_par_iter()
-            .map(|o| run.act(o, &all))
-            .collect::<Result<_, _>>()?;
+        // The scene's own run and each observer's active run are independent of each other:
+        // all of them on every core.
+        let (own, acting) = rayon::join(
+            || {
+                sim::simulate(&scenario, protection)
+                    .map(|trace| (exposure::analyse(&scenario, &trace), trace))
+            },
+            || {
+                (0..scenario.observers.len())
+                    .into_par_iter()
+                    .map(|o| act(&scenario, protection, o, &all))
+                    .collect::<Result<Vec<_>, _>>()
+            },
+        );
+        let (exposure, trace) = own?;
+        let mut run = Run {
+            scenario,
+            trace,
+            exposure,
+            acting: acting?,
+        };
         for o in 0..run.scenario.observers.len() {
             for m in 0..run.scenario.messages.len() {
                 let keys = &run.exposure.observers[o].keys;
@@ -54,40 +68,6 @@ impl Run {
             }
         }
         Ok(run)
-    }
-
-    fn of_trace(scenario: Scenario, trace: Trace) -> Run {
-        let exposure = exposure::analyse(&scenario, &trace);
-        Run {
-            scenario,
-            trace,
-            exposure,
-            acting: Vec::new(),
-        }
-    }
-
-    /// Observer `o`'s run using `powers` wherever the bytes let them; `None` when they reach
-    /// nothing they could change, or changed nothing.
-    fn act(&self, o: usize, powers: &[PowerId]) -> Result<Option<Run>, SimError> {
-        let sc = &self.scenario;
-        if !can_touch(sc, o) {
-            return Ok(None);
-        }
-        let actor = Actor {
-            observer: o,
-            powers: powers.to_vec(),
-        };
-        let trace = sim::simulate_acting(sc, self.trace.protection, &[actor])?;
-        if !trace.steps.iter().any(|s| s.actor == Some(o)) {
-            return Ok(None);
-        }
-        let exposure = exposure::analyse_one(sc, &trace, o);
-        Ok(Some(Run {
-            scenario: sc.clone(),
-            trace,
-            exposure,
-            acting: Vec::new(),
-        }))
     }
 
     /// Analyses every observer in every active run (not only the actor): what the viewer and
@@ -105,7 +85,7 @@ impl Run {
         o: usize,
         powers: &[PowerId],
     ) -> Result<Vec<Option<IfActing>>, SimError> {
-        let active = self.act(o, powers)?;
+        let active = act(&self.scenario, self.trace.protection, o, powers)?;
         Ok(self.verdicts(o, active.as_ref()))
     }
 
@@ -222,6 +202,34 @@ fn chain(
         ));
     }
     (content, why)
+}
+
+/// Observer `o`'s run using `powers` wherever the bytes let them; `None` when they reach
+/// nothing they could change, or changed nothing.
+fn act(
+    sc: &Scenario,
+    protection: Protection,
+    o: usize,
+    powers: &[PowerId],
+) -> Result<Option<Run>, SimError> {
+    if !can_touch(sc, o) {
+        return Ok(None);
+    }
+    let actor = Actor {
+        observer: o,
+        powers: powers.to_vec(),
+    };
+    let trace = sim::simulate_acting(sc, protection, &[actor])?;
+    if !trace.steps.iter().any(|s| s.actor == Some(o)) {
+        return Ok(None);
+    }
+    let exposure = exposure::analyse_one(sc, &trace, o);
+    Ok(Some(Run {
+        scenario: sc.clone(),
+        trace,
+        exposure,
+        acting: Vec::new(),
+    }))
 }
 
 /// One line per kind of deed: the first one's note, and how many more like it followed.

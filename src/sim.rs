@@ -71,6 +71,10 @@ pub(crate) struct Sim<'a> {
     pub(crate) acting: Vec<Actor>,
     /// Sender keys and the copies devices keep (the `sender-keys` fan-out).
     pub(crate) sender_keys: crate::model::sender_keys::SenderKeys,
+    /// Signature checks already made: `(the key held for the sender, the opened bytes)` to
+    /// whether the signature verified. A group's devices all open the same signed bytes; each
+    /// check is real, made once.
+    pub(crate) checked: std::collections::HashMap<(PublicKey, Vec<u8>), bool>,
 }
 
 /// An observer who acts in a run, and the powers they use there.
@@ -134,6 +138,7 @@ pub fn simulate_acting(sc: &Scenario, p: Protection, acting: &[Actor]) -> Result
         stripped: BTreeMap::new(),
         acting,
         sender_keys: Default::default(),
+        checked: Default::default(),
     };
     sim.stripped = sim.strippers();
     sim.setup()?;

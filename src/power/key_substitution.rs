@@ -76,12 +76,16 @@ fn swap(
     } else {
         "hands"
     };
+    let whose = if names.len() > crate::words::SPELL_OUT {
+        format!("the key of {}", crate::words::and_list(&names, "devices"))
+    } else {
+        format!("{}'s", names.join(", "))
+    };
     let note = format!(
-        "{} rewrites the key answer at {}: {how} {} its own public key as {}'s",
+        "{} rewrites the key answer at {}: {how} {} its own public key as {whose}",
         w.who(),
         w.place(),
         w.sc.devices[asker].name,
-        names.join(", ")
     );
     Some(Deed {
         action: Action::KeySubstituted,

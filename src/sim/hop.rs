@@ -351,7 +351,14 @@ impl Sim<'_> {
 
     /// A recipient device checks the sender's signature inside what it opened: the words it
     /// shows (as a post), and what it did.
-    fn check(&self, mi: usize, t: u64, d: usize, plain: &[u8], group: bool) -> (Vec<u8>, String) {
+    fn check(
+        &mut self,
+        mi: usize,
+        t: u64,
+        d: usize,
+        plain: &[u8],
+        group: bool,
+    ) -> (Vec<u8>, String) {
         let sc = self.sc;
         let to_name = &sc.devices[d].name;
         let from = sc.messages[mi].from_device;
@@ -365,14 +372,8 @@ impl Sim<'_> {
             .get(&(d, from))
             .copied()
             .unwrap_or(self.real[from]);
-        let expected = if held == self.real[from] {
-            Some(self.device_keys[from].clone())
-        } else {
-            self.signer_of(held)
-        }
-        .map(|k| wire::signing_key(&k).verifying_key());
         let (text, checked) = match wire::opened(plain) {
-            Ok(signed) if expected.is_some_and(|e| signed.verify(&e)) => (signed.text, true),
+            Ok(signed) if self.signed_by(held, from, plain, &signed) => (signed.text, true),
             Ok(signed) => {
                 let note = format!(
                     "{to_name} opens it, but the signature is not {}'s: it rejects the message",
@@ -397,6 +398,30 @@ impl Sim<'_> {
 }
 
 impl Sim<'_> {
+    /// Whether `signed` (the opened bytes `plain`) carries a good signature by the holder of
+    /// `held`, the key the recipient holds for the sender's device `from`; memoised per key and
+    /// bytes.
+    fn signed_by(
+        &mut self,
+        held: PublicKey,
+        from: usize,
+        plain: &[u8],
+        signed: &wire::SignedText,
+    ) -> bool {
+        let memo = (held, plain.to_vec());
+        if let Some(&ok) = self.checked.get(&memo) {
+            return ok;
+        }
+        let secret = if held == self.real[from] {
+            Some(self.device_keys[from].clone())
+        } else {
+            self.signer_of(held)
+        };
+        let ok = secret.is_some_and(|k| signed.verify(&wire::signing_key(&k).verifying_key()));
+        self.checked.insert(memo, ok);
+        ok
+    }
+
     /// The private key behind a public key, among every key of the run (devices' own and keys
     /// someone made). A key answer stands for an identity bundle: the X25519 key and the
     /// Ed25519 signing key bound to it (as XEdDSA binds them), so a signature checks against

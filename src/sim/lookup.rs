@@ -211,7 +211,7 @@ impl Sim<'_> {
     /// key differs from the one it held for that device.
     fn received(&mut self, leg: &Leg, asker: usize, keys: &[(usize, PublicKey)]) {
         let sc = self.sc;
-        let parts: Vec<String> = keys
+        let parts: Vec<(String, &str)> = keys
             .iter()
             .map(|&(d, key)| {
                 let device = &sc.devices[d].name;
@@ -224,15 +224,10 @@ impl Sim<'_> {
                     }
                     _ => "",
                 };
-                format!("{device} (safety number {}){notice}", key.fingerprint())
+                (format!("{device} (safety number {})", key.fingerprint()), notice)
             })
             .collect();
-        let n = if keys.len() == 1 { "a key" } else { "keys" };
-        let note = format!(
-            "{} receives {n} for {}",
-            sc.devices[asker].name,
-            parts.join("; ")
-        );
+        let note = received_note(&sc.devices[asker].name, &parts);
         let cargo = Cargo::KeyAnswer {
             asker,
             keys: keys.to_vec(),
@@ -321,4 +316,36 @@ fn names(sc: &crate::scenario::Scenario, devices: &[usize]) -> String {
         [a, b, c] => format!("{a}, {b} and {c}"),
         _ => format!("{} devices", n.len()),
     }
+}
+
+/// "{asker} receives keys for a (safety number ..); b (..)", each with its notice. For a
+/// group too long to spell out, the first few and a count of the rest, with how many of those
+/// carried each notice.
+fn received_note(asker: &str, parts: &[(String, &str)]) -> String {
+    use crate::words::{NAMED, SPELL_OUT};
+    let whole = |p: &(String, &str)| format!("{}{}", p.0, p.1);
+    if parts.len() <= SPELL_OUT {
+        let n = if parts.len() == 1 { "a key" } else { "keys" };
+        let list: Vec<String> = parts.iter().map(whole).collect();
+        return format!("{asker} receives {n} for {}", list.join("; "));
+    }
+    let named: Vec<String> = parts[..NAMED].iter().map(whole).collect();
+    let rest = &parts[NAMED..];
+    let mut notices: Vec<(&str, usize)> = Vec::new();
+    for (_, notice) in rest.iter().filter(|(_, n)| !n.is_empty()) {
+        match notices.iter_mut().find(|(n, _)| n == notice) {
+            Some((_, count)) => *count += 1,
+            None => notices.push((notice, 1)),
+        }
+    }
+    let mut out = format!(
+        "{asker} receives keys for {} devices: {}; and {} more",
+        parts.len(),
+        named.join("; "),
+        rest.len()
+    );
+    for (notice, count) in notices {
+        out.push_str(&format!("; {count} of those{notice}"));
+    }
+    out
 }

@@ -88,7 +88,7 @@ fn new_chain(sim: &mut Sim<'_>, mi: usize, t: u64, left: &[usize]) -> Chain {
         let names: Vec<&str> = left.iter().map(|&d| sc.devices[d].name.as_str()).collect();
         format!(
             "{} left the group: {device} makes a fresh sender key, so the old copy opens nothing sent from now on",
-            names.join(", ")
+            crate::words::comma_list(&names, "devices")
         )
     };
     let keystore = Reach::DevicePart(from, DevicePart::Keystore);
@@ -154,7 +154,7 @@ fn distribute(
     let note = format!(
         "{device} seals its sender key (chain step {}) to each device that lacks it, once: {}",
         chain.key.iteration(),
-        names.join(", ")
+        crate::words::comma_list(&names, "devices")
     );
     let memory = Reach::DevicePart(from, DevicePart::Memory);
     sim.push(
