@@ -102,6 +102,12 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ),
 ];
 
+/// Shipped scenes of a real group's size, embedded like [`SHIPPED`] and opened by name
+/// (`plainsight view big-group`), but kept out of the classroom list and of the tests that
+/// walk every step of every classroom scene: a 1,000-device group has 23,000 steps. Their own
+/// tests are in tests/big_group.rs.
+pub const LARGE: &[(&str, &str)] = &[("big-group.ron", include_str!("../scenes/big-group.ron"))];
+
 /// Reads RON text into the plain [`ScenarioFile`] without validating it (the designer edits
 /// that); syntax errors and the size limit are located as [`Scenario::parse`] locates them.
 pub fn read_file(source: &str, file: &str) -> Result<ScenarioFile, ScenarioError> {
@@ -152,10 +158,11 @@ impl Scenario {
         Scenario::parse(&source, &path.display().to_string())
     }
 
-    /// A shipped scenario by file name (`e2e.ron`) or stem (`e2e`).
+    /// A shipped scenario ([`SHIPPED`] or [`LARGE`]) by file name (`e2e.ron`) or stem (`e2e`).
     pub fn shipped(name: &str) -> Option<Scenario> {
         let (file, text) = SHIPPED
             .iter()
+            .chain(LARGE)
             .find(|(f, _)| *f == name || f.strip_suffix(".ron") == Some(name))?;
         Scenario::parse(text, &format!("scenes/{file}")).ok()
     }

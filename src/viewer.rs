@@ -19,6 +19,7 @@
 //! | [`WhatIfPlugin`] | `whatif.rs` | what-if switches (W): a link's TLS, keys, key sync, web page; changed cells |
 //! | [`ExercisePlugin`] | `exercise_mode.rs` | exercise mode (E): mark each observer, then reveal the computed key and score |
 //! | [`DesignPlugin`] | `design_mode.rs` | the scenario designer (D): palette, taps and drags to core edits; save, load |
+//! | [`ComputePlugin`] | `compute.rs` | core runs (what-if, picker, designer) off the frame loop, with a "computing..." mark |
 //! | [`IdlePlugin`] | `idle.rs` | draws only while something moves (window only); frame times |
 //!
 //! Layout ([`Layout::new`], with link routes from `routes.rs`) and the state at a step
@@ -29,6 +30,7 @@
 
 mod actors;
 mod cards;
+mod compute;
 mod controls;
 mod design_mode;
 mod draw;
@@ -77,6 +79,7 @@ use bevy::render::RenderPlugin;
 use bevy::render::settings::RenderCreation;
 
 pub use actors::{Dimmed, Footprint, PlaceMark};
+pub use compute::{ComputePlugin, Computing, ComputingMark};
 pub use controls::{ControlButton, buttons};
 pub use design_mode::{DesignCommand, DesignMode, DesignPlugin, Selected, Tool};
 pub use draw::{Layer, Shortened};
@@ -86,7 +89,7 @@ pub use held::{keeps, lingering, still_held};
 pub use icons::{Icon, IconMark};
 pub use idle::{FrameStats, FrameTimes, IdlePlugin};
 pub use input::{InputPlugin as ViewerInputPlugin, command_for};
-pub use layout::{Fit, Layout, Rect};
+pub use layout::{Crowd, Fit, Layout, Rect};
 pub use motion::{Glide, Motion, ease, motion};
 pub use observer::{ObserverChip, ReachLine, icon_rect as chip_icon_rect, reach_line};
 pub use panel::{Overlay, Panel, PanelInfo, PanelPlugin, help_lines, lane_steps, stage_of};
@@ -198,6 +201,7 @@ impl Plugin for ViewerPlugin {
             .add_plugins((
                 PanelPlugin,
                 PlaybackPlugin,
+                ComputePlugin,
                 icons::IconsPlugin,
                 actors::ActorsPlugin,
                 tokens::TokensPlugin,
@@ -209,6 +213,20 @@ impl Plugin for ViewerPlugin {
                 DesignPlugin,
             ));
     }
+}
+
+/// Updates `app` until no core run is under way off the frame loop ([`Computing`]), then once
+/// more so that what it changed is drawn: for tests and off-screen frames, which want the
+/// result, not the frames in between. Gives up after a minute.
+pub fn settle(app: &mut App) {
+    let start = std::time::Instant::now();
+    while app.world().resource::<Computing>().busy().is_some()
+        && start.elapsed() < std::time::Duration::from_secs(60)
+    {
+        app.update();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    app.update();
 }
 
 /// Whether a window can be opened here. Only X11 is compiled in (no Wayland), so `DISPLAY` must

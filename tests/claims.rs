@@ -9,7 +9,7 @@ use plainsight::exposure::{Content, MessageExposure, MetaField, ObserverExposure
 use plainsight::layers::Layer;
 use plainsight::power::PowerId;
 use plainsight::scenario::{
-    DevicePart, KeySync, Model, Node, Part, Protection, Reach, Role, SHIPPED, Scenario, Via,
+    DevicePart, KeySync, LARGE, Model, Node, Part, Protection, Reach, Role, SHIPPED, Scenario, Via,
 };
 use plainsight::sim;
 use plainsight::wire::KeyBlob;
@@ -447,8 +447,8 @@ fn every_file_in_scenes_is_embedded() {
         if name.ends_with(".ron") {
             cases.check();
             assert!(
-                SHIPPED.iter().any(|(f, _)| *f == name),
-                "{name} is not in scenario::SHIPPED"
+                SHIPPED.iter().chain(LARGE).any(|(f, _)| *f == name),
+                "{name} is not in scenario::SHIPPED or LARGE"
             );
         }
     }

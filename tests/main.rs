@@ -3,6 +3,7 @@
 
 mod acting;
 mod bench_harness;
+mod big_group;
 mod claims;
 mod cli;
 mod designer;

@@ -56,7 +56,8 @@ fn tap(app: &mut App, (x, y): (f32, f32)) {
         });
         app.update();
     }
-    app.update();
+    // What the tap started in the core (a what-if re-run) finishes off the frame loop.
+    plainsight::viewer::settle(app);
 }
 
 /// The window point at the centre of the on-screen button that sends `command`.

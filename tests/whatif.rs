@@ -212,7 +212,8 @@ mod viewer {
     fn send(app: &mut App, c: WhatIfCommand) {
         app.world_mut().write_message(c);
         app.update();
-        app.update();
+        // The core re-runs off the frame loop.
+        plainsight::viewer::settle(app);
     }
 
     /// A tap on the link's middle, where the panel draws its switch, turns its TLS off; the
@@ -315,5 +316,38 @@ mod viewer {
         let message = st.message.clone().expect("a message");
         assert!(message.contains("no link 99"), "{message}");
         assert!(app.world().resource::<Runs>().honest().scenario.links[0].tls);
+    }
+
+    /// The core re-runs off the frame loop: the frame that flips the switch returns at once
+    /// with a "computing..." mark, and the result arrives later.
+    #[test]
+    fn a_re_run_happens_off_the_frame_loop_with_a_computing_mark() {
+        use plainsight::crypto::Fanout;
+        use plainsight::viewer::{Computing, ComputingMark};
+        let mut app = app("group-dm");
+        send(&mut app, WhatIfCommand::Toggle);
+        app.world_mut()
+            .write_message(WhatIfCommand::Flip(Switch::NextFanout));
+        app.update();
+        let busy = |app: &App| app.world().resource::<Computing>().busy().is_some();
+        let marks = |app: &mut App| {
+            let world = app.world_mut();
+            world.query::<&ComputingMark>().iter(world).count()
+        };
+        let fanout = |app: &App| {
+            app.world()
+                .resource::<Runs>()
+                .honest()
+                .trace
+                .protection
+                .fanout
+        };
+        assert!(busy(&app), "the frame returned while the core runs");
+        assert_eq!(marks(&mut app), 1, "a computing mark is drawn");
+        assert_eq!(fanout(&app), Fanout::PerRecipient, "not switched yet");
+        plainsight::viewer::settle(&mut app);
+        assert!(!busy(&app));
+        assert_eq!(marks(&mut app), 0, "the mark goes when the run is in");
+        assert_eq!(fanout(&app), Fanout::Bagged, "one switch, one step");
     }
 }

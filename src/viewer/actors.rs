@@ -9,7 +9,7 @@ use super::icons::{self, Icon, Icons};
 use bevy::sprite::Anchor;
 
 use super::layout::{
-    FONT, Layout, MIN_FONT, PersonBox, Rect, ServerBox, chars_fit, fit, part_label,
+    CHAR_W, Crowd, FONT, Layout, MIN_FONT, PersonBox, Rect, ServerBox, chars_fit, fit, part_label,
     part_label_short,
 };
 use super::playback::{Runs, Shown, ViewOptions};
@@ -68,14 +68,20 @@ fn draw_actors(
     };
     // Links first, under everything.
     for (i, link) in scene.sc.links.iter().enumerate() {
-        draw_link(&mut pt, &scene, i, link);
+        // A crowd's many links to one server are drawn once.
+        if scene.l.same_as[i].is_none() {
+            draw_link(&mut pt, &scene, i, link);
+        }
     }
-    // People and devices.
+    // People and devices, and the people who did not fit, summarised.
     for person in &scene.l.people {
         draw_person(&mut pt, &scene, person);
     }
-    for d in 0..scene.l.devices.len() {
+    for d in (0..scene.l.devices.len()).filter(|&d| !scene.l.hidden[d]) {
         draw_device(&mut pt, &scene, d);
+    }
+    for crowd in &scene.l.crowds {
+        draw_crowd(&mut pt, &scene, crowd);
     }
     // Servers.
     for s in 0..scene.l.servers.len() {
@@ -183,6 +189,32 @@ fn draw_device(pt: &mut Painter, scene: &Scene, d: usize) {
         1.1,
     );
     pt.note_cut(e, &short, &name);
+}
+
+/// A crowd: how many more people and devices are in the group, in one box (dimmed when the
+/// viewer reaches none of their devices).
+fn draw_crowd(pt: &mut Painter, scene: &Scene, crowd: &Crowd) {
+    let any = crowd.devices.iter().any(|&d| {
+        scene.reach(Reach::DevicePart(d, DevicePart::Memory))
+            || scene.reach(Reach::DevicePart(d, DevicePart::Keystore))
+    });
+    let r = crowd.rect;
+    pt.boxed(r, if any { p::PAPER } else { p::DIM }, p::INK, 2.0, 1.0);
+    let ink = if any { p::INK } else { p::DIM_INK };
+    let devices = match crowd.devices.len() {
+        1 => "1 device".to_string(),
+        n => format!("{n} devices"),
+    };
+    let (people, devices) = match crowd.people.len() {
+        0 => (format!("+ {devices}"), String::new()),
+        1 => ("+ 1 person".to_string(), devices),
+        n => (format!("+ {n} people"), devices),
+    };
+    // The body size; smaller only where a narrow column cannot hold the longer line.
+    let longest = people.len().max(devices.len()) as f32;
+    let df = scene.l.device_font.min((r.w - 10.0) / (longest * CHAR_W));
+    pt.text(r.x + 5.0, r.y + 5.0, &people, df, ink, 1.1);
+    pt.text(r.x + 5.0, r.y + 5.0 + df + 6.0, &devices, df, ink, 1.1);
 }
 
 /// Device `d`'s name for `n` characters: under its owner's name, "bob-laptop" can be

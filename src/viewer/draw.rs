@@ -62,6 +62,8 @@ pub enum Layer {
     Overlays,
     /// What-if switches, exercise mode and the designer's palette (`whatif.rs`, `exercise_mode.rs`, `designer.rs`).
     Classroom(u8),
+    /// The "computing..." mark while the core runs off the frame loop.
+    Computing,
 }
 
 /// Despawns every entity a layer drew.

@@ -10,6 +10,7 @@ use bevy::text::TextLayoutInfo;
 use bevy::window::RequestRedraw;
 use bevy::winit::{UpdateMode, WinitSettings};
 
+use super::compute::Computing;
 use super::panel::Panel;
 use super::picker::Picker;
 use super::playback::{Cursor, Scroll, Shown};
@@ -36,7 +37,33 @@ impl Plugin for IdlePlugin {
             focused_mode: UpdateMode::reactive_low_power(IDLE_WAIT),
             unfocused_mode: UpdateMode::reactive_low_power(IDLE_WAIT),
         })
-        .add_systems(Last, (keep_drawing, record_frame_times, log_first_frame));
+        .add_systems(
+            Last,
+            (
+                keep_drawing,
+                record_frame_times,
+                log_first_frame,
+                wake_while_computing,
+            ),
+        );
+    }
+}
+
+/// How often the window wakes while the core runs off the frame loop, to see whether it is
+/// done (and keep the "computing..." mark on screen).
+const COMPUTING_WAIT: Duration = Duration::from_millis(100);
+
+/// While a core run is under way, wakes every [`COMPUTING_WAIT`] instead of sleeping until
+/// the next input.
+fn wake_while_computing(computing: Res<Computing>, mut settings: ResMut<WinitSettings>) {
+    let wait = match computing.busy() {
+        Some(_) => COMPUTING_WAIT,
+        None => IDLE_WAIT,
+    };
+    let mode = UpdateMode::reactive_low_power(wait);
+    if settings.focused_mode != mode {
+        settings.focused_mode = mode;
+        settings.unfocused_mode = mode;
     }
 }
 

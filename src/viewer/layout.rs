@@ -111,6 +111,21 @@ pub struct PersonBox {
     pub left: bool,
 }
 
+/// People who did not fit their column (a group of hundreds), summarised in one box at its
+/// foot: their devices' links and tokens go to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Crowd {
+    /// The box.
+    pub rect: Rect,
+    /// On the left (else the right).
+    pub left: bool,
+    /// The people none of whose devices are drawn, by index.
+    pub people: Vec<usize>,
+    /// The devices in the box, by index: those people's, and the devices of drawn people
+    /// that the story does not need.
+    pub devices: Vec<usize>,
+}
+
 /// A server's box and its inner rows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServerBox {
@@ -145,10 +160,17 @@ pub struct Layout {
     pub caption: Rect,
     /// Person headings.
     pub people: Vec<PersonBox>,
-    /// Device boxes, by device index.
+    /// Device boxes, by device index (a crowd's box for a device summarised in it).
     pub devices: Vec<Rect>,
     /// Each device's name row, by device index.
     pub device_names: Vec<Rect>,
+    /// The people who did not fit, summarised (empty unless the scene has hundreds).
+    pub crowds: Vec<Crowd>,
+    /// By device: summarised in a crowd, not drawn on its own.
+    pub hidden: Vec<bool>,
+    /// By link: another link whose path, marker and drawing it shares (a crowd's many links
+    /// to one server are drawn as one).
+    pub same_as: Vec<Option<usize>>,
     /// Devices drawn compactly: memory and keys side by side under the name.
     pub compact: bool,
     /// Server boxes, by server index.
@@ -255,15 +277,60 @@ impl Frame {
     }
 }
 
+/// One end of a link as drawn: a node, or the crowd its device is summarised in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum End {
+    Node(Node),
+    Crowd(usize),
+}
+
+/// By link: for every link between a crowd and an end that an earlier link already joins to
+/// that crowd, the earlier link (the many are drawn as one).
+fn shared_links(sc: &Scenario, columns: &Columns) -> Vec<Option<usize>> {
+    let end = |n: Node| match n {
+        Node::Device(d) if columns.hidden[d] => columns
+            .crowds
+            .iter()
+            .position(|c| c.rect == columns.devices[d])
+            .map_or(End::Node(n), End::Crowd),
+        other => End::Node(other),
+    };
+    let mut first: BTreeMap<(End, End), usize> = BTreeMap::new();
+    sc.links
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let key = (end(l.from), end(l.to));
+            if !matches!(key, (End::Crowd(_), _) | (_, End::Crowd(_))) {
+                return None;
+            }
+            match first.get(&key) {
+                Some(&j) => Some(j),
+                None => {
+                    first.insert(key, i);
+                    None
+                }
+            }
+        })
+        .collect()
+}
+
 /// Every link's path and marker, around the servers and devices already placed.
 fn route_links(
     sc: &Scenario,
     servers: &Servers,
     columns: &Columns,
     air: Rect,
+    same_as: &[Option<usize>],
 ) -> (Vec<Vec<Point>>, Vec<Point>) {
     let server_rects: Vec<Rect> = servers.boxes.iter().map(|b| b.rect).collect();
-    let anchor_y: Vec<f32> = columns.device_names.iter().map(|r| r.center().1).collect();
+    // A crowd's links attach at its box's middle.
+    let anchor_y: Vec<f32> = (0..sc.devices.len())
+        .map(|d| match columns.hidden[d] {
+            true => columns.devices[d].center().1,
+            false => columns.device_names[d].center().1,
+        })
+        .collect();
     let below = server_rects
         .iter()
         .map(Rect::bottom)
@@ -277,6 +344,8 @@ fn route_links(
             device_anchor_y: &anchor_y,
             below,
             air,
+            same_as,
+            hidden: &columns.hidden,
         },
     )
 }
@@ -308,7 +377,8 @@ impl Layout {
         // Servers first (people's sides depend on where their servers are).
         let mut servers = Servers::place(sc, presenter, font, mid, air, net.bottom());
         let columns = Columns::place(sc, font, net, side_w, &servers.pos);
-        let (links, link_markers) = route_links(sc, &servers, &columns, air);
+        let same_as = shared_links(sc, &columns);
+        let (links, link_markers) = route_links(sc, &servers, &columns, air, &same_as);
         servers.places.extend(columns.places);
         Layout {
             presenter,
@@ -323,6 +393,9 @@ impl Layout {
             people: columns.people,
             devices: columns.devices,
             device_names: columns.device_names,
+            crowds: columns.crowds,
+            hidden: columns.hidden,
+            same_as,
             compact: columns.compact,
             servers: servers.boxes,
             places: servers.places,
@@ -351,6 +424,10 @@ impl Layout {
                 .links
                 .get(l)
                 .map_or((VW / 2.0, VH / 2.0), |p| super::routes::along(p, 0.5)),
+            // A device summarised in a crowd: its crowd's box.
+            Reach::DevicePart(d, _) if self.hidden.get(d) == Some(&true) => {
+                self.devices[d].center()
+            }
             other => self
                 .places
                 .get(&other)
@@ -416,7 +493,12 @@ impl Layout {
             out.push((format!("person {}", p.person), p.label));
         }
         for (d, r) in self.devices.iter().enumerate() {
-            out.push((format!("device {d}"), *r));
+            if !self.hidden[d] {
+                out.push((format!("device {d}"), *r));
+            }
+        }
+        for (c, crowd) in self.crowds.iter().enumerate() {
+            out.push((format!("crowd {c}"), crowd.rect));
         }
         for (s, b) in self.servers.iter().enumerate() {
             out.push((format!("server {s}"), b.rect));

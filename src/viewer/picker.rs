@@ -11,6 +11,7 @@ use bevy::input::keyboard::KeyboardInput;
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 
+use super::compute::Computing;
 use super::panel::{Panel, TITLE_H};
 
 use super::draw::palette as p;
@@ -109,15 +110,10 @@ fn clicks(
 }
 
 /// Applies picker commands: switching scenario replaces [`Runs`] and resets the playback.
-#[allow(clippy::too_many_arguments)]
 pub fn apply_picker(
     mut commands: MessageReader<PickerCommand>,
     mut picker: ResMut<Picker>,
-    mut runs: ResMut<Runs>,
-    mut cursor: ResMut<Cursor>,
-    mut anim: ResMut<Anim>,
-    mut options: ResMut<ViewOptions>,
-    mut window: Query<&mut Window, With<PrimaryWindow>>,
+    mut computing: ResMut<Computing>,
     mut next: ResMut<NextState<Panel>>,
 ) {
     for c in commands.read() {
@@ -137,22 +133,31 @@ pub fn apply_picker(
         if picker.current == Some(target) {
             continue;
         }
-        let entry = &picker.entries[target];
-        match Run::new(entry.scenario.clone(), None) {
-            Ok(run) => {
-                if let Ok(mut w) = window.single_mut() {
-                    w.title = format!("plainsight: {}", run.scenario.title);
-                }
-                *runs = Runs::new(run);
-                *cursor = Cursor::default();
-                *anim = Anim::default();
-                // Observer indices belong to the old scenario; the panel open stays open.
-                options.observer = None;
-                picker.current = Some(target);
-            }
-            Err(e) => warn!("{} did not simulate: {e}", entry.file),
-        }
+        // The list marks the one loading; the core runs it off the frame loop.
+        picker.current = Some(target);
+        let entry = picker.entries[target].clone();
+        computing.start("loading the scenario", move || {
+            let done = Run::new(entry.scenario.clone(), None).map(Runs::new);
+            Box::new(move |world: &mut World| match done {
+                Ok(runs) => show(world, runs),
+                Err(e) => warn!("{} did not simulate: {e}", entry.file),
+            })
+        });
     }
+}
+
+/// Shows newly loaded runs from the start: cursor and animation reset, no observer (their
+/// indices belong to the old scenario), the window titled; the panel open stays open.
+fn show(world: &mut World, runs: Runs) {
+    let title = format!("plainsight: {}", runs.run().scenario.title);
+    let mut windows = world.query_filtered::<&mut Window, With<PrimaryWindow>>();
+    if let Ok(mut w) = windows.single_mut(world) {
+        w.title = title;
+    }
+    world.insert_resource(runs);
+    world.insert_resource(Cursor::default());
+    world.insert_resource(Anim::default());
+    world.resource_mut::<ViewOptions>().observer = None;
 }
 
 /// Draws the list (on entering [`Panel::Scenarios`], and again when the scenario or canvas
@@ -358,9 +363,10 @@ mod tests {
 
     fn send(app: &mut App, command: PickerCommand) {
         app.world_mut().write_message(command);
-        // A panel opened in one frame is entered (and drawn) at the start of the next.
+        // A panel opened in one frame is entered (and drawn) at the start of the next; the
+        // scenario loads off the frame loop.
         app.update();
-        app.update();
+        crate::viewer::settle(app);
     }
 
     fn panel(app: &App) -> Panel {

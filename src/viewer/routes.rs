@@ -97,6 +97,11 @@ pub struct Boxes<'a> {
     pub below: f32,
     /// The band where tokens fly: markers stay out of it.
     pub air: Rect,
+    /// By link: an earlier link whose path and marker it shares (a crowd's links to one
+    /// server), else `None`.
+    pub same_as: &'a [Option<usize>],
+    /// By device: summarised in a crowd (its box is the crowd's).
+    pub hidden: &'a [bool],
 }
 
 impl Boxes<'_> {
@@ -107,11 +112,21 @@ impl Boxes<'_> {
         }
     }
     fn others(&self, a: Node, b: Node) -> Vec<Rect> {
+        let ends = [self.rect(a), self.rect(b)];
         let mut out = Vec::new();
+        // A crowd's box once, and not where it is one of the link's own ends.
+        let mut crowds: Vec<Rect> = Vec::new();
         for (d, r) in self.devices.iter().enumerate() {
-            if Node::Device(d) != a && Node::Device(d) != b {
-                out.push(*r);
+            if Node::Device(d) == a || Node::Device(d) == b {
+                continue;
             }
+            if self.hidden[d] {
+                if ends.contains(r) || crowds.contains(r) {
+                    continue;
+                }
+                crowds.push(*r);
+            }
+            out.push(*r);
         }
         for (s, r) in self.servers.iter().enumerate() {
             if Node::Server(s) != a && Node::Server(s) != b {
@@ -163,12 +178,14 @@ impl Boxes<'_> {
 
 /// Routes every link, and places one marker per link.
 pub fn route(sc: &Scenario, b: &Boxes) -> (Vec<Vec<Point>>, Vec<Point>) {
-    let paths: Vec<Vec<Point>> = sc
-        .links
-        .iter()
-        .zip(server_ends(sc, b))
-        .map(|(l, slots)| link_path(l, b, slots))
-        .collect();
+    let mut paths: Vec<Vec<Point>> = Vec::with_capacity(sc.links.len());
+    for (i, (l, slots)) in sc.links.iter().zip(server_ends(sc, b)).enumerate() {
+        let path = match b.same_as[i] {
+            Some(j) => paths[j].clone(),
+            None => link_path(l, b, slots),
+        };
+        paths.push(path);
+    }
     let markers = place_markers(sc, b, &paths);
     (paths, markers)
 }
@@ -207,6 +224,9 @@ fn entering(sc: &Scenario, b: &Boxes, s: usize, left_side: bool) -> Vec<(f32, us
     let r = b.servers[s];
     let mut entering = Vec::new();
     for (i, l) in sc.links.iter().enumerate() {
+        if b.same_as[i].is_some() {
+            continue;
+        }
         for (end, (me, other)) in [(0, (l.from, l.to)), (1, (l.to, l.from))] {
             let Node::Device(d) = other else { continue };
             let from_left = b.devices[d].center().0 < r.center().0;
@@ -245,13 +265,18 @@ fn place_markers(sc: &Scenario, b: &Boxes, paths: &[Vec<Point>]) -> Vec<Point> {
     let degree = |node: Node| {
         sc.links
             .iter()
-            .filter(|l| l.from == node || l.to == node)
+            .zip(b.same_as)
+            .filter(|(l, same)| same.is_none() && (l.from == node || l.to == node))
             .count()
     };
     let mut solid: Vec<Rect> = b.devices.iter().chain(b.servers).copied().collect();
     solid.push(b.air);
     let mut markers = Vec::with_capacity(paths.len());
-    for (l, path) in sc.links.iter().zip(paths) {
+    for (i, (l, path)) in sc.links.iter().zip(paths).enumerate() {
+        if let Some(j) = b.same_as[i] {
+            markers.push(markers[j]);
+            continue;
+        }
         let candidates = marker_candidates(path, degree(l.from) <= degree(l.to));
         let (w, h) = marker_size(l.tls);
         let placed = placed_rects(&markers, sc);

@@ -12,7 +12,7 @@ use bevy::sprite::Anchor;
 
 use super::draw::{Layer, Painter, clear, palette as p};
 use super::icons::{self, Icon, Icons};
-use super::layout::{Layout, MIN_FONT, Rect, chars_fit, fit};
+use super::layout::{FONT, Layout, MIN_FONT, Rect, chars_fit, fit};
 use super::motion::{Glide, drawn_progress, motion};
 use super::playback::{Anim, Runs, Shown};
 use super::routes::Point;
@@ -33,6 +33,11 @@ const FAN_H: f32 = 34.0;
 /// keys compare at a glance. (About 2200 bytes, per-recipient signed envelopes to ten devices,
 /// fit the band at 1280x720; a 64-byte wrapped key is still 10 px wide.)
 pub const PX_PER_BYTE: f32 = 0.17;
+/// At most this many cards of a fan-out are drawn; a group of hundreds shows these and a
+/// "+ 975 more" box, and the caption under the row counts them all.
+pub const FAN_MAX: usize = 24;
+/// Width of the "+ N more" box after a cut fan-out.
+const MORE_W: f32 = 124.0;
 
 /// Where the row of cards starts: centred over the token, inside the band.
 pub(super) fn row_x(air: Rect, at: Point, total: f32) -> f32 {
@@ -128,6 +133,8 @@ struct RowShape {
     fan: bool,
     tunnel: bool,
     pad: f32,
+    /// Room for the "+ N more" box at the end of a cut fan-out (0 when all are drawn).
+    more: f32,
     gap: f32,
     y: f32,
     card_h: f32,
@@ -135,10 +142,18 @@ struct RowShape {
 
 /// The cards in the band, over `at`; returns the point under them where the tether starts.
 fn draw_row(pt: &mut Painter, icons: Option<&Icons>, shown: &Shown, at: Point) -> Point {
-    let tokens = &shown.state.tokens;
+    let all = &shown.state.tokens;
     let air = shown.layout.air;
-    let tunnel = tokens.iter().any(|t| t.tunnel.is_some());
-    let fan = tokens.len() > 1;
+    let tunnel = all.iter().any(|t| t.tunnel.is_some());
+    let fan = all.len() > 1;
+    let pad = if tunnel { 52.0 } else { 0.0 };
+    // As many cards as fit at their narrowest (10 px and a gap) beside the "+ N more" box.
+    let fits = ((air.w - 16.0 - pad - MORE_W) / 14.0).floor().max(1.0) as usize;
+    let tokens = match all.len() > FAN_MAX {
+        true => &all[..FAN_MAX.min(fits)],
+        false => &all[..],
+    };
+    let more = all.len() - tokens.len();
     if tunnel && !fan {
         return record_card(pt, icons, air, at, &tokens[0]);
     }
@@ -150,13 +165,14 @@ fn draw_row(pt: &mut Painter, icons: Option<&Icons>, shown: &Shown, at: Point) -
     let row = RowShape {
         fan,
         tunnel,
-        pad: if tunnel { 52.0 } else { 0.0 },
+        pad,
+        more: if more > 0 { MORE_W + gap } else { 0.0 },
         gap,
         y,
         card_h,
     };
     let widths = row_widths(tokens, air, &row);
-    let total = widths.iter().sum::<f32>() + gap * (tokens.len() as f32 - 1.0) + row.pad;
+    let total = widths.iter().sum::<f32>() + gap * (tokens.len() as f32 - 1.0) + row.pad + row.more;
     let x0 = row_x(air, at, total);
     if tunnel {
         record_frame(pt, icons, &row, x0, total);
@@ -176,6 +192,9 @@ fn draw_row(pt: &mut Painter, icons: Option<&Icons>, shown: &Shown, at: Point) -
         }
         x += w + gap;
     }
+    if more > 0 {
+        more_box(pt, Rect::new(x, y, MORE_W, card_h), more);
+    }
     if fan {
         fan_caption(pt, shown, &row);
     }
@@ -188,7 +207,7 @@ fn draw_row(pt: &mut Painter, icons: Option<&Icons>, shown: &Shown, at: Point) -
 /// Each card's width: a fan-out at the fixed scale, shrunk only if it cannot fit the band;
 /// one card as wide as its bytes want, within the band.
 fn row_widths(tokens: &[Token], air: Rect, row: &RowShape) -> Vec<f32> {
-    let (gap, pad) = (row.gap, row.pad);
+    let (gap, pad) = (row.gap, row.pad + row.more);
     if !row.fan {
         return vec![card_width(&tokens[0]).min(air.w - pad - 16.0)];
     }
@@ -202,6 +221,14 @@ fn row_widths(tokens: &[Token], air: Rect, row: &RowShape) -> Vec<f32> {
         let s = (room - gap * (tokens.len() as f32 - 1.0)) / bytes.max(1.0);
         tokens.iter().map(|t| fan_width(t, s)).collect()
     }
+}
+
+/// After a fan-out cut at [`FAN_MAX`] cards: how many more there are.
+fn more_box(pt: &mut Painter, r: Rect, n: usize) {
+    pt.boxed(r, p::PAPER, p::INK, 2.0, 6.0);
+    let (cx, cy) = r.center();
+    let label = format!("+ {n} more");
+    pt.text_anchored(cx, cy, &label, FONT, p::INK, Anchor::CENTER, 6.1);
 }
 
 /// The TLS record holding a row `total` wide from `x0`: a padlock and "TLS" on its left.

@@ -7,6 +7,7 @@
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 
+use super::compute::Computing;
 use super::draw::{Layer, Painter, palette as p};
 use super::layout::{FONT, Layout, Rect, chars_fit};
 use super::panel::Panel;
@@ -79,8 +80,8 @@ fn track_base(runs: Res<Runs>, mut st: ResMut<WhatIfState>) {
 fn apply(
     mut commands: MessageReader<WhatIfCommand>,
     mut st: ResMut<WhatIfState>,
-    mut runs: ResMut<Runs>,
-    mut cursor: ResMut<Cursor>,
+    runs: Res<Runs>,
+    mut computing: ResMut<Computing>,
     shown: Option<Res<Shown>>,
     state: Res<State<Panel>>,
     mut viewer: MessageWriter<ViewerCommand>,
@@ -105,10 +106,15 @@ fn apply(
                 continue;
             }
             WhatIfCommand::ClickAt(..) => continue,
+            // One run at a time: a switch waits for the run under way.
+            _ if computing.busy().is_some() => {
+                st.message = Some("Wait: the core is still computing the last switch".into());
+                continue;
+            }
             WhatIfCommand::Reset => WhatIf::default(),
             WhatIfCommand::Flip(s) => flipped(&st, &runs, s),
         };
-        rerun(&mut st, &mut runs, &mut cursor, next);
+        rerun(&mut st, &runs, &mut computing, next);
     }
 }
 
@@ -203,8 +209,9 @@ impl Cost {
     }
 }
 
-/// Applies the switches to the loaded scenario and re-runs the core under the model shown.
-fn rerun(st: &mut WhatIfState, runs: &mut Runs, cursor: &mut Cursor, next: WhatIf) {
+/// Applies the switches to the loaded scenario and re-runs the core under the model shown,
+/// off the frame loop ([`Computing`]); the new runs replace the shown ones when done.
+fn rerun(st: &mut WhatIfState, runs: &Runs, computing: &mut Computing, next: WhatIf) {
     let Some(mut base) = st.base.clone() else {
         return;
     };
@@ -229,19 +236,36 @@ fn rerun(st: &mut WhatIfState, runs: &mut Runs, cursor: &mut Cursor, next: WhatI
         fanout,
         ..shown
     };
-    match Run::with(edited, protection) {
-        Ok(run) => {
-            st.changes = whatif::changes(runs.honest(), &run);
-            st.cost = Some((Cost::of(runs.honest()), Cost::of(&run)));
-            st.switches = next;
-            st.message = None;
-            st.ours = true;
-            *runs = Runs::new(run);
-            let last = runs.run().trace.steps.len().saturating_sub(1);
-            cursor.step = cursor.step.min(last);
+    computing.start("re-running the core with the switch", move || {
+        let done = Run::with(edited, protection).map(Runs::new);
+        Box::new(move |world: &mut World| rerun_done(world, done, next))
+    });
+}
+
+/// A re-run finished: the changed cells and cost against what was shown, and the new runs
+/// shown (or why it failed).
+fn rerun_done(world: &mut World, done: Result<Runs, crate::sim::SimError>, next: WhatIf) {
+    let new = match done {
+        Ok(new) => new,
+        Err(e) => {
+            world.resource_mut::<WhatIfState>().message =
+                Some(format!("Not switched: the run failed: {e}"));
+            return;
         }
-        Err(e) => st.message = Some(format!("Not switched: the run failed: {e}")),
-    }
+    };
+    let before = world.resource::<Runs>().honest();
+    let changes = whatif::changes(before, new.honest());
+    let cost = (Cost::of(before), Cost::of(new.honest()));
+    let last = new.run().trace.steps.len().saturating_sub(1);
+    let mut st = world.resource_mut::<WhatIfState>();
+    st.changes = changes;
+    st.cost = Some(cost);
+    st.switches = next;
+    st.message = None;
+    st.ours = true;
+    *world.resource_mut::<Runs>() = new;
+    let mut cursor = world.resource_mut::<Cursor>();
+    cursor.step = cursor.step.min(last);
 }
 
 /// What a click at a virtual point means: a button of the panel, else the nearest link.

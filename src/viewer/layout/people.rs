@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{CHAR_W, FONT, MIN_FONT, NOWHERE, PersonBox, Rect};
+use super::{CHAR_W, Crowd, FONT, MIN_FONT, NOWHERE, PersonBox, Rect};
 use crate::scenario::{DevicePart, Node, Reach, Scenario};
 
 /// The two columns, laid out.
@@ -22,13 +22,21 @@ pub(super) struct Columns {
     pub compact: bool,
     /// Text size for people, devices and their parts.
     pub device_font: f32,
+    /// The people who do not fit, one box per column (a group of hundreds).
+    pub crowds: Vec<Crowd>,
+    /// By device: summarised in a crowd instead of drawn.
+    pub hidden: Vec<bool>,
 }
 
-/// The people in one column and how many devices they have between them.
+/// The people in one column and how many devices they have between them, and the people
+/// summarised under them because they do not fit.
 struct Column {
     left: bool,
     people: Vec<usize>,
     n_dev: usize,
+    crowd: Vec<usize>,
+    /// When thinned: the devices drawn (the rest of the column's are in its crowd).
+    shown: Option<Vec<usize>>,
 }
 
 /// The sizes of a column's rows, all in virtual pixels.
@@ -70,8 +78,14 @@ impl Columns {
         side_w: f32,
         server_pos: &[f32],
     ) -> Columns {
-        let columns = columns(sc, &sides(sc, server_pos));
-        let rows = Rows::fitting(&columns, font, net.h, side_w);
+        let mut columns = columns(sc, &sides(sc, server_pos));
+        let crowded = thin(sc, &mut columns, font, net.h);
+        let room = if crowded {
+            net.h - crowd_h(font)
+        } else {
+            net.h
+        };
+        let rows = Rows::fitting(&columns, font, room, side_w);
         let mut out = Columns {
             people: Vec::new(),
             devices: vec![NOWHERE; sc.devices.len()],
@@ -79,6 +93,8 @@ impl Columns {
             places: BTreeMap::new(),
             compact: rows.compact,
             device_font: rows.font,
+            crowds: Vec::new(),
+            hidden: vec![false; sc.devices.len()],
         };
         for column in &columns {
             let x = if column.left {
@@ -86,13 +102,43 @@ impl Columns {
             } else {
                 net.right() - side_w - 4.0
             };
-            out.stack(sc, column, &rows, x, net.y);
+            let y = out.stack(sc, column, &rows, x, net.y);
+            out.crowd(sc, column, Rect::new(x, y, side_w, crowd_h(rows.font)));
         }
         out
     }
 
-    /// One column's people and their devices, top down from (`x`, `y`).
-    fn stack(&mut self, sc: &Scenario, column: &Column, rows: &Rows, x: f32, mut y: f32) {
+    /// The box summarising `column`'s people who did not fit, if any, at `r`; their devices
+    /// are drawn as that box (links and tokens go to it).
+    fn crowd(&mut self, sc: &Scenario, column: &Column, r: Rect) {
+        let Some(shown) = &column.shown else {
+            return;
+        };
+        let devices: Vec<usize> = column
+            .people
+            .iter()
+            .chain(&column.crowd)
+            .flat_map(|&p| sc.people[p].devices.iter().copied())
+            .filter(|d| !shown.contains(d))
+            .collect();
+        if devices.is_empty() {
+            return;
+        }
+        for &d in &devices {
+            self.devices[d] = r;
+            self.hidden[d] = true;
+        }
+        self.crowds.push(Crowd {
+            rect: r,
+            left: column.left,
+            people: column.crowd.clone(),
+            devices,
+        });
+    }
+
+    /// One column's people and their devices, top down from (`x`, `y`); returns the y under
+    /// them.
+    fn stack(&mut self, sc: &Scenario, column: &Column, rows: &Rows, x: f32, mut y: f32) -> f32 {
         for &p in &column.people {
             let label = Rect::new(x, y, rows.side_w, rows.label_h);
             self.people.push(PersonBox {
@@ -101,11 +147,13 @@ impl Columns {
                 left: column.left,
             });
             y += rows.label_h;
-            for &d in &sc.people[p].devices {
+            let drawn = |d: &usize| column.shown.as_ref().is_none_or(|s| s.contains(d));
+            for &d in sc.people[p].devices.iter().filter(|d| drawn(d)) {
                 self.device(d, rows, x, y);
                 y += rows.dev_step;
             }
         }
+        y
     }
 
     /// Device `d`'s box at (`x`, `y`), its name row, and its memory and keystore rows.
@@ -193,6 +241,8 @@ fn columns(sc: &Scenario, side: &[bool]) -> Vec<Column> {
                 left,
                 people,
                 n_dev,
+                crowd: Vec::new(),
+                shown: None,
             }
         })
         .collect()
@@ -259,4 +309,84 @@ fn servers_side(sc: &Scenario, devs: &[usize], server_pos: &[f32]) -> Option<boo
     } else {
         None
     }
+}
+
+/// Height of a crowd's box at text size `f`: two lines ("+ 120 more people" and their devices).
+fn crowd_h(f: f32) -> f32 {
+    2.0 * (f + 6.0) + 8.0
+}
+
+/// When the columns do not fit even compact at MIN_FONT (a group of hundreds), keeps in each
+/// column, as many as fit compact at the body size above a crowd box: first the devices the
+/// story needs (see [`featured`]) under their people's names, then whole people in file
+/// order. The rest move to the column's crowd. Returns whether anything moved.
+fn thin(sc: &Scenario, columns: &mut [Column], font: f32, height: f32) -> bool {
+    if need(columns, MIN_FONT, true) <= height {
+        return false;
+    }
+    let key = featured(sc);
+    let (label_h, _, step) = device_rows(font.min(FONT), true);
+    let room = height - crowd_h(font.min(FONT));
+    for column in columns.iter_mut() {
+        let mut kept: Vec<(usize, Vec<usize>)> = Vec::new();
+        let mut used = 0.0;
+        let mut take = |p: usize, devs: Vec<usize>, kept: &mut Vec<(usize, Vec<usize>)>| {
+            let h = label_h + devs.len() as f32 * step;
+            let fits = !devs.is_empty() && used + h <= room;
+            if fits {
+                used += h;
+                kept.push((p, devs));
+            }
+        };
+        for &p in &column.people {
+            let devs: Vec<usize> = sc.people[p]
+                .devices
+                .iter()
+                .copied()
+                .filter(|&d| key[d])
+                .collect();
+            take(p, devs, &mut kept);
+        }
+        for &p in &column.people {
+            if !kept.iter().any(|(q, _)| *q == p) {
+                take(p, sc.people[p].devices.clone(), &mut kept);
+            }
+        }
+        kept.sort_unstable();
+        column.crowd = column
+            .people
+            .iter()
+            .copied()
+            .filter(|p| !kept.iter().any(|(q, _)| q == p))
+            .collect();
+        column.n_dev = kept.iter().map(|(_, d)| d.len()).sum();
+        column.people = kept.iter().map(|(p, _)| *p).collect();
+        column.shown = Some(kept.into_iter().flat_map(|(_, d)| d).collect());
+    }
+    columns.iter().any(|c| !c.crowd.is_empty())
+}
+
+/// By device: whether the story needs it drawn (a sender's, an observer's own, or one at
+/// either end of a link an observer taps, or whose parts they reach).
+fn featured(sc: &Scenario) -> Vec<bool> {
+    let mut key = vec![false; sc.devices.len()];
+    for m in &sc.messages {
+        key[m.from_device] = true;
+    }
+    for o in &sc.observers {
+        for place in &o.reach {
+            match *place {
+                Reach::DevicePart(d, _) => key[d] = true,
+                Reach::Wire(l) => {
+                    for node in [sc.links[l].from, sc.links[l].to] {
+                        if let Node::Device(d) = node {
+                            key[d] = true;
+                        }
+                    }
+                }
+                Reach::ServerPart(..) => {}
+            }
+        }
+    }
+    key
 }

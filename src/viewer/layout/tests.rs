@@ -72,7 +72,8 @@ fn check_places(sc: &Scenario, l: &Layout, name: &str) {
             );
         }
     }
-    for (d, r) in l.devices.iter().enumerate() {
+    // A device summarised in a crowd has no rows of its own.
+    for (d, r) in l.devices.iter().enumerate().filter(|(d, _)| !l.hidden[*d]) {
         for part in [DevicePart::Memory, DevicePart::Keystore] {
             let pr = l.places[&Reach::DevicePart(d, part)];
             assert!(r.contains(&pr), "{name}: {part:?} outside device {d}");
@@ -88,12 +89,20 @@ fn check_places(sc: &Scenario, l: &Layout, name: &str) {
 /// `markers_clear`, their markers are clear of boxes, the tokens' band and each other.
 fn check_links(sc: &Scenario, l: &Layout, name: &str, markers_clear: bool) {
     let net = Rect::new(l.stage.x, l.stage.y, l.stage.w, l.strip.y - l.stage.y);
+    // A crowd's box once, under the first of its devices.
     let boxes: Vec<(Node, Rect)> = (0..l.devices.len())
+        .filter(|&d| !l.hidden[d] || l.crowds.iter().any(|c| c.devices[0] == d))
         .map(|d| (Node::Device(d), l.devices[d]))
         .chain((0..l.servers.len()).map(|s| (Node::Server(s), l.servers[s].rect)))
         .collect();
     let mut markers: Vec<Rect> = Vec::new();
-    for (i, link) in sc.links.iter().enumerate() {
+    // A crowd's many links to one server are drawn as the first of them.
+    for (i, link) in sc
+        .links
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| l.same_as[*i].is_none())
+    {
         let path = &l.links[i];
         for &(x, y) in path {
             assert!(
@@ -101,9 +110,10 @@ fn check_links(sc: &Scenario, l: &Layout, name: &str, markers_clear: bool) {
                 "{name}: link {i} leaves the network area at ({x}, {y})"
             );
         }
+        let ends = [l.node_rect(link.from), l.node_rect(link.to)];
         let others: Vec<Rect> = boxes
             .iter()
-            .filter(|(n, _)| *n != link.from && *n != link.to)
+            .filter(|(n, r)| *n != link.from && *n != link.to && !ends.contains(r))
             .map(|(_, r)| *r)
             .collect();
         assert!(
@@ -198,10 +208,14 @@ fn big_scene_lays_out_without_overlap() {
         observers.join(",")
     );
     let sc = Scenario::parse(&text, "big.ron").expect("the big scene parses");
-    // So crowded that text goes under 14 px and link markers may touch boxes; boxes and
-    // links still never overlap.
+    // Too crowded for 14 px text: the people who do not fit are summarised in a crowd box
+    // and the rest stay at the body size (three servers' rows still shrink); boxes and
+    // links never overlap.
     check_with(&sc, false, 9.0, false);
     check_with(&sc, true, 8.0, false);
+    let l = Layout::new(&sc);
+    assert!(!l.crowds.is_empty(), "a crowd");
+    assert!(l.device_font >= FONT, "{} px", l.device_font);
 }
 
 #[test]
