@@ -361,3 +361,38 @@ fn a_big_group_gets_the_same_verdicts_under_every_fan_out() {
         assert_eq!(verdicts(fanout), per, "{fanout}");
     }
 }
+
+#[test]
+fn a_key_escrowed_over_a_link_whose_starttls_is_stripped_crosses_in_the_clear() {
+    // Bob's devices share one key pair, escrowed through the service; his laptop's link is
+    // opportunistic TLS. A tap there who strips it reads the private key on its way down,
+    // and with it the message: by acting, never by looking.
+    let sc = parse(
+        r#"(title: "escrow over STARTTLS", model: "e2e", key_sync: "escrow",
+        people: [(name: "Alice", devices: ["alice-phone"]),
+                 (name: "Bob", devices: ["bob-phone", "bob-laptop"])],
+        servers: [(name: "s", parts: ["tls-front", "app-memory", "database", "key-vault", "key-directory"])],
+        links: [(from: "alice-phone", to: "s", tls: true), (from: "s", to: "bob-phone", tls: true),
+                (from: "s", to: "bob-laptop", tls: "opportunistic")],
+        messages: [(id: "m1", from: "Alice", to: ["Bob"], text: "hi")],
+        observers: [(name: "tap", role: "wire-eavesdropper", reaches: ["s -> bob-laptop"])])"#,
+    );
+    let r = Run::new(sc, None).expect("runs");
+    let tap = cell(&r, "tap");
+    assert_eq!(tap.content, Content::Ciphertext, "looking: TLS records");
+    assert_eq!(
+        acting_content(tap),
+        Content::Plaintext,
+        "{:?}",
+        tap.if_acting
+    );
+    let active = r.acting_run(0).expect("the tap acts");
+    assert!(
+        active
+            .trace
+            .steps
+            .iter()
+            .any(|s| s.note.contains("private key") && s.note.contains("strips STARTTLS")),
+        "the escrowed key's download says it crossed in the clear"
+    );
+}

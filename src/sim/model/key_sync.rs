@@ -51,7 +51,8 @@ fn key_post(sim: &Sim<'_>, p: usize, body: Body) -> Vec<u8> {
     .encode()
 }
 
-/// Bytes crossing the link between a device and a server (inside TLS where it has TLS).
+/// Bytes crossing the link between a device and a server: inside TLS where it has TLS, unless
+/// someone acting strips it (then the note says so), as every post crosses a wire.
 fn cross(sim: &mut Sim<'_>, d: usize, s: usize, up: bool, post: &[u8], note: String) {
     let sc = sim.sc;
     let (a, b) = (Node::Device(d), Node::Server(s));
@@ -62,11 +63,10 @@ fn cross(sim: &mut Sim<'_>, d: usize, s: usize, up: bool, post: &[u8], note: Str
     else {
         return;
     };
-    let bytes = if sc.links[l].tls {
-        let (key, seq) = sim.session(l);
-        wire::tls_record(&key, seq, post)
-    } else {
-        post.to_vec()
+    let (bytes, how) = sim.on_wire(l, post.to_vec());
+    let note = match sim.stripped.contains_key(&l) {
+        true => format!("{note} {how}"),
+        false => note,
     };
     let travel = if up { (a, b) } else { (b, a) };
     sim.push(
