@@ -1,6 +1,5 @@
 //! The viewer, headless (`App::new()` with `MinimalPlugins`, asserting on the world) and end to
 //! end (`plainsight render` for every shipped scene, checking the PNGs).
-#![cfg(feature = "viewer")]
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

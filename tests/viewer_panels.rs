@@ -1,6 +1,5 @@
 //! The viewer's panels (one at a time, Esc closes), its text (nothing that carries meaning cut
 //! to ".."), and its controls (every clicker press counted), headless under `MinimalPlugins`.
-#![cfg(feature = "viewer")]
 
 use bevy::input::ButtonState;
 use bevy::input::keyboard::{Key, KeyboardInput, NativeKey};

@@ -1,6 +1,5 @@
 //! The viewer's pictures and motion: icons on every device, server and observer (headless, and
 //! in a rendered PNG), the token travelling along its link, layered tokens, readers staying lit.
-#![cfg(feature = "viewer")]
 
 use std::path::PathBuf;
 use std::process::Command;
