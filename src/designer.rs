@@ -11,8 +11,8 @@
 mod ron_out;
 
 use crate::scenario::{
-    AdminFile, LayoutFile, LinkFile, MessageFile, ObserverFile, PersonFile, Role, Scenario,
-    ScenarioError, ScenarioFile, ServerFile, Str, TlsFile,
+    AdminFile, DeviceKind, DeviceKindFile, LayoutFile, LinkFile, MessageFile, ObserverFile,
+    PersonFile, Role, Scenario, ScenarioError, ScenarioFile, ServerFile, Str, TlsFile,
 };
 
 pub use ron_out::quote;
@@ -50,6 +50,8 @@ pub enum Edit {
         person: String,
         /// The device's name.
         name: String,
+        /// Its kind (written to `device_kinds` unless it is the default, a phone).
+        kind: DeviceKind,
     },
     /// A server with the default parts and one admin with production access and the database.
     AddServer {
@@ -190,6 +192,7 @@ impl Designer {
                 key_sync: None,
                 sealed_sender: false,
                 web_clients: Vec::new(),
+                device_kinds: Vec::new(),
                 seed: None,
                 people: Vec::new(),
                 servers: Vec::new(),
@@ -274,9 +277,13 @@ impl Designer {
     pub fn apply(&mut self, edit: Edit) -> Result<(), DesignError> {
         match edit {
             Edit::AddPerson { name, device } => self.add_person(&name, &device)?,
-            Edit::AddDevice { person, name } => {
+            Edit::AddDevice { person, name, kind } => {
                 self.fresh(&name)?;
                 self.person_mut(&person)?.devices.push(s(&name));
+                if kind != DeviceKind::default() {
+                    let (device, kind) = (s(&name), s(kind.name()));
+                    self.file.device_kinds.push(DeviceKindFile { device, kind });
+                }
             }
             Edit::AddServer { name, admin } => self.add_server(&name, &admin)?,
             Edit::AddLink { from, to, tls } => self.add_link(&from, &to, tls)?,

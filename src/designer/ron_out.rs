@@ -4,8 +4,8 @@
 use std::fmt::Write;
 
 use crate::scenario::{
-    LayoutFile, LinkFile, MessageFile, ObserverFile, PersonFile, ScenarioFile, ServerFile, Str,
-    TlsFile, WebClientFile,
+    DeviceKindFile, LayoutFile, LinkFile, MessageFile, ObserverFile, PersonFile, ScenarioFile,
+    ServerFile, Str, TlsFile, WebClientFile,
 };
 
 /// A RON string literal; control characters other than newline and tab are dropped.
@@ -36,6 +36,11 @@ pub fn write(f: &ScenarioFile) -> String {
     let mut o = String::from("(\n");
     settings(&mut o, f);
     block(&mut o, "web_clients", f.web_clients.iter().map(web_client));
+    block(
+        &mut o,
+        "device_kinds",
+        f.device_kinds.iter().map(device_kind),
+    );
     block(&mut o, "people", f.people.iter().map(person));
     block(&mut o, "servers", f.servers.iter().map(server));
     block(&mut o, "links", f.links.iter().map(link));
@@ -81,6 +86,14 @@ fn web_client(w: &WebClientFile) -> String {
         "(device: {}, code_from: {})",
         quote(w.device.as_str()),
         quote(w.code_from.as_str())
+    )
+}
+
+fn device_kind(k: &DeviceKindFile) -> String {
+    format!(
+        "(device: {}, kind: {})",
+        quote(k.device.as_str()),
+        quote(k.kind.as_str())
     )
 }
 

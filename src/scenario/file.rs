@@ -77,6 +77,10 @@ pub struct ScenarioFile {
     /// Devices that are web pages: the code that holds their keys comes from a server.
     #[serde(default)]
     pub web_clients: Vec<WebClientFile>,
+    /// What kind each device is, for its picture: `phone` (the default), `laptop` or
+    /// `browser` (the default for a web client).
+    #[serde(default)]
+    pub device_kinds: Vec<DeviceKindFile>,
     /// Seed of the simulation's RNG.
     #[serde(default)]
     pub seed: Option<u64>,
@@ -118,6 +122,16 @@ pub struct WebClientFile {
     pub device: Str,
     /// The server whose page it runs: that server's code holds the keys.
     pub code_from: Str,
+}
+
+/// A device's kind (its picture in the viewer).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceKindFile {
+    /// The device.
+    pub device: Str,
+    /// `phone`, `laptop` or `browser`.
+    pub kind: Str,
 }
 
 /// A link's TLS: `true`, `false`, or `"opportunistic"` (STARTTLS without MTA-STS or DANE:
