@@ -8,14 +8,10 @@
 //! edit that leaves the scenario incomplete (a person with no link yet) is kept, and
 //! [`Designer::check`] says what is missing and where.
 
-mod ron_out;
-
 use crate::scenario::{
     AdminFile, DeviceKind, DeviceKindFile, LayoutFile, LinkFile, MessageFile, ObserverFile,
     PersonFile, Role, Scenario, ScenarioError, ScenarioFile, ServerFile, Str, TlsFile,
 };
-
-pub use ron_out::quote;
 
 /// A thing in the scenario, by name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -213,9 +209,23 @@ impl Designer {
         })
     }
 
-    /// The scenario as RON text.
+    /// The scenario as RON text, written through serde by ron's pretty printer: a field a line
+    /// at the top, an entry a line in each list, each entry on one line (the shipped scenes'
+    /// style). Fields that say only the default are left out.
+    ///
+    /// What is lost against a hand-written file (and was lost before, with the hand-written
+    /// writer this replaces): comments and blank lines (the [`ScenarioFile`] does not keep
+    /// them), and the file's own field order (serde writes the struct's). ron re-escapes
+    /// strings its own way; the text reads back the same.
     pub fn to_ron(&self) -> String {
-        ron_out::write(&self.file)
+        let options = ron::Options::default()
+            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+        let pretty = ron::ser::PrettyConfig::new().depth_limit(2);
+        let mut text = options
+            .to_string_pretty(&self.file, pretty)
+            .expect("a scenario file holds only strings, numbers, flags and lists");
+        text.push('\n');
+        text
     }
 
     /// Validates the scenario as `plainsight check` would read the file written now.
@@ -403,7 +413,9 @@ impl Designer {
         if !self.is_node(&node) {
             return Err(DesignError::Unknown(node));
         }
-        let (x, y) = (x.clamp(0.0, 1.0), y.clamp(0.0, 1.0));
+        // Three decimals: a thousandth of the canvas is under a pixel, and the file stays tidy.
+        let tidy = |v: f32| (v.clamp(0.0, 1.0) * 1000.0).round() / 1000.0;
+        let (x, y) = (tidy(x), tidy(y));
         let hints = &mut self.file.layout;
         match hints.iter_mut().find(|h| h.node.as_str() == node) {
             Some(h) => (h.x, h.y) = (x, y),

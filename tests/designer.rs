@@ -76,6 +76,25 @@ fn two_people() -> Designer {
     d
 }
 
+/// The designer writes RON through serde in the shipped scenes' style: a field a line, an entry
+/// of a list a line, defaults left out.
+#[test]
+fn the_designers_ron_has_an_entry_a_line() {
+    let ron = two_people().to_ron();
+    for line in [
+        "    title: \"A scenario of our own\",",
+        "        (name: \"Alice\", devices: [\"alice-phone\"]),",
+        "        (from: \"chat.example\", to: \"bob-phone\", tls: false),",
+        "        (name: \"Eve\", role: \"wire-eavesdropper\", reaches: [\"chat.example -> bob-phone\"]),",
+    ] {
+        assert!(ron.lines().any(|l| l == line), "no {line:?} in\n{ron}");
+    }
+    assert!(
+        !ron.contains("keys_verified") && !ron.contains("Some("),
+        "{ron}"
+    );
+}
+
 #[test]
 fn an_incomplete_scene_says_what_is_wrong_and_where() {
     let mut d = Designer::new();
