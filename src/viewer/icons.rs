@@ -166,13 +166,18 @@ impl Icon {
         })
     }
 
-    /// A device's picture, from its kind (a scene's `device_kinds`; a web client is a browser
-    /// unless it says otherwise): never guessed from its name.
+    /// A device's picture: a browser while it is a web client (its code comes from a server,
+    /// also when a what-if makes it one), else its kind (a scene's `device_kinds`); never
+    /// guessed from its name.
     pub fn of_device(sc: &Scenario, d: usize) -> Icon {
-        match sc.devices.get(d).map(|device| device.kind) {
-            Some(DeviceKind::Browser) => Icon::Browser,
-            Some(DeviceKind::Laptop) => Icon::Laptop,
-            Some(DeviceKind::Phone) | None => Icon::Phone,
+        let Some(device) = sc.devices.get(d) else {
+            return Icon::Phone;
+        };
+        match device.kind {
+            _ if device.code_from.is_some() => Icon::Browser,
+            DeviceKind::Browser => Icon::Browser,
+            DeviceKind::Laptop => Icon::Laptop,
+            DeviceKind::Phone => Icon::Phone,
         }
     }
 }
@@ -333,6 +338,7 @@ mod tests {
             let sc = Scenario::parse(text, name).expect("shipped scenes parse");
             for (d, device) in sc.devices.iter().enumerate() {
                 let want = match device.kind {
+                    _ if device.code_from.is_some() => Icon::Browser,
                     DeviceKind::Phone => Icon::Phone,
                     DeviceKind::Laptop => Icon::Laptop,
                     DeviceKind::Browser => Icon::Browser,
