@@ -13,6 +13,7 @@ mod designer;
 mod docs;
 mod envelopes;
 mod exercise_mode;
+mod layers;
 mod no_gpu;
 mod robustness;
 mod scenarios;
