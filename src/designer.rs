@@ -370,11 +370,16 @@ impl Designer {
                 return Err(DesignError::Unknown(end.to_string()));
             }
         }
-        self.file.links.push(LinkFile {
+        // The update names no field today; it is there so a per-link field added later needs
+        // no line here (ARCHITECTURE.md counts the files one costs).
+        #[allow(clippy::needless_update)]
+        let link = LinkFile {
             from: s(from),
             to: s(to),
             tls: TlsFile::Flag(tls),
-        });
+            ..LinkFile::default()
+        };
+        self.file.links.push(link);
         Ok(())
     }
 

@@ -14,7 +14,7 @@ thread_local! {
 }
 
 /// A string from the scenario file, with its ordinal among the file's string literals.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Str {
     /// The text.
     pub text: String,
@@ -177,6 +177,13 @@ impl<'de> Deserialize<'de> for TlsFile {
     }
 }
 
+impl Default for TlsFile {
+    /// No TLS, as `Link::between` has it.
+    fn default() -> Self {
+        TlsFile::Flag(false)
+    }
+}
+
 impl Serialize for TlsFile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -219,8 +226,9 @@ pub struct AdminFile {
     pub can: Vec<Str>,
 }
 
-/// A link between two nodes (devices or servers).
-#[derive(Debug, Deserialize, Serialize)]
+/// A link between two nodes (devices or servers). `Default` so that code making one (the
+/// designer) need not name a field added later.
+#[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct LinkFile {
     /// One end.

@@ -368,6 +368,20 @@ pub struct Link {
     pub opportunistic: bool,
 }
 
+impl Link {
+    /// A link between two nodes with every setting at its default (no TLS). Build links from
+    /// it (`Link { tls, ..Link::between(a, b) }`), so a new per-link field is defaulted here
+    /// once, not at every place that makes a link.
+    pub fn between(from: Node, to: Node) -> Link {
+        Link {
+            from,
+            to,
+            tls: false,
+            opportunistic: false,
+        }
+    }
+}
+
 /// How one copy of a message reaches one recipient device.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Route {

@@ -367,10 +367,9 @@ impl Built {
             }
             let (tls, opportunistic) = trust::link_tls(ctx, &l.tls)?;
             self.links.push(Link {
-                from,
-                to,
                 tls,
                 opportunistic,
+                ..Link::between(from, to)
             });
         }
         Ok(())
