@@ -3,7 +3,7 @@
 //! each, 2 messages, 4 observers), under bagged fan-out and sender keys.
 //!
 //! ```text
-//! cargo bench --no-default-features --bench core
+//! cargo bench --no-default-features --features cli,bench --bench core
 //! ```
 
 use std::hint::black_box;

@@ -12,10 +12,10 @@
 //! (`sender-keys-leave`, `mls-leave`).
 //!
 //! ```text
-//! cargo bench --no-default-features --bench fanout                                   # all, a few minutes
-//! cargo bench --no-default-features --bench fanout -- '^fanout-[0-9]+[KM]?i?B/'     # without the 4096 group
-//! cargo bench --no-default-features --bench fanout -- 'fanout-1KiB/(bagged|age|floor)/512$'
-//! cargo bench --no-default-features --bench fanout -- '^membership/'               # joins and leaves
+//! cargo bench --no-default-features --features cli,bench --bench fanout                                   # all, a few minutes
+//! cargo bench --no-default-features --features cli,bench --bench fanout -- '^fanout-[0-9]+[KM]?i?B/'     # without the 4096 group
+//! cargo bench --no-default-features --features cli,bench --bench fanout -- 'fanout-1KiB/(bagged|age|floor)/512$'
+//! cargo bench --no-default-features --features cli,bench --bench fanout -- '^membership/'               # joins and leaves
 //! ```
 //!
 //! The `x25519` group times one X25519 on its own: ours through a prepared public key (what a
@@ -26,7 +26,7 @@
 //! `cryptography` package, is timed by `benches/openssl_x25519.py` (not a CI dependency).
 //!
 //! ```text
-//! cargo bench --no-default-features --bench fanout -- '^x25519/'
+//! cargo bench --no-default-features --features cli,bench --bench fanout -- '^x25519/'
 //! ```
 //!
 //! Before measuring, it prints the exact wire bytes each function writes (stderr).

@@ -26,10 +26,12 @@
 //! This module is the one part of the library that reads the clock: measuring time is its job.
 
 mod brief;
+// The chart needs plotters and MLS needs OpenMLS: feature `bench` (MLS off the web only).
+#[cfg(feature = "bench")]
 mod chart;
 mod floor;
 mod measure;
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(all(feature = "bench", not(target_arch = "wasm32")))]
 pub mod mls;
 mod point;
 mod render;

@@ -1,6 +1,7 @@
 //! Real envelopes: X25519 ([`x25519`]: curve25519-dalek's Edwards arithmetic where faster,
 //! x25519-dalek's ladder elsewhere, the same bytes), HKDF-SHA256 binding both public keys and a context
-//! label, and ChaCha20-Poly1305. The byte layouts are written down in `docs/format.md`.
+//! label, and ChaCha20-Poly1305. The byte layouts live in one module apart from the
+//! cryptography, and are written down in `docs/format.md`.
 //!
 //! Seal to many devices through [`FanoutScheme`] (pick one with [`Fanout::scheme`]); open what a
 //! device received with [`open_envelope`]. Randomness is always passed in: the simulation passes
@@ -10,6 +11,7 @@
 mod envelope;
 pub(crate) mod ephemeral;
 mod error;
+mod format;
 mod kdf;
 mod keys;
 mod scheme;
@@ -19,12 +21,15 @@ mod vectors;
 pub mod x25519;
 
 pub use envelope::{
-    BAGGED_STANZA_LEN, HEADER_LEN, MAGIC, MAX_MESSAGE, MAX_RECIPIENTS, PER_RECIPIENT_OVERHEAD,
-    SHARED_STANZA_LEN, VERSION, bag_recipients, bag_select, envelope_ciphertext, frame_kind,
-    is_envelope, kind, open_bag, open_envelope, open_one, seal_bagged, seal_bagged_shared,
-    seal_one, seal_one_with, seal_per_recipient,
+    open_bag, open_envelope, open_one, seal_bagged, seal_bagged_shared, seal_one, seal_one_with,
+    seal_per_recipient,
 };
 pub use error::{OpenError, SealError};
+pub use format::{
+    BAGGED_STANZA_LEN, HEADER_LEN, MAGIC, MAX_MESSAGE, MAX_RECIPIENTS, PER_RECIPIENT_OVERHEAD,
+    SHARED_STANZA_LEN, VERSION, bag_recipients, bag_select, envelope_ciphertext, frame_kind,
+    is_envelope, kind,
+};
 pub use kdf::TAG_LEN;
 pub use keys::{PublicKey, SecretKey, SymmetricKey};
 pub use scheme::{Bagged, BaggedSharedEphemeral, Fanout, FanoutScheme, PerRecipient, Sealed};

@@ -62,6 +62,13 @@ pub struct QuestionFile {
     pub message: String,
 }
 
+impl QuestionFile {
+    /// What it asks, typed; `None` for a name no [`Ask`] has (solving says so, located).
+    pub fn kind(&self) -> Option<Ask> {
+        Ask::ALL.into_iter().find(|a| a.name() == self.ask)
+    }
+}
+
 /// An exercise file.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -258,14 +265,11 @@ fn solve_one(
     q: &QuestionFile,
 ) -> Result<Solved, ExerciseError> {
     let sc = &run.scenario;
-    let ask = Ask::ALL
-        .into_iter()
-        .find(|a| a.name() == q.ask)
-        .ok_or_else(|| ExerciseError::UnknownAsk {
-            question: i + 1,
-            ask: q.ask.clone(),
-            known: Ask::ALL.map(Ask::name).join(", "),
-        })?;
+    let ask = q.kind().ok_or_else(|| ExerciseError::UnknownAsk {
+        question: i + 1,
+        ask: q.ask.clone(),
+        known: Ask::ALL.map(Ask::name).join(", "),
+    })?;
     let m = sc
         .messages
         .iter()

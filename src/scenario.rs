@@ -7,6 +7,7 @@ mod error;
 mod file;
 mod group;
 pub mod limits;
+mod reach;
 mod read;
 mod route;
 mod trust;
@@ -17,10 +18,11 @@ use std::path::Path;
 
 pub use error::{ScenarioError, ScenarioErrorKind};
 pub use file::{
-    AdminFile, LayoutFile, LinkFile, Locator, MessageFile, ObserverFile, PersonFile, ScenarioFile,
-    ServerFile, Str, TlsFile, WebClientFile,
+    AdminFile, DeviceKindFile, LayoutFile, LinkFile, Locator, MessageFile, ObserverFile,
+    PersonFile, ScenarioFile, ServerFile, Str, TlsFile, WebClientFile,
 };
 pub use group::group_scene;
+pub use reach::ReachText;
 pub use read::read_capped;
 pub use types::*;
 

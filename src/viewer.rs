@@ -89,7 +89,7 @@ pub use held::{keeps, lingering, still_held};
 pub use icons::{Icon, IconMark};
 pub use idle::{FrameStats, FrameTimes, IdlePlugin};
 pub use input::{InputPlugin as ViewerInputPlugin, command_for};
-pub use layout::{Crowd, Fit, Layout, Rect};
+pub use layout::{Crowd, Fit, Layout, Rect, Region};
 pub use motion::{Glide, Motion, ease, motion};
 pub use observer::{ObserverChip, ReachLine, icon_rect as chip_icon_rect, reach_line};
 pub use panel::{Overlay, Panel, PanelInfo, PanelPlugin, help_lines, lane_steps, stage_of};
@@ -100,7 +100,9 @@ pub use playback::{
 };
 pub use render::{RgbImage, render_frames, render_png, render_view};
 pub use routes::crossings;
-pub use state::{Look, Piece, Sighting, Token, TokenAt, ViewState, state_at, viewing_as_line};
+pub use state::{
+    Look, Piece, Sealing, Sighting, Token, TokenAt, ViewState, state_at, viewing_as_line,
+};
 pub use steps::step_where;
 pub use tokens::{FanSummary, TokenCard, Traveller, fan_summary};
 pub use whatif::{Cost, WhatIfCommand, WhatIfPlugin, WhatIfState};

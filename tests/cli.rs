@@ -194,14 +194,22 @@ fn model_override_runs_the_same_people_under_each_model() {
     ] {
         let m = matrix(&["scenes/mastodon-federation.ron"], Some(model));
         let scene = &m["scenes"][0];
+        // Both roles must be there, so the checks below cannot pass by finding no one.
+        let (mut admins, mut recipients) = (0, 0);
         for (name, role, content) in cells(scene) {
             if role == "server-admin" {
+                admins += 1;
                 assert_eq!(content, admin_reads, "{name} under {model}");
             }
             if role == "recipient-device" {
+                recipients += 1;
                 assert_eq!(content, "plaintext", "{name} under {model}");
             }
         }
+        assert!(
+            admins > 0 && recipients > 0,
+            "{model}: {admins} admins, {recipients} recipients"
+        );
         if model == "e2e-bagged" {
             assert_eq!(scene["fanout"], "bagged");
         }

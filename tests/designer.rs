@@ -76,6 +76,25 @@ fn two_people() -> Designer {
     d
 }
 
+/// The designer writes RON through serde in the shipped scenes' style: a field a line, an entry
+/// of a list a line, defaults left out.
+#[test]
+fn the_designers_ron_has_an_entry_a_line() {
+    let ron = two_people().to_ron();
+    for line in [
+        "    title: \"A scenario of our own\",",
+        "        (name: \"Alice\", devices: [\"alice-phone\"]),",
+        "        (from: \"chat.example\", to: \"bob-phone\", tls: false),",
+        "        (name: \"Eve\", role: \"wire-eavesdropper\", reaches: [\"chat.example -> bob-phone\"]),",
+    ] {
+        assert!(ron.lines().any(|l| l == line), "no {line:?} in\n{ron}");
+    }
+    assert!(
+        !ron.contains("keys_verified") && !ron.contains("Some("),
+        "{ron}"
+    );
+}
+
 #[test]
 fn an_incomplete_scene_says_what_is_wrong_and_where() {
     let mut d = Designer::new();
@@ -127,6 +146,55 @@ fn renaming_and_removing_follow_every_reference() {
         .check()
         .expect_err("Bob is unreachable, Eve reaches nothing");
     assert!(!err.to_string().is_empty());
+}
+
+/// A scene whose eavesdropper reaches `chat.example->bob-phone` (no spaces, which `check`
+/// accepts), loaded into the designer.
+fn spaceless_reach() -> Designer {
+    let text = two_people().to_ron().replace(
+        "\"chat.example -> bob-phone\"",
+        "\"chat.example->bob-phone\"",
+    );
+    assert!(text.contains("\"chat.example->bob-phone\""), "{text}");
+    let d = Designer::load(&text, "spaceless.ron").expect("loads");
+    d.check()
+        .unwrap_or_else(|e| panic!("check accepts a reach without spaces: {e}"));
+    d
+}
+
+#[test]
+fn reach_without_spaces_is_renamed_by_the_designer() {
+    // The designer split reaches on " -> " and validation on "->": renaming the server left
+    // "chat.example->bob-phone" naming a server that no longer existed.
+    let mut d = spaceless_reach();
+    d.apply(Edit::Rename(
+        Item::Server("chat.example".into()),
+        "talk.example".into(),
+    ))
+    .expect("rename");
+    let sc = d.check().unwrap_or_else(|e| panic!("{e}\n{}", d.to_ron()));
+    assert_eq!(sc.observers[0].name, "Eve");
+    assert!(
+        d.to_ron().contains("\"talk.example -> bob-phone\""),
+        "{}",
+        d.to_ron()
+    );
+}
+
+#[test]
+fn reach_without_spaces_goes_with_its_link_in_the_designer() {
+    // Removing a link left a spaceless reach of it behind, naming a link that was gone.
+    let mut d = spaceless_reach();
+    d.apply(Edit::Remove(Item::Link(
+        "bob-phone".into(),
+        "chat.example".into(),
+    )))
+    .expect("remove");
+    let ron = d.to_ron();
+    assert!(
+        !ron.contains("->bob-phone") && !ron.contains("-> bob-phone"),
+        "{ron}"
+    );
 }
 
 #[test]

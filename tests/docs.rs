@@ -114,3 +114,35 @@ fn the_scenario_guide_example_validates() {
     assert_eq!(sc.observers.len(), 4);
     plainsight::Run::new(sc, None).expect("simulates");
 }
+
+/// Every path ARCHITECTURE.md names (in backticks: `src/...`, `tests/...`, `scenes/...`) exists,
+/// so the page cannot drift from the tree. A path with a placeholder (`<name>`) is skipped.
+#[test]
+fn every_path_architecture_md_names_exists() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("ARCHITECTURE.md")).expect("ARCHITECTURE.md");
+    let roots = [
+        "src/",
+        "tests/",
+        "scenes/",
+        "exercises/",
+        "docs/",
+        "fuzz/",
+        "web/",
+        "benches/",
+        ".ci/",
+    ];
+    let mut checked = 0;
+    for (i, piece) in text.split('`').enumerate() {
+        let is_path = i % 2 == 1 && roots.iter().any(|r| piece.starts_with(r));
+        if !is_path || piece.contains('<') || piece.contains(' ') {
+            continue;
+        }
+        assert!(
+            root.join(piece).exists(),
+            "ARCHITECTURE.md names {piece}, which is not there"
+        );
+        checked += 1;
+    }
+    assert!(checked > 30, "only {checked} paths found");
+}

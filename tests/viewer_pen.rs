@@ -1,7 +1,6 @@
 //! A whiteboard pen: every control reachable by taps alone. A headless app with a real
 //! (windowless) primary window and mouse input walks Lesson 1 of docs/teaching.md by taps on
 //! the on-screen buttons, switches and close buttons: no key is pressed.
-#![cfg(feature = "viewer")]
 
 use bevy::input::ButtonState;
 use bevy::input::mouse::MouseButtonInput;

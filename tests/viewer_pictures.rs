@@ -1,6 +1,5 @@
 //! The viewer's pictures and motion: icons on every device, server and observer (headless, and
 //! in a rendered PNG), the token travelling along its link, layered tokens, readers staying lit.
-#![cfg(feature = "viewer")]
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -152,9 +151,13 @@ fn a_tls_wire_shows_the_padlock_first_and_the_words_only_as_inside() {
         .map(|c| c.0.clone())
         .collect();
     assert!(
-        looks.iter().any(
-            |l| matches!(l, plainsight::viewer::Look::Sealed { what, .. } if what == "TLS record")
-        ),
+        looks.iter().any(|l| matches!(
+            l,
+            plainsight::viewer::Look::Sealed {
+                what: plainsight::viewer::Sealing::TlsRecord,
+                ..
+            }
+        )),
         "{looks:?}"
     );
     let texts = token_texts(&mut app);
@@ -277,7 +280,7 @@ fn link_badges_sit_on_no_box_and_no_marker() {
                 let badge = l.link_badge(i, link.tls);
                 let marker = l.marker_rect(i, link.tls);
                 for (what, r) in &solid {
-                    if badge.overlaps(r) && what != "air" {
+                    if badge.overlaps(r) && what.is_box() {
                         bad.push(format!("{name} {presenter}: link {i}'s badge on {what}"));
                     }
                 }

@@ -1,7 +1,6 @@
 //! Text on a projector: every text the viewer draws at 1280 x 720 is at least 18 px high, and
 //! whole (never a sentence or name cut short), over every shipped scene, step, observer, panel,
 //! with presenter mode on and off.
-#![cfg(feature = "viewer")]
 
 use std::collections::BTreeSet;
 

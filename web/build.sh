@@ -23,7 +23,10 @@ fi
 rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown ||
     rustup target add wasm32-unknown-unknown
 
-cargo build --profile "$profile" --target wasm32-unknown-unknown --bin plainsight
+# The viewer and the binary only (`cli` compiles nothing in the browser; `bench` would add its
+# chart crate, which the page never draws).
+cargo build --profile "$profile" --target wasm32-unknown-unknown --bin plainsight \
+    --no-default-features --features viewer,cli
 rm -rf web/dist
 mkdir -p web/dist
 wasm-bindgen --target web --no-typescript --out-dir web/dist --out-name plainsight \

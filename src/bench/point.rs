@@ -301,7 +301,7 @@ impl<'a> Point<'a> {
         })
     }
 
-    #[cfg(not(target_arch = "wasm32"))]
+    #[cfg(all(feature = "bench", not(target_arch = "wasm32")))]
     fn mls(&self) -> Result<Contestant<'a>, BenchError> {
         use std::cell::RefCell;
         use std::rc::Rc;
@@ -334,8 +334,10 @@ impl<'a> Point<'a> {
         })
     }
 
-    #[cfg(target_arch = "wasm32")]
+    #[cfg(not(all(feature = "bench", not(target_arch = "wasm32"))))]
     fn mls(&self) -> Result<Contestant<'a>, BenchError> {
-        Err(BenchError::Mls("not in the browser build".into()))
+        Err(BenchError::Mls(
+            "not in this build (the browser, or without the `bench` feature)".into(),
+        ))
     }
 }

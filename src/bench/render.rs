@@ -97,6 +97,9 @@ impl BenchReport {
     }
 
     /// The report as CSV with a header row (one row per point, ratios included).
+    // Written by hand rather than with the csv crate: every field is a number, a flag or a
+    // scheme name of `[a-z-]`, so nothing ever needs quoting, and the library needs no writer
+    // dependency for one header and one format string.
     pub fn to_csv(&self) -> String {
         let mut out = String::from(
             "scheme,threads,recipients,devices_per_recipient,message_bytes,encrypt_ns,\

@@ -5,7 +5,8 @@ use std::borrow::Cow;
 
 use rand::CryptoRng;
 
-use super::envelope::{self, bag_select};
+use super::envelope;
+use super::format::bag_select;
 use super::{OpenError, PublicKey, SealError, SecretKey};
 
 /// How a message is encrypted to many devices.

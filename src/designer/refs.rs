@@ -2,37 +2,16 @@
 //! observers' reaches, layout hints), and every one of them follows the edit.
 
 use super::{DesignError, Designer, Item, s, same_link};
-use crate::scenario::Str;
+use crate::scenario::{ReachText, Str};
 
 /// A reach string (`node`, `node/part`, `a -> b`) with `old` renamed to `new` where it names a
-/// node; `None` when it does not mention `old`.
+/// node; `None` when it does not mention `old`. Read as validation reads it ([`ReachText`]).
 fn renamed_place(place: &str, old: &str, new: &str) -> Option<String> {
-    if let Some((a, b)) = place.split_once(" -> ") {
-        let (a, b) = (a.trim(), b.trim());
-        if a != old && b != old {
-            return None;
-        }
-        let r = |x: &str| {
-            if x == old {
-                new.to_string()
-            } else {
-                x.to_string()
-            }
-        };
-        return Some(format!("{} -> {}", r(a), r(b)));
-    }
-    let (node, part) = match place.split_once('/') {
-        Some((n, p)) => (n, Some(p)),
-        None => (place, None),
-    };
-    (node == old).then(|| match part {
-        Some(p) => format!("{new}/{p}"),
-        None => new.to_string(),
-    })
+    ReachText::parse(place).renamed(old, new)
 }
 
 fn mentions(place: &str, name: &str) -> bool {
-    renamed_place(place, name, name).is_some()
+    ReachText::parse(place).nodes().contains(&name)
 }
 
 fn rename_str(x: &mut Str, old: &str, new: &str) {
@@ -68,6 +47,9 @@ impl Designer {
         for w in &mut f.web_clients {
             rename_str(&mut w.device, &old, to);
             rename_str(&mut w.code_from, &old, to);
+        }
+        for k in &mut f.device_kinds {
+            rename_str(&mut k.device, &old, to);
         }
         for l in &mut f.links {
             rename_str(&mut l.from, &old, to);
@@ -131,11 +113,9 @@ impl Designer {
                 if self.file.links.len() == before {
                     return Err(DesignError::Unknown(format!("{a} -> {b}")));
                 }
-                let place = format!("{a} -> {b}");
-                let back = format!("{b} -> {a}");
                 for o in &mut self.file.observers {
                     o.reaches
-                        .retain(|r| r.as_str() != place && r.as_str() != back);
+                        .retain(|r| !ReachText::parse(r.as_str()).is_link(a, b));
                 }
             }
             Item::Observer(name) => {
@@ -164,7 +144,7 @@ impl Designer {
             .ok_or_else(|| DesignError::Unknown(name.to_string()))
     }
 
-    /// Drops links, hints, web clients, reaches, held devices and messages naming a node.
+    /// Drops links, hints, web clients, device kinds, reaches, held devices and messages naming a node.
     fn forget_node(&mut self, name: &str) {
         let f = &mut self.file;
         f.links
@@ -172,6 +152,7 @@ impl Designer {
         f.layout.retain(|h| h.node.as_str() != name);
         f.web_clients
             .retain(|w| w.device.as_str() != name && w.code_from.as_str() != name);
+        f.device_kinds.retain(|k| k.device.as_str() != name);
         for o in &mut f.observers {
             o.reaches.retain(|r| !mentions(r.as_str(), name));
             o.compels.retain(|c| c.as_str() != name);
@@ -206,5 +187,14 @@ mod tests {
             Some("s2/database")
         );
         assert_eq!(renamed_place("srvx/database", "srv", "s2"), None);
+    }
+
+    #[test]
+    fn reach_without_spaces_is_renamed_by_the_designer() {
+        // The designer split on " -> " only: `check` accepted "a->srv", a rename missed it.
+        assert_eq!(
+            renamed_place("a->srv", "srv", "s2").as_deref(),
+            Some("a -> s2")
+        );
     }
 }

@@ -44,6 +44,10 @@ pub struct ScenarioError {
     pub line_text: Option<String>,
 }
 
+// Hand-written rather than codespan-reporting, ariadne or miette: one line and one caret are
+// all a scene error shows, the library stays free of a terminal-rendering dependency (colours,
+// Unicode box drawing), and the exact text is pinned by tests and the docs. Revisit if errors
+// ever need several labelled spans.
 fn show_line(line: &usize, column: &usize, text: &Option<String>) -> String {
     match text {
         Some(text) => {

@@ -6,7 +6,7 @@
 
 use std::cell::Cell;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 thread_local! {
     /// How many string literals the current parse has read so far.
@@ -14,7 +14,7 @@ thread_local! {
 }
 
 /// A string from the scenario file, with its ordinal among the file's string literals.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Str {
     /// The text.
     pub text: String,
@@ -41,49 +41,59 @@ impl<'de> Deserialize<'de> for Str {
     }
 }
 
+impl Serialize for Str {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text)
+    }
+}
+
 /// Restarts string numbering before a parse.
 pub(crate) fn reset_ordinals() {
     NEXT_STRING.with(|n| n.set(0));
 }
 
 /// The whole scenario file.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioFile {
     /// A title shown in the viewer and the reports.
     pub title: Str,
     /// What the scenario shows and what to look for.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub about: Option<Str>,
     /// `plain-web`, `server-encrypted` or `e2e`.
     pub model: Str,
     /// For e2e: `per-recipient` (default), `bagged` or `bagged-shared-ephemeral`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fanout: Option<Str>,
     /// Whether senders verified recipients' keys out of band (safety numbers).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub keys_verified: bool,
     /// Whether device private keys are backed up to, and synced through, the service (the
     /// same as `key_sync: "escrow"`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub keys_synced_via_server: bool,
     /// How a person's devices share one key pair: `none` (each device its own, the default),
     /// `escrow`, `device-link` or `passphrase-backup`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_sync: Option<Str>,
     /// Under e2e, the sender's identity travels inside the envelope, not in the post's header.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub sealed_sender: bool,
     /// Devices that are web pages: the code that holds their keys comes from a server.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub web_clients: Vec<WebClientFile>,
+    /// What kind each device is, for its picture: `phone` (the default), `laptop` or
+    /// `browser` (the default for a web client).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub device_kinds: Vec<DeviceKindFile>,
     /// Seed of the simulation's RNG.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
     /// People and their devices.
     pub people: Vec<PersonFile>,
     /// Servers (instances).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub servers: Vec<ServerFile>,
     /// Links between devices and servers, and between servers.
     pub links: Vec<LinkFile>,
@@ -92,12 +102,12 @@ pub struct ScenarioFile {
     /// Who is watching.
     pub observers: Vec<ObserverFile>,
     /// Optional positions for the viewer.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub layout: Vec<LayoutFile>,
 }
 
 /// A person.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PersonFile {
     /// The person's name.
@@ -106,18 +116,28 @@ pub struct PersonFile {
     pub devices: Vec<Str>,
     /// Where senders get this person's device keys: a server's key directory (a keyserver, or
     /// WKD at a mail provider), or `in-person`. Default: the key directories on the way.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keys_from: Option<Str>,
 }
 
 /// A device that is a web page.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct WebClientFile {
     /// The device (a browser tab).
     pub device: Str,
     /// The server whose page it runs: that server's code holds the keys.
     pub code_from: Str,
+}
+
+/// A device's kind (its picture in the viewer).
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceKindFile {
+    /// The device.
+    pub device: Str,
+    /// `phone`, `laptop` or `browser`.
+    pub kind: Str,
 }
 
 /// A link's TLS: `true`, `false`, or `"opportunistic"` (STARTTLS without MTA-STS or DANE:
@@ -157,26 +177,47 @@ impl<'de> Deserialize<'de> for TlsFile {
     }
 }
 
+impl Default for TlsFile {
+    /// No TLS, as `Link::between` has it.
+    fn default() -> Self {
+        TlsFile::Flag(false)
+    }
+}
+
+impl Serialize for TlsFile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            TlsFile::Flag(b) => serializer.serialize_bool(*b),
+            TlsFile::Word(w) => w.serialize(serializer),
+        }
+    }
+}
+
+/// Leaves a `false` flag out of the written file: it says nothing the default does not.
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
 /// A server or instance.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServerFile {
     /// Host name, e.g. `social.example`.
     pub name: Str,
     /// Parts: `tls-front`, `app-memory`, `database`, `backup`, `key-vault`, `key-directory`.
     /// Omitted: all but `tls-front` and `backup`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parts: Option<Vec<Str>>,
     /// The server's admins.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub admins: Vec<AdminFile>,
     /// A personal instance with one user: its address (and TLS server name) names that person.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub single_user: bool,
 }
 
 /// An admin of a server.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct AdminFile {
     /// The admin's name (unique in the scenario).
@@ -185,8 +226,9 @@ pub struct AdminFile {
     pub can: Vec<Str>,
 }
 
-/// A link between two nodes (devices or servers).
-#[derive(Debug, Deserialize)]
+/// A link between two nodes (devices or servers). `Default` so that code making one (the
+/// designer) need not name a field added later.
+#[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct LinkFile {
     /// One end.
@@ -198,7 +240,7 @@ pub struct LinkFile {
 }
 
 /// A message to send.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MessageFile {
     /// A short id, e.g. `m1`.
@@ -212,33 +254,33 @@ pub struct MessageFile {
 }
 
 /// An observer: someone who might read the message.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ObserverFile {
     /// Display name.
     pub name: Str,
     /// A shorter form of the name where room is short (an observer's chip), e.g.
     /// `"Carol (left, kept the DB)"`; the full name stays in the inspector and reports.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short: Option<Str>,
     /// A role from the fixed vocabulary.
     pub role: Str,
     /// Acts with this admin's capabilities.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin: Option<Str>,
     /// Compels these admins or servers (a boss, a nation state).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub compels: Vec<Str>,
     /// Holds this device (its owner, or an attacker who compromised it).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<Str>,
     /// Further locations: `server`, `server/part`, `device`, `device/part`, `a -> b` (a link).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reaches: Vec<Str>,
 }
 
 /// A layout hint: where the viewer should put a node (0..1 in both axes).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct LayoutFile {
     /// A device or server name.

@@ -63,10 +63,8 @@ mod tests {
 
     fn link(from: Node, to: Node) -> Link {
         Link {
-            from,
-            to,
             tls: true,
-            opportunistic: false,
+            ..Link::between(from, to)
         }
     }
 

@@ -3,7 +3,7 @@
 //! links' TLS is only opportunistic. Resolved after the names, checked so that nothing is
 //! assumed silently (a key with no source is a located error, not a quiet "verified").
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::error::{ScenarioError, ScenarioErrorKind as Kind};
 use super::file::{ScenarioFile, Str, TlsFile};
@@ -88,12 +88,42 @@ pub(super) fn web_clients(
                 ),
             )
         })?;
+        devices[d].kind = DeviceKind::Browser;
         if devices[d].code_from.replace(s).is_some() {
             return Err(ctx.err(
                 &w.device,
                 Kind::DuplicateName,
                 format!("\"{}\" is listed twice as a web client", w.device.as_str()),
             ));
+        }
+    }
+    Ok(())
+}
+
+/// Reads `device_kinds`: each names a device once and a known kind.
+pub(super) fn device_kinds(
+    ctx: &Ctx<'_>,
+    f: &ScenarioFile,
+    devices: &mut [Device],
+    device_index: &BTreeMap<String, usize>,
+) -> Result<(), ScenarioError> {
+    let mut seen = BTreeSet::new();
+    for k in &f.device_kinds {
+        let &d = device_index.get(k.device.as_str()).ok_or_else(|| {
+            let what = format!("unknown device \"{}\"", k.device.as_str());
+            ctx.err(&k.device, Kind::UnknownName, what)
+        })?;
+        devices[d].kind = DeviceKind::parse(k.kind.as_str()).ok_or_else(|| {
+            let what = format!(
+                "unknown device kind \"{}\"; expected one of {}",
+                k.kind.as_str(),
+                quote_list(DeviceKind::ALL.map(DeviceKind::name))
+            );
+            ctx.err(&k.kind, Kind::Invalid, what)
+        })?;
+        if !seen.insert(d) {
+            let what = format!("\"{}\" is given a kind twice", k.device.as_str());
+            return Err(ctx.err(&k.device, Kind::DuplicateName, what));
         }
     }
     Ok(())

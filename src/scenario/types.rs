@@ -108,6 +108,39 @@ impl DevicePart {
     }
 }
 
+/// What kind of device it is: only its picture in the viewer depends on it (a scene's
+/// `device_kinds`; a web client is a browser unless it says otherwise, every other device a
+/// phone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum DeviceKind {
+    /// A phone or tablet (the default).
+    #[default]
+    Phone,
+    /// A laptop or desktop computer.
+    Laptop,
+    /// A web browser (a web client's tab).
+    Browser,
+}
+
+impl DeviceKind {
+    /// Every kind, in the order the scene format lists them.
+    pub const ALL: [DeviceKind; 3] = [DeviceKind::Phone, DeviceKind::Laptop, DeviceKind::Browser];
+
+    /// The kind's name in scene files.
+    pub fn name(self) -> &'static str {
+        match self {
+            DeviceKind::Phone => "phone",
+            DeviceKind::Laptop => "laptop",
+            DeviceKind::Browser => "browser",
+        }
+    }
+
+    /// The kind with this name.
+    pub fn parse(name: &str) -> Option<DeviceKind> {
+        DeviceKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
 /// What an admin can do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Capability {
@@ -288,6 +321,8 @@ pub struct Device {
     pub owner: usize,
     /// For a web client: the server whose page it runs (that code holds its keys).
     pub code_from: Option<usize>,
+    /// What kind of device it is (its picture).
+    pub kind: DeviceKind,
 }
 
 /// An admin.
@@ -331,6 +366,20 @@ pub struct Link {
     /// Whether that TLS is opportunistic (STARTTLS without MTA-STS or DANE): an attacker on
     /// the link can strip it.
     pub opportunistic: bool,
+}
+
+impl Link {
+    /// A link between two nodes with every setting at its default (no TLS). Build links from
+    /// it (`Link { tls, ..Link::between(a, b) }`), so a new per-link field is defaulted here
+    /// once, not at every place that makes a link.
+    pub fn between(from: Node, to: Node) -> Link {
+        Link {
+            from,
+            to,
+            tls: false,
+            opportunistic: false,
+        }
+    }
 }
 
 /// How one copy of a message reaches one recipient device.

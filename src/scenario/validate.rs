@@ -125,6 +125,7 @@ pub(crate) fn validate(
     let layout = b.layout(&ctx, &f)?;
     let key_sync = trust::key_sync(&ctx, &f)?;
     trust::web_clients(&ctx, &f, &mut b.devices, &b.device_index, &b.server_index)?;
+    trust::device_kinds(&ctx, &f, &mut b.devices, &b.device_index)?;
     trust::keys_from(&ctx, &f, &mut b.people, &b.server_index, &b.servers)?;
     let mut sc = Scenario {
         source: file.to_string(),
@@ -280,6 +281,7 @@ impl Built {
                 name: d.text.clone(),
                 owner: pi,
                 code_from: None,
+                kind: DeviceKind::default(),
             });
         }
         self.person_index.insert(p.name.text.clone(), pi);
@@ -365,10 +367,9 @@ impl Built {
             }
             let (tls, opportunistic) = trust::link_tls(ctx, &l.tls)?;
             self.links.push(Link {
-                from,
-                to,
                 tls,
                 opportunistic,
+                ..Link::between(from, to)
             });
         }
         Ok(())

@@ -9,7 +9,7 @@ use super::draw::{Painter, palette as p};
 use super::icons::{self, Icon, Icons};
 use super::layout::{FONT, MIN_FONT, Rect, chars_fit, fit};
 use super::routes::Point;
-use super::state::{Look, Piece, Token};
+use super::state::{Look, Piece, Sealing, Token};
 use super::tokens::{OUTER_H, TAB_H, row_x};
 
 /// A token's card (or the tab inside a TLS record: what the record carries).
@@ -60,7 +60,7 @@ pub(super) fn inside_line(tokens: &[Token]) -> String {
     let what = match tokens.first().map(|t| &t.look) {
         _ if tokens.len() > 1 => format!("{} pieces", tokens.len()),
         Some(Look::Words(_)) => "the words".to_string(),
-        Some(Look::Sealed { what, .. }) => format!("{} {what}", article(what)),
+        Some(Look::Sealed { what, .. }) => format!("{} {}", article(what.label()), what.label()),
         Some(Look::Keys(_)) => "keys".to_string(),
         Some(Look::Code(_)) => "a web page's code".to_string(),
         Some(Look::Metadata) | None => "metadata".to_string(),
@@ -92,7 +92,7 @@ pub(super) fn card(pt: &mut Painter, icons: Option<&Icons>, r: Rect, t: &Token) 
     icons::draw(pt, icons, icon, ir, ink, z + 0.1);
     let (line1, line2) = match &t.look {
         Look::Words(w) => (format!("\"{w}\""), format!("words, {} B", t.bytes)),
-        Look::Sealed { what, hex } => (hex.clone(), format!("{what}, {} B", t.bytes)),
+        Look::Sealed { what, hex } => (hex.clone(), format!("{}, {} B", what.label(), t.bytes)),
         Look::Keys(k) => (k.clone(), format!("keys, {} B", t.bytes)),
         Look::Code(c) => (c.clone(), format!("code, {} B", t.bytes)),
         Look::Metadata => ("metadata".into(), format!("{} B", t.bytes)),
@@ -148,13 +148,13 @@ pub(super) fn tab(pt: &mut Painter, icons: Option<&Icons>, r: Rect, tokens: &[To
 /// The traveller: a pill with the outer layer's picture and its word, centred on `at`.
 pub(super) fn traveller(pt: &mut Painter, icons: Option<&Icons>, at: Point, tokens: &[Token]) {
     let z = 7.0;
-    let (icon, fill, ink, word) = match tokens.first() {
-        Some(t) if t.tunnel.is_some() => (Icon::Padlock, p::TLS_TINT, p::TLS, "TLS"),
-        Some(t) => style(&t.look),
+    let (tls, (icon, fill, ink, word)) = match tokens.first() {
+        Some(t) if t.tunnel.is_some() => (true, (Icon::Padlock, p::TLS_TINT, p::TLS, "TLS")),
+        Some(t) => (false, style(&t.look)),
         None => return,
     };
     // One TLS record however many pieces it carries; a fan-out row counts its pieces.
-    let label = if tokens.len() > 1 && word != "TLS" {
+    let label = if tokens.len() > 1 && !tls {
         format!("{word} x{}", tokens.len())
     } else {
         word.to_string()
@@ -194,7 +194,7 @@ pub(super) fn record_card(
 ) -> Point {
     let hex = t.tunnel.clone().unwrap_or_default();
     let outer = Look::Sealed {
-        what: "TLS record".into(),
+        what: Sealing::TlsRecord,
         hex: hex.clone(),
     };
     let w = 250.0f32.min(air.w - 16.0);
@@ -236,7 +236,7 @@ pub fn fan_summary(tokens: &[Token]) -> String {
         let what = match (&t.piece, &t.look) {
             (Piece::BagKey, _) => "key".to_string(),
             (Piece::BagContent, _) => "content".to_string(),
-            (_, Look::Sealed { what, .. }) => what.strip_prefix("e2e ").unwrap_or(what).to_string(),
+            (_, Look::Sealed { what, .. }) => what.counted().to_string(),
             (_, Look::Words(_)) => "text".to_string(),
             (_, Look::Keys(_)) => "keys".to_string(),
             (_, Look::Code(_)) => "code".to_string(),

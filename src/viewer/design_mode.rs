@@ -108,16 +108,25 @@ fn on_enter(mut mode: ResMut<DesignMode>, runs: Res<Runs>) {
         .position(|&r| r == Role::WireEavesdropper)
         .unwrap_or(0);
     let source = runs.honest().scenario.source.clone();
-    let shipped = crate::scenario::SHIPPED
-        .iter()
-        .find(|(f, _)| source.ends_with(f))
-        .map(|(_, t)| t.to_string());
-    let text = shipped.or_else(|| crate::scenario::read_capped(&source).ok());
+    let text = source_text(&source);
     mode.designer = Some(
         text.and_then(|t| Designer::load(&t, &source).ok())
             .unwrap_or_default(),
     );
     mode.status = format!("Designing a copy of {source}");
+}
+
+/// The text of the scene a run came from: the file at its source path, or where there is none,
+/// a shipped scene's own text when the source is exactly the name shipped scenes are given
+/// (`scenes/e2e.ron`). A suffix match once opened the shipped `e2e.ron` for a user's
+/// `my-e2e.ron` or `my/scenes/e2e.ron`.
+fn source_text(source: &str) -> Option<String> {
+    crate::scenario::read_capped(source).ok().or_else(|| {
+        crate::scenario::SHIPPED
+            .iter()
+            .find(|(f, _)| source == format!("scenes/{f}"))
+            .map(|(_, t)| t.to_string())
+    })
 }
 
 fn apply(
@@ -375,5 +384,26 @@ impl Plugin for DesignPlugin {
                     .before(super::playback::refresh_shown),
             )
             .add_systems(Update, draw.in_set(super::ViewerSet::Draw));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::source_text;
+
+    #[test]
+    fn a_users_file_named_like_a_shipped_scene_opens_its_own_text_in_the_designer() {
+        // `source.ends_with("e2e.ron")` opened the shipped e2e scene for these files.
+        let dir = std::env::temp_dir().join("plainsight-design-source");
+        let nested = dir.join("my").join("scenes");
+        std::fs::create_dir_all(&nested).expect("a temp dir");
+        for path in [dir.join("my-e2e.ron"), nested.join("e2e.ron")] {
+            std::fs::write(&path, "(title: \"mine\")").expect("writes");
+            let source = path.to_str().expect("utf-8");
+            assert_eq!(source_text(source).as_deref(), Some("(title: \"mine\")"));
+        }
+        let shipped = source_text("scenes/e2e.ron").expect("the shipped scene");
+        assert!(shipped.contains("model:"), "{shipped}");
+        assert_eq!(source_text("elsewhere/none-such-e2e.ron"), None);
     }
 }

@@ -12,7 +12,7 @@ use super::panel::Panel;
 use super::playback::{Cursor, Runs, Scroll, Shown, ViewOptions};
 use super::side_column::{Para, SideDraw, TallButton, button, inside, titled_column};
 use crate::Run;
-use crate::exercise::{self, Answers, ExerciseFile, Scored, Solved};
+use crate::exercise::{self, Answers, Ask, ExerciseFile, Scored, Solved};
 
 const LAYER: Layer = Layer::Classroom(2);
 /// The panel's depth: the column at `Z`, its text and buttons just above.
@@ -339,7 +339,11 @@ const MARK: TallButton = TallButton {
 /// once revealed whether it was right, wrong or left unanswered.
 fn draw_marks(pt: &mut Painter, buttons: &mut Buttons, l: &Loaded, col: Rect, mut y: f32) {
     let q = &l.file.questions[l.question];
-    let yes_word = if q.ask == "who-reads" { "reads" } else { "yes" };
+    let yes_word = if q.kind() == Some(Ask::WhoReads) {
+        "reads"
+    } else {
+        "yes"
+    };
     for (o, name) in l.shorts[l.question].iter().enumerate() {
         let mark = l.marks[l.question].get(o).copied().flatten();
         let word = match mark {

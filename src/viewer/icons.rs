@@ -13,7 +13,7 @@ use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
 
 use super::draw::Painter;
 use super::layout::Rect;
-use crate::scenario::{DevicePart, Part, Reach, Role, Scenario};
+use crate::scenario::{DeviceKind, DevicePart, Part, Reach, Role, Scenario};
 
 /// One pictogram.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -166,22 +166,18 @@ impl Icon {
         })
     }
 
-    /// A device's picture: a browser for a web client (its code comes from a server) or a
-    /// device named `..-browser`; a laptop for `..-laptop`, `..-pc`, `..-desktop`,
-    /// `..-computer`; a phone otherwise (phones and tablets).
+    /// A device's picture: a browser while it is a web client (its code comes from a server,
+    /// also when a what-if makes it one), else its kind (a scene's `device_kinds`); never
+    /// guessed from its name.
     pub fn of_device(sc: &Scenario, d: usize) -> Icon {
         let Some(device) = sc.devices.get(d) else {
             return Icon::Phone;
         };
-        let lower = device.name.to_lowercase();
-        let words: Vec<&str> = lower.split(['-', '_', ' ', '.']).collect();
-        let has = |w: &[&str]| words.iter().any(|x| w.contains(x));
-        if device.code_from.is_some() || has(&["browser", "web"]) {
-            Icon::Browser
-        } else if has(&["laptop", "pc", "desktop", "computer", "mac"]) {
-            Icon::Laptop
-        } else {
-            Icon::Phone
+        match device.kind {
+            _ if device.code_from.is_some() => Icon::Browser,
+            DeviceKind::Browser => Icon::Browser,
+            DeviceKind::Laptop => Icon::Laptop,
+            DeviceKind::Phone => Icon::Phone,
         }
     }
 }
@@ -335,18 +331,27 @@ mod tests {
 
     #[test]
     fn devices_get_their_kind_of_picture() {
+        // Every device of every shipped scene gets its kind's picture, and the shipped scenes
+        // use all three kinds, so a picture that ignored the kind would fail here.
+        let mut seen = Vec::new();
         for (name, text) in crate::scenario::SHIPPED {
             let sc = Scenario::parse(text, name).expect("shipped scenes parse");
             for (d, device) in sc.devices.iter().enumerate() {
-                let icon = Icon::of_device(&sc, d);
+                let want = match device.kind {
+                    _ if device.code_from.is_some() => Icon::Browser,
+                    DeviceKind::Phone => Icon::Phone,
+                    DeviceKind::Laptop => Icon::Laptop,
+                    DeviceKind::Browser => Icon::Browser,
+                };
+                assert_eq!(Icon::of_device(&sc, d), want, "{name}: {}", device.name);
                 if device.code_from.is_some() {
-                    assert_eq!(icon, Icon::Browser, "{name}: {}", device.name);
-                } else if device.name.ends_with("laptop") || device.name.ends_with("-pc") {
-                    assert_eq!(icon, Icon::Laptop, "{name}: {}", device.name);
-                } else if device.name.ends_with("phone") || device.name.ends_with("tablet") {
-                    assert_eq!(icon, Icon::Phone, "{name}: {}", device.name);
+                    assert_eq!(device.kind, DeviceKind::Browser, "{name}: {}", device.name);
+                }
+                if !seen.contains(&want) {
+                    seen.push(want);
                 }
             }
         }
+        assert_eq!(seen.len(), 3, "{seen:?}");
     }
 }

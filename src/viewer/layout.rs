@@ -452,9 +452,10 @@ impl Layout {
         let m = self.marker_rect(link, tls);
         let solid = self.solid_rects();
         let blocked = |r: &Rect| {
-            solid.iter().any(|(what, o)| what != "air" && r.overlaps(o))
+            solid.iter().any(|(what, o)| what.is_box() && r.overlaps(o))
                 || (0..self.link_markers.len()).any(|j| {
                     j != link
+                        && self.same_as[j].is_none()
                         && [true, false]
                             .iter()
                             .any(|&t| r.overlaps(&self.marker_rect(j, t)))
@@ -476,34 +477,85 @@ impl Layout {
             .unwrap_or(candidates[2])
     }
 
-    /// Every rectangle that must not overlap another, with a name for failures.
-    pub fn solid_rects(&self) -> Vec<(String, Rect)> {
+    /// Every rectangle that must not overlap another, with what it is.
+    pub fn solid_rects(&self) -> Vec<(Region, Rect)> {
         let mut out = vec![
-            ("header".to_string(), self.header),
-            ("air".to_string(), self.air),
-            ("strip".to_string(), self.strip),
+            (Region::Header, self.header),
+            (Region::Air, self.air),
+            (Region::Strip, self.strip),
         ];
         if self.presenter {
-            out.push(("caption".to_string(), self.caption));
+            out.push((Region::Caption, self.caption));
         } else {
-            out.push(("events".to_string(), self.events));
-            out.push(("inspector".to_string(), self.inspector));
+            out.push((Region::Events, self.events));
+            out.push((Region::Inspector, self.inspector));
         }
         for p in &self.people {
-            out.push((format!("person {}", p.person), p.label));
+            out.push((Region::Person(p.person), p.label));
         }
         for (d, r) in self.devices.iter().enumerate() {
             if !self.hidden[d] {
-                out.push((format!("device {d}"), *r));
+                out.push((Region::Device(d), *r));
             }
         }
         for (c, crowd) in self.crowds.iter().enumerate() {
-            out.push((format!("crowd {c}"), crowd.rect));
+            out.push((Region::Crowd(c), crowd.rect));
         }
         for (s, b) in self.servers.iter().enumerate() {
-            out.push((format!("server {s}"), b.rect));
+            out.push((Region::Server(s), b.rect));
         }
         out
+    }
+}
+
+/// What a solid rectangle of the layout is ([`Layout::solid_rects`]); it prints as the name
+/// failures use ("header", "device 2").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Region {
+    /// The title bar.
+    Header,
+    /// The air between places, where tokens travel (links and their tags are drawn in it).
+    Air,
+    /// The observers' strip.
+    Strip,
+    /// The presenter's caption.
+    Caption,
+    /// The events list.
+    Events,
+    /// The inspector.
+    Inspector,
+    /// A person's name label.
+    Person(usize),
+    /// A device's box.
+    Device(usize),
+    /// A server's box.
+    Server(usize),
+    /// A crowd's box: the people who did not fit a column.
+    Crowd(usize),
+}
+
+impl Region {
+    /// Whether this is a box that badges and tags must not cover (everything but the air,
+    /// which is where they go).
+    pub fn is_box(self) -> bool {
+        self != Region::Air
+    }
+}
+
+impl std::fmt::Display for Region {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Region::Header => f.write_str("header"),
+            Region::Air => f.write_str("air"),
+            Region::Strip => f.write_str("strip"),
+            Region::Caption => f.write_str("caption"),
+            Region::Events => f.write_str("events"),
+            Region::Inspector => f.write_str("inspector"),
+            Region::Person(p) => write!(f, "person {p}"),
+            Region::Device(d) => write!(f, "device {d}"),
+            Region::Server(s) => write!(f, "server {s}"),
+            Region::Crowd(c) => write!(f, "crowd {c}"),
+        }
     }
 }
 

@@ -22,8 +22,8 @@ pub enum Look {
     Words(String),
     /// A layer nobody opened here: a padlock, what it is, and a few bytes of hex.
     Sealed {
-        /// What the layer is ("e2e envelope", "TLS record", "at-rest row").
-        what: String,
+        /// What the layer is (an e2e envelope, a TLS record, an at-rest row...).
+        what: Sealing,
         /// A few of its real bytes, in hex.
         hex: String,
     },
@@ -46,10 +46,53 @@ impl Look {
     pub fn line(&self) -> String {
         match self {
             Look::Words(t) => format!("\"{t}\""),
-            Look::Sealed { what, hex } => format!("[{what}] {hex}"),
+            Look::Sealed { what, hex } => format!("[{}] {hex}", what.label()),
             Look::Keys(k) => format!("[keys] {k}"),
             Look::Code(c) => format!("[code] {c}"),
             Look::Metadata => "metadata only".to_string(),
+        }
+    }
+}
+
+/// The kind of a sealed layer a token shows: typed, so that cards never parse a label back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sealing {
+    /// A TLS record on a hop.
+    TlsRecord,
+    /// A row sealed at rest in a database.
+    AtRestRow,
+    /// A bag's content (sealed once under a message key).
+    BagContent,
+    /// One device's wrapped message key in a bag.
+    WrappedKey,
+    /// A message sealed under a sender key.
+    SenderKeyMessage,
+    /// A per-recipient end-to-end envelope.
+    E2eEnvelope,
+    /// Something sealed, kind not said (what an observer holds without a key).
+    Unsaid,
+}
+
+impl Sealing {
+    /// Its name as the viewer writes it: "TLS record", "e2e envelope", "sealed".
+    pub fn label(self) -> &'static str {
+        match self {
+            Sealing::TlsRecord => "TLS record",
+            Sealing::AtRestRow => "at-rest row",
+            Sealing::BagContent => "bag content",
+            Sealing::WrappedKey => "wrapped key",
+            Sealing::SenderKeyMessage => "sender-key message",
+            Sealing::E2eEnvelope => "e2e envelope",
+            Sealing::Unsaid => "sealed",
+        }
+    }
+
+    /// Its name in a fan-out's count, where every piece is end to end: "envelope", not
+    /// "e2e envelope".
+    pub fn counted(self) -> &'static str {
+        match self {
+            Sealing::E2eEnvelope => "envelope",
+            other => other.label(),
         }
     }
 }
@@ -153,20 +196,20 @@ fn tokens_of(layers: &[Layer], at: TokenAt, tunnel: Option<String>) -> Vec<Token
     };
     for layer in layers {
         let whole = |n: usize| size.unwrap_or(n);
-        let sealed = |what: &str| Look::Sealed {
-            what: what.into(),
+        let sealed = |what: Sealing| Look::Sealed {
+            what,
             hex: hex_short(layer.sealed_bytes().unwrap_or_default(), 6),
         };
         match layer {
             Layer::Key(blob) => push(Look::Keys(blob.label()), blob.encode().len(), Piece::Whole),
-            Layer::Tls { sealed: b, .. } => push(sealed("TLS record"), b.len(), Piece::Whole),
+            Layer::Tls { sealed: b, .. } => push(sealed(Sealing::TlsRecord), b.len(), Piece::Whole),
             Layer::Words(t) => push(Look::Words(t.clone()), whole(t.len()), Piece::Whole),
             Layer::Served(keys) => {
                 let names: Vec<String> = keys.iter().map(KeyBlob::label).collect();
                 push(Look::Keys(names.join(", ")), whole(0), Piece::Whole)
             }
             Layer::AtRest { bytes, .. } => {
-                push(sealed("at-rest row"), whole(bytes.len()), Piece::Whole)
+                push(sealed(Sealing::AtRestRow), whole(bytes.len()), Piece::Whole)
             }
             Layer::Envelope {
                 kind: EnvelopeKind::Bag {
@@ -176,10 +219,10 @@ fn tokens_of(layers: &[Layer], at: TokenAt, tunnel: Option<String>) -> Vec<Token
             } => {
                 let keys = devices.saturating_mul(*stanza);
                 let content = whole(bytes.len()).saturating_sub(keys);
-                push(sealed("bag content"), content, Piece::BagContent);
+                push(sealed(Sealing::BagContent), content, Piece::BagContent);
                 for _ in 0..*devices {
                     let look = Look::Sealed {
-                        what: "wrapped key".into(),
+                        what: Sealing::WrappedKey,
                         hex: String::new(),
                     };
                     push(look, *stanza, Piece::BagKey);
@@ -189,13 +232,15 @@ fn tokens_of(layers: &[Layer], at: TokenAt, tunnel: Option<String>) -> Vec<Token
                 kind: EnvelopeKind::SenderKey { .. },
                 bytes,
             } => push(
-                sealed("sender-key message"),
+                sealed(Sealing::SenderKeyMessage),
                 whole(bytes.len()),
                 Piece::Whole,
             ),
-            Layer::Envelope { bytes, .. } => {
-                push(sealed("e2e envelope"), whole(bytes.len()), Piece::Whole)
-            }
+            Layer::Envelope { bytes, .. } => push(
+                sealed(Sealing::E2eEnvelope),
+                whole(bytes.len()),
+                Piece::Whole,
+            ),
             Layer::KeyRequest(names) => push(
                 Look::Keys(format!("asks for {}", names.join(", "))),
                 whole(0),
@@ -263,7 +308,7 @@ pub(super) fn sighting_look(run: &Run, observer: usize, k: usize) -> Option<Look
         Look::Words(words.clone())
     } else if reading.sealed.is_some() || reading.carries_content {
         Look::Sealed {
-            what: "sealed".into(),
+            what: Sealing::Unsaid,
             hex: sealed_hex(step),
         }
     } else if !reading.keys.is_empty() {

@@ -186,13 +186,8 @@ pub fn draw_inspector(pt: &mut Painter, run: &Run, shown: &Shown, offset: usize,
 }
 
 /// The inspector's items, each with its colour: the step's sentence, its bytes, their
-/// metadata, and every observer who reaches them (indented two spaces).
-fn inspector_items(
-    run: &Run,
-    k: usize,
-    step: &Step,
-    sightings: Option<&[Sighting]>,
-) -> Vec<(String, Color)> {
+/// metadata, and every observer who reaches them (nested).
+fn inspector_items(run: &Run, k: usize, step: &Step, sightings: Option<&[Sighting]>) -> Vec<Item> {
     let sc = &run.scenario;
     let msg = step
         .message
@@ -203,8 +198,13 @@ fn inspector_items(
         .as_ref()
         .map(|d| format!(" ({d})"))
         .unwrap_or_default();
-    let mut items: Vec<(String, Color)> = vec![
-        (
+    let bytes_color = if holds_words(step) {
+        p::PLAIN
+    } else {
+        p::SEALED
+    };
+    let mut items: Vec<Item> = vec![
+        Item::top(
             format!(
                 "Step {k}: {}{msg} at {}{detail}, {} bytes. {}",
                 step.action.name(),
@@ -214,57 +214,72 @@ fn inspector_items(
             ),
             p::INK,
         ),
-        (
+        Item::top(
             format!("Bytes: {}", ascii(&report::describe_bytes(step))),
-            if holds_words(step) {
-                p::PLAIN
-            } else {
-                p::SEALED
-            },
+            bytes_color,
         ),
-        (metadata_line(run, k), p::MUTED),
+        Item::top(metadata_line(run, k), p::MUTED),
     ];
     let Some(sightings) = sightings else {
-        items.push((
+        items.push(Item::top(
             "Who reaches these bytes here, and what they get: hidden until Reveal".into(),
             p::INK,
         ));
         return items;
     };
     if sightings.is_empty() {
-        items.push(("Who reaches these bytes here: no observer".into(), p::INK));
+        let none = "Who reaches these bytes here: no observer";
+        items.push(Item::top(none.into(), p::INK));
     } else {
-        items.push((
-            format!("Who reaches these bytes here ({}):", sightings.len()),
-            p::INK,
-        ));
+        let head = format!("Who reaches these bytes here ({}):", sightings.len());
+        items.push(Item::top(head, p::INK));
         for s in sightings {
-            items.push((
-                format!("  {}", reader_line(run, s.observer, &s.look, k)),
-                p::INK,
-            ));
+            items.push(Item {
+                text: reader_line(run, s.observer, &s.look, k),
+                color: p::INK,
+                nested: true,
+            });
         }
     }
     items
 }
 
-/// Items wrapped to `cols`; an indented item's continuation lines go under its words.
-fn wrap_items(items: Vec<(String, Color)>, cols: usize) -> Vec<(String, Color)> {
+/// One inspector item: its text, its colour, and whether it sits under the item before it (an
+/// observer under "Who reaches these bytes here"). Typed, so the wrapping never has to read the
+/// structure back from the text.
+struct Item {
+    text: String,
+    color: Color,
+    nested: bool,
+}
+
+impl Item {
+    /// A top-level item.
+    fn top(text: String, color: Color) -> Self {
+        Item {
+            text,
+            color,
+            nested: false,
+        }
+    }
+}
+
+/// Items wrapped to `cols`; a nested item is indented two spaces and its continuation lines go
+/// under its words (four).
+fn wrap_items(items: Vec<Item>, cols: usize) -> Vec<(String, Color)> {
     let mut lines = Vec::new();
-    for (text, color) in items {
-        let indent = if text.starts_with("  ") { "    " } else { "" };
-        for (i, l) in wrap(&text, cols.saturating_sub(indent.len()))
+    for item in items {
+        let (first, rest) = if item.nested {
+            ("  ", "    ")
+        } else {
+            ("", "")
+        };
+        for (i, l) in wrap(&item.text, cols.saturating_sub(rest.len()))
             .into_iter()
             .enumerate()
         {
-            let l = if i == 0 && indent.is_empty() {
-                l
-            } else if i == 0 {
-                format!("  {l}")
-            } else {
-                format!("{indent}{l}")
-            };
-            lines.push((l, color));
+            let indent = if i == 0 { first } else { rest };
+            lines.push((format!("{indent}{l}"), item.color));
         }
     }
     lines

@@ -8,6 +8,9 @@ use super::draw::palette as p;
 
 /// Cuts text into lines of at most `n` characters, at spaces where it can; a word longer than
 /// a line is split across lines, never dropped.
+// Not textwrap: its breaking rules (hyphens, Unicode line breaks) would move where the viewer's
+// lines break, so every render would change; this is twenty lines and pinned by the render
+// tests. Worth adopting if the viewer ever shows text in other scripts.
 pub fn wrap(text: &str, n: usize) -> Vec<String> {
     let n = n.max(1);
     let mut lines = Vec::new();

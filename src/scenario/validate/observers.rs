@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::super::error::{ScenarioError, ScenarioErrorKind as Kind};
 use super::super::file::{ObserverFile, Str};
 use super::super::limits;
+use super::super::reach::ReachText;
 use super::super::types::*;
 use super::{Built, Ctx, check_name, quote_list};
 
@@ -217,13 +218,29 @@ fn compels(ctx: &Ctx, b: &Built, c: &Str, set: &mut Reached) -> Result<(), Scena
 /// One entry of `reaches: [..]`: `a -> b`, `server/part`, `device/part`, `server` or `device`.
 fn reaches(ctx: &Ctx, b: &Built, r: &Str, set: &mut Reached) -> Result<(), ScenarioError> {
     let text = r.as_str().trim();
-    if let Some((x, y)) = text.split_once("->") {
-        let l = wire(ctx, b, r, x.trim(), y.trim())?;
-        set.add(Reach::Wire(l), &Via::Own);
-    } else if let Some((n, p)) = text.split_once('/') {
-        let place = part(ctx, b, r, n, p)?;
-        set.add(place, &Via::Own);
-    } else if let Some(&s) = b.server_index.get(text) {
+    match ReachText::parse(text) {
+        ReachText::Link(x, y) => {
+            let l = wire(ctx, b, r, x, y)?;
+            set.add(Reach::Wire(l), &Via::Own);
+        }
+        ReachText::Part(n, p) => {
+            let place = part(ctx, b, r, n, p)?;
+            set.add(place, &Via::Own);
+        }
+        ReachText::Node(node) => whole(ctx, b, r, node, set)?,
+    }
+    Ok(())
+}
+
+/// A whole server or device.
+fn whole(
+    ctx: &Ctx,
+    b: &Built,
+    r: &Str,
+    text: &str,
+    set: &mut Reached,
+) -> Result<(), ScenarioError> {
+    if let Some(&s) = b.server_index.get(text) {
         set.whole_server(b, s, &Via::Own);
     } else if let Some(&d) = b.device_index.get(text) {
         set.whole_device(d);

@@ -2,7 +2,7 @@
 
 use super::DesignMode;
 use crate::designer::{Designer, Edit, Item};
-use crate::scenario::Role;
+use crate::scenario::{DeviceKind, Role};
 use crate::viewer::playback::{Cursor, Runs};
 
 /// Something tapped in the network.
@@ -211,7 +211,9 @@ fn add_device(d: &Designer, selected: &[Selected]) -> Made {
         "{}-laptop",
         person.to_lowercase().replace(' ', "-")
     ));
-    Ok(Edit::AddDevice { person, name })
+    // The tool's second device is a laptop (a phone and a laptop is the common pair).
+    let kind = DeviceKind::Laptop;
+    Ok(Edit::AddDevice { person, name, kind })
 }
 
 fn add_server(d: &Designer) -> Edit {

@@ -47,7 +47,7 @@ impl Layout {
         let boxes = self
             .solid_rects()
             .into_iter()
-            .filter(|(what, _)| what != "air")
+            .filter(|(what, _)| what.is_box())
             .map(|(_, r)| r);
         let markers = (0..self.link_markers.len())
             .filter(|&j| j != link)

@@ -242,7 +242,7 @@ fn what_if_tags_cover_no_box_and_no_other_tag() {
         let mut placed: Vec<Rect> = Vec::new();
         for link in 0..sc.links.len() {
             let (r, on) = l.tag_rect(link, super::tags::TAG_SIZE, &placed);
-            for (what, o) in solid.iter().filter(|(what, _)| what != "air") {
+            for (what, o) in solid.iter().filter(|(what, _)| what.is_box()) {
                 assert!(!r.overlaps(o), "{file}: link {link}'s tag covers {what}");
             }
             assert!(

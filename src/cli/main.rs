@@ -5,17 +5,19 @@
 #![deny(clippy::unwrap_used, clippy::panic)]
 
 #[cfg(not(target_arch = "wasm32"))]
-mod cli;
+mod bench;
 #[cfg(not(target_arch = "wasm32"))]
-mod cli_bench;
+mod commands;
 #[cfg(not(target_arch = "wasm32"))]
-mod cli_exercise;
+mod exercise;
 #[cfg(not(target_arch = "wasm32"))]
-mod cli_out;
+mod out;
+#[cfg(not(target_arch = "wasm32"))]
+mod scene;
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    std::process::exit(cli::main());
+    std::process::exit(commands::main());
 }
 
 #[cfg(all(target_arch = "wasm32", feature = "viewer"))]

@@ -11,7 +11,7 @@ use plainsight::exercise::{self, Answers, ExerciseFile, Solved};
 use plainsight::scenario::read_capped;
 use serde_json::json;
 
-use crate::cli_out;
+use crate::out;
 
 /// Arguments of `plainsight exercise`.
 #[derive(Debug, Clone, clap::Args)]
@@ -39,7 +39,7 @@ pub fn load(path: &Path) -> Result<(ExerciseFile, Run)> {
     } else {
         ex.scene.clone()
     };
-    let run = crate::cli::run_scene(&scene, ex.model.as_deref())
+    let run = crate::scene::run_scene(&scene, ex.model.as_deref())
         .with_context(|| format!("{}: scene \"{}\"", path.display(), ex.scene))?;
     Ok((ex, run))
 }
@@ -49,7 +49,7 @@ pub fn run(args: &ExerciseArgs) -> Result<i32> {
     let (ex, run) = load(&args.file)?;
     let solved = exercise::solve(&ex, &run).with_context(|| args.file.display().to_string())?;
     if args.key {
-        cli_out::println(serde_json::to_string_pretty(&exercise::key(&solved))?)?;
+        out::println(serde_json::to_string_pretty(&exercise::key(&solved))?)?;
         return Ok(0);
     }
     let given = match &args.answers {
@@ -69,7 +69,7 @@ pub fn run(args: &ExerciseArgs) -> Result<i32> {
 fn ask(ex: &ExerciseFile, run: &Run) -> Result<Answers> {
     // Only the rows are read from the solution; its key stays unseen until the report.
     let solved = exercise::solve(ex, run)?;
-    cli_out::println(format_args!("{} ({})", ex.title, run.scenario.title))?;
+    out::println(format_args!("{} ({})", ex.title, run.scenario.title))?;
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();
     let mut answers = Vec::new();
@@ -78,11 +78,11 @@ fn ask(ex: &ExerciseFile, run: &Run) -> Result<Answers> {
         let names: Vec<&str> = solved[i].reasons.iter().map(|(n, _)| n.as_str()).collect();
         if listed.as_ref() != Some(&names) {
             for (k, n) in names.iter().enumerate() {
-                cli_out::println(format_args!("  {}. {n}", k + 1))?;
+                out::println(format_args!("  {}. {n}", k + 1))?;
             }
             listed = Some(names.clone());
         }
-        cli_out::println(format_args!(
+        out::println(format_args!(
             "\nQ{}: {} (numbers, e.g. 1 3; empty for nobody)",
             i + 1,
             q.text
@@ -112,12 +112,12 @@ fn report(ex: &ExerciseFile, solved: &[Solved], given: &Answers, json: bool) -> 
             })
             .collect();
         let doc = json!({"correct": correct, "total": solved.len(), "results": results});
-        cli_out::println(serde_json::to_string_pretty(&doc)?)?;
+        out::println(serde_json::to_string_pretty(&doc)?)?;
         return Ok(());
     }
     for (i, (r, s)) in scored.iter().zip(solved).enumerate() {
         let verdict = if r.correct { "right" } else { "not quite" };
-        cli_out::println(format_args!(
+        out::println(format_args!(
             "\nQ{}: {verdict}. {}",
             i + 1,
             ex.questions[i].text
@@ -133,9 +133,9 @@ fn report(ex: &ExerciseFile, solved: &[Solved], given: &Answers, json: bool) -> 
             } else {
                 ""
             };
-            cli_out::println(format_args!("  {mark} {name}{flag}: {why}"))?;
+            out::println(format_args!("  {mark} {name}{flag}: {why}"))?;
         }
     }
-    cli_out::println(format_args!("\n{correct} of {} right", solved.len()))?;
+    out::println(format_args!("\n{correct} of {} right", solved.len()))?;
     Ok(())
 }

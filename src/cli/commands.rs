@@ -5,10 +5,11 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 
-use crate::cli_out;
+use crate::out;
+use crate::scene::{load_scene, run_scene};
 use plainsight::Run;
 use plainsight::report;
-use plainsight::scenario::{DEFAULT_SCENE, ModelChoice, SHIPPED, Scenario};
+use plainsight::scenario::{DEFAULT_SCENE, ModelChoice};
 
 /// Shows, with real cryptography, where a direct message exists as plaintext and who could read it there.
 #[derive(Debug, Parser)]
@@ -73,9 +74,9 @@ enum Command {
     /// Draw one frame of the viewer to a PNG, without a window.
     Render(RenderArgs),
     /// Measure the cost of encrypting one message to many devices (fan-out).
-    Bench(crate::cli_bench::BenchArgs),
+    Bench(crate::bench::BenchArgs),
     /// Predict, then reveal: answer an exercise's questions; its key is computed by the tool.
-    Exercise(crate::cli_exercise::ExerciseArgs),
+    Exercise(crate::exercise::ExerciseArgs),
     /// The reasons behind one observer's verdicts.
     Explain {
         /// A scenario file.
@@ -133,39 +134,12 @@ pub struct RenderArgs {
     delay: u32,
 }
 
-/// Loads a scenario from a path, or a shipped one by name when no such file exists.
-pub fn load_scene(name: &str) -> Result<Scenario> {
-    let path = PathBuf::from(name);
-    if !path.exists()
-        && let Some((file, text)) = SHIPPED
-            .iter()
-            .find(|(f, _)| *f == name || f.strip_suffix(".ron") == Some(name))
-    {
-        return Ok(Scenario::parse(text, &format!("scenes/{file}"))?);
-    }
-    Ok(Scenario::load(&path)?)
-}
-
 /// `--model`'s help, from the registry of models.
 fn model_help() -> String {
     format!(
         "Run under another model: {}",
         ModelChoice::names().join(", ")
     )
-}
-
-/// Parses `--model`.
-pub fn parse_model(model: Option<&str>) -> Result<Option<ModelChoice>> {
-    model
-        .map(|m| {
-            ModelChoice::parse(m).with_context(|| {
-                format!(
-                    "unknown model \"{m}\"; expected one of {}",
-                    ModelChoice::names().join(", ")
-                )
-            })
-        })
-        .transpose()
 }
 
 /// The run in which a named observer acts, or a clear error.
@@ -196,13 +170,6 @@ fn observer_index(run: &Run, name: &str) -> Result<usize> {
     })
 }
 
-/// Loads a scene (a path or a shipped name) and runs it under `--model`.
-pub fn run_scene(scene: &str, model: Option<&str>) -> Result<Run> {
-    let choice = parse_model(model)?;
-    let scenario = load_scene(scene)?;
-    Ok(Run::new(scenario, choice)?)
-}
-
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -214,9 +181,9 @@ pub fn main() -> i32 {
     };
     match dispatch(cli) {
         Ok(code) => code,
-        Err(e) if cli_out::is_closed(&e) => cli_out::CLOSED_STATUS,
+        Err(e) if out::is_closed(&e) => out::CLOSED_STATUS,
         Err(e) => {
-            cli_out::eprintln(format_args!("error: {e:#}"));
+            out::eprintln(format_args!("error: {e:#}"));
             1
         }
     }
@@ -261,9 +228,9 @@ fn dispatch(cli: Cli) -> Result<i32> {
                 (args.presenter, args.acting),
             )
         }
-        Some(Command::Exercise(args)) => crate::cli_exercise::run(&args),
+        Some(Command::Exercise(args)) => crate::exercise::run(&args),
         Some(Command::Bench(args)) => {
-            crate::cli_bench::run(&args)?;
+            crate::bench::run(&args)?;
             Ok(0)
         }
         Some(Command::Explain {
@@ -273,7 +240,7 @@ fn dispatch(cli: Cli) -> Result<i32> {
         }) => {
             let run = run_scene(&scene, model.as_deref())?;
             let o = observer_index(&run, &observer)?;
-            cli_out::print(report::explain_text(&run, o))?;
+            out::print(report::explain_text(&run, o))?;
             Ok(0)
         }
     }
@@ -284,7 +251,7 @@ fn check(scenes: &[String]) -> Result<i32> {
     let mut failed = 0;
     for name in scenes {
         match load_scene(name) {
-            Ok(sc) => cli_out::println(format_args!(
+            Ok(sc) => out::println(format_args!(
                 "ok  {}: {} people, {} devices, {} servers, {} links, {} messages, {} observers",
                 sc.source,
                 sc.people.len(),
@@ -296,7 +263,7 @@ fn check(scenes: &[String]) -> Result<i32> {
             ))?,
             Err(e) => {
                 failed += 1;
-                cli_out::eprintln(format_args!("error: {e:#}"));
+                out::eprintln(format_args!("error: {e:#}"));
             }
         }
     }
@@ -314,9 +281,9 @@ fn trace(scene: &str, model: Option<&str>, json: bool, acting: Option<&str>) -> 
         None => &honest,
     };
     if json {
-        cli_out::println(serde_json::to_string_pretty(&report::trace_json(run))?)?;
+        out::println(serde_json::to_string_pretty(&report::trace_json(run))?)?;
     } else {
-        cli_out::print(report::trace_text(run))?;
+        out::print(report::trace_text(run))?;
     }
     Ok(0)
 }
@@ -330,10 +297,10 @@ fn matrix(scenes: &[String], model: Option<&str>, json: bool) -> Result<i32> {
     if json {
         let all: Vec<_> = runs.iter().map(report::matrix_json).collect();
         let all = serde_json::json!({ "scenes": all });
-        cli_out::println(serde_json::to_string_pretty(&all)?)?;
+        out::println(serde_json::to_string_pretty(&all)?)?;
     } else {
         let texts: Vec<String> = runs.iter().map(report::matrix_text).collect();
-        cli_out::print(texts.join("\n"))?;
+        out::print(texts.join("\n"))?;
     }
     Ok(0)
 }
@@ -396,7 +363,7 @@ fn view(
     };
     let (run, exercise) = match exercise {
         Some(path) => {
-            let (ex, run) = crate::cli_exercise::load(&path)?;
+            let (ex, run) = crate::exercise::load(&path)?;
             (run, Some((path.display().to_string(), ex)))
         }
         None => (run_scene(scene.unwrap_or(DEFAULT_SCENE), model)?, None),
@@ -407,7 +374,7 @@ fn view(
         panel,
     };
     if let Some(stats) = plainsight::viewer::open(run, options)? {
-        cli_out::println(stats.summary())?;
+        out::println(stats.summary())?;
     }
     Ok(0)
 }
@@ -562,7 +529,7 @@ fn draw(
                 delay_ms: delay,
             };
             let written = plainsight::viewer::render_sequence(run, options)?;
-            cli_out::eprintln(frames_written(first, last, &written));
+            out::eprintln(frames_written(first, last, &written));
         }
     }
     Ok(0)

@@ -97,11 +97,11 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     .context("benchmark failed")?;
     bar.finish_and_clear();
     let printed = if args.json {
-        crate::cli_out::println(report.to_json())
+        crate::out::println(report.to_json())
     } else if args.brief {
-        crate::cli_out::print(report.to_brief())
+        crate::out::print(report.to_brief())
     } else {
-        crate::cli_out::print(report.to_table())
+        crate::out::print(report.to_table())
     };
     // The files asked for are written even when stdout's reader has gone (`| head -3`).
     if let Some(path) = &args.csv {
