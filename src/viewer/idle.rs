@@ -141,8 +141,8 @@ pub struct FrameStats {
 }
 
 impl FrameStats {
-    /// One line: frames while playing with their mean, median and 95th percentile durations,
-    /// and the frames drawn while paused.
+    /// One line: frames while playing with their mean, median, 95th percentile and longest
+    /// durations, and the frames drawn while paused.
     pub fn summary(&self) -> String {
         let mut sorted = self.playing.clone();
         sorted.sort_by(f32::total_cmp);
@@ -152,12 +152,13 @@ impl FrameStats {
         } else {
             let mean = sorted.iter().sum::<f32>() / sorted.len() as f32;
             format!(
-                "{} frames while playing: mean {:.1} ms ({:.1} fps), median {:.1} ms, 95th percentile {:.1} ms",
+                "{} frames while playing: mean {:.1} ms ({:.1} fps), median {:.1} ms, 95th percentile {:.1} ms, longest {:.1} ms",
                 sorted.len(),
                 mean * 1000.0,
                 1.0 / mean.max(f32::EPSILON),
                 at(0.5),
                 at(0.95),
+                at(1.0),
             )
         };
         format!(

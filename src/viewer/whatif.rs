@@ -14,7 +14,7 @@ use super::panel::Panel;
 use super::playback::{Cursor, Runs, Shown, ViewOptions, ViewerCommand};
 use super::side_column::{Para, SideDraw, TallButton, inside, titled_column};
 use crate::Run;
-use crate::scenario::{Protection, Scenario};
+use crate::scenario::{Node, Protection, Scenario};
 use crate::whatif::{self, CellChange, Switch, WhatIf};
 
 const LAYER: Layer = Layer::Classroom(1);
@@ -386,6 +386,11 @@ const SWITCH: TallButton = TallButton {
 fn draw_link_tags(pt: &mut Painter, sc: &Scenario, l: &Layout) -> Vec<(Rect, WhatIfCommand)> {
     let mut tags: Vec<(Rect, WhatIfCommand)> = Vec::new();
     for (i, link) in sc.links.iter().enumerate() {
+        // A crowd's links are drawn as one line, not each with a switch of its own.
+        let crowd = |n: Node| matches!(n, Node::Device(d) if l.hidden[d]);
+        if crowd(link.from) || crowd(link.to) {
+            continue;
+        }
         let placed: Vec<Rect> = tags.iter().map(|(r, _)| *r).collect();
         let (r, on) = l.tag_rect(i, super::layout::TAG_SIZE, &placed);
         let word = if link.tls { "TLS on" } else { "TLS off" };

@@ -49,11 +49,12 @@ impl Layout {
             .into_iter()
             .filter(|(what, _)| what.is_box())
             .map(|(_, r)| r);
+        // A crowd's many links share one drawn line and marker: once.
         let markers = (0..self.link_markers.len())
-            .filter(|&j| j != link)
+            .filter(|&j| j != link && self.same_as[j].is_none())
             .flat_map(|j| [self.marker_rect(j, true), self.marker_rect(j, false)]);
         let badges = (0..self.links.len())
-            .filter(|_| with_badges)
+            .filter(|&j| with_badges && self.same_as[j].is_none())
             .flat_map(|j| [self.link_badge(j, true), self.link_badge(j, false)]);
         boxes
             .chain(markers)
