@@ -15,7 +15,7 @@ impl Layout {
     /// Where link `link`'s what-if tag (`w` x `h`) goes, and the point of the link it belongs
     /// to: on the link, as near its middle as it can be while covering no box, no other link's
     /// marker and no tag in `placed`; else the clear spot nearest the middle, off the link (up
-    /// to two tags' width and three heights away); else on the middle (a link too crowded).
+    /// to two tags' width and five heights away); else on the middle (a link too crowded).
     pub fn tag_rect(&self, link: usize, (w, h): (f32, f32), placed: &[Rect]) -> (Rect, Point) {
         let at = |(x, y): Point| Rect::new(x - w / 2.0, y - h / 2.0, w, h);
         let Some(path) = self.links.get(link) else {
@@ -67,7 +67,7 @@ impl Layout {
 /// just clear each blocker's edges (so a gap exactly one tag high is found).
 fn near(mid: Point, (w, h): (f32, f32), blockers: &[Rect]) -> Vec<Point> {
     let xs = axis(mid.0, w, 8, blockers.iter().map(|o| (o.x, o.right())));
-    let ys = axis(mid.1, h, 12, blockers.iter().map(|o| (o.y, o.bottom())));
+    let ys = axis(mid.1, h, 20, blockers.iter().map(|o| (o.y, o.bottom())));
     let mut spots: Vec<Point> = xs
         .iter()
         .flat_map(|&x| ys.iter().map(move |&y| (x, y)))
