@@ -89,7 +89,9 @@ pub use input::{InputPlugin as ViewerInputPlugin, command_for};
 pub use layout::{Fit, Layout, Rect};
 pub use motion::{Glide, Motion, ease, motion};
 pub use observer::{ObserverChip, ReachLine, icon_rect as chip_icon_rect, reach_line};
-pub use panel::{Overlay, Panel, PanelInfo, PanelPlugin, help_lines, lane_steps, stage_of};
+pub use panel::{
+    LanePicture, Overlay, Panel, PanelInfo, PanelPlugin, help_lines, lane_steps, stage_of,
+};
 pub use panels::{EventLine, PresenterCaption, ViewingAsHeader};
 pub use picker::{Picker, PickerCommand, PickerEntry, PickerPlugin, PickerRow};
 pub use playback::{
