@@ -296,7 +296,9 @@ impl Layer {
                     .or_else(|| sender_key::message_ciphertext(bytes));
                 Some(body.unwrap_or(past_header(bytes)))
             }
-            Layer::AtRest { bytes, .. } => Some(past_header(bytes)),
+            Layer::AtRest { bytes, .. } => {
+                Some(wire::at_rest_ciphertext(bytes).unwrap_or(past_header(bytes)))
+            }
             _ => None,
         }
     }

@@ -165,9 +165,8 @@ fn tokens_of(layers: &[Layer], at: TokenAt, tunnel: Option<String>) -> Vec<Token
                 let names: Vec<String> = keys.iter().map(KeyBlob::label).collect();
                 push(Look::Keys(names.join(", ")), whole(0), Piece::Whole)
             }
-            Layer::AtRest { bytes, .. } => {
-                push(sealed("at-rest row"), whole(bytes.len()), Piece::Whole)
-            }
+            // The row's own size, as the inspector says it (not the post around it).
+            Layer::AtRest { bytes, .. } => push(sealed("at-rest row"), bytes.len(), Piece::Whole),
             Layer::Envelope {
                 kind: EnvelopeKind::Bag {
                     devices, stanza, ..
