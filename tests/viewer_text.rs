@@ -131,3 +131,43 @@ fn short_names_are_validated() {
         assert!(err.to_string().contains("short"), "{bad:?}: {err}");
     }
 }
+
+/// The designer's on-screen keys and role list (issue 20: a pen could not rename, and cycled
+/// eleven roles) are whole and 18 px too.
+#[test]
+fn the_designers_keys_and_role_list_are_whole_at_18_px() {
+    use plainsight::viewer::{DesignCommand, DesignMode, Tool, ViewerCommand};
+    let mut app = App::new();
+    app.add_plugins((
+        MinimalPlugins,
+        ViewerPlugin::new(crate::support::shipped_run("e2e.ron", None)),
+    ));
+    app.update();
+    app.world_mut()
+        .write_message(ViewerCommand::TogglePanel(Panel::Designer));
+    app.update();
+    app.update();
+    let mut out = BTreeSet::new();
+    let tap = |app: &mut App, tool: Tool| {
+        let at = app
+            .world()
+            .resource::<DesignMode>()
+            .buttons
+            .iter()
+            .find(|(_, t)| *t == tool)
+            .map(|(r, _)| r.center())
+            .expect("the button is drawn");
+        app.world_mut()
+            .write_message(DesignCommand::ClickAt(at.0, at.1));
+        app.update();
+        app.update();
+    };
+    tap(&mut app, Tool::Roles);
+    faults(&mut app, "role list", &mut out);
+    tap(&mut app, Tool::Roles);
+    tap(&mut app, Tool::SaveAs);
+    faults(&mut app, "keys", &mut out);
+    tap(&mut app, Tool::Key('\u{f}'));
+    faults(&mut app, "keys, shifted", &mut out);
+    assert!(out.is_empty(), "{out:?}");
+}
