@@ -57,6 +57,7 @@ mod input;
 mod layout;
 mod motion;
 mod observer;
+mod page;
 mod panel;
 mod panels;
 mod picker;
@@ -261,7 +262,10 @@ pub fn open(run: Run, options: WindowOptions) -> Result<Option<FrameStats>, View
 /// on the page's `<canvas id="plainsight">`, sized to the canvas's parent element. There is no
 /// command line in the browser; the picker (`[`, `]`, `S`) chooses the scenario.
 pub fn open_web() {
-    let scenario = crate::scenario::Scenario::shipped(crate::scenario::DEFAULT_SCENE)
+    // A link may name a shipped scene (`?scene=group-dm`); an unknown name opens the default.
+    let asked = page::scene_asked().and_then(|n| crate::scenario::Scenario::shipped(&n));
+    let scenario = asked
+        .or_else(|| crate::scenario::Scenario::shipped(crate::scenario::DEFAULT_SCENE))
         .expect("the default scene is shipped and validates (tests check every shipped scene)");
     let run = Run::new(scenario, None).expect("every shipped scene simulates (tested)");
     let title = format!("plainsight: {}", run.scenario.title);

@@ -395,6 +395,13 @@ impl Plugin for DesignPlugin {
                     .in_set(super::ViewerSet::State)
                     .before(super::playback::refresh_shown),
             )
-            .add_systems(Update, draw.in_set(super::ViewerSet::Draw));
+            .add_systems(Update, draw.in_set(super::ViewerSet::Draw))
+            .add_systems(
+                Update,
+                files::uploaded
+                    .run_if(super::page::in_browser)
+                    .in_set(super::ViewerSet::State)
+                    .before(super::playback::refresh_shown),
+            );
     }
 }
