@@ -121,26 +121,38 @@ fn clear_of_marker(l: &Layout, tokens: &[Token], at: Point) -> Point {
         word.to_string()
     };
     let markers = [l.marker_rect(link, true), l.marker_rect(link, false)];
-    let clear = |p: Point, of_cards: bool| {
+    let boxes: Vec<Rect> = l
+        .devices
+        .iter()
+        .copied()
+        .chain(l.servers.iter().map(|b| b.rect))
+        .collect();
+    // What the pill must not cover, most wanted first: the marker, the boxes' names and rows,
+    // the cards' band.
+    let clear = |p: Point, (marker, boxed, cards): (bool, bool, bool)| {
         let r = traveller_rect(p, &label);
-        let covers = markers.iter().any(|m| r.overlaps(m));
-        !covers && (!of_cards || !r.overlaps(&l.air))
+        !(marker && markers.iter().any(|m| r.overlaps(m))
+            || boxed && boxes.iter().any(|b| r.overlaps(b))
+            || cards && r.overlaps(&l.air))
     };
-    if clear(at, false) {
+    // Only a pill on the marker moves: on its way out of a box it is where the clock says.
+    if clear(at, (true, false, false)) {
         return at;
     }
-    // Clear of the cards' band too where the link leaves it room.
     let d = |p: &Point| (p.0 - at.0).powi(2) + (p.1 - at.1).powi(2);
     let spots: Vec<Point> = (0..=40)
         .map(|k| super::routes::along(path, k as f32 / 40.0))
         .collect();
-    [true, false]
+    // Where a link is too short for the pill beside its marker (between two servers), it
+    // stays where it was: a box's title matters more than the marker.
+    let tiers = [(true, true, true), (true, true, false)];
+    tiers
         .into_iter()
-        .find_map(|of_cards| {
+        .find_map(|tier| {
             spots
                 .iter()
                 .copied()
-                .filter(|&p| clear(p, of_cards))
+                .filter(|&p| clear(p, tier))
                 .min_by(|a, b| d(a).total_cmp(&d(b)))
         })
         .unwrap_or(at)
@@ -200,7 +212,7 @@ fn draw_row(pt: &mut Painter, icons: Option<&Icons>, shown: &Shown, at: Point) -
     let row = RowShape {
         fan,
         tunnel,
-        pad: if tunnel { 52.0 } else { 0.0 },
+        pad: if tunnel { 78.0 } else { 0.0 },
         gap,
         y,
         card_h,
@@ -258,15 +270,16 @@ fn row_widths(tokens: &[Token], air: Rect, row: &RowShape) -> Vec<f32> {
 fn record_frame(pt: &mut Painter, icons: Option<&Icons>, row: &RowShape, x0: f32, total: f32) {
     let r = Rect::new(x0 - 2.0, row.y - 6.0, total + 8.0, row.card_h + 12.0);
     pt.boxed(r, p::TLS_TINT, p::TLS, 4.0, 5.0);
-    let ir = Rect::new(r.x + 14.0, r.y + 4.0, 22.0, 22.0);
+    // The padlock and "TLS" side by side: at 18 px, the word under it would leave the frame.
+    let ir = Rect::new(r.x + 14.0, r.center().1 - 11.0, 22.0, 22.0);
     icons::draw(pt, icons, Icon::Padlock, ir, p::TLS, 5.1);
     pt.text_anchored(
-        ir.center().0,
-        ir.bottom() + 1.0,
+        ir.right() + 3.0,
+        ir.center().1,
         "TLS",
         MIN_FONT,
         p::TLS,
-        Anchor::TOP_CENTER,
+        Anchor::CENTER_LEFT,
         5.2,
     );
 }

@@ -96,7 +96,7 @@ impl Tool {
             Tool::AddLink => "+ link: tap 2".into(),
             Tool::AddMessage => "+ message".into(),
             Tool::AddObserver => "+ observer".into(),
-            Tool::Roles => format!("role: {role} (list)"),
+            Tool::Roles => format!("role: {role}"),
             Tool::PickRole(i) => Role::ALL[i % Role::ALL.len()].name().into(),
             Tool::Key(c) => c.to_string(),
             Tool::SaveAs => "save as".into(),
