@@ -50,3 +50,24 @@ pub fn take_upload() -> Option<(String, String)> {
     let text = call("plainsightTakeUpload", &[])?;
     Some((name, text))
 }
+
+/// Writes a line to the page's console (the web build has no log plugin); off the web,
+/// nothing (Bevy's log plugin shows the same line).
+pub fn console_log(line: &str) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::JsValue;
+        let console = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("console"));
+        let log = console
+            .as_ref()
+            .ok()
+            .and_then(|c| js_sys::Reflect::get(c, &JsValue::from_str("log")).ok());
+        if let (Ok(console), Some(log)) = (console, log)
+            && let Ok(f) = wasm_bindgen::JsCast::dyn_into::<js_sys::Function>(log)
+        {
+            let _ = f.call1(&console, &JsValue::from_str(line));
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = line;
+}

@@ -150,7 +150,7 @@ pub fn apply_picker(
                 options.observer = None;
                 picker.current = Some(target);
             }
-            Err(e) => warn!("{} did not simulate: {e}", entry.file),
+            Err(e) => tracing::warn!("{} did not simulate: {e}", entry.file),
         }
     }
 }
