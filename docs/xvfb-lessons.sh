@@ -28,7 +28,7 @@ shot() { # "args", png, actions...
   # shellcheck disable=SC2086 # the arguments are words
   "$bin" view $args >/dev/null 2>&1 &
   local pid=$!
-  sleep 10
+  sleep "${START_WAIT:-12}"
   xdotool windowfocus --sync "$(xdotool search --name plainsight | head -1)" 2>/dev/null || true
   xdotool mousemove 600 300
   for a in "$@"; do
@@ -50,12 +50,20 @@ rights() { for _ in $(seq "$1"); do printf 'Right '; done; }
 # the database is still lit.
 # shellcheck disable=SC2046
 shot scenes/plain-web.ron "$out/xvfb-lesson1.png" $(rights 6)
+# Lesson 1, step 1 (what if): W, then a pen tap on the `TLS on` tag of Alice's link: TLS
+# off, the core re-runs and the bottom panel lists the cells that changed.
+# shellcheck disable=SC2046
+shot scenes/plain-web.ron "$out/xvfb-lesson1-whatif-tls-off.png" $(rights 3) w tap:253,204
 # Lesson 1, step 2: M (encryption at rest), Home, five steps, X: the matrix with its headers.
 # shellcheck disable=SC2046
 shot scenes/plain-web.ron "$out/xvfb-lesson1-at-rest-matrix.png" m Home $(rights 5) x
 # Lesson 1, step 3: M twice (end-to-end), Home, step to the store: only the phones are plain.
 # shellcheck disable=SC2046
 shot scenes/plain-web.ron "$out/xvfb-lesson1-e2e.png" m m Home $(rights 11)
+# Lesson 1, wrap-up: C, the three models side by side, each with its picture of where the
+# words were in the clear.
+# shellcheck disable=SC2046
+shot scenes/plain-web.ron "$out/xvfb-lesson1-compare.png" $(rights 8) c
 # Lesson 2, step 1: server-encrypted, step to the database, Tab to the thief, H for the keys.
 shot scenes/server-encrypted.ron "$out/xvfb-lesson2.png" \
   Right Right Right Right Right Tab Tab Tab Tab h
@@ -64,6 +72,26 @@ shot scenes/server-encrypted.ron "$out/xvfb-lesson2.png" \
 # shellcheck disable=SC2046
 shot "scenes/nation-state.ron --model e2e" "$out/xvfb-lesson2-active-run.png" a space Home \
   $(rights 7)
+# Lesson 2, step 2: federation, to the store at hachyderm.example: two admins read.
+# shellcheck disable=SC2046
+shot scenes/mastodon-federation.ron "$out/xvfb-lesson2-federation.png" $(rights 8)
+# Lesson 2, step 4: the malicious server's active run (the scene opens on it), Tab to the
+# operator, step 19 (mitm-open); then the verified scene at its seal (step 16).
+# shellcheck disable=SC2046
+shot scenes/key-substitution.ron "$out/xvfb-lesson2-substitution.png" Tab $(rights 19)
+# shellcheck disable=SC2046
+shot scenes/key-substitution-verified.ron "$out/xvfb-lesson2-verified.png" $(rights 16)
+# Lesson 3, step 1: how many envelopes leave Alice's phone? The group DM's upload (step 69),
+# per-recipient, then bagged.
+keys=()
+for _ in $(seq 69); do keys+=(Next); done
+shot scenes/group-dm.ron "$out/xvfb-lesson3-per-recipient.png" "${keys[@]}"
+shot scenes/group-dm-bagged.ron "$out/xvfb-lesson3-bagged.png" "${keys[@]}"
+# Lesson 3, step 3: sender keys at m1's seal (step 23), W, fan-out tapped three times
+# (per-recipient, bagged, shared ephemeral key): no cell changes, the cost line does.
+# shellcheck disable=SC2046
+shot scenes/group-sender-keys.ron "$out/xvfb-lesson3-whatif-fanout.png" $(rights 23) w \
+  tap:1105,313 tap:1105,313 tap:1105,313
 # Lesson 3, step 3: sender keys, a clicker's Page Down 21 times: the group message leaves once.
 keys=()
 for _ in $(seq 21); do keys+=(Next); done

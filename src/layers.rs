@@ -172,7 +172,65 @@ fn envelope_kind_of(bytes: &[u8]) -> EnvelopeKind {
     }
 }
 
+/// Public-key work (X25519) that making some envelopes took their sender: fresh ephemeral key
+/// pairs and key agreements (one Diffie-Hellman each), read from the envelopes' own layout.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PublicKeyWork {
+    /// Ephemeral key pairs made (a scalar multiplication each).
+    pub fresh_keys: usize,
+    /// Key agreements with a device's public key (one X25519 each).
+    pub agreements: usize,
+}
+
+impl PublicKeyWork {
+    /// Every public-key operation: key pairs made and agreements.
+    pub fn total(self) -> usize {
+        self.fresh_keys + self.agreements
+    }
+
+    /// In words: `20 (10 fresh keys + 10 agreements)`.
+    pub fn words(self) -> String {
+        format!(
+            "{} ({} fresh key{} + {} agreement{})",
+            self.total(),
+            self.fresh_keys,
+            if self.fresh_keys == 1 { "" } else { "s" },
+            self.agreements,
+            if self.agreements == 1 { "" } else { "s" }
+        )
+    }
+}
+
+impl std::ops::Add for PublicKeyWork {
+    type Output = PublicKeyWork;
+    fn add(self, o: PublicKeyWork) -> PublicKeyWork {
+        PublicKeyWork {
+            fresh_keys: self.fresh_keys + o.fresh_keys,
+            agreements: self.agreements + o.agreements,
+        }
+    }
+}
+
 impl EnvelopeKind {
+    /// The public-key work its sender did to make it: per-recipient, a fresh key and an
+    /// agreement; a bag, one of each per device (one fresh key in all when shared); a
+    /// sender-key message none (it is signed, and its chain keys were sealed before).
+    pub fn work(self) -> PublicKeyWork {
+        let (fresh_keys, agreements) = match self {
+            EnvelopeKind::PerRecipient => (1, 1),
+            EnvelopeKind::Bag {
+                devices,
+                shared_ephemeral,
+                ..
+            } => (if shared_ephemeral { 1 } else { devices }, devices),
+            EnvelopeKind::SenderKey { .. } | EnvelopeKind::Unknown => (0, 0),
+        };
+        PublicKeyWork {
+            fresh_keys,
+            agreements,
+        }
+    }
+
     /// A learner's name for it.
     pub fn describe(self) -> &'static str {
         match self {
@@ -238,7 +296,9 @@ impl Layer {
                     .or_else(|| sender_key::message_ciphertext(bytes));
                 Some(body.unwrap_or(past_header(bytes)))
             }
-            Layer::AtRest { bytes, .. } => Some(past_header(bytes)),
+            Layer::AtRest { bytes, .. } => {
+                Some(wire::at_rest_ciphertext(bytes).unwrap_or(past_header(bytes)))
+            }
             _ => None,
         }
     }

@@ -22,7 +22,7 @@
 //! | [`exposure`] | [`exposure::analyse`]: per observer, the keys found at reached places and every reached step tried with them | who can read what, and why |
 //! | [`forgery`] | whether an observer could make a recipient device show a forged message as the sender's, tried with real signatures | `could_forge` |
 //! | [`exercise`] | exercise files: questions whose answer keys are computed from a run, and scoring | `plainsight exercise` |
-//! | [`whatif`] | what-if switches (a link's TLS, keys verified, key sync, web client) as pure edits of a scenario; [`whatif::changes`] between two runs' matrices | "what if this link had no TLS?" |
+//! | [`whatif`] | what-if switches (a link's TLS, keys verified, key sync, web client) as pure edits of a scenario; [`whatif::changes`] between two runs' matrices; [`whatif::public_key_work`], what sealing a message cost its sender | "what if this link had no TLS?" |
 //! | [`designer`] | the scenario designer's edits over a [`scenario::ScenarioFile`], written as RON through serde and validated after every edit | building a scene without typing RON |
 //! | [`Run`] | a scenario + its trace + its exposure under a chosen model, and each observer's one active run (every power at once) | the one call most callers need |
 //! | [`words`] | lists inside sentences: short ones whole, long ones counted | notes and reports that stay sentences at a group's size |

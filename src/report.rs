@@ -39,9 +39,13 @@ pub fn describe_bytes(step: &Step) -> String {
             Layer::Envelope { bytes, .. } => {
                 Some(format!("[e2e envelope] {}", hex_preview(bytes, 16)))
             }
-            Layer::AtRest { bytes, .. } => {
-                Some(format!("[at-rest row] {}", hex_preview(bytes, 16)))
-            }
+            // The row's size, then a sample of its ciphertext (past the key id in the clear),
+            // the same sample the viewer's card shows.
+            Layer::AtRest { bytes, .. } => Some(format!(
+                "[at-rest row, {} B] {}",
+                bytes.len(),
+                hex_preview(layer.sealed_bytes().unwrap_or_default(), 16)
+            )),
             Layer::Served(keys) => Some(format!(
                 "[keys] {}",
                 crate::words::joined(&keys.iter().map(key_name).collect::<Vec<_>>(), ", ", "keys")

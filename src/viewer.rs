@@ -59,6 +59,7 @@ mod input;
 mod layout;
 mod motion;
 mod observer;
+mod page;
 mod panel;
 mod panels;
 mod picker;
@@ -92,7 +93,9 @@ pub use input::{InputPlugin as ViewerInputPlugin, command_for};
 pub use layout::{Crowd, Fit, Layout, Rect, Region};
 pub use motion::{Glide, Motion, ease, motion};
 pub use observer::{ObserverChip, ReachLine, icon_rect as chip_icon_rect, reach_line};
-pub use panel::{Overlay, Panel, PanelInfo, PanelPlugin, help_lines, lane_steps, stage_of};
+pub use panel::{
+    LanePicture, Overlay, Panel, PanelInfo, PanelPlugin, help_lines, lane_steps, stage_of,
+};
 pub use panels::{EventLine, PresenterCaption, ViewingAsHeader};
 pub use picker::{Picker, PickerCommand, PickerEntry, PickerPlugin, PickerRow};
 pub use playback::{
@@ -279,7 +282,10 @@ pub fn open(run: Run, options: WindowOptions) -> Result<Option<FrameStats>, View
 /// on the page's `<canvas id="plainsight">`, sized to the canvas's parent element. There is no
 /// command line in the browser; the picker (`[`, `]`, `S`) chooses the scenario.
 pub fn open_web() {
-    let scenario = crate::scenario::Scenario::shipped(crate::scenario::DEFAULT_SCENE)
+    // A link may name a shipped scene (`?scene=group-dm`); an unknown name opens the default.
+    let asked = page::scene_asked().and_then(|n| crate::scenario::Scenario::shipped(&n));
+    let scenario = asked
+        .or_else(|| crate::scenario::Scenario::shipped(crate::scenario::DEFAULT_SCENE))
         .expect("the default scene is shipped and validates (tests check every shipped scene)");
     let run = Run::new(scenario, None).expect("every shipped scene simulates (tested)");
     let title = format!("plainsight: {}", run.scenario.title);

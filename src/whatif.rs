@@ -13,7 +13,30 @@ use std::collections::BTreeMap;
 use crate::Run;
 use crate::crypto::Fanout;
 use crate::exposure::{Content, MetaField};
-use crate::scenario::{KeySource, KeySync, Scenario};
+use crate::layers::{Layer, PublicKeyWork};
+use crate::scenario::{DevicePart, KeySource, KeySync, Reach, Scenario};
+use crate::trace::Action;
+
+/// The public-key work message `m`'s sender did to seal it: every envelope its sending device
+/// made for it (the message's own, and for sender keys the chain keys it sealed to each device
+/// that lacked them), read from the envelopes' layers in the trace.
+pub fn public_key_work(run: &Run, m: usize) -> PublicKeyWork {
+    let Some(message) = run.scenario.messages.get(m) else {
+        return PublicKeyWork::default();
+    };
+    let at = Reach::DevicePart(message.from_device, DevicePart::Memory);
+    run.trace
+        .steps
+        .iter()
+        .filter(|s| s.message == Some(m) && s.place == at)
+        .filter(|s| matches!(s.action, Action::Seal | Action::KeyDistributed))
+        .flat_map(|s| &s.layers)
+        .filter_map(|l| match l {
+            Layer::Envelope { kind, .. } => Some(kind.work()),
+            _ => None,
+        })
+        .fold(PublicKeyWork::default(), |a, b| a + b)
+}
 
 /// Why a switch cannot be flipped.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

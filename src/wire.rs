@@ -501,6 +501,19 @@ pub fn at_rest_key_id(frame: &[u8]) -> Result<String, OpenError> {
     r.str()
 }
 
+/// The sealed part of an at-rest frame (ciphertext and tag), past its header, key id and row
+/// number; `None` if the frame does not parse that far.
+pub fn at_rest_ciphertext(frame: &[u8]) -> Option<&[u8]> {
+    let mut r = Reader {
+        bytes: frame,
+        at: 0,
+    };
+    r.header(kind::AT_REST, "at-rest row").ok()?;
+    r.str().ok()?;
+    r.u64().ok()?;
+    frame.get(r.at..)
+}
+
 /// Parses a step's bytes: one or more frames back to back.
 pub fn parse_frames(bytes: &[u8]) -> Result<Vec<Frame>, OpenError> {
     let mut r = Reader { bytes, at: 0 };

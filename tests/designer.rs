@@ -292,4 +292,101 @@ mod viewer {
         assert_eq!(runs.honest().scenario.observers.len(), 1);
         assert!(super::check_accepts(&path).contains("2 people"));
     }
+
+    /// Types `text` with the on-screen keys (shift before a capital), then Enter.
+    fn tap_keys(app: &mut App, text: &str) {
+        for ch in text.chars() {
+            if ch.is_uppercase() {
+                tap_button(app, Tool::Key('\u{f}'));
+            }
+            tap_button(app, Tool::Key(ch.to_ascii_lowercase()));
+        }
+        tap_button(app, Tool::Key('\n'));
+    }
+
+    /// Issue 20: the designer linked a new person to the first server, cycled eleven roles one
+    /// tap at a time, needed a keyboard to rename and always saved `./designed.ron`. By pen:
+    /// adding a person asks which server, the role list sets a role in one tap, the on-screen
+    /// keys rename, and save as writes the file named.
+    #[test]
+    fn a_pen_picks_the_server_a_role_a_name_and_the_file() {
+        let run =
+            Run::new(Scenario::shipped("nation-state").expect("shipped"), None).expect("runs");
+        let mut app = App::new();
+        app.add_plugins((MinimalPlugins, ViewerPlugin::new(run)));
+        app.update();
+        app.world_mut()
+            .write_message(ViewerCommand::TogglePanel(Panel::Designer));
+        app.update();
+        app.update();
+        let people = |app: &App| {
+            app.world()
+                .resource::<Runs>()
+                .honest()
+                .scenario
+                .people
+                .len()
+        };
+        let before = people(&app);
+        tap_button(&mut app, Tool::AddPerson);
+        assert_eq!(people(&app), before, "two servers: it asks which");
+        let status = app.world().resource::<DesignMode>().status.clone();
+        assert!(status.contains("Which server"), "{status}");
+        let server = app
+            .world()
+            .resource::<Shown>()
+            .layout
+            .node_rect(Node::Server(1));
+        send(
+            &mut app,
+            DesignCommand::ClickAt(server.center().0, server.center().1),
+        );
+        tap_button(&mut app, Tool::AddPerson);
+        let sc = app.world().resource::<Runs>().honest().scenario.clone();
+        assert_eq!(sc.people.len(), before + 1);
+        let phone = sc.devices.len() - 1;
+        assert!(
+            sc.links
+                .iter()
+                .any(|l| l.from == Node::Device(phone) && l.to == Node::Server(1)),
+            "linked to the server tapped"
+        );
+        // The role list: one tap sets the observer's role.
+        let chip = app.world().resource::<Shown>().layout.observers[0].center();
+        send(&mut app, DesignCommand::ClickAt(chip.0, chip.1));
+        tap_button(&mut app, Tool::Roles);
+        let thief = plainsight::scenario::Role::ALL
+            .iter()
+            .position(|&r| r == plainsight::scenario::Role::DatabaseThief)
+            .expect("a role");
+        tap_button(&mut app, Tool::PickRole(thief));
+        let sc = app.world().resource::<Runs>().honest().scenario.clone();
+        assert_eq!(
+            sc.observers[0].role,
+            plainsight::scenario::Role::DatabaseThief
+        );
+        // Rename the tapped server with the on-screen keys.
+        send(
+            &mut app,
+            DesignCommand::ClickAt(server.center().0, server.center().1),
+        );
+        tap_button(&mut app, Tool::Rename);
+        tap_keys(&mut app, "Far.example");
+        let sc = app.world().resource::<Runs>().honest().scenario.clone();
+        assert!(
+            sc.servers.iter().any(|s| s.name == "Far.example"),
+            "{:?}",
+            sc.servers
+        );
+        // Save as: the file named, beside the file used before, checked.
+        let dir = std::env::temp_dir().join("plainsight-save-as");
+        std::fs::create_dir_all(&dir).expect("a temp dir");
+        send(&mut app, DesignCommand::SetPath(dir.join("designed.ron")));
+        let _ = std::fs::remove_file(dir.join("lesson-net.ron"));
+        tap_button(&mut app, Tool::SaveAs);
+        tap_keys(&mut app, "lesson-net");
+        let path = app.world().resource::<DesignMode>().path.clone();
+        assert_eq!(path, Some(dir.join("lesson-net.ron")));
+        super::check_accepts(&dir.join("lesson-net.ron"));
+    }
 }

@@ -377,6 +377,36 @@ fn the_matrix_panel_has_column_headers() {
     }
 }
 
+/// Issue 20: Compare was text only. Each lane draws a picture of where the words were in the
+/// clear; at the end of plain-web, e2e's picture has fewer places filled than plain-web's.
+#[test]
+fn the_lanes_draw_a_picture_per_model() {
+    let run = run_of("plain-web.ron");
+    let last = run.trace.steps.len() - 1;
+    let mut app = App::new();
+    app.add_plugins((MinimalPlugins, ViewerPlugin::new(run)));
+    app.update();
+    app.world_mut().resource_mut::<Cursor>().step = last;
+    app.world_mut()
+        .resource_mut::<NextState<Panel>>()
+        .set(Panel::Lanes);
+    app.update();
+    app.update();
+    let world = app.world_mut();
+    let mut pics: Vec<plainsight::viewer::LanePicture> = world
+        .query::<&plainsight::viewer::LanePicture>()
+        .iter(world)
+        .copied()
+        .collect();
+    pics.sort_by_key(|p| p.lane);
+    assert_eq!(pics.len(), 3, "{pics:?}");
+    assert!(
+        pics[2].filled < pics[0].filled,
+        "e2e vs plain-web: {pics:?}"
+    );
+    assert!(pics[2].filled > 0, "the phones hold the words: {pics:?}");
+}
+
 /// Issue 20: reaching a group DM's sealing step took 33 presses. N (and the Next message
 /// button) jumps to the first step of the next message.
 #[test]

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use bevy::prelude::*;
 use bevy::text::FontSize;
 use plainsight::scenario::SHIPPED;
-use plainsight::viewer::{Cursor, Layer, Panel, Shortened, ViewOptions, ViewerPlugin};
+use plainsight::viewer::{Cursor, Panel, Shortened, ViewOptions, ViewerPlugin};
 
 /// The smallest text for the back row at 1280 x 720.
 const MIN_PX: f32 = 18.0;
@@ -20,21 +20,11 @@ fn px(font: &TextFont) -> f32 {
     }
 }
 
-/// The layers held to the rule so far: the header, step list, inspector and buttons, the
-/// panels and the side panels. The network's own labels (boxes, parts, markers, badges, cards,
-/// chips) are issue 20's remaining work: `network_faults` counts them.
-fn held(layer: &Layer) -> bool {
-    matches!(
-        layer,
-        Layer::Panels | Layer::Overlays | Layer::Classroom(_) | Layer::Observers
-    )
-}
-
 /// What is wrong with the texts drawn now: too small, or cut short.
 fn faults(app: &mut App, at: &str, out: &mut BTreeSet<String>) {
     let world = app.world_mut();
-    for (t, f, l) in world.query::<(&Text2d, &TextFont, &Layer)>().iter(world) {
-        if !t.0.trim().is_empty() && px(f) < MIN_PX - 0.01 && held(l) {
+    for (t, f) in world.query::<(&Text2d, &TextFont)>().iter(world) {
+        if !t.0.trim().is_empty() && px(f) < MIN_PX - 0.01 {
             out.insert(format!("{at}: {:.1} px: {:?}", px(f), t.0));
         }
     }
@@ -43,10 +33,8 @@ fn faults(app: &mut App, at: &str, out: &mut BTreeSet<String>) {
             out.insert(format!("{at}: {:.1} px (ui): {:?}", px(f), t.0));
         }
     }
-    for (t, s, l) in world.query::<(&Text2d, &Shortened, &Layer)>().iter(world) {
-        if held(l) {
-            out.insert(format!("{at}: cut: {:?} is not the whole {:?}", t.0, s.0));
-        }
+    for (t, s) in world.query::<(&Text2d, &Shortened)>().iter(world) {
+        out.insert(format!("{at}: cut: {:?} is not the whole {:?}", t.0, s.0));
     }
 }
 
@@ -100,7 +88,8 @@ fn walk(name: &str, out: &mut BTreeSet<String>) {
 }
 
 /// Issue 20: "Viewing as" shrank to 11 px, step sentences to 13, button labels to 10; names
-/// lost their point ("Eavesdropper between") and sentences stopped mid-way.
+/// lost their point ("Eavesdropper between") and sentences stopped mid-way; the network's own
+/// labels (device and part names, link markers, badges, token cards) stayed at 14 to 17 px.
 #[test]
 fn every_text_is_whole_and_at_least_18_px_at_720p() {
     let mut out = BTreeSet::new();
@@ -140,4 +129,44 @@ fn short_names_are_validated() {
             .expect_err("an invalid short name");
         assert!(err.to_string().contains("short"), "{bad:?}: {err}");
     }
+}
+
+/// The designer's on-screen keys and role list (issue 20: a pen could not rename, and cycled
+/// eleven roles) are whole and 18 px too.
+#[test]
+fn the_designers_keys_and_role_list_are_whole_at_18_px() {
+    use plainsight::viewer::{DesignCommand, DesignMode, Tool, ViewerCommand};
+    let mut app = App::new();
+    app.add_plugins((
+        MinimalPlugins,
+        ViewerPlugin::new(crate::support::shipped_run("e2e.ron", None)),
+    ));
+    app.update();
+    app.world_mut()
+        .write_message(ViewerCommand::TogglePanel(Panel::Designer));
+    app.update();
+    app.update();
+    let mut out = BTreeSet::new();
+    let tap = |app: &mut App, tool: Tool| {
+        let at = app
+            .world()
+            .resource::<DesignMode>()
+            .buttons
+            .iter()
+            .find(|(_, t)| *t == tool)
+            .map(|(r, _)| r.center())
+            .expect("the button is drawn");
+        app.world_mut()
+            .write_message(DesignCommand::ClickAt(at.0, at.1));
+        app.update();
+        app.update();
+    };
+    tap(&mut app, Tool::Roles);
+    faults(&mut app, "role list", &mut out);
+    tap(&mut app, Tool::Roles);
+    tap(&mut app, Tool::SaveAs);
+    faults(&mut app, "keys", &mut out);
+    tap(&mut app, Tool::Key('\u{f}'));
+    faults(&mut app, "keys, shifted", &mut out);
+    assert!(out.is_empty(), "{out:?}");
 }

@@ -366,3 +366,31 @@ mod viewer {
         assert_eq!(fanout(&app), Fanout::Bagged, "one switch, one step");
     }
 }
+
+/// Issue 20: the fan-out switch showed nothing of what sending costs. The public-key work of
+/// sealing a message is read from the envelopes the sender made: per-recipient and bagged make
+/// a fresh key and an agreement per device, a shared ephemeral key one fresh key in all, sender
+/// keys only seal their chain keys to the devices that lack them.
+#[test]
+fn public_key_work_per_message_follows_the_fan_out() {
+    let group = Scenario::shipped("group-dm").expect("shipped");
+    let work = |f: Fanout| {
+        let sc = whatif::set_fanout(&group, f).expect("e2e");
+        let run = Run::new(sc, None).expect("simulates");
+        let w = whatif::public_key_work(&run, 0);
+        (w.fresh_keys, w.agreements)
+    };
+    assert_eq!(work(Fanout::PerRecipient), (10, 10));
+    assert_eq!(work(Fanout::Bagged), (10, 10));
+    assert_eq!(work(Fanout::BaggedSharedEphemeral), (1, 10));
+    let sk = Run::new(
+        Scenario::shipped("group-sender-keys").expect("shipped"),
+        None,
+    )
+    .expect("simulates");
+    let per_message: Vec<usize> = (0..sk.scenario.messages.len())
+        .map(|m| whatif::public_key_work(&sk, m).total())
+        .collect();
+    // m1: chain keys to Bob and Carol; m2: to Dan, who joined; m3: a fresh key to Bob and Dan.
+    assert_eq!(per_message, vec![4, 2, 4]);
+}

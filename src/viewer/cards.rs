@@ -7,9 +7,10 @@ use bevy::sprite::Anchor;
 
 use super::draw::{Painter, palette as p};
 use super::icons::{self, Icon, Icons};
-use super::layout::{FONT, MIN_FONT, Rect, chars_fit, fit};
+use super::layout::{FONT, MIN_FONT, Rect, chars_fit};
 use super::routes::Point;
 use super::state::{Look, Piece, Sealing, Token};
+use super::text::wrap;
 use super::tokens::{OUTER_H, TAB_H, row_x};
 
 /// A token's card (or the tab inside a TLS record: what the record carries).
@@ -22,17 +23,25 @@ pub struct Traveller(pub String);
 
 pub(super) fn card_width(t: &Token) -> f32 {
     match t.piece {
-        Piece::BagKey => (24.0 + t.bytes as f32 * 0.4).clamp(30.0, 60.0),
+        Piece::BagKey => (24.0 + t.bytes as f32 * 0.4).clamp(44.0, 60.0),
         _ => {
-            // Wide enough for a few words, and wider for more bytes.
-            let words = match &t.look {
-                Look::Words(w) => w.chars().count() as f32 * FONT * 0.6 + 70.0,
-                _ => 0.0,
-            };
-            (210.0 + t.bytes as f32 * 0.3)
-                .max(words)
-                .clamp(220.0, 360.0)
+            // Wide enough for its two lines at 18 px, and wider for more bytes; a card too
+            // wide for the band wraps its first line (`card`).
+            let (a, b) = card_lines(t);
+            let text = a.chars().count().max(b.chars().count()) as f32 * FONT * 0.6 + 60.0;
+            (210.0 + t.bytes as f32 * 0.3).max(text).max(220.0)
         }
+    }
+}
+
+/// A card's two lines: what the bytes are (the words, hex, keys) and their kind and size.
+fn card_lines(t: &Token) -> (String, String) {
+    match &t.look {
+        Look::Words(w) => (format!("\"{w}\""), format!("words, {} B", t.bytes)),
+        Look::Sealed { what, hex } => (hex.clone(), format!("{}, {} B", what.label(), t.bytes)),
+        Look::Keys(k) => (k.clone(), format!("keys, {} B", t.bytes)),
+        Look::Code(c) => (c.clone(), format!("code, {} B", t.bytes)),
+        Look::Metadata => ("metadata".into(), format!("{} B", t.bytes)),
     }
 }
 
@@ -55,8 +64,10 @@ fn article(word: &str) -> &'static str {
     }
 }
 
-/// What a TLS record carries, in words, for its tab.
-pub(super) fn inside_line(tokens: &[Token]) -> String {
+/// What a TLS record carries, in words, for its tab: `inside: the words, sealed by TLS`, or
+/// where that is too long for the band its short form `inside: the words` (the tab hangs
+/// from the TLS record's card, which says it is sealed by TLS).
+pub(super) fn inside_line(tokens: &[Token], short: bool) -> String {
     let what = match tokens.first().map(|t| &t.look) {
         _ if tokens.len() > 1 => format!("{} pieces", tokens.len()),
         Some(Look::Words(_)) => "the words".to_string(),
@@ -65,9 +76,24 @@ pub(super) fn inside_line(tokens: &[Token]) -> String {
         Some(Look::Code(_)) => "a web page's code".to_string(),
         Some(Look::Metadata) | None => "metadata".to_string(),
     };
-    format!("inside: {what}, sealed by TLS")
+    if short {
+        format!("inside: {what}")
+    } else {
+        format!("inside: {what}, sealed by TLS")
+    }
 }
 
+/// The tab's line for a tab with room for `n` characters: the long form when it fits.
+fn inside_fitting(tokens: &[Token], n: usize) -> String {
+    let long = inside_line(tokens, false);
+    if long.chars().count() <= n {
+        long
+    } else {
+        inside_line(tokens, true)
+    }
+}
+
+/// A card: its picture, and its lines (the words or hex, then kind and size).
 pub(super) fn card(pt: &mut Painter, icons: Option<&Icons>, r: Rect, t: &Token) {
     let z = 6.0;
     let (icon, fill, ink, _) = style(&t.look);
@@ -80,7 +106,7 @@ pub(super) fn card(pt: &mut Painter, icons: Option<&Icons>, r: Rect, t: &Token) 
             r.center().0,
             r.bottom() - 3.0,
             &format!("{}B", t.bytes),
-            13.0,
+            MIN_FONT,
             p::INK,
             Anchor::BOTTOM_CENTER,
             z + 0.2,
@@ -90,34 +116,19 @@ pub(super) fn card(pt: &mut Painter, icons: Option<&Icons>, r: Rect, t: &Token) 
     let isz = (r.h - 14.0).min(32.0);
     let ir = Rect::new(r.x + 6.0, r.y + (r.h - isz) / 2.0, isz, isz);
     icons::draw(pt, icons, icon, ir, ink, z + 0.1);
-    let (line1, line2) = match &t.look {
-        Look::Words(w) => (format!("\"{w}\""), format!("words, {} B", t.bytes)),
-        Look::Sealed { what, hex } => (hex.clone(), format!("{}, {} B", what.label(), t.bytes)),
-        Look::Keys(k) => (k.clone(), format!("keys, {} B", t.bytes)),
-        Look::Code(c) => (c.clone(), format!("code, {} B", t.bytes)),
-        Look::Metadata => ("metadata".into(), format!("{} B", t.bytes)),
-    };
+    let (line1, line2) = card_lines(t);
     let x = ir.right() + 8.0;
-    let room = r.right() - x - 4.0;
-    let small = (r.h * 0.33).min(16.0);
-    let big = (r.h * 0.37).min(FONT);
-    pt.fitted(
-        (x, r.y + 3.0),
-        &line1,
-        chars_fit(room, big),
-        big,
-        p::INK,
-        z + 0.2,
-    );
-    let y2 = r.bottom() - small - 5.0;
-    pt.fitted(
-        (x, y2),
-        &line2,
-        chars_fit(room, small),
-        small,
-        p::MUTED,
-        z + 0.2,
-    );
+    // Every line whole at 18 px: the first wraps when the card cannot be wide enough.
+    let mut lines: Vec<(String, Color)> = wrap(&line1, chars_fit(r.right() - x - 4.0, FONT))
+        .into_iter()
+        .map(|l| (l, p::INK))
+        .collect();
+    lines.push((line2, p::MUTED));
+    let step = FONT + 2.0;
+    let top = r.y + (r.h - lines.len() as f32 * step) / 2.0 + 1.0;
+    for (k, (line, color)) in lines.iter().enumerate() {
+        pt.text(x, top + k as f32 * step, line, FONT, *color, z + 0.2);
+    }
 }
 
 /// The tab under a TLS record's card: a small picture of what it carries and the words
@@ -131,9 +142,8 @@ pub(super) fn tab(pt: &mut Painter, icons: Option<&Icons>, r: Rect, tokens: &[To
     let isz = r.h - 6.0;
     let ir = Rect::new(r.x + 5.0, r.y + 4.0, isz, isz);
     icons::draw(pt, icons, icon, ir, ink, z + 0.1);
-    let line = inside_line(tokens);
     let x = ir.right() + 5.0;
-    let text = fit(&line, chars_fit(r.right() - x - 2.0, MIN_FONT));
+    let text = inside_fitting(tokens, chars_fit(r.right() - x - 2.0, MIN_FONT));
     pt.text_anchored(
         x,
         r.y + 3.0 + (r.h - 3.0) / 2.0,
@@ -143,6 +153,13 @@ pub(super) fn tab(pt: &mut Painter, icons: Option<&Icons>, r: Rect, tokens: &[To
         Anchor::CENTER_LEFT,
         z + 0.2,
     );
+}
+
+/// The traveller's pill around `at` for its word.
+pub(super) fn traveller_rect(at: Point, label: &str) -> Rect {
+    let h = 30.0;
+    let w = 10.0 + 22.0 + 4.0 + label.chars().count() as f32 * MIN_FONT * 0.6 + 6.0;
+    Rect::new(at.0 - w / 2.0, at.1 - h / 2.0, w, h)
 }
 
 /// The traveller: a pill with the outer layer's picture and its word, centred on `at`.
@@ -159,9 +176,7 @@ pub(super) fn traveller(pt: &mut Painter, icons: Option<&Icons>, at: Point, toke
     } else {
         word.to_string()
     };
-    let h = 30.0;
-    let w = 10.0 + 22.0 + 4.0 + label.chars().count() as f32 * MIN_FONT * 0.6 + 6.0;
-    let r = Rect::new(at.0 - w / 2.0, at.1 - h / 2.0, w, h);
+    let r = traveller_rect(at, &label);
     let e = pt.boxed(r, fill, ink, 3.0, z);
     pt.commands.entity(e).insert(Traveller(label.clone()));
     icons::draw(
@@ -197,10 +212,10 @@ pub(super) fn record_card(
         what: Sealing::TlsRecord,
         hex: hex.clone(),
     };
-    let w = 250.0f32.min(air.w - 16.0);
-    let tab_w = (inside_line(std::slice::from_ref(t)).chars().count() as f32 * MIN_FONT * 0.6
-        + 34.0)
-        .min(air.w - 40.0);
+    let w = (hex.chars().count().max(21) as f32 * MIN_FONT * 0.6 + 52.0).min(air.w - 16.0);
+    let one = std::slice::from_ref(t);
+    let line = inside_fitting(one, chars_fit(air.w - 76.0, MIN_FONT));
+    let tab_w = (line.chars().count() as f32 * MIN_FONT * 0.6 + 36.0).min(air.w - 40.0);
     let total = w.max(tab_w + 30.0);
     let x0 = row_x(air, at, total);
     let y = air.y + (air.h - OUTER_H - TAB_H + 4.0) / 2.0;

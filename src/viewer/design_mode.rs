@@ -22,6 +22,8 @@ use crate::Run;
 use crate::designer::{Designer, Edit};
 use crate::scenario::{Node, Role, Scenario};
 
+mod files;
+mod menus;
 mod tools;
 
 pub use tools::{Selected, Tool};
@@ -60,8 +62,14 @@ pub struct DesignMode {
     pub status: String,
     /// The located error of the scenario as it stands, if it is not valid.
     pub error: Option<String>,
-    /// The rename being typed.
+    /// The rename (or, with `saving_as`, the file name) being typed.
     pub typing: Option<String>,
+    /// What is typed names the file to save.
+    pub saving_as: bool,
+    /// The on-screen shift: the next letter is a capital.
+    pub caps: bool,
+    /// The role list is open in the palette's place.
+    pub roles_open: bool,
     /// The role the next observer gets (index into [`Role::ALL`]).
     pub role: usize,
     /// The palette's buttons, in virtual pixels.
@@ -141,7 +149,7 @@ fn apply(
             DesignCommand::Tool(t) => tools::press(t, &mut mode, &mut runs, &mut cursor),
             DesignCommand::Edit(e) => mode.edit(e, &mut runs, &mut cursor),
             DesignCommand::SetPath(p) => mode.path = Some(p),
-            DesignCommand::Type(ch) => tools::typed(ch, &mut mode, &mut runs, &mut cursor),
+            DesignCommand::Type(ch) => menus::typed(ch, &mut mode, &mut runs, &mut cursor),
             DesignCommand::ClickAt(x, y) => {
                 if let Some(t) = mode
                     .buttons
@@ -213,8 +221,15 @@ fn draw(mut side: SideDraw, mut mode: ResMut<DesignMode>, runs: Res<Runs>) {
     let l = &shown.layout;
     let col = super::side_column::column(l);
     titled_column(&mut pt, col, Panel::Designer, "Designer", Z);
-    draw_tools(&mut pt, &mut mode, col);
-    let rows = (Tool::ALL.len() + 1).div_ceil(2) as f32;
+    // A pen renames and names files with on-screen keys; the role list is one tap a role.
+    let top = col.y + 36.0;
+    let bottom = if mode.typing.is_some() {
+        menus::draw_keys(&mut pt, &mut mode, col, top)
+    } else if mode.roles_open {
+        menus::draw_roles(&mut pt, &mut mode, col, top)
+    } else {
+        draw_tools(&mut pt, &mut mode, col)
+    };
     let sel: Vec<String> = mode.selected.iter().map(Selected::label).collect();
     let text = format!(
         "Selected: {}. {}",
@@ -226,18 +241,18 @@ fn draw(mut side: SideDraw, mut mode: ResMut<DesignMode>, runs: Res<Runs>) {
         mode.status
     );
     let para = Para::in_column(col, 18.0, 21.0, Z + 0.1).until(col.bottom() - 20.0);
-    para.draw(&mut pt, col.y + 40.0 + rows * 32.0, &[text]);
+    para.draw(&mut pt, bottom + 4.0, &[text]);
     outline_selected(&mut pt, &runs.honest().scenario, l, &mode.selected);
     draw_status(&mut pt, &mode, l.inspector);
 }
 
-/// The palette's buttons, two to a row under the title.
-fn draw_tools(pt: &mut Painter, mode: &mut DesignMode, col: Rect) {
+/// The palette's buttons, two to a row under the title; returns the bottom of the last row.
+fn draw_tools(pt: &mut Painter, mode: &mut DesignMode, col: Rect) -> f32 {
     let half = (col.w - 24.0) / 2.0;
     let role = Role::ALL[mode.role % Role::ALL.len()].name();
     for (i, tool) in Tool::ALL.iter().enumerate() {
         // The role button, last, takes a whole row: role names are long.
-        let (w, x, row) = if *tool == Tool::NextRole {
+        let (w, x, row) = if *tool == Tool::Roles {
             (col.w - 16.0, col.x + 8.0, i.div_ceil(2))
         } else {
             (half, col.x + 8.0 + (i % 2) as f32 * (half + 8.0), i / 2)
@@ -246,6 +261,7 @@ fn draw_tools(pt: &mut Painter, mode: &mut DesignMode, col: Rect) {
         button(pt, r, &tool.label(role), 18.0, Z);
         mode.buttons.push((r, *tool));
     }
+    col.y + 36.0 + (Tool::ALL.len() + 1).div_ceil(2) as f32 * 32.0
 }
 
 /// A highlight round each selected device or server, and along each selected link (a wide
@@ -295,7 +311,12 @@ fn draw_status(pt: &mut Painter, mode: &DesignMode, area: Rect) {
         .as_ref()
         .map_or("designed.ron".into(), |p| p.display().to_string());
     let text = match (&mode.typing, &mode.error) {
-        (Some(t), _) => format!("Rename to: {t}_   (type, Enter to keep, Esc to cancel)"),
+        (Some(t), _) if mode.saving_as => {
+            format!("Save as: {t}_ .ron   (tap the keys or type; Enter saves, Esc cancels)")
+        }
+        (Some(t), _) => {
+            format!("Rename to: {t}_   (tap the keys or type; Enter keeps it, Esc cancels)")
+        }
         (None, Some(e)) => {
             format!("Not valid yet (the viewer still shows the last valid one):\n{e}")
         }
@@ -383,7 +404,14 @@ impl Plugin for DesignPlugin {
                     .in_set(super::ViewerSet::State)
                     .before(super::playback::refresh_shown),
             )
-            .add_systems(Update, draw.in_set(super::ViewerSet::Draw));
+            .add_systems(Update, draw.in_set(super::ViewerSet::Draw))
+            .add_systems(
+                Update,
+                files::uploaded
+                    .run_if(super::page::in_browser)
+                    .in_set(super::ViewerSet::State)
+                    .before(super::playback::refresh_shown),
+            );
     }
 }
 

@@ -259,7 +259,7 @@ fn load_icons(mut commands: Commands, images: Option<ResMut<Assets<Image>>>) {
             Ok(image) => handles.push(images.add(image)),
             Err(e) => {
                 // Embedded and tested: cannot happen, but a missing picture is no reason to stop.
-                warn!("{e}");
+                tracing::warn!("{e}");
                 handles.push(Handle::default());
             }
         }

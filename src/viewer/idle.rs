@@ -122,10 +122,13 @@ fn log_first_frame(
         return;
     }
     *done = true;
-    info!(
+    let line = format!(
         "plainsight: first frame drawn, {:.2} s after the app started",
         time.elapsed_secs()
     );
+    tracing::info!("{line}");
+    // The page has no log plugin (web/test.sh reads this line from its console).
+    super::page::console_log(&line);
 }
 
 /// What `--frame-times` gathers: the duration of every frame drawn while playing, and how many
@@ -212,7 +215,7 @@ fn record_frame_times(
             paused: stats.paused - reported.paused,
             elapsed: (time.elapsed() - reported.at).as_secs_f32(),
         };
-        info!("{}", recent.summary());
+        tracing::info!("{}", recent.summary());
         *reported = Reported {
             at: time.elapsed(),
             playing: stats.playing.len(),

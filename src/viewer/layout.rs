@@ -11,6 +11,7 @@ mod people;
 mod servers;
 mod strip;
 mod tags;
+pub use servers::{admin_lines, title_lines};
 pub use tags::TAG_SIZE;
 
 use std::collections::BTreeMap;
@@ -236,8 +237,9 @@ impl Fit {
 }
 
 const GAP: f32 = 10.0;
-/// The smallest text a crowded scene gets before boxes themselves shrink.
-pub const MIN_FONT: f32 = 14.0;
+/// The smallest text the viewer draws at 1280 x 720: 18 px, for the back row of a classroom.
+/// Crowded scenes get tighter rows and shorter labels (`mem`), never smaller text.
+pub const MIN_FONT: f32 = 18.0;
 /// An empty rectangle, for what has no place (and before a place is given).
 const NOWHERE: Rect = Rect::new(0.0, 0.0, 0.0, 0.0);
 
@@ -446,7 +448,7 @@ impl Layout {
         Rect::new(x - w / 2.0, y - h / 2.0, w, h)
     }
 
-    /// Where a link's footprint badge goes: `plain` (56 px wide) or `P` (20 px) under its
+    /// Where a link's footprint badge goes: `plain` (62 px wide) or `P` (22 px) under its
     /// marker, over it, or beside it, the first of those clear of boxes and other markers.
     pub fn link_badge(&self, link: usize, tls: bool) -> Rect {
         let m = self.marker_rect(link, tls);
@@ -463,12 +465,12 @@ impl Layout {
         };
         let (cx, cy) = m.center();
         let candidates = [
-            Rect::new(cx - 28.0, m.bottom() + 2.0, 56.0, 20.0),
-            Rect::new(cx - 28.0, m.y - 22.0, 56.0, 20.0),
-            Rect::new(cx - 10.0, m.bottom() + 2.0, 20.0, 20.0),
-            Rect::new(cx - 10.0, m.y - 22.0, 20.0, 20.0),
-            Rect::new(m.right() + 2.0, cy - 10.0, 20.0, 20.0),
-            Rect::new(m.x - 22.0, cy - 10.0, 20.0, 20.0),
+            Rect::new(cx - 31.0, m.bottom() + 2.0, 62.0, 22.0),
+            Rect::new(cx - 31.0, m.y - 24.0, 62.0, 22.0),
+            Rect::new(cx - 11.0, m.bottom() + 2.0, 22.0, 22.0),
+            Rect::new(cx - 11.0, m.y - 24.0, 22.0, 22.0),
+            Rect::new(m.right() + 2.0, cy - 11.0, 22.0, 22.0),
+            Rect::new(m.x - 24.0, cy - 11.0, 22.0, 22.0),
         ];
         candidates
             .iter()

@@ -21,7 +21,7 @@ use super::layout::{FONT, Rect};
 use super::playback::{Shown, ViewerCommand};
 
 pub use help::help_lines;
-pub use lanes::{lane_steps, stage_of};
+pub use lanes::{LanePicture, lane_steps, stage_of};
 
 /// Which panel is open over the network, if any.
 #[derive(States, Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

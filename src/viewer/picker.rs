@@ -140,7 +140,7 @@ pub fn apply_picker(
             let done = Run::new(entry.scenario.clone(), None).map(Runs::new);
             Box::new(move |world: &mut World| match done {
                 Ok(runs) => show(world, runs),
-                Err(e) => warn!("{} did not simulate: {e}", entry.file),
+                Err(e) => tracing::warn!("{} did not simulate: {e}", entry.file),
             })
         });
     }

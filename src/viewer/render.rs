@@ -5,7 +5,6 @@
 use std::sync::{Arc, Mutex};
 
 use bevy::camera::RenderTarget;
-use bevy::log::{Level, LogPlugin};
 use bevy::prelude::*;
 use bevy::render::RenderPlugin;
 use bevy::render::render_resource::TextureFormat;
@@ -82,39 +81,36 @@ pub fn render_frames(
     let renderer = super::gpu::render_creation(super::gpu::Surface::Image)?;
     let first = steps.first().copied().unwrap_or(0);
     let mut app = App::new();
-    app.add_plugins(
-        DefaultPlugins
-            .set(WindowPlugin {
-                primary_window: None,
-                exit_condition: ExitCondition::DontExit,
-                ..default()
-            })
-            .set(RenderPlugin {
-                render_creation: renderer,
-                synchronous_pipeline_compilation: true,
-                ..default()
-            })
-            .set(LogPlugin {
-                level: Level::ERROR,
-                filter: "wgpu=off,naga=off,bevy_render=error".into(),
-                ..default()
-            })
-            .disable::<WinitPlugin>(),
-    )
-    .insert_resource(ClearColor(palette::BG))
-    .add_plugins(ViewerPlugin {
-        run,
-        canvas: Canvas {
-            width: w as f32,
-            height: h as f32,
-        },
-    })
-    .insert_resource(Cursor {
-        step: first,
-        ..default()
-    })
-    .insert_resource(Anim { progress: 0.5 })
-    .insert_resource(view.clone());
+    let plugins = DefaultPlugins
+        .set(WindowPlugin {
+            primary_window: None,
+            exit_condition: ExitCondition::DontExit,
+            ..default()
+        })
+        .set(RenderPlugin {
+            render_creation: renderer,
+            synchronous_pipeline_compilation: true,
+            ..default()
+        })
+        .disable::<WinitPlugin>();
+    // The web build has no log plugin (Bevy's `bevy_log` is left out of it).
+    #[cfg(not(target_arch = "wasm32"))]
+    let plugins = plugins.set(quiet_log());
+    app.add_plugins(plugins)
+        .insert_resource(ClearColor(palette::BG))
+        .add_plugins(ViewerPlugin {
+            run,
+            canvas: Canvas {
+                width: w as f32,
+                height: h as f32,
+            },
+        })
+        .insert_resource(Cursor {
+            step: first,
+            ..default()
+        })
+        .insert_resource(Anim { progress: 0.5 })
+        .insert_resource(view.clone());
     if view.panel != Panel::Closed {
         app.world_mut()
             .resource_mut::<NextState<Panel>>()
@@ -179,4 +175,14 @@ fn capture(
     } else {
         format!("text was still not laid out after {MAX_FRAMES} frames")
     }))
+}
+
+/// Errors only, and none from wgpu and naga: `render` prints its own.
+#[cfg(not(target_arch = "wasm32"))]
+fn quiet_log() -> bevy::log::LogPlugin {
+    bevy::log::LogPlugin {
+        level: bevy::log::Level::ERROR,
+        filter: "wgpu=off,naga=off,bevy_render=error".into(),
+        ..default()
+    }
 }

@@ -71,7 +71,7 @@ pub fn marker_size(tls: bool) -> (f32, f32) {
 }
 
 /// Text size of link markers.
-pub const MARKER_FONT: f32 = 14.0;
+pub const MARKER_FONT: f32 = super::layout::MIN_FONT;
 
 /// The rectangles of the markers placed so far (`markers` for the first links, in order).
 fn placed_rects(markers: &[Point], sc: &Scenario) -> Vec<Rect> {
@@ -318,6 +318,8 @@ fn marker_candidates(path: &[Point], quiet_start: bool) -> Vec<f32> {
     };
     candidates.extend([34.0, 48.0, 62.0, 80.0, 100.0, 130.0].map(from_quiet));
     candidates.extend([0.5, 0.4, 0.6, 0.3, 0.7]);
+    // Crowded (18 px markers near a busy device): anywhere along the link, either end.
+    candidates.extend((1..20).map(|k| k as f32 / 20.0));
     candidates
 }
 

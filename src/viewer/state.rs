@@ -208,8 +208,9 @@ fn tokens_of(layers: &[Layer], at: TokenAt, tunnel: Option<String>) -> Vec<Token
                 let names: Vec<String> = keys.iter().map(KeyBlob::label).collect();
                 push(Look::Keys(names.join(", ")), whole(0), Piece::Whole)
             }
+            // The row's own size, as the inspector says it (not the post around it).
             Layer::AtRest { bytes, .. } => {
-                push(sealed(Sealing::AtRestRow), whole(bytes.len()), Piece::Whole)
+                push(sealed(Sealing::AtRestRow), bytes.len(), Piece::Whole)
             }
             Layer::Envelope {
                 kind: EnvelopeKind::Bag {

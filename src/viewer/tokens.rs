@@ -12,22 +12,26 @@ use bevy::sprite::Anchor;
 
 use super::draw::{Layer, Painter, clear, palette as p};
 use super::icons::{self, Icon, Icons};
-use super::layout::{FONT, Layout, MIN_FONT, Rect, chars_fit, fit};
+use super::layout::{FONT, Layout, MIN_FONT, Rect, chars_fit};
 use super::motion::{Glide, drawn_progress, motion};
 use super::playback::{Anim, Runs, Shown};
 use super::routes::Point;
 use super::state::{Piece, Token, TokenAt};
+use super::text::wrap;
 use crate::scenario::Reach;
 
 pub use super::cards::{FanSummary, TokenCard, Traveller, fan_summary};
-use super::cards::{card, card_width, fan_width, record_card, small_card, style, traveller};
+use super::cards::{
+    card, card_width, fan_width, record_card, small_card, style, traveller, traveller_rect,
+};
 
-const CARD_H: f32 = 50.0;
+/// A card's height: room for three lines at 18 px (its first line may wrap).
+const CARD_H: f32 = 64.0;
 /// A TLS record's card, with the tab of what it carries under it.
-pub(super) const OUTER_H: f32 = 42.0;
-pub(super) const TAB_H: f32 = 26.0;
+pub(super) const OUTER_H: f32 = 46.0;
+pub(super) const TAB_H: f32 = 24.0;
 /// Height of a card in a fan-out row.
-const FAN_H: f32 = 34.0;
+const FAN_H: f32 = 30.0;
 /// Fan-out cards are as wide as their real bytes at this scale, the same in every scene and
 /// model, so per-recipient's ten full envelopes and a bag's one content card plus ten small
 /// keys compare at a glance. (About 2200 bytes, per-recipient signed envelopes to ten devices,
@@ -59,7 +63,7 @@ fn draw_tokens(
     let l = &shown.layout;
     let m = motion(run, l, shown.state.step);
     let progress = drawn_progress(&anim, glide.as_deref());
-    let at = m.at(progress);
+    let at = clear_of_marker(l, &shown.state.tokens, m.at(progress));
     // Redraw when what is shown changes, and while the token moves.
     if !shown.is_changed() && *last == Some((shown.state.step, at)) {
         return;
@@ -99,6 +103,64 @@ fn draw_tokens(
         // At rest at its place: the place's row is framed in the token's colour.
         pt.outline(r.inset(-3.0), ink, 3.0, 2.5);
     }
+}
+
+/// Where the traveller goes on a wire: at `at`, or where its pill would cover the link's
+/// `TLS` marker (issue 20: the padlock hid the marker at the start of a hop), the nearest point
+/// of the link where it does not.
+fn clear_of_marker(l: &Layout, tokens: &[Token], at: Point) -> Point {
+    let Some(TokenAt::Wire { link, .. }) = tokens.first().map(|t| t.at) else {
+        return at;
+    };
+    let (Some(path), Some(first)) = (l.links.get(link), tokens.first()) else {
+        return at;
+    };
+    let word = if first.tunnel.is_some() {
+        "TLS"
+    } else {
+        style(&first.look).3
+    };
+    let label = if tokens.len() > 1 {
+        format!("{word} x{}", tokens.len())
+    } else {
+        word.to_string()
+    };
+    let markers = [l.marker_rect(link, true), l.marker_rect(link, false)];
+    let boxes: Vec<Rect> = l
+        .devices
+        .iter()
+        .copied()
+        .chain(l.servers.iter().map(|b| b.rect))
+        .collect();
+    // What the pill must not cover, most wanted first: the marker, the boxes' names and rows,
+    // the cards' band.
+    let clear = |p: Point, (marker, boxed, cards): (bool, bool, bool)| {
+        let r = traveller_rect(p, &label);
+        !(marker && markers.iter().any(|m| r.overlaps(m))
+            || boxed && boxes.iter().any(|b| r.overlaps(b))
+            || cards && r.overlaps(&l.air))
+    };
+    // Only a pill on the marker moves: on its way out of a box it is where the clock says.
+    if clear(at, (true, false, false)) {
+        return at;
+    }
+    let d = |p: &Point| (p.0 - at.0).powi(2) + (p.1 - at.1).powi(2);
+    let spots: Vec<Point> = (0..=40)
+        .map(|k| super::routes::along(path, k as f32 / 40.0))
+        .collect();
+    // Where a link is too short for the pill beside its marker (between two servers), it
+    // stays where it was: a box's title matters more than the marker.
+    let tiers = [(true, true, true), (true, true, false)];
+    tiers
+        .into_iter()
+        .find_map(|tier| {
+            spots
+                .iter()
+                .copied()
+                .filter(|&p| clear(p, tier))
+                .min_by(|a, b| d(a).total_cmp(&d(b)))
+        })
+        .unwrap_or(at)
 }
 
 /// Where a tether from `from` (above) ends at a place at rest: the top edge of its server,
@@ -146,7 +208,7 @@ fn draw_row(pt: &mut Painter, icons: Option<&Icons>, shown: &Shown, at: Point) -
     let air = shown.layout.air;
     let tunnel = all.iter().any(|t| t.tunnel.is_some());
     let fan = all.len() > 1;
-    let pad = if tunnel { 52.0 } else { 0.0 };
+    let pad = if tunnel { 78.0 } else { 0.0 };
     // As many cards as fit at their narrowest (10 px and a gap) beside the "+ N more" box.
     let fits = ((air.w - 16.0 - pad - MORE_W) / 14.0).floor().max(1.0) as usize;
     let tokens = match all.len() > FAN_MAX {
@@ -158,7 +220,7 @@ fn draw_row(pt: &mut Painter, icons: Option<&Icons>, shown: &Shown, at: Point) -
         return record_card(pt, icons, air, at, &tokens[0]);
     }
     let (gap, y, card_h) = if fan {
-        (4.0, air.y + 8.0, FAN_H)
+        (4.0, air.y + if tunnel { 6.0 } else { 2.0 }, FAN_H)
     } else {
         (6.0, air.y + (air.h - CARD_H) / 2.0, CARD_H)
     };
@@ -235,34 +297,43 @@ fn more_box(pt: &mut Painter, r: Rect, n: usize) {
 fn record_frame(pt: &mut Painter, icons: Option<&Icons>, row: &RowShape, x0: f32, total: f32) {
     let r = Rect::new(x0 - 2.0, row.y - 6.0, total + 8.0, row.card_h + 12.0);
     pt.boxed(r, p::TLS_TINT, p::TLS, 4.0, 5.0);
-    let ir = Rect::new(r.x + 14.0, r.y + 4.0, 22.0, 22.0);
+    // The padlock and "TLS" side by side: at 18 px, the word under it would leave the frame.
+    let ir = Rect::new(r.x + 14.0, r.center().1 - 11.0, 22.0, 22.0);
     icons::draw(pt, icons, Icon::Padlock, ir, p::TLS, 5.1);
     pt.text_anchored(
-        ir.center().0,
-        ir.bottom() + 1.0,
+        ir.right() + 3.0,
+        ir.center().1,
         "TLS",
         MIN_FONT,
         p::TLS,
-        Anchor::TOP_CENTER,
+        Anchor::CENTER_LEFT,
         5.2,
     );
 }
 
-/// Under a fan-out: what the row is, in real bytes, and the running count on the wire.
+/// Under a fan-out: what the row is, in real bytes, and the running count on the wire, whole
+/// at 18 px: the longest of its forms that fits one line of the band (the header also counts
+/// the bytes on the wire, and the record's frame says TLS), else the shortest, wrapped.
 fn fan_caption(pt: &mut Painter, shown: &Shown, row: &RowShape) {
     let air = shown.layout.air;
+    let summary = fan_summary(&shown.state.tokens);
+    let wire = format!("; on the wire: {} B", shown.state.wire_bytes);
     let inside = if row.tunnel { "inside TLS: " } else { "" };
-    let line = format!(
-        "{inside}{}; on the wire: {} B",
-        fan_summary(&shown.state.tokens),
-        shown.state.wire_bytes
-    );
+    let whole = format!("{inside}{summary}{wire}");
+    let n = chars_fit(air.w - 8.0, MIN_FONT);
+    let forms = [whole.clone(), format!("{inside}{summary}"), summary.clone()];
+    let lines = match forms.iter().find(|f| f.chars().count() <= n) {
+        Some(f) => vec![f.clone()],
+        None => wrap(&summary, n),
+    };
     let ty = row.y + row.card_h + if row.tunnel { 8.0 } else { 3.0 };
-    let text = fit(&line, chars_fit(air.w - 8.0, MIN_FONT));
-    let tw = text.chars().count() as f32 * MIN_FONT * 0.6 + 8.0;
-    pt.rect(Rect::new(air.x, ty - 1.0, tw, MIN_FONT + 3.0), p::BG, 5.25);
-    let e = pt.text(air.x + 4.0, ty, &text, MIN_FONT, p::INK, 5.3);
-    pt.commands.entity(e).insert(FanSummary(line));
+    for (k, text) in lines.iter().enumerate() {
+        let y = ty + k as f32 * (MIN_FONT + 2.0);
+        let tw = text.chars().count() as f32 * MIN_FONT * 0.6 + 8.0;
+        pt.rect(Rect::new(air.x, y - 1.0, tw, MIN_FONT + 3.0), p::BG, 5.25);
+        let e = pt.text(air.x + 4.0, y, text, MIN_FONT, p::INK, 5.3);
+        pt.commands.entity(e).insert(FanSummary(whole.clone()));
+    }
 }
 
 /// The tokens plugin.

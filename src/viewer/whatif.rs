@@ -140,6 +140,9 @@ pub struct Cost {
     pub upload: usize,
     /// Bytes on every wire, the whole run.
     pub wire: usize,
+    /// Public-key operations the first message's sender did to seal it (the core's reading of
+    /// the envelopes it made: [`crate::whatif::public_key_work`]).
+    pub public_key: crate::layers::PublicKeyWork,
 }
 
 impl Cost {
@@ -185,6 +188,7 @@ impl Cost {
             posts,
             upload,
             wire,
+            public_key: crate::whatif::public_key_work(run, 0),
         }
     }
 
@@ -200,9 +204,11 @@ impl Cost {
             )
         };
         Some(format!(
-            "Cost: {first} leaves its sender as {} (was {}); bytes on every wire, whole run: {} B (was {} B)",
+            "Cost: {first} leaves its sender as {} (was {}); public-key operations to seal it: {} (was {}); bytes on every wire, whole run: {} B (was {} B)",
             upload(self),
             upload(before),
+            self.public_key.words(),
+            before.public_key.words(),
             self.wire,
             before.wire
         ))

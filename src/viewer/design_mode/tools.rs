@@ -29,7 +29,7 @@ impl Selected {
 /// A palette button.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tool {
-    /// A person with a phone, linked to the first server.
+    /// A person with a phone, linked to the server selected (asks which when there are two).
     AddPerson,
     /// Another device for the selected device's owner.
     AddDevice,
@@ -41,8 +41,14 @@ pub enum Tool {
     AddMessage,
     /// An observer with the role shown, reaching what is selected.
     AddObserver,
-    /// The next role (for the selected observer, or the next one added).
-    NextRole,
+    /// Opens (or closes) the role list.
+    Roles,
+    /// A role from the list (index into [`Role::ALL`]), for the selected observer or the
+    /// next one added.
+    PickRole(usize),
+    /// A key of the on-screen keys (renaming, naming the file): a character, or `'\n'`
+    /// Enter, `'\u{8}'` delete, `'\u{1b}'` cancel, [`super::menus::SHIFT`] a capital next.
+    Key(char),
     /// The selected node or link added to (or taken from) the observer tapped before it.
     ToggleReach,
     /// The selected link's TLS on or off.
@@ -53,6 +59,8 @@ pub enum Tool {
     Rename,
     /// Writes the RON file.
     Save,
+    /// Names the file, then writes it.
+    SaveAs,
     /// Reads the RON file back.
     Load,
     /// An empty scenario.
@@ -61,7 +69,7 @@ pub enum Tool {
 
 impl Tool {
     /// Every button, in palette order.
-    pub const ALL: [Tool; 14] = [
+    pub const ALL: [Tool; 15] = [
         Tool::AddPerson,
         Tool::AddDevice,
         Tool::AddServer,
@@ -74,8 +82,9 @@ impl Tool {
         Tool::Rename,
         Tool::New,
         Tool::Save,
+        Tool::SaveAs,
         Tool::Load,
-        Tool::NextRole,
+        Tool::Roles,
     ];
 
     /// The button's words (`role` is the role the next observer gets).
@@ -87,7 +96,10 @@ impl Tool {
             Tool::AddLink => "+ link: tap 2".into(),
             Tool::AddMessage => "+ message".into(),
             Tool::AddObserver => "+ observer".into(),
-            Tool::NextRole => format!("next role: {role}"),
+            Tool::Roles => format!("role: {role}"),
+            Tool::PickRole(i) => Role::ALL[i % Role::ALL.len()].name().into(),
+            Tool::Key(c) => c.to_string(),
+            Tool::SaveAs => "save as".into(),
             Tool::ToggleReach => "reach +/-".into(),
             Tool::ToggleTls => "TLS on/off".into(),
             Tool::Remove => "remove".into(),
@@ -135,17 +147,32 @@ pub fn press(tool: Tool, mode: &mut DesignMode, runs: &mut Runs, cursor: &mut Cu
     };
     let role = Role::ALL[mode.role % Role::ALL.len()];
     let made = match tool {
-        Tool::AddPerson => {
-            let (person, link) = add_person(d);
-            mode.edit(person, runs, cursor);
-            link.ok_or(NoEdit::Done)
-        }
+        Tool::AddPerson => match add_person(d, &mode.selected) {
+            Ok((person, link)) => {
+                mode.edit(person, runs, cursor);
+                link.ok_or(NoEdit::Done)
+            }
+            Err(e) => Err(e),
+        },
         Tool::AddDevice => add_device(d, &mode.selected),
         Tool::AddServer => Ok(add_server(d)),
         Tool::AddLink => add_link(&mode.selected),
         Tool::AddMessage => message(d).ok_or_else(|| say("A message needs two people")),
         Tool::AddObserver => add_observer(d, &mode.selected, role),
-        Tool::NextRole => next_role(mode),
+        Tool::Roles => {
+            mode.roles_open = !mode.roles_open;
+            Err(NoEdit::Done)
+        }
+        Tool::PickRole(i) => pick_role(mode, i),
+        Tool::Key(c) => {
+            super::menus::key(c, mode, runs, cursor);
+            Err(NoEdit::Done)
+        }
+        Tool::SaveAs => {
+            mode.saving_as = true;
+            mode.typing = Some(String::new());
+            Err(NoEdit::Done)
+        }
         Tool::ToggleReach => toggle_reach(&mode.selected),
         Tool::ToggleTls => toggle_tls(d, &mode.selected),
         Tool::Remove => match mode.selected.pop() {
@@ -154,11 +181,11 @@ pub fn press(tool: Tool, mode: &mut DesignMode, runs: &mut Runs, cursor: &mut Cu
         },
         Tool::Rename => rename(mode),
         Tool::Save => {
-            save(mode);
+            super::files::save(mode);
             Err(NoEdit::Done)
         }
         Tool::Load => {
-            load(mode, runs, cursor);
+            super::files::load(mode, runs, cursor);
             Err(NoEdit::Done)
         }
         Tool::New => {
@@ -176,21 +203,34 @@ pub fn press(tool: Tool, mode: &mut DesignMode, runs: &mut Runs, cursor: &mut Cu
     }
 }
 
-/// A person with a phone named from [`NAMES`], and the phone's link to the first server if
-/// there is one.
-fn add_person(d: &Designer) -> (Edit, Option<Edit>) {
+/// A person with a phone named from [`NAMES`], and the phone's link to the server selected
+/// last, else to the only server; with two servers or more and none selected, it asks which.
+fn add_person(d: &Designer, selected: &[Selected]) -> Result<(Edit, Option<Edit>), NoEdit> {
+    let servers: Vec<&str> = d
+        .file
+        .servers
+        .iter()
+        .map(|s| s.name.text.as_str())
+        .collect();
+    let chosen = last_node(selected).filter(|n| servers.contains(&n.as_str()));
+    let server = match (chosen, servers.as_slice()) {
+        (Some(s), _) => Some(s),
+        (None, [only]) => Some(only.to_string()),
+        (None, []) => None,
+        (None, _) => return Err(say("Which server? Tap it, then + person")),
+    };
     let name = NAMES
         .iter()
         .map(|n| n.to_string())
         .find(|n| d.free_name(n) == *n)
         .unwrap_or_else(|| d.free_name("Person"));
     let device = d.free_name(&format!("{}-phone", name.to_lowercase().replace(' ', "-")));
-    let link = d.file.servers.first().map(|s| Edit::AddLink {
+    let link = server.map(|to| Edit::AddLink {
         from: device.clone(),
-        to: s.name.text.clone(),
+        to,
         tls: true,
     });
-    (Edit::AddPerson { name, device }, link)
+    Ok((Edit::AddPerson { name, device }, link))
 }
 
 /// A laptop for the owner of the device selected last, else for the first person.
@@ -263,8 +303,10 @@ fn add_observer(d: &Designer, selected: &[Selected], role: Role) -> Made {
 }
 
 /// The next role, for the observer selected last or else the next one added.
-fn next_role(mode: &mut DesignMode) -> Made {
-    mode.role = (mode.role + 1) % Role::ALL.len();
+/// A role from the list: the selected observer's, else the next observer's.
+fn pick_role(mode: &mut DesignMode, i: usize) -> Made {
+    mode.role = i % Role::ALL.len();
+    mode.roles_open = false;
     let role = Role::ALL[mode.role].name().to_string();
     match mode.selected.last() {
         Some(Selected::Observer(o)) => Ok(Edit::SetRole {
@@ -339,7 +381,7 @@ fn message(d: &Designer) -> Option<Edit> {
 }
 
 /// The designer's item for a selection: a node is a device or a server.
-fn item_of(d: &Designer, sel: &Selected) -> Item {
+pub(super) fn item_of(d: &Designer, sel: &Selected) -> Item {
     match sel {
         Selected::Node(n) if d.file.servers.iter().any(|s| s.name.text == *n) => {
             Item::Server(n.clone())
@@ -347,57 +389,5 @@ fn item_of(d: &Designer, sel: &Selected) -> Item {
         Selected::Node(n) => Item::Device(n.clone()),
         Selected::Link(a, b) => Item::Link(a.clone(), b.clone()),
         Selected::Observer(o) => Item::Observer(o.clone()),
-    }
-}
-
-/// A key typed while renaming.
-pub fn typed(ch: char, mode: &mut DesignMode, runs: &mut Runs, cursor: &mut Cursor) {
-    let Some(buf) = mode.typing.as_mut() else {
-        return;
-    };
-    match ch {
-        '\u{8}' => {
-            buf.pop();
-        }
-        '\u{1b}' => mode.typing = None,
-        '\n' => {
-            let to = mode.typing.take().unwrap_or_default();
-            let (Some(sel), Some(d)) = (mode.selected.pop(), mode.designer.as_ref()) else {
-                return;
-            };
-            let item = item_of(d, &sel);
-            mode.edit(Edit::Rename(item, to.trim().to_string()), runs, cursor);
-        }
-        c if !c.is_control() && buf.chars().count() < 40 => buf.push(c),
-        _ => {}
-    }
-}
-
-fn save(mode: &mut DesignMode) {
-    let Some(d) = mode.designer.as_ref() else {
-        return;
-    };
-    let path = mode.path.clone().unwrap_or_else(|| "designed.ron".into());
-    mode.status = match std::fs::write(&path, d.to_ron()) {
-        Ok(()) if mode.error.is_none() => format!("Saved {}", path.display()),
-        Ok(()) => format!("Saved {}, not valid yet", path.display()),
-        Err(e) => format!("Could not save {}: {e}", path.display()),
-    };
-}
-
-fn load(mode: &mut DesignMode, runs: &mut Runs, cursor: &mut Cursor) {
-    let path = mode.path.clone().unwrap_or_else(|| "designed.ron".into());
-    let name = path.display().to_string();
-    let loaded = crate::scenario::read_capped(&path)
-        .map_err(|e| format!("Could not read {name}: {}", e.message))
-        .and_then(|t| Designer::load(&t, &name).map_err(|e| e.to_string()));
-    match loaded {
-        Ok(d) => {
-            mode.designer = Some(d);
-            mode.selected.clear();
-            mode.status = format!("Loaded {name}");
-            mode.sync(runs, cursor);
-        }
-        Err(e) => mode.status = e,
     }
 }

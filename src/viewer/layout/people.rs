@@ -180,8 +180,9 @@ impl Columns {
 
 impl Rows {
     /// The rows at the largest text size at which `columns` fit in `height`: stacked at the
-    /// body size if they fit, else compact, at smaller text down to MIN_FONT, then everything
-    /// scaled down together.
+    /// body size if they fit, else compact (tighter rows, memory and keys side by side), at
+    /// smaller text down to MIN_FONT, then (only past any shipped scene) everything scaled down
+    /// together.
     fn fitting(columns: &[Column], font: f32, height: f32, side_w: f32) -> Rows {
         let (mut font, mut compact, mut dk) = (font.min(FONT + 2.0), false, 1.0);
         if need(columns, font, false) > height {
@@ -192,31 +193,58 @@ impl Rows {
             dk = (height / need(columns, font, true)).min(1.0);
             font = (font * dk).max(9.0);
         }
-        let (label_h, dev_h, dev_step) = device_rows(font / dk, compact);
+        let h = device_rows(font / dk, compact);
         Rows {
             font,
             dk,
             compact,
             side_w,
-            label_h: label_h * dk,
-            dev_h: dev_h * dk,
-            dev_step: dev_step * dk,
-            name_h: (font / dk + 9.0) * dk,
-            row_h: (font / dk + 7.0) * dk,
+            label_h: h.label * dk,
+            dev_h: h.dev * dk,
+            dev_step: h.step * dk,
+            name_h: h.name * dk,
+            row_h: h.row * dk,
         }
     }
 }
 
-/// Heights of a device column at text size `f`: (person label, device box, step between).
-fn device_rows(f: f32, compact: bool) -> (f32, f32, f32) {
-    let name_h = f + 9.0;
-    let row_h = f + 7.0;
-    let dev_h = if compact {
-        name_h + row_h + 4.0
+/// Heights in a device column at one text size.
+struct Heights {
+    /// A person's name.
+    label: f32,
+    /// A device's name row.
+    name: f32,
+    /// A memory or keystore row.
+    row: f32,
+    /// A whole device box.
+    dev: f32,
+    /// From one device box to the next.
+    step: f32,
+}
+
+/// Heights of a device column at text size `f`; compact rows leave less room around the text.
+fn device_rows(f: f32, compact: bool) -> Heights {
+    if compact {
+        let (name, row) = (f + 5.0, f + 4.0);
+        let dev = name + row + 3.0;
+        Heights {
+            label: f + 5.0,
+            name,
+            row,
+            dev,
+            step: dev + 3.0,
+        }
     } else {
-        name_h + 2.0 * row_h + 7.0
-    };
-    (f + 8.0, dev_h, dev_h + 4.0)
+        let (name, row) = (f + 9.0, f + 7.0);
+        let dev = name + 2.0 * row + 7.0;
+        Heights {
+            label: f + 8.0,
+            name,
+            row,
+            dev,
+            step: dev + 4.0,
+        }
+    }
 }
 
 /// The height the taller column needs at text size `f`.
@@ -224,8 +252,8 @@ fn need(columns: &[Column], f: f32, compact: bool) -> f32 {
     columns
         .iter()
         .map(|c| {
-            let (label_h, _, step) = device_rows(f, compact);
-            c.people.len() as f32 * label_h + c.n_dev as f32 * step
+            let h = device_rows(f, compact);
+            c.people.len() as f32 * h.label + c.n_dev as f32 * h.step
         })
         .fold(0.0, f32::max)
 }
@@ -325,7 +353,8 @@ fn thin(sc: &Scenario, columns: &mut [Column], font: f32, height: f32) -> bool {
         return false;
     }
     let key = featured(sc);
-    let (label_h, _, step) = device_rows(font.min(FONT), true);
+    let h = device_rows(font.min(FONT), true);
+    let (label_h, step) = (h.label, h.step);
     let room = height - crowd_h(font.min(FONT));
     for column in columns.iter_mut() {
         let mut kept: Vec<(usize, Vec<usize>)> = Vec::new();

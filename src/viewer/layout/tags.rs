@@ -15,7 +15,7 @@ impl Layout {
     /// Where link `link`'s what-if tag (`w` x `h`) goes, and the point of the link it belongs
     /// to: on the link, as near its middle as it can be while covering no box, no other link's
     /// marker and no tag in `placed`; else the clear spot nearest the middle, off the link (up
-    /// to two tags' width and three heights away); else on the middle (a link too crowded).
+    /// to two tags' width and five heights away); else on the middle (a link too crowded).
     pub fn tag_rect(&self, link: usize, (w, h): (f32, f32), placed: &[Rect]) -> (Rect, Point) {
         let at = |(x, y): Point| Rect::new(x - w / 2.0, y - h / 2.0, w, h);
         let Some(path) = self.links.get(link) else {
@@ -24,19 +24,23 @@ impl Layout {
         };
         let mid = routes::along(path, 0.5);
         let on_link = [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8].map(|t| routes::along(path, t));
-        // Clear of the `plain` badges too where there is room; in a crowded scene, clear of
-        // boxes, markers and tags at least.
-        let spot = [true, false].into_iter().find_map(|badges| {
-            let blockers = self.tag_blockers(link, placed, badges);
-            let clear = |c: Point| {
-                let r = at(c);
-                self.stage.contains(&r) && !blockers.iter().any(|o| r.overlaps(o))
-            };
-            on_link
-                .into_iter()
-                .chain(near(mid, (w, h), &blockers))
-                .find(|&c| clear(c))
-        });
+        // On the link clear of the cards' band and the `plain` badges where there is room
+        // (issue 20: a tag over the key card); else near it, clear of the badges; in a
+        // crowded scene, clear of boxes, markers and tags at least.
+        let spot = [(true, true), (true, false), (false, false)]
+            .into_iter()
+            .find_map(|(badges, cards)| {
+                let mut blockers = self.tag_blockers(link, placed, badges);
+                blockers.extend(cards.then_some(self.air));
+                let clear = |c: Point| {
+                    let r = at(c);
+                    self.stage.contains(&r) && !blockers.iter().any(|o| r.overlaps(o))
+                };
+                // Off the cards' band, a tag stays within a short leader of its link.
+                let close = |c: &Point| !cards || (c.0 - mid.0).hypot(c.1 - mid.1) < 120.0;
+                let off_link = near(mid, (w, h), &blockers).into_iter().filter(close);
+                on_link.into_iter().chain(off_link).find(|&c| clear(c))
+            });
         (at(spot.unwrap_or(mid)), mid)
     }
 
@@ -68,7 +72,7 @@ impl Layout {
 /// just clear each blocker's edges (so a gap exactly one tag high is found).
 fn near(mid: Point, (w, h): (f32, f32), blockers: &[Rect]) -> Vec<Point> {
     let xs = axis(mid.0, w, 8, blockers.iter().map(|o| (o.x, o.right())));
-    let ys = axis(mid.1, h, 12, blockers.iter().map(|o| (o.y, o.bottom())));
+    let ys = axis(mid.1, h, 20, blockers.iter().map(|o| (o.y, o.bottom())));
     let mut spots: Vec<Point> = xs
         .iter()
         .flat_map(|&x| ys.iter().map(move |&y| (x, y)))

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use bevy::prelude::*;
 
-use super::super::draw::{Layer, palette as p};
-use super::super::layout::{FONT, Rect, chars_fit};
+use super::super::draw::{Layer, Painter, palette as p};
+use super::super::layout::{FONT, Layout, Rect, chars_fit};
 use super::super::panels::{ascii, wrap};
 use super::super::playback::{Runs, Scroll, Shown};
 use super::super::state::{ViewState, state_at};
@@ -89,15 +89,12 @@ fn draw(
     let k = shown.state.step;
     let stages = lane_steps(&runs, k);
     let n = runs.runs.len().max(1) as f32;
-    let lane_h = (r.h - 36.0) / n;
     let size = FONT;
+    pt.text(r.x + 8.0, r.y + 34.0, LEGEND, size, p::INK, 10.3);
+    let top = r.y + 58.0;
+    let lane_h = (r.bottom() - 4.0 - top) / n;
     for (i, (run, &(step, same))) in runs.runs.iter().zip(&stages).enumerate() {
-        let lane = Rect::new(
-            r.x + 6.0,
-            r.y + 34.0 + i as f32 * lane_h,
-            r.w - 12.0,
-            lane_h - 4.0,
-        );
+        let lane = Rect::new(r.x + 6.0, top + i as f32 * lane_h, r.w - 12.0, lane_h - 4.0);
         let here = i == runs.current;
         pt.boxed(
             lane,
@@ -106,13 +103,21 @@ fn draw(
             if here { 3.0 } else { 1.0 },
             10.3,
         );
-        let lines = lane_lines(run, step, (here, same), chars_fit(lane.w - 12.0, size));
+        let st = state_at(run, step);
+        let pic = thumbnail(&mut pt, run, &st, (i, lane.inset(4.0)));
+        let text = Rect::new(
+            pic.right() + 8.0,
+            lane.y,
+            lane.right() - pic.right() - 8.0,
+            lane.h,
+        );
+        let lines = lane_lines(run, step, (here, same), chars_fit(text.w - 12.0, size));
         let rows = ((lane.h - 6.0) / (size * 1.25)).floor().max(1.0) as usize;
         // Every lane scrolls with Up, Down and the wheel, and says which lines it shows.
         let shown_lines = super::super::text::scrolled(lines, rows, scroll.panel);
         for (j, (line, color)) in shown_lines.iter().enumerate() {
             pt.text(
-                lane.x + 6.0,
+                text.x + 4.0,
                 lane.y + 4.0 + j as f32 * size * 1.25,
                 line,
                 size,
@@ -121,6 +126,61 @@ fn draw(
             );
         }
     }
+}
+
+/// A lane's picture of where the words were in the clear: the run's index among the models
+/// and how many places it shows filled (held the words by this event).
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LanePicture {
+    /// Which run (model) of the lanes.
+    pub lane: usize,
+    /// How many places and links are drawn filled.
+    pub filled: usize,
+}
+
+/// What the lanes' pictures mean, in words (the fill is a shape, not only a colour).
+const LEGEND: &str = "Pictures: filled = held the words in the clear; hollow = never did";
+
+/// A lane's picture in `room`: the scene's network drawn small, every place that has held the
+/// words in the clear by this state filled (a link drawn thick), the others hollow; returns
+/// the rectangle it took.
+fn thumbnail(pt: &mut Painter, run: &Run, st: &ViewState, (lane, room): (usize, Rect)) -> Rect {
+    let l = Layout::new(&run.scenario);
+    let net = Rect::new(l.stage.x, l.stage.y, l.stage.w, l.strip.y - l.stage.y);
+    let k = (room.w * 0.4 / net.w).min(room.h / net.h);
+    let pic = Rect::new(room.x, room.y, net.w * k, net.h * k);
+    let at = |(x, y): (f32, f32)| (pic.x + (x - net.x) * k, pic.y + (y - net.y) * k);
+    let small = |r: &Rect| {
+        let (x, y) = at((r.x, r.y));
+        Rect::new(x, y, r.w * k, r.h * k)
+    };
+    let e = pt.boxed(pic, p::BG, p::MUTED, 1.0, 10.35);
+    let filled = st.footprint.len();
+    pt.commands.entity(e).insert(LanePicture { lane, filled });
+    for (i, path) in l.links.iter().enumerate() {
+        let plain = st.footprint.contains_key(&Reach::Wire(i));
+        let (color, t) = if plain {
+            (p::PLAIN, 4.0)
+        } else {
+            (p::MUTED, 1.0)
+        };
+        for w in path.windows(2) {
+            pt.line(at(w[0]), at(w[1]), color, t, 10.36);
+        }
+    }
+    let boxes = l.devices.iter().chain(l.servers.iter().map(|b| &b.rect));
+    for r in boxes {
+        pt.boxed(small(r), p::PAPER, p::INK, 1.0, 10.37);
+    }
+    for (place, r) in &l.places {
+        let r = small(r);
+        if st.footprint.contains_key(place) {
+            pt.boxed(r, p::PLAIN, p::INK, 1.5, 10.39);
+        } else {
+            pt.outline(r, p::MUTED, 1.0, 10.39);
+        }
+    }
+    pic
 }
 
 /// A lane's lines, wrapped to `cols`: the model, step and event (`here` on screen, else the
