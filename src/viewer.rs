@@ -7,34 +7,28 @@
 //! | plugin | file | does |
 //! | --- | --- | --- |
 //! | [`PlaybackPlugin`] | `playback.rs` | the run, cursor, options; applies [`ViewerCommand`]s |
-//! | `IconsPlugin` | `icons.rs` | the pictograms, embedded PNGs (`assets/icons/`) |
-//! | `ActorsPlugin` | `actors.rs` | people, devices, servers and parts, admins, links, footprint |
-//! | `TokensPlugin` | `tokens.rs`, `motion.rs` | tokens travelling along links; TLS records with what they carry inside |
-//! | `ObserverPlugin` | `observer.rs` | observer chips, reach lines, what they got |
-//! | `PanelsPlugin` | `panels.rs` | header, step list, inspector |
+//! | `IconsPlugin` | `draw/icons.rs` | the pictograms, embedded PNGs (`assets/icons/`) |
+//! | `ActorsPlugin` | `draw/actors.rs` | people, devices, servers and parts, admins, links, footprint |
+//! | `TokensPlugin` | `draw/tokens.rs`, `draw/cards.rs`, `draw/motion.rs` | tokens travelling along links; TLS records with what they carry inside |
+//! | `ObserverPlugin` | `draw/observer.rs` | observer chips, reach lines, what they got |
+//! | `PanelsPlugin` | `draw/chrome.rs`, `draw/steps.rs` | header, step list, inspector |
 //! | [`PanelPlugin`] | `panel.rs`, `panel/*.rs` | the [`Panel`] state: one panel at a time over the network (matrix, lanes, keys, help), each its own plugin |
 //! | `InputPlugin` | `input.rs` | keys, clicks and the wheel to commands (window only) |
-//! | (drawn by `panels.rs`) | `controls.rs` | on-screen buttons for a mouse or whiteboard pen |
-//! | [`PickerPlugin`] | `picker.rs` | the shipped scenarios, the [`Panel::Scenarios`] panel; `[` `]` switch |
-//! | [`WhatIfPlugin`] | `whatif.rs` | what-if switches (W): a link's TLS, keys, key sync, web page; changed cells |
-//! | [`ExercisePlugin`] | `exercise_mode.rs` | exercise mode (E): mark each observer, then reveal the computed key and score |
-//! | [`DesignPlugin`] | `design_mode.rs` | the scenario designer (D): palette, taps and drags to core edits; save, load |
-//! | [`ComputePlugin`] | `compute.rs` | core runs (what-if, picker, designer) off the frame loop, with a "computing..." mark |
+//! | (drawn by `draw/chrome.rs`) | `draw/controls.rs` | on-screen buttons for a mouse or whiteboard pen |
+//! | [`PickerPlugin`] | `panel/picker.rs` | the shipped scenarios, the [`Panel::Scenarios`] panel; `[` `]` switch |
+//! | [`WhatIfPlugin`] | `mode/whatif.rs` | what-if switches (W): a link's TLS, keys, key sync, web page; changed cells |
+//! | [`ExercisePlugin`] | `mode/exercise.rs` | exercise mode (E): mark each observer, then reveal the computed key and score |
+//! | [`DesignPlugin`] | `mode/design.rs`, `mode/design/` | the scenario designer (D): palette, taps and drags to core edits; save, load |
+//! | [`ComputePlugin`] | `playback/compute.rs` | core runs (what-if, picker, designer) off the frame loop, with a "computing..." mark |
 //! | [`IdlePlugin`] | `idle.rs` | draws only while something moves (window only); frame times |
 //!
-//! Layout ([`Layout::new`], with link routes from `routes.rs`) and the state at a step
-//! ([`state_at`]) are pure functions; `text.rs` wraps, abbreviates and scrolls text so that
+//! Layout ([`Layout::new`], with link routes from `layout/routes.rs`) and the state at a step
+//! ([`state_at`]) are pure functions; `draw/text.rs` wraps, abbreviates and scrolls text so that
 //! nothing is cut short. `render.rs` draws frames off-screen; `export.rs` writes
 //! a run of them as a GIF or PNG sequence. `gpu.rs` finds a graphics adapter before Bevy does,
 //! so that having none is an error ([`ViewerError::NoAdapter`]) rather than Bevy's panic.
 
-mod actors;
-mod cards;
-mod compute;
-mod controls;
-mod design_mode;
 mod draw;
-mod exercise_mode;
 mod export;
 #[cfg(not(target_arch = "wasm32"))]
 mod gpu;
@@ -52,26 +46,24 @@ mod gpu {
         Ok(Default::default())
     }
 }
-mod held;
-mod icons;
 mod idle;
 mod input;
 mod layout;
-mod motion;
-mod observer;
+mod mode;
 mod page;
 mod panel;
-mod panels;
-mod picker;
 mod playback;
 mod render;
-mod routes;
-mod side_column;
-mod state;
-mod steps;
-mod text;
-mod tokens;
-mod whatif;
+
+// Each folder is one part of the design: `draw/` what is on screen, `layout/` where it goes,
+// `playback/` the runs and the state at a step, `panel/` the panels over the network, `mode/`
+// the classroom modes (what-if, exercise, designer). Their files are named here, once, so the
+// rest of the viewer reaches them as `super::tokens`, wherever they sit.
+use draw::{actors, cards, chrome, controls, icons, motion, observer, steps, text, tokens};
+use layout::routes;
+use mode::{design, exercise, side_column, whatif};
+use panel::picker;
+use playback::{compute, held, state};
 
 use std::path::PathBuf;
 
@@ -80,11 +72,12 @@ use bevy::render::RenderPlugin;
 use bevy::render::settings::RenderCreation;
 
 pub use actors::{Dimmed, Footprint, PlaceMark};
+pub use chrome::{EventLine, PresenterCaption, ViewingAsHeader};
 pub use compute::{ComputePlugin, Computing, ComputingMark};
 pub use controls::{ControlButton, buttons};
-pub use design_mode::{DesignCommand, DesignMode, DesignPlugin, Selected, Tool};
+pub use design::{DesignCommand, DesignMode, DesignPlugin, Selected, Tool};
 pub use draw::{Layer, Shortened};
-pub use exercise_mode::{ExerciseCommand, ExerciseMode, ExercisePlugin, ExerciseStart, Loaded};
+pub use exercise::{ExerciseCommand, ExerciseMode, ExercisePlugin, ExerciseStart, Loaded};
 pub use export::{FramesOptions, render_sequence, write_gif};
 pub use held::{keeps, lingering, still_held};
 pub use icons::{Icon, IconMark};
@@ -96,7 +89,6 @@ pub use observer::{ObserverChip, ReachLine, icon_rect as chip_icon_rect, reach_l
 pub use panel::{
     LanePicture, Overlay, Panel, PanelInfo, PanelPlugin, help_lines, lane_steps, stage_of,
 };
-pub use panels::{EventLine, PresenterCaption, ViewingAsHeader};
 pub use picker::{Picker, PickerCommand, PickerEntry, PickerPlugin, PickerRow};
 pub use playback::{
     Anim, Canvas, Cursor, PlaybackPlugin, Runs, Scroll, Shown, ViewOptions, ViewerCommand,
@@ -211,7 +203,7 @@ impl Plugin for ViewerPlugin {
                 actors::ActorsPlugin,
                 tokens::TokensPlugin,
                 observer::ObserverPlugin,
-                panels::PanelsPlugin,
+                chrome::PanelsPlugin,
                 PickerPlugin,
                 WhatIfPlugin,
                 ExercisePlugin,

@@ -63,16 +63,20 @@ fn one_panel_at_a_time_and_esc_closes_it() {
     press(&mut app, KeyCode::KeyX);
     assert_eq!(panel(&app), Panel::Matrix);
     assert_eq!(frames(&mut app), vec![Panel::Matrix]);
-    // Another panel's key replaces it: never two drawn over each other.
-    for (code, p) in [
-        (KeyCode::KeyC, Panel::Lanes),
-        (KeyCode::KeyH, Panel::Keys),
-        (KeyCode::F1, Panel::Help),
-        (KeyCode::KeyX, Panel::Matrix),
-    ] {
+    // Another panel's key replaces it: never two drawn over each other. Every key of every
+    // panel drawn over the network, from the registry, each from the matrix and back.
+    let over: Vec<(KeyCode, Panel)> = Panel::ALL
+        .iter()
+        .filter(|i| !i.panel.is_side() && !matches!(i.panel, Panel::Scenarios | Panel::Matrix))
+        .flat_map(|i| i.codes.iter().map(move |&c| (c, i.panel)))
+        .collect();
+    assert!(over.len() >= 5, "{over:?}");
+    for (code, p) in over {
         press(&mut app, code);
-        assert_eq!(panel(&app), p);
+        assert_eq!(panel(&app), p, "{code:?}");
         assert_eq!(frames(&mut app), vec![p], "only {p:?} is drawn");
+        press(&mut app, KeyCode::KeyX);
+        assert_eq!(frames(&mut app), vec![Panel::Matrix]);
     }
     // Stepping redraws the open panel, still once.
     press(&mut app, KeyCode::ArrowRight);

@@ -9,6 +9,17 @@ use super::layout::{Fit, Rect};
 
 /// A colour-blind safe palette (Okabe and Ito). Meaning is carried by shape and text first;
 /// colour only reinforces it.
+pub(super) mod actors;
+pub(super) mod cards;
+pub(super) mod chrome;
+pub(super) mod controls;
+pub(super) mod icons;
+pub(super) mod motion;
+pub(super) mod observer;
+pub(super) mod steps;
+pub(super) mod text;
+pub(super) mod tokens;
+
 pub mod palette {
     use bevy::prelude::Color;
     /// Background.

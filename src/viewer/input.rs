@@ -11,10 +11,10 @@ use bevy::input::mouse::{MouseScrollUnit, MouseWheel};
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 
+use super::chrome::EventLine;
 use super::controls::ControlButton;
 use super::observer::ObserverChip;
 use super::panel::Panel;
-use super::panels::EventLine;
 use super::playback::{Canvas, Shown, ViewerCommand};
 
 /// One control: the keys that give it, the command, and what it does (for the help panel).
@@ -90,7 +90,8 @@ pub const CONTROLS: [Control; 15] = [
         keys: "M",
         codes: &[KeyCode::KeyM],
         command: ViewerCommand::CycleModel,
-        does: "the next model: plain-web, server-encrypted, e2e (the core re-runs)",
+        // The help adds the models' names from their registry.
+        does: "the next model (the core re-runs)",
     },
     Control {
         keys: "A",
@@ -124,20 +125,6 @@ pub const CONTROLS: [Control; 15] = [
     },
 ];
 
-/// The key codes that open each panel.
-const PANEL_KEYS: [(KeyCode, Panel); 10] = [
-    (KeyCode::KeyX, Panel::Matrix),
-    (KeyCode::KeyC, Panel::Lanes),
-    (KeyCode::KeyL, Panel::Lanes),
-    (KeyCode::KeyH, Panel::Keys),
-    (KeyCode::KeyS, Panel::Scenarios),
-    (KeyCode::Slash, Panel::Help),
-    (KeyCode::F1, Panel::Help),
-    (KeyCode::KeyW, Panel::WhatIf),
-    (KeyCode::KeyE, Panel::Exercise),
-    (KeyCode::KeyD, Panel::Designer),
-];
-
 /// The command a key gives, if any.
 pub fn command_for(key: KeyCode) -> Option<ViewerCommand> {
     CONTROLS
@@ -145,10 +132,10 @@ pub fn command_for(key: KeyCode) -> Option<ViewerCommand> {
         .find(|c| c.codes.contains(&key))
         .map(|c| c.command)
         .or_else(|| {
-            PANEL_KEYS
+            Panel::ALL
                 .iter()
-                .find(|(k, _)| *k == key)
-                .map(|&(_, panel)| ViewerCommand::TogglePanel(panel))
+                .find(|info| info.codes.contains(&key))
+                .map(|info| ViewerCommand::TogglePanel(info.panel))
         })
 }
 

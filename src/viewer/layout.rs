@@ -8,6 +8,7 @@
 //! along the bottom.
 
 mod people;
+pub(super) mod routes;
 mod servers;
 mod strip;
 mod tags;

@@ -11,6 +11,7 @@ mod help;
 mod keys;
 mod lanes;
 mod matrix;
+pub(super) mod picker;
 
 use bevy::prelude::*;
 use bevy::state::app::StatesPlugin;
@@ -39,23 +40,26 @@ pub enum Panel {
     Scenarios,
     /// The controls (? or F1).
     Help,
-    /// What-if switches beside the network (W; `whatif.rs`).
+    /// What-if switches beside the network (W; `mode/whatif.rs`).
     WhatIf,
-    /// Exercise mode beside the network (E; `exercise_mode.rs`).
+    /// Exercise mode beside the network (E; `mode/exercise.rs`).
     Exercise,
-    /// The scenario designer's palette beside the network (D; `design_mode.rs`).
+    /// The scenario designer's palette beside the network (D; `mode/design.rs`).
     Designer,
 }
 
 /// One row of the panel registry: the panel, its name (for `render --panel`), the keys that
-/// open it, and its button's label.
+/// open it (as the help shows them, and the key codes the keyboard sends), and its button's
+/// label. Input, help, buttons, `render --panel` and the tests read this row.
 pub struct PanelInfo {
     /// The panel.
     pub panel: Panel,
     /// Its name on the command line.
     pub name: &'static str,
-    /// The keys that open and close it.
+    /// The keys that open and close it, as the help panel shows them.
     pub keys: &'static str,
+    /// The same keys as the keyboard sends them.
+    pub codes: &'static [KeyCode],
     /// What it shows, for buttons and the help panel.
     pub label: &'static str,
 }
@@ -67,48 +71,56 @@ impl Panel {
             panel: Panel::Matrix,
             name: "matrix",
             keys: "X",
+            codes: &[KeyCode::KeyX],
             label: "Who reads",
         },
         PanelInfo {
             panel: Panel::Lanes,
             name: "lanes",
             keys: "C",
+            codes: &[KeyCode::KeyC, KeyCode::KeyL],
             label: "Compare",
         },
         PanelInfo {
             panel: Panel::Keys,
             name: "keys",
             keys: "H",
+            codes: &[KeyCode::KeyH],
             label: "Keys",
         },
         PanelInfo {
             panel: Panel::Scenarios,
             name: "scenarios",
             keys: "S",
+            codes: &[KeyCode::KeyS],
             label: "Scenes",
         },
         PanelInfo {
             panel: Panel::Help,
             name: "help",
             keys: "? F1",
+            codes: &[KeyCode::Slash, KeyCode::F1],
             label: "Help",
         },
         PanelInfo {
             panel: Panel::WhatIf,
             name: "whatif",
             keys: "W",
+            codes: &[KeyCode::KeyW],
             label: "What if",
         },
         PanelInfo {
             panel: Panel::Exercise,
             name: "exercise",
             keys: "E",
+            codes: &[KeyCode::KeyE],
             label: "Exercise",
         },
         PanelInfo {
             panel: Panel::Designer,
             name: "designer",
             keys: "D",
+            codes: &[KeyCode::KeyD],
             label: "Design",
         },
     ];

@@ -2,6 +2,10 @@
 //! [`ViewerCommand`]s change them. The state shown at step `k` is rebuilt from the trace by
 //! [`state_at`], so stepping back needs no undo.
 
+pub(super) mod compute;
+pub(super) mod held;
+pub(super) mod state;
+
 use bevy::prelude::*;
 
 use super::layout::{Fit, Layout};

@@ -6,7 +6,7 @@ use bevy::prelude::*;
 use super::super::draw::{Layer, palette as p};
 use super::super::input::CONTROLS;
 use super::super::layout::chars_fit;
-use super::super::playback::{Scroll, Shown};
+use super::super::playback::{Scroll, Shown, ViewerCommand};
 use super::super::text::wrap;
 use super::{Panel, add_panel, draw_rows, frame, painter};
 
@@ -15,7 +15,7 @@ pub fn help_lines() -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = CONTROLS
         .iter()
         .filter(|c| !c.does.is_empty())
-        .map(|c| (c.keys.to_string(), c.does.to_string()))
+        .map(|c| (c.keys.to_string(), does(c)))
         .collect();
     for info in Panel::ALL {
         out.push((
@@ -28,6 +28,15 @@ pub fn help_lines() -> Vec<(String, String)> {
         "close the open panel; with none open, the neutral view".into(),
     ));
     out
+}
+
+/// What a control does, in words; the model cycle names the models from their registry.
+fn does(c: &crate::viewer::input::Control) -> String {
+    if c.command != ViewerCommand::CycleModel {
+        return c.does.to_string();
+    }
+    let names: Vec<&str> = crate::scenario::Model::all().map(|m| m.name()).collect();
+    format!("the next model: {} (the core re-runs)", names.join(", "))
 }
 
 fn draw(

@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 
 use bevy::prelude::*;
 
+use super::super::chrome::{ascii, wrap};
 use super::super::draw::{Layer, Painter, palette as p};
 use super::super::layout::{FONT, Layout, Rect, chars_fit};
-use super::super::panels::{ascii, wrap};
 use super::super::playback::{Runs, Scroll, Shown};
 use super::super::state::{ViewState, state_at};
 use super::{Panel, add_panel, frame, painter};

@@ -11,9 +11,9 @@ use bevy::image::{ImageFilterMode, ImageSampler, ImageSamplerDescriptor};
 use bevy::prelude::*;
 use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
 
-use super::draw::Painter;
-use super::layout::Rect;
 use crate::scenario::{DeviceKind, DevicePart, Part, Reach, Role, Scenario};
+use crate::viewer::draw::Painter;
+use crate::viewer::layout::Rect;
 
 /// One pictogram.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -92,7 +92,7 @@ impl Icon {
     pub fn png(self) -> &'static [u8] {
         macro_rules! png {
             ($name:literal) => {
-                include_bytes!(concat!("../../assets/icons/", $name, ".png"))
+                include_bytes!(concat!("../../../assets/icons/", $name, ".png"))
             };
         }
         match self {

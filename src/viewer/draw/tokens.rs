@@ -1,5 +1,5 @@
 //! Tokens: the current step's bytes. A **traveller** (a pictogram with a word: `TLS`,
-//! `words`, `sealed`, `keys`) moves along the link and between places ([`super::motion`]);
+//! `words`, `sealed`, `keys`) moves along the link and between places ([`crate::viewer::motion`]);
 //! above it, in the band over the servers, its **card** says what the bytes are and slides
 //! with it. Words in the clear are an open envelope with the words; a sealed layer is a padlock
 //! with a few hex bytes of the real ciphertext. On a TLS wire the outer layer comes first: the
@@ -10,26 +10,26 @@
 use bevy::prelude::*;
 use bevy::sprite::Anchor;
 
-use super::draw::{Layer, Painter, clear, palette as p};
-use super::icons::{self, Icon, Icons};
-use super::layout::{FONT, Layout, MIN_FONT, Rect, chars_fit};
-use super::motion::{Glide, drawn_progress, motion};
-use super::playback::{Anim, Runs, Shown};
-use super::routes::Point;
-use super::state::{Piece, Token, TokenAt};
-use super::text::wrap;
 use crate::scenario::Reach;
+use crate::viewer::draw::{Layer, Painter, clear, palette as p};
+use crate::viewer::icons::{self, Icon, Icons};
+use crate::viewer::layout::{FONT, Layout, MIN_FONT, Rect, chars_fit};
+use crate::viewer::motion::{Glide, drawn_progress, motion};
+use crate::viewer::playback::{Anim, Runs, Shown};
+use crate::viewer::routes::Point;
+use crate::viewer::state::{Piece, Token, TokenAt};
+use crate::viewer::text::wrap;
 
-pub use super::cards::{FanSummary, TokenCard, Traveller, fan_summary};
-use super::cards::{
+pub use crate::viewer::cards::{FanSummary, TokenCard, Traveller, fan_summary};
+use crate::viewer::cards::{
     card, card_width, fan_width, record_card, small_card, style, traveller, traveller_rect,
 };
 
 /// A card's height: room for three lines at 18 px (its first line may wrap).
 const CARD_H: f32 = 64.0;
 /// A TLS record's card, with the tab of what it carries under it.
-pub(super) const OUTER_H: f32 = 46.0;
-pub(super) const TAB_H: f32 = 24.0;
+pub(in crate::viewer) const OUTER_H: f32 = 46.0;
+pub(in crate::viewer) const TAB_H: f32 = 24.0;
 /// Height of a card in a fan-out row.
 const FAN_H: f32 = 30.0;
 /// Fan-out cards are as wide as their real bytes at this scale, the same in every scene and
@@ -44,7 +44,7 @@ pub const FAN_MAX: usize = 24;
 const MORE_W: f32 = 124.0;
 
 /// Where the row of cards starts: centred over the token, inside the band.
-pub(super) fn row_x(air: Rect, at: Point, total: f32) -> f32 {
+pub(in crate::viewer) fn row_x(air: Rect, at: Point, total: f32) -> f32 {
     (at.0 - total / 2.0).clamp(air.x + 4.0, (air.right() - total - 8.0).max(air.x + 4.0))
 }
 
@@ -146,7 +146,7 @@ fn clear_of_marker(l: &Layout, tokens: &[Token], at: Point) -> Point {
     }
     let d = |p: &Point| (p.0 - at.0).powi(2) + (p.1 - at.1).powi(2);
     let spots: Vec<Point> = (0..=40)
-        .map(|k| super::routes::along(path, k as f32 / 40.0))
+        .map(|k| crate::viewer::routes::along(path, k as f32 / 40.0))
         .collect();
     // Where a link is too short for the pill beside its marker (between two servers), it
     // stays where it was: a box's title matters more than the marker.
@@ -345,7 +345,7 @@ impl Plugin for TokensPlugin {
             Update,
             draw_tokens
                 .run_if(resource_exists::<Shown>)
-                .in_set(super::ViewerSet::Draw),
+                .in_set(crate::viewer::ViewerSet::Draw),
         );
     }
 }

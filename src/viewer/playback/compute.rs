@@ -8,9 +8,9 @@ use bevy::ecs::world::CommandQueue;
 use bevy::prelude::*;
 use bevy::tasks::{AsyncComputeTaskPool, Task, futures::check_ready};
 
-use super::draw::{Layer, Painter, clear, palette as p};
-use super::layout::{Rect, VW};
-use super::playback::Shown;
+use crate::viewer::draw::{Layer, Painter, clear, palette as p};
+use crate::viewer::layout::{Rect, VW};
+use crate::viewer::playback::Shown;
 
 /// What to do with a finished run: a change to the world.
 pub type Apply = Box<dyn FnOnce(&mut World) + Send>;
@@ -99,7 +99,7 @@ pub struct ComputePlugin;
 impl Plugin for ComputePlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<Computing>()
-            .add_systems(Update, poll.in_set(super::ViewerSet::State))
-            .add_systems(Update, draw_mark.in_set(super::ViewerSet::Draw));
+            .add_systems(Update, poll.in_set(crate::viewer::ViewerSet::State))
+            .add_systems(Update, draw_mark.in_set(crate::viewer::ViewerSet::Draw));
     }
 }

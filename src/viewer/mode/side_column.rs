@@ -6,10 +6,10 @@
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 
-use super::draw::{Layer, Painter, clear, palette as p};
-use super::layout::{Layout, Rect, chars_fit};
-use super::panel::{Panel, TITLE_H};
-use super::playback::Shown;
+use crate::viewer::draw::{Layer, Painter, clear, palette as p};
+use crate::viewer::layout::{Layout, Rect, chars_fit};
+use crate::viewer::panel::{Panel, TITLE_H};
+use crate::viewer::playback::Shown;
 
 /// What every side panel's drawing system reads besides its own state.
 #[derive(SystemParam)]
@@ -55,14 +55,14 @@ impl<'w, 's> SideDraw<'w, 's> {
 pub fn titled_column(pt: &mut Painter, col: Rect, panel: Panel, name: &str, z: f32) {
     pt.boxed(col, p::PAPER, p::INK, 3.0, z);
     let bar = Rect::new(col.x, col.y, col.w, TITLE_H);
-    super::panel::title_bar(pt, bar, panel, name, z + 0.05);
+    crate::viewer::panel::title_bar(pt, bar, panel, name, z + 0.05);
 }
 
 /// The column a side panel (what-if, exercise, designer) is drawn in: the step list's place,
 /// less the row of buttons kept under it (Back, Play, Step, Close), so a pen is never stuck.
 pub fn column(layout: &Layout) -> Rect {
     let ev = layout.events;
-    let bar = super::controls::bar(layout, super::controls::SIDE_BUTTONS);
+    let bar = crate::viewer::controls::bar(layout, crate::viewer::controls::SIDE_BUTTONS);
     Rect::new(ev.x, ev.y, ev.w, bar.y - ev.y)
 }
 
@@ -174,7 +174,7 @@ pub fn inside(r: &Rect, x: f32, y: f32) -> bool {
 
 /// Splits text into lines of at most `n` characters at spaces (a longer word is split).
 ///
-/// Not [`super::text::wrap`]: this one splits at single spaces only and keeps a line of at
+/// Not [`crate::viewer::text::wrap`]: this one splits at single spaces only and keeps a line of at
 /// least 8 characters, and the side panels are laid out by it.
 pub fn wrap(text: &str, n: usize) -> Vec<String> {
     let n = n.max(8);

@@ -5,11 +5,11 @@
 
 use bevy::prelude::*;
 
-use super::draw::{Painter, palette as p};
-use super::layout::{Layout, Rect, chars_fit};
-use super::panel::Panel;
-use super::playback::ViewerCommand;
-use super::text::wrap;
+use crate::viewer::draw::{Painter, palette as p};
+use crate::viewer::layout::{Layout, Rect, chars_fit};
+use crate::viewer::panel::Panel;
+use crate::viewer::playback::ViewerCommand;
+use crate::viewer::text::wrap;
 
 /// A button on screen: the command a click sends.
 #[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]

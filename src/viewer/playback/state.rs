@@ -164,7 +164,7 @@ pub struct ViewState {
     /// Observers reaching the current step's place.
     pub sightings: Vec<Sighting>,
     /// Observers reaching another place that still holds message bytes (a database row, a
-    /// device's memory), with what they read there ([`super::held`]).
+    /// device's memory), with what they read there ([`crate::viewer::held`]).
     pub lingering: Vec<Sighting>,
 }
 
@@ -302,7 +302,7 @@ pub fn sealed_hex(step: &Step) -> String {
 }
 
 /// What an observer gets at a step, from the core's reading.
-pub(super) fn sighting_look(run: &Run, observer: usize, k: usize) -> Option<Look> {
+pub(in crate::viewer) fn sighting_look(run: &Run, observer: usize, k: usize) -> Option<Look> {
     let reading = run.exposure.observers.get(observer)?.reading(k)?;
     let step = &run.trace.steps[k];
     Some(if let Some(words) = &reading.plaintext {
@@ -351,7 +351,7 @@ pub fn state_at(run: &Run, k: usize) -> ViewState {
         wire_bytes,
         tokens: step_tokens(run, k),
         sightings,
-        lingering: super::held::lingering(run, k),
+        lingering: crate::viewer::held::lingering(run, k),
     }
 }
 

@@ -11,14 +11,14 @@ use bevy::input::keyboard::KeyboardInput;
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 
-use super::compute::Computing;
-use super::panel::{Panel, TITLE_H};
+use crate::viewer::compute::Computing;
+use crate::viewer::panel::{Panel, TITLE_H};
 
-use super::draw::palette as p;
-use super::layout::{Fit, Rect};
-use super::playback::{Anim, Cursor, Runs, Shown, ViewOptions};
 use crate::Run;
 use crate::scenario::{SHIPPED, Scenario};
+use crate::viewer::draw::palette as p;
+use crate::viewer::layout::{Fit, Rect};
+use crate::viewer::playback::{Anim, Cursor, Runs, Shown, ViewOptions};
 
 /// One shipped scenario in the list.
 #[derive(Debug, Clone)]
@@ -167,7 +167,7 @@ fn show(world: &mut World, runs: Runs) {
 fn draw_picker(
     mut commands: Commands,
     panels: Query<Entity, With<PickerPanel>>,
-    drawn: Query<(Entity, &super::draw::Layer)>,
+    drawn: Query<(Entity, &crate::viewer::draw::Layer)>,
     picker: Res<Picker>,
     shown: Option<Res<Shown>>,
 ) {
@@ -181,11 +181,11 @@ fn draw_picker(
     // (UI nodes, drawn over sprites) starts under it.
     let full = shown.layout.stage;
     {
-        let mut pt = super::panel::painter(&mut commands, &drawn, &shown);
+        let mut pt = crate::viewer::panel::painter(&mut commands, &drawn, &shown);
         let bar = Rect::new(full.x + 4.0, full.y + 4.0, full.w - 8.0, TITLE_H);
         pt.rect(full, p::BG, 9.5);
         let title = "Scenarios: tap one, or [ and ] for the previous and next";
-        super::panel::title_bar(&mut pt, bar, Panel::Scenarios, title, 10.1);
+        crate::viewer::panel::title_bar(&mut pt, bar, Panel::Scenarios, title, 10.1);
     }
     let stage = Rect::new(full.x, full.y + TITLE_H, full.w, full.h - TITLE_H);
     let f = shown.fit;
@@ -322,14 +322,14 @@ impl Plugin for PickerPlugin {
             .add_systems(
                 Update,
                 (
-                    (keyboard, clicks).in_set(super::ViewerSet::Input),
+                    (keyboard, clicks).in_set(crate::viewer::ViewerSet::Input),
                     apply_picker
-                        .in_set(super::ViewerSet::State)
-                        .after(super::playback::apply_commands)
-                        .before(super::playback::refresh_shown),
+                        .in_set(crate::viewer::ViewerSet::State)
+                        .after(crate::viewer::playback::apply_commands)
+                        .before(crate::viewer::playback::refresh_shown),
                 ),
             );
-        super::panel::add_panel(app, Panel::Scenarios, draw_picker);
+        crate::viewer::panel::add_panel(app, Panel::Scenarios, draw_picker);
     }
 }
 
@@ -356,7 +356,7 @@ mod tests {
     fn app() -> App {
         let run = Run::new(Scenario::shipped("e2e").expect("shipped"), None).expect("simulates");
         let mut app = App::new();
-        app.add_plugins((MinimalPlugins, super::super::ViewerPlugin::new(run)));
+        app.add_plugins((MinimalPlugins, crate::viewer::ViewerPlugin::new(run)));
         app.update();
         app
     }

@@ -4,7 +4,7 @@
 
 use bevy::prelude::Color;
 
-use super::draw::palette as p;
+use crate::viewer::draw::palette as p;
 
 /// Cuts text into lines of at most `n` characters, at spaces where it can; a word longer than
 /// a line is split across lines, never dropped.

@@ -6,13 +6,13 @@
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 
-use super::draw::{Layer, Painter, palette as p};
-use super::layout::{Rect, chars_fit};
-use super::panel::Panel;
-use super::playback::{Cursor, Runs, Scroll, Shown, ViewOptions};
-use super::side_column::{Para, SideDraw, TallButton, button, inside, titled_column};
 use crate::Run;
 use crate::exercise::{self, Answers, Ask, ExerciseFile, Scored, Solved};
+use crate::viewer::draw::{Layer, Painter, palette as p};
+use crate::viewer::layout::{Rect, chars_fit};
+use crate::viewer::panel::Panel;
+use crate::viewer::playback::{Cursor, Runs, Scroll, Shown, ViewOptions};
+use crate::viewer::side_column::{Para, SideDraw, TallButton, button, inside, titled_column};
 
 const LAYER: Layer = Layer::Classroom(2);
 /// The panel's depth: the column at `Z`, its text and buttons just above.
@@ -288,7 +288,7 @@ fn draw(mut side: SideDraw, mut mode: ResMut<ExerciseMode>, scroll: Res<Scroll>)
     let Some((mut pt, shown)) = side.begin(Panel::Exercise, LAYER, changed, forget) else {
         return;
     };
-    let col = super::side_column::column(&shown.layout);
+    let col = crate::viewer::side_column::column(&shown.layout);
     titled_column(&mut pt, col, Panel::Exercise, "Exercise", Z);
     let Some(l) = mode.loaded.clone() else {
         let m = mode.message.clone().unwrap_or_default();
@@ -454,7 +454,7 @@ pub fn reveal_lines(l: &Loaded, s: &Scored) -> Vec<String> {
         };
         lines.push(format!(
             "{yes}: {name}{flag}: {}",
-            super::panels::ascii(why)
+            crate::viewer::chrome::ascii(why)
         ));
     }
     lines
@@ -484,14 +484,17 @@ fn draw_reveal(
     let cols = chars_fit(area.w - 32.0, size);
     let mut lines: Vec<(String, Color)> = Vec::new();
     for (i, item) in reveal_lines(l, s).iter().enumerate() {
-        for (j, part) in super::text::wrap(item, cols).into_iter().enumerate() {
+        for (j, part) in crate::viewer::text::wrap(item, cols)
+            .into_iter()
+            .enumerate()
+        {
             // An observer's reason continues indented under its first line.
             let indent = if i > 0 && j > 0 { "  " } else { "" };
             lines.push((format!("{indent}{part}"), p::INK));
         }
     }
     let rows = ((area.h - 12.0) / line_h).floor().max(2.0) as usize;
-    for (i, (line, color)) in super::text::scrolled(lines, rows, offset)
+    for (i, (line, color)) in crate::viewer::text::scrolled(lines, rows, offset)
         .iter()
         .enumerate()
     {
@@ -529,7 +532,7 @@ fn input(
     let (x, y) = shown.fit.to_virtual(pos.x, pos.y);
     let revealed = mode.loaded.as_ref().is_some_and(|l| l.scored.is_some());
     let l = &shown.layout;
-    let on_panel = super::side_column::owns_click(l, x, y)
+    let on_panel = crate::viewer::side_column::owns_click(l, x, y)
         || (revealed && (inside(&l.stage, x, y) || inside(&l.inspector, x, y)));
     if on_panel {
         out.write(ExerciseCommand::ClickAt(x, y));
@@ -549,10 +552,10 @@ impl Plugin for ExercisePlugin {
                 Update,
                 (start, apply)
                     .chain()
-                    .in_set(super::ViewerSet::State)
-                    .before(super::playback::refresh_shown),
+                    .in_set(crate::viewer::ViewerSet::State)
+                    .before(crate::viewer::playback::refresh_shown),
             )
             .add_systems(OnEnter(Panel::Exercise), on_enter)
-            .add_systems(Update, draw.in_set(super::ViewerSet::Draw));
+            .add_systems(Update, draw.in_set(crate::viewer::ViewerSet::Draw));
     }
 }

@@ -7,14 +7,14 @@
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 
-use super::compute::Computing;
-use super::draw::{Layer, Painter, palette as p};
-use super::layout::{FONT, Layout, Rect, chars_fit};
-use super::panel::Panel;
-use super::playback::{Cursor, Runs, Shown, ViewOptions, ViewerCommand};
-use super::side_column::{Para, SideDraw, TallButton, inside, titled_column};
 use crate::Run;
 use crate::scenario::{Node, Protection, Scenario};
+use crate::viewer::compute::Computing;
+use crate::viewer::draw::{Layer, Painter, palette as p};
+use crate::viewer::layout::{FONT, Layout, Rect, chars_fit};
+use crate::viewer::panel::Panel;
+use crate::viewer::playback::{Cursor, Runs, Shown, ViewOptions, ViewerCommand};
+use crate::viewer::side_column::{Para, SideDraw, TallButton, inside, titled_column};
 use crate::whatif::{self, CellChange, Switch, WhatIf};
 
 const LAYER: Layer = Layer::Classroom(1);
@@ -163,10 +163,10 @@ impl Cost {
             .messages
             .first()
             .map(|m| crate::scenario::Node::Device(m.from_device));
-        let content = |t: &super::state::Token| {
+        let content = |t: &crate::viewer::state::Token| {
             matches!(
                 t.look,
-                super::state::Look::Words(_) | super::state::Look::Sealed { .. }
+                crate::viewer::state::Look::Words(_) | crate::viewer::state::Look::Sealed { .. }
             )
         };
         let (cards, upload, posts) = run
@@ -176,7 +176,7 @@ impl Cost {
             .enumerate()
             .filter(|(_, s)| on_wire(s) && s.message == Some(0) && s.travel.map(|t| t.0) == sender)
             .filter_map(|(k, s)| {
-                let tokens = super::state::step_tokens(run, k);
+                let tokens = crate::viewer::state::step_tokens(run, k);
                 tokens
                     .iter()
                     .any(content)
@@ -346,7 +346,7 @@ fn draw(
     mut st: ResMut<WhatIfState>,
     runs: Res<Runs>,
     options: Res<ViewOptions>,
-    scroll: Res<super::playback::Scroll>,
+    scroll: Res<crate::viewer::playback::Scroll>,
 ) {
     let changed =
         st.is_changed() || runs.is_changed() || options.is_changed() || scroll.is_changed();
@@ -357,7 +357,7 @@ fn draw(
     let sc = &runs.honest().scenario;
     let l = &shown.layout;
     let tags = draw_link_tags(&mut pt, sc, l);
-    let col = super::side_column::column(l);
+    let col = crate::viewer::side_column::column(l);
     titled_column(&mut pt, col, Panel::WhatIf, "What if?", Z);
     let intro = ["Tap a link's yellow tag to turn its TLS on or off"];
     let mut y = Para::in_column(col, 18.0, 21.0, Z + 0.1).draw(&mut pt, col.y + 36.0, &intro);
@@ -398,7 +398,7 @@ fn draw_link_tags(pt: &mut Painter, sc: &Scenario, l: &Layout) -> Vec<(Rect, Wha
             continue;
         }
         let placed: Vec<Rect> = tags.iter().map(|(r, _)| *r).collect();
-        let (r, on) = l.tag_rect(i, super::layout::TAG_SIZE, &placed);
+        let (r, on) = l.tag_rect(i, crate::viewer::layout::TAG_SIZE, &placed);
         let word = if link.tls { "TLS on" } else { "TLS off" };
         if !r.contains_point(on) {
             pt.line(r.center(), on, p::INK, 2.0, Z - 0.01);
@@ -435,7 +435,10 @@ fn draw_changes(pt: &mut Painter, st: &WhatIfState, runs: &Runs, area: Rect, off
     let mut lines: Vec<(String, Color, bool)> = Vec::new();
     let cols = chars_fit(area.w - 24.0, FONT);
     let mut push = |text: &str, color: Color, framed: bool| {
-        for (i, l) in super::text::wrap(text, cols).into_iter().enumerate() {
+        for (i, l) in crate::viewer::text::wrap(text, cols)
+            .into_iter()
+            .enumerate()
+        {
             let l = if i == 0 { l } else { format!("  {l}") };
             lines.push((l, color, framed && i == 0));
         }
@@ -473,7 +476,7 @@ fn draw_changes(pt: &mut Painter, st: &WhatIfState, runs: &Runs, area: Rect, off
             .unwrap_or_default();
         if !why.is_empty() {
             push(
-                &format!("why: {}", super::panels::ascii(&why)),
+                &format!("why: {}", crate::viewer::chrome::ascii(&why)),
                 p::MUTED,
                 false,
             );
@@ -481,7 +484,7 @@ fn draw_changes(pt: &mut Painter, st: &WhatIfState, runs: &Runs, area: Rect, off
     }
     let line_h = FONT * 1.2;
     let rows = ((area.h - 12.0) / line_h).floor().max(2.0) as usize;
-    let shown_lines = super::text::scrolled(
+    let shown_lines = crate::viewer::text::scrolled(
         lines.iter().map(|(l, c, _)| (l.clone(), *c)).collect(),
         rows,
         offset,
@@ -534,7 +537,7 @@ fn input(
     };
     let (x, y) = shown.fit.to_virtual(pos.x, pos.y);
     let on_panel = st.buttons.iter().any(|(r, _)| inside(r, x, y))
-        || super::side_column::owns_click(&shown.layout, x, y)
+        || crate::viewer::side_column::owns_click(&shown.layout, x, y)
         || inside(&shown.layout.inspector, x, y);
     out.write(WhatIfCommand::ClickAt(x, y));
     if on_panel {
@@ -554,9 +557,9 @@ impl Plugin for WhatIfPlugin {
                 Update,
                 (track_base, apply)
                     .chain()
-                    .in_set(super::ViewerSet::State)
-                    .before(super::playback::refresh_shown),
+                    .in_set(crate::viewer::ViewerSet::State)
+                    .before(crate::viewer::playback::refresh_shown),
             )
-            .add_systems(Update, draw.in_set(super::ViewerSet::Draw));
+            .add_systems(Update, draw.in_set(crate::viewer::ViewerSet::Draw));
     }
 }

@@ -5,15 +5,15 @@
 use bevy::prelude::*;
 use bevy::sprite::Anchor;
 
-use super::draw::{Layer, Painter, clear, palette as p};
-use super::exercise_mode::{ExerciseMode, predicting};
-use super::layout::{CHAR_W, Rect, chars_fit};
-use super::panel::Panel;
-use super::playback::{Cursor, Runs, Scroll, Shown, ViewOptions};
-use super::state::viewing_as_line;
-pub use super::text::wrap;
 use crate::Run;
 use crate::report;
+use crate::viewer::draw::{Layer, Painter, clear, palette as p};
+use crate::viewer::exercise::{ExerciseMode, predicting};
+use crate::viewer::layout::{CHAR_W, Rect, chars_fit};
+use crate::viewer::panel::Panel;
+use crate::viewer::playback::{Cursor, Runs, Scroll, Shown, ViewOptions};
+use crate::viewer::state::viewing_as_line;
+pub use crate::viewer::text::wrap;
 
 /// One line of the event list, for clicks: the step it shows.
 #[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,9 +68,9 @@ fn draw_panels(
         &options,
         (hide, exercise_title.as_deref()),
     );
-    super::steps::draw_list(&mut pt, run, &shown, &cursor, &scroll);
-    super::steps::draw_inspector(&mut pt, run, &shown, scroll.inspector, hide);
-    super::controls::draw(&mut pt, &shown.layout, cursor.playing, *panel.get());
+    crate::viewer::steps::draw_list(&mut pt, run, &shown, &cursor, &scroll);
+    crate::viewer::steps::draw_inspector(&mut pt, run, &shown, scroll.inspector, hide);
+    crate::viewer::controls::draw(&mut pt, &shown.layout, cursor.playing, *panel.get());
 }
 
 /// The model shown, said truthfully: the scenario's title describes it under its own model, so
@@ -352,7 +352,7 @@ fn draw_presenter(pt: &mut Painter, runs: &Runs, shown: &Shown, options: &ViewOp
         .trace
         .steps
         .get(shown.state.step)
-        .is_some_and(super::state::holds_words)
+        .is_some_and(crate::viewer::state::holds_words)
     {
         p::PLAIN
     } else {
@@ -443,12 +443,12 @@ impl Plugin for PanelsPlugin {
                 resource_exists::<Shown>.and_then(
                     resource_changed::<Shown>
                         .or_else(resource_changed::<Cursor>)
-                        .or_else(resource_changed::<super::playback::Scroll>)
+                        .or_else(resource_changed::<crate::viewer::playback::Scroll>)
                         .or_else(resource_changed::<ExerciseMode>)
                         .or_else(resource_changed::<State<Panel>>),
                 ),
             ),)
-                .in_set(super::ViewerSet::Draw),
+                .in_set(crate::viewer::ViewerSet::Draw),
         );
     }
 }

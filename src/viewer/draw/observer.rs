@@ -5,15 +5,15 @@
 
 use bevy::prelude::*;
 
-use super::draw::{Layer, Painter, clear, palette as p};
-use super::exercise_mode::{ExerciseMode, predicting};
-use super::icons::{self, Icon, Icons};
-use super::layout::{Layout, Rect, chars_fit};
-use super::panel::Panel;
-use super::playback::{Runs, Shown, ViewOptions};
-use super::routes::Point;
-use super::state::{Look, Sighting};
 use crate::scenario::{DevicePart, Observer, Reach, Scenario};
+use crate::viewer::draw::{Layer, Painter, clear, palette as p};
+use crate::viewer::exercise::{ExerciseMode, predicting};
+use crate::viewer::icons::{self, Icon, Icons};
+use crate::viewer::layout::{Layout, Rect, chars_fit};
+use crate::viewer::panel::Panel;
+use crate::viewer::playback::{Runs, Shown, ViewOptions};
+use crate::viewer::routes::Point;
+use crate::viewer::state::{Look, Sighting};
 
 /// An observer's chip.
 #[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
@@ -260,7 +260,7 @@ pub const REACH_T: f32 = 3.0;
 /// A short name for a place on a chip: `database`, `memory`, `wire`.
 fn place_word(place: Reach) -> &'static str {
     match place {
-        Reach::ServerPart(_, part) => super::layout::part_label(part),
+        Reach::ServerPart(_, part) => crate::viewer::layout::part_label(part),
         Reach::DevicePart(_, DevicePart::Memory) => "memory",
         Reach::DevicePart(_, DevicePart::Keystore) => "keys",
         Reach::Wire(_) => "wire",
@@ -289,7 +289,7 @@ pub fn reach_line(l: &Layout, o: usize, place: Reach) -> Vec<Point> {
         .filter(|r| Some(**r) != node && **r != chip)
         .copied()
         .collect();
-    super::routes::reach_path(chip, l.strip.y, target, node, &others)
+    crate::viewer::routes::reach_path(chip, l.strip.y, target, node, &others)
 }
 
 /// Where an observer chip's picture goes: on its left, as tall as its two lines.
@@ -327,7 +327,7 @@ impl Plugin for ObserverPlugin {
                         .or_else(resource_exists_and_changed::<ExerciseMode>)
                         .or_else(state_changed::<Panel>),
                 )
-                .in_set(super::ViewerSet::Draw),
+                .in_set(crate::viewer::ViewerSet::Draw),
         );
     }
 }

@@ -4,17 +4,17 @@
 
 use bevy::prelude::*;
 
-use super::draw::{Layer, Painter, clear, palette as p};
-use super::icons::{self, Icon, Icons};
+use crate::viewer::draw::{Layer, Painter, clear, palette as p};
+use crate::viewer::icons::{self, Icon, Icons};
 use bevy::sprite::Anchor;
 
-use super::layout::{
+use crate::scenario::{DevicePart, Link, Reach, Scenario};
+use crate::viewer::layout::{
     CHAR_W, Crowd, Layout, MIN_FONT, PersonBox, Rect, ServerBox, admin_lines, chars_fit, fit,
     part_label, part_label_short, title_lines,
 };
-use super::playback::{Runs, Shown, ViewOptions};
-use super::state::ViewState;
-use crate::scenario::{DevicePart, Link, Reach, Scenario};
+use crate::viewer::playback::{Runs, Shown, ViewOptions};
+use crate::viewer::state::ViewState;
 
 /// A drawn place (a server part, a device part, or a link's wire).
 #[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
@@ -318,7 +318,7 @@ fn draw_place(pt: &mut Painter, scene: &Scene, place: Reach, r: Rect) {
         // Too long even in its short form: a test finds the marker.
         pt.commands
             .entity(e)
-            .insert(super::draw::Shortened(label.to_string()));
+            .insert(crate::viewer::draw::Shortened(label.to_string()));
     }
     if plain {
         place_badge(pt, place, r, tag_w);
@@ -364,7 +364,7 @@ impl Plugin for ActorsPlugin {
             Update,
             draw_actors
                 .run_if(resource_exists_and_changed::<Shown>)
-                .in_set(super::ViewerSet::Draw),
+                .in_set(crate::viewer::ViewerSet::Draw),
         );
     }
 }

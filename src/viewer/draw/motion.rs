@@ -9,11 +9,11 @@
 use bevy::prelude::*;
 use bevy::window::RequestRedraw;
 
-use super::layout::Layout;
-use super::playback::{Anim, Cursor, Shown};
-use super::routes::{Point, along};
 use crate::Run;
 use crate::scenario::{Node, Reach, Scenario};
+use crate::viewer::layout::Layout;
+use crate::viewer::playback::{Anim, Cursor, Shown};
+use crate::viewer::routes::{Point, along};
 
 /// Where a token goes during one step.
 #[derive(Debug, Clone, PartialEq)]
@@ -147,8 +147,8 @@ impl Plugin for GlidePlugin {
         app.init_resource::<Glide>().add_systems(
             Update,
             glide
-                .after(super::ViewerSet::State)
-                .before(super::ViewerSet::Draw),
+                .after(crate::viewer::ViewerSet::State)
+                .before(crate::viewer::ViewerSet::Draw),
         );
     }
 }

@@ -9,9 +9,9 @@
 
 use std::collections::BTreeMap;
 
-use super::state::{Look, Sighting, sighting_look};
 use crate::Run;
 use crate::scenario::{Part, Reach};
+use crate::viewer::state::{Look, Sighting, sighting_look};
 
 /// Whether a place keeps a message's bytes after its step (see the module's rule).
 pub fn keeps(place: Reach) -> bool {

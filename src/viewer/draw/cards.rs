@@ -5,13 +5,13 @@
 use bevy::prelude::*;
 use bevy::sprite::Anchor;
 
-use super::draw::{Painter, palette as p};
-use super::icons::{self, Icon, Icons};
-use super::layout::{FONT, MIN_FONT, Rect, chars_fit};
-use super::routes::Point;
-use super::state::{Look, Piece, Sealing, Token};
-use super::text::wrap;
-use super::tokens::{OUTER_H, TAB_H, row_x};
+use crate::viewer::draw::{Painter, palette as p};
+use crate::viewer::icons::{self, Icon, Icons};
+use crate::viewer::layout::{FONT, MIN_FONT, Rect, chars_fit};
+use crate::viewer::routes::Point;
+use crate::viewer::state::{Look, Piece, Sealing, Token};
+use crate::viewer::text::wrap;
+use crate::viewer::tokens::{OUTER_H, TAB_H, row_x};
 
 /// A token's card (or the tab inside a TLS record: what the record carries).
 #[derive(Component, Debug, Clone, PartialEq, Eq)]
@@ -21,7 +21,7 @@ pub struct TokenCard(pub Look);
 #[derive(Component, Debug, Clone, PartialEq, Eq)]
 pub struct Traveller(pub String);
 
-pub(super) fn card_width(t: &Token) -> f32 {
+pub(in crate::viewer) fn card_width(t: &Token) -> f32 {
     match t.piece {
         Piece::BagKey => (24.0 + t.bytes as f32 * 0.4).clamp(44.0, 60.0),
         _ => {
@@ -46,7 +46,7 @@ fn card_lines(t: &Token) -> (String, String) {
 }
 
 /// A look's picture, colours and word.
-pub(super) fn style(look: &Look) -> (Icon, Color, Color, &'static str) {
+pub(in crate::viewer) fn style(look: &Look) -> (Icon, Color, Color, &'static str) {
     match look {
         Look::Words(_) => (Icon::Letter, p::PLAIN_TINT, p::PLAIN, "words"),
         Look::Sealed { .. } => (Icon::Padlock, p::SEALED_TINT, p::SEALED, "sealed"),
@@ -67,7 +67,7 @@ fn article(word: &str) -> &'static str {
 /// What a TLS record carries, in words, for its tab: `inside: the words, sealed by TLS`, or
 /// where that is too long for the band its short form `inside: the words` (the tab hangs
 /// from the TLS record's card, which says it is sealed by TLS).
-pub(super) fn inside_line(tokens: &[Token], short: bool) -> String {
+pub(in crate::viewer) fn inside_line(tokens: &[Token], short: bool) -> String {
     let what = match tokens.first().map(|t| &t.look) {
         _ if tokens.len() > 1 => format!("{} pieces", tokens.len()),
         Some(Look::Words(_)) => "the words".to_string(),
@@ -94,7 +94,7 @@ fn inside_fitting(tokens: &[Token], n: usize) -> String {
 }
 
 /// A card: its picture, and its lines (the words or hex, then kind and size).
-pub(super) fn card(pt: &mut Painter, icons: Option<&Icons>, r: Rect, t: &Token) {
+pub(in crate::viewer) fn card(pt: &mut Painter, icons: Option<&Icons>, r: Rect, t: &Token) {
     let z = 6.0;
     let (icon, fill, ink, _) = style(&t.look);
     let e = pt.boxed(r, fill, ink, 3.0, z);
@@ -133,7 +133,7 @@ pub(super) fn card(pt: &mut Painter, icons: Option<&Icons>, r: Rect, t: &Token) 
 
 /// The tab under a TLS record's card: a small picture of what it carries and the words
 /// "inside: .., sealed by TLS". Drawn behind the card, as if tucked inside it.
-pub(super) fn tab(pt: &mut Painter, icons: Option<&Icons>, r: Rect, tokens: &[Token]) {
+pub(in crate::viewer) fn tab(pt: &mut Painter, icons: Option<&Icons>, r: Rect, tokens: &[Token]) {
     let z = 5.8;
     let look = tokens.first().map_or(Look::Metadata, |t| t.look.clone());
     let (icon, _, ink, _) = style(&look);
@@ -156,14 +156,19 @@ pub(super) fn tab(pt: &mut Painter, icons: Option<&Icons>, r: Rect, tokens: &[To
 }
 
 /// The traveller's pill around `at` for its word.
-pub(super) fn traveller_rect(at: Point, label: &str) -> Rect {
+pub(in crate::viewer) fn traveller_rect(at: Point, label: &str) -> Rect {
     let h = 30.0;
     let w = 10.0 + 22.0 + 4.0 + label.chars().count() as f32 * MIN_FONT * 0.6 + 6.0;
     Rect::new(at.0 - w / 2.0, at.1 - h / 2.0, w, h)
 }
 
 /// The traveller: a pill with the outer layer's picture and its word, centred on `at`.
-pub(super) fn traveller(pt: &mut Painter, icons: Option<&Icons>, at: Point, tokens: &[Token]) {
+pub(in crate::viewer) fn traveller(
+    pt: &mut Painter,
+    icons: Option<&Icons>,
+    at: Point,
+    tokens: &[Token],
+) {
     let z = 7.0;
     let (tls, (icon, fill, ink, word)) = match tokens.first() {
         Some(t) if t.tunnel.is_some() => (true, (Icon::Padlock, p::TLS_TINT, p::TLS, "TLS")),
@@ -200,7 +205,7 @@ pub(super) fn traveller(pt: &mut Painter, icons: Option<&Icons>, at: Point, toke
 
 /// One token on a TLS wire: the record's card (a padlock, its hex and size) with what it
 /// carries as a tab tucked under it.
-pub(super) fn record_card(
+pub(in crate::viewer) fn record_card(
     pt: &mut Painter,
     icons: Option<&Icons>,
     air: Rect,
@@ -240,7 +245,7 @@ pub(super) fn record_card(
 }
 
 /// A fan-out card's width: its real bytes at `scale` pixels a byte, and never too thin to see.
-pub(super) fn fan_width(t: &Token, scale: f32) -> f32 {
+pub(in crate::viewer) fn fan_width(t: &Token, scale: f32) -> f32 {
     (t.bytes as f32 * scale).max(10.0)
 }
 
@@ -284,7 +289,7 @@ pub fn fan_summary(tokens: &[Token]) -> String {
 pub struct FanSummary(pub String);
 
 /// A card in a fan-out row: its picture, and its byte count when there is room.
-pub(super) fn small_card(pt: &mut Painter, icons: Option<&Icons>, r: Rect, t: &Token) {
+pub(in crate::viewer) fn small_card(pt: &mut Painter, icons: Option<&Icons>, r: Rect, t: &Token) {
     let z = 6.0;
     let (icon, fill, ink, _) = style(&t.look);
     let e = pt.boxed(r, fill, ink, 2.0, z);

@@ -2,8 +2,8 @@
 //! spread along a server's side so many links into one server do not meet at one point, and one
 //! `TLS` / `no TLS` marker per link near its quieter end, away from the hub where links converge.
 
-use super::layout::Rect;
 use crate::scenario::{Link, Node, Scenario};
+use crate::viewer::layout::Rect;
 
 /// A point in the virtual canvas.
 pub type Point = (f32, f32);
@@ -71,7 +71,7 @@ pub fn marker_size(tls: bool) -> (f32, f32) {
 }
 
 /// Text size of link markers.
-pub const MARKER_FONT: f32 = super::layout::MIN_FONT;
+pub const MARKER_FONT: f32 = crate::viewer::layout::MIN_FONT;
 
 /// The rectangles of the markers placed so far (`markers` for the first links, in order).
 fn placed_rects(markers: &[Point], sc: &Scenario) -> Vec<Rect> {
@@ -388,7 +388,7 @@ pub fn reach_path(
     };
     let off_canvas = |path: &[Point]| {
         path.iter()
-            .any(|&(x, _)| !(0.0..=super::layout::VW).contains(&x))
+            .any(|&(x, _)| !(0.0..=crate::viewer::layout::VW).contains(&x))
     };
     let Some(node) = node else {
         let p = target.center();

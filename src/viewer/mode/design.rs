@@ -13,14 +13,14 @@ use bevy::input::keyboard::{Key, KeyboardInput};
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 
-use super::draw::{Layer, Painter, palette as p};
-use super::layout::{Layout, Rect};
-use super::panel::Panel;
-use super::playback::{Cursor, Runs, Shown};
-use super::side_column::{Para, SideDraw, button, inside, titled_column};
 use crate::Run;
 use crate::designer::{Designer, Edit};
 use crate::scenario::{Node, Role, Scenario};
+use crate::viewer::draw::{Layer, Painter, palette as p};
+use crate::viewer::layout::{Layout, Rect};
+use crate::viewer::panel::Panel;
+use crate::viewer::playback::{Cursor, Runs, Shown};
+use crate::viewer::side_column::{Para, SideDraw, button, inside, titled_column};
 
 mod files;
 mod menus;
@@ -219,7 +219,7 @@ fn draw(mut side: SideDraw, mut mode: ResMut<DesignMode>, runs: Res<Runs>) {
         return;
     };
     let l = &shown.layout;
-    let col = super::side_column::column(l);
+    let col = crate::viewer::side_column::column(l);
     titled_column(&mut pt, col, Panel::Designer, "Designer", Z);
     // A pen renames and names files with on-screen keys; the role list is one tap a role.
     let top = col.y + 36.0;
@@ -371,7 +371,7 @@ fn input(
     };
     let (x, y) = shown.fit.to_virtual(pos.x, pos.y);
     let l = &shown.layout;
-    let ours = super::side_column::owns_click(l, x, y)
+    let ours = crate::viewer::side_column::owns_click(l, x, y)
         || inside(&l.inspector, x, y)
         || inside(&l.stage, x, y);
     if buttons.just_pressed(MouseButton::Left) && ours {
@@ -401,16 +401,16 @@ impl Plugin for DesignPlugin {
             .add_systems(
                 Update,
                 apply
-                    .in_set(super::ViewerSet::State)
-                    .before(super::playback::refresh_shown),
+                    .in_set(crate::viewer::ViewerSet::State)
+                    .before(crate::viewer::playback::refresh_shown),
             )
-            .add_systems(Update, draw.in_set(super::ViewerSet::Draw))
+            .add_systems(Update, draw.in_set(crate::viewer::ViewerSet::Draw))
             .add_systems(
                 Update,
                 files::uploaded
-                    .run_if(super::page::in_browser)
-                    .in_set(super::ViewerSet::State)
-                    .before(super::playback::refresh_shown),
+                    .run_if(crate::viewer::page::in_browser)
+                    .in_set(crate::viewer::ViewerSet::State)
+                    .before(crate::viewer::playback::refresh_shown),
             );
     }
 }

@@ -5,17 +5,17 @@
 
 use bevy::prelude::*;
 
-use super::draw::{Painter, palette as p};
-use super::layout::{Rect, chars_fit};
-use super::panels::{EventLine, ascii};
-use super::playback::{Cursor, Scroll, Shown};
-use super::state::{Look, Sighting, holds_words};
-use super::text::{scrolled, wrap};
 use crate::Run;
 use crate::layers::{self, Layer as CoreLayer};
 use crate::report;
 use crate::scenario::{Reach, Scenario};
 use crate::sim::Step;
+use crate::viewer::chrome::{EventLine, ascii};
+use crate::viewer::draw::{Painter, palette as p};
+use crate::viewer::layout::{Rect, chars_fit};
+use crate::viewer::playback::{Cursor, Scroll, Shown};
+use crate::viewer::state::{Look, Sighting, holds_words};
+use crate::viewer::text::{scrolled, wrap};
 
 /// Where a step happens, in the direction it happens: on a wire, `from -> to (wire)` as the
 /// bytes travel (a reply runs `social.example -> alice-phone`, whichever way the link was
@@ -54,7 +54,7 @@ fn row_lines(sc: &Scenario, k: usize, step: &Step, cols: usize) -> Vec<String> {
 
 /// The step list.
 pub fn draw_list(pt: &mut Painter, run: &Run, shown: &Shown, cursor: &Cursor, scroll: &Scroll) {
-    let ev = super::controls::list_rect(&shown.layout);
+    let ev = crate::viewer::controls::list_rect(&shown.layout);
     let k = shown.state.step;
     let steps = &run.trace.steps;
     pt.boxed(ev, p::PANEL, p::INK, 2.0, 0.1);
