@@ -242,16 +242,26 @@ fn rerun(st: &mut WhatIfState, runs: &Runs, computing: &mut Computing, next: Wha
         fanout,
         ..shown
     };
+    // What sending costs is counted now for the run shown and in the background for the new
+    // one (a group's thousand uploads), so the frame the result arrives in stays short.
+    let before = Cost::of(runs.honest());
     computing.start("re-running the core with the switch", move || {
-        let done = Run::with(edited, protection).map(Runs::new);
+        let done = Run::with(edited, protection).map(|run| {
+            let after = Cost::of(&run);
+            (Runs::new(run), (before, after))
+        });
         Box::new(move |world: &mut World| rerun_done(world, done, next))
     });
 }
 
 /// A re-run finished: the changed cells and cost against what was shown, and the new runs
 /// shown (or why it failed).
-fn rerun_done(world: &mut World, done: Result<Runs, crate::sim::SimError>, next: WhatIf) {
-    let new = match done {
+fn rerun_done(
+    world: &mut World,
+    done: Result<(Runs, (Cost, Cost)), crate::sim::SimError>,
+    next: WhatIf,
+) {
+    let (new, cost) = match done {
         Ok(new) => new,
         Err(e) => {
             world.resource_mut::<WhatIfState>().message =
@@ -261,7 +271,6 @@ fn rerun_done(world: &mut World, done: Result<Runs, crate::sim::SimError>, next:
     };
     let before = world.resource::<Runs>().honest();
     let changes = whatif::changes(before, new.honest());
-    let cost = (Cost::of(before), Cost::of(new.honest()));
     let last = new.run().trace.steps.len().saturating_sub(1);
     let mut st = world.resource_mut::<WhatIfState>();
     st.changes = changes;
