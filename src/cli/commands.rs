@@ -246,20 +246,25 @@ fn dispatch(cli: Cli) -> Result<i32> {
     }
 }
 
+/// "1 server", "3 servers".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// `plainsight check`: one line per scene, ok or its located error; 1 if any failed.
 fn check(scenes: &[String]) -> Result<i32> {
     let mut failed = 0;
     for name in scenes {
         match load_scene(name) {
             Ok(sc) => out::println(format_args!(
-                "ok  {}: {} people, {} devices, {} servers, {} links, {} messages, {} observers",
+                "ok  {}: {}, {}, {}, {}, {}, {}",
                 sc.source,
-                sc.people.len(),
-                sc.devices.len(),
-                sc.servers.len(),
-                sc.links.len(),
-                sc.messages.len(),
-                sc.observers.len()
+                count(sc.people.len(), "person", "people"),
+                count(sc.devices.len(), "device", "devices"),
+                count(sc.servers.len(), "server", "servers"),
+                count(sc.links.len(), "link", "links"),
+                count(sc.messages.len(), "message", "messages"),
+                count(sc.observers.len(), "observer", "observers")
             ))?,
             Err(e) => {
                 failed += 1;
