@@ -7,6 +7,7 @@ pub(super) mod held;
 pub(super) mod state;
 
 use bevy::prelude::*;
+use rayon::prelude::*;
 
 use super::layout::{Fit, Layout};
 use super::panel::Panel;
@@ -28,28 +29,41 @@ pub struct Runs {
 impl Runs {
     /// The given run, plus the same scenario re-run by the core under the other models.
     pub fn new(mut run: Run) -> Runs {
-        // An active run is drawn with everyone's view of it.
-        run.complete_acting();
         let own = run.trace.protection.model;
-        let mut runs = Vec::new();
-        let mut current = 0;
-        for model in Model::all() {
-            if model == own {
-                current = runs.len();
-                runs.push(run.clone());
-                continue;
-            }
-            // A model the scenario cannot run under is left out of the cycle, not fatal.
-            if let Ok(mut r) = Run::new(run.scenario.clone(), Some(ModelChoice::of(model))) {
-                r.complete_acting();
-                runs.push(r);
-            }
-        }
+        let sc = run.scenario.clone();
+        let others: Vec<Model> = Model::all().filter(|&m| m != own).collect();
+        // An active run is drawn with everyone's view of it. That analysis and the other
+        // models' runs are independent of each other: on every core (a 1,000-device group's
+        // what-if re-run is seconds).
+        let (_, mut others) = rayon::join(
+            || run.complete_acting(),
+            || {
+                others
+                    .into_par_iter()
+                    .map(|model| {
+                        // A model the scenario cannot run under is left out of the cycle.
+                        let mut r = Run::new(sc.clone(), Some(ModelChoice::of(model))).ok()?;
+                        r.complete_acting();
+                        Some(r)
+                    })
+                    .collect::<Vec<_>>()
+                    .into_iter()
+            },
+        );
         // A scene about an attack (an observer with the `malicious-server` role) opens on
         // that observer's active run; the role decides nothing else.
         let acting = crate::sim::shown_acting_by_default(&run.scenario)
             .into_iter()
             .find(|&o| run.acting_run(o).is_some());
+        let (mut runs, mut current, mut shown) = (Vec::new(), 0, Some(run));
+        for model in Model::all() {
+            if model == own {
+                current = runs.len();
+                runs.extend(shown.take());
+            } else if let Some(Some(r)) = others.next() {
+                runs.push(r);
+            }
+        }
         Runs {
             runs,
             current,
