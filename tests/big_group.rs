@@ -124,12 +124,8 @@ mod drawn {
             .step = step;
         app.update();
         app.update();
+        let texts = crate::support::texts(&mut app);
         let world = app.world_mut();
-        let texts: Vec<String> = world
-            .query::<&Text2d>()
-            .iter(world)
-            .map(|t| t.0.clone())
-            .collect();
         let more = texts
             .iter()
             .find(|t| t.ends_with(" more") && t.starts_with("+ "));

@@ -130,12 +130,8 @@ mod viewer {
 
     /// Every text drawn now, 2D and UI.
     fn all_texts(app: &mut App) -> Vec<String> {
+        let mut out = crate::support::texts(app);
         let world = app.world_mut();
-        let mut out: Vec<String> = world
-            .query::<&Text2d>()
-            .iter(world)
-            .map(|t| t.0.clone())
-            .collect();
         out.extend(world.query::<&Text>().iter(world).map(|t| t.0.clone()));
         out
     }

@@ -23,3 +23,14 @@ pub fn viewer_app(run: Run) -> bevy::prelude::App {
     app.update();
     app
 }
+
+/// Every 2D text the viewer draws now.
+#[cfg(feature = "viewer")]
+pub fn texts(app: &mut bevy::prelude::App) -> Vec<String> {
+    let world = app.world_mut();
+    world
+        .query::<&bevy::prelude::Text2d>()
+        .iter(world)
+        .map(|t| t.0.clone())
+        .collect()
+}

@@ -170,14 +170,7 @@ fn render_options_open_a_panel_at_start() {
 // Issue 13's ".." test is replaced by `viewer_text::every_text_is_whole_and_at_least_18_px_at_720p`,
 // which fails on any text the shortening rule cut, not only on "..".
 
-fn texts(app: &mut App) -> Vec<String> {
-    let world = app.world_mut();
-    world
-        .query::<&Text2d>()
-        .iter(world)
-        .map(|t| t.0.clone())
-        .collect()
-}
+use crate::support::texts;
 
 /// Issue 13: for a reply the header said "social.example sends the message to alice-phone"
 /// while the list and inspector said "alice-phone -> social.example/wire". All three now say

@@ -290,12 +290,7 @@ fn the_fan_out_switch_says_what_it_costs() {
     let (before, after) = st.cost.expect("a cost after a flip");
     assert_ne!(before.posts, after.posts, "{before:?} -> {after:?}");
     assert_ne!(before.wire, after.wire);
-    let world = app.world_mut();
-    let texts: Vec<String> = world
-        .query::<&Text2d>()
-        .iter(world)
-        .map(|t| t.0.clone())
-        .collect();
+    let texts = crate::support::texts(&mut app);
     assert!(
         texts
             .iter()

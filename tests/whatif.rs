@@ -224,6 +224,16 @@ mod viewer {
         crate::support::viewer_app(crate::support::shipped_run(scene, None))
     }
 
+    /// The fan-out of the run shown.
+    fn fanout(app: &App) -> plainsight::crypto::Fanout {
+        app.world()
+            .resource::<Runs>()
+            .honest()
+            .trace
+            .protection
+            .fanout
+    }
+
     fn send(app: &mut App, c: WhatIfCommand) {
         app.world_mut().write_message(c);
         app.update();
@@ -296,14 +306,6 @@ mod viewer {
         let mut app = app("e2e");
         send(&mut app, WhatIfCommand::Toggle);
         app.update();
-        let fanout = |app: &App| {
-            app.world()
-                .resource::<Runs>()
-                .honest()
-                .trace
-                .protection
-                .fanout
-        };
         assert_eq!(fanout(&app), Fanout::PerRecipient);
         let button = |app: &App, c: WhatIfCommand| {
             let st = app.world().resource::<WhatIfState>();
@@ -348,14 +350,6 @@ mod viewer {
         let marks = |app: &mut App| {
             let world = app.world_mut();
             world.query::<&ComputingMark>().iter(world).count()
-        };
-        let fanout = |app: &App| {
-            app.world()
-                .resource::<Runs>()
-                .honest()
-                .trace
-                .protection
-                .fanout
         };
         assert!(busy(&app), "the frame returned while the core runs");
         assert_eq!(marks(&mut app), 1, "a computing mark is drawn");
