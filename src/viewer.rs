@@ -59,7 +59,9 @@ mod render;
 // `playback/` the runs and the state at a step, `panel/` the panels over the network, `mode/`
 // the classroom modes (what-if, exercise, designer). Their files are named here, once, so the
 // rest of the viewer reaches them as `super::tokens`, wherever they sit.
-use draw::{actors, cards, chrome, controls, icons, motion, observer, steps, text, tokens};
+use draw::{
+    actors, cards, chrome, controls, header, icons, motion, observer, steps, text, tokens,
+};
 use layout::routes;
 use mode::{design, exercise, side_column, whatif};
 use panel::picker;
@@ -73,6 +75,7 @@ use bevy::render::settings::RenderCreation;
 
 pub use actors::{Dimmed, Footprint, PlaceMark};
 pub use chrome::{EventLine, PresenterCaption, ViewingAsHeader};
+pub use header::{HeaderText, Viewing, header_text};
 pub use compute::{ComputePlugin, Computing, ComputingMark};
 pub use controls::{ControlButton, buttons};
 pub use design::{DesignCommand, DesignMode, DesignPlugin, Selected, Tool};
@@ -83,7 +86,7 @@ pub use held::{keeps, lingering, still_held};
 pub use icons::{Icon, IconMark};
 pub use idle::{FrameStats, FrameTimes, IdlePlugin};
 pub use input::{InputPlugin as ViewerInputPlugin, command_for};
-pub use layout::{Crowd, Fit, Layout, Rect, Region};
+pub use layout::{BAND_LINES, Crowd, Fit, HEADER_LINES, Layout, Rect, Region};
 pub use motion::{Glide, Motion, ease, motion};
 pub use observer::{ObserverChip, ReachLine, icon_rect as chip_icon_rect, reach_line};
 pub use panel::{
@@ -96,9 +99,9 @@ pub use playback::{
 pub use render::{RgbImage, render_frames, render_png, render_view};
 pub use routes::crossings;
 pub use state::{
-    Look, Piece, Sealing, Sighting, Token, TokenAt, ViewState, state_at, viewing_as_line,
+    Look, Piece, Reached, Sealing, Sighting, Token, TokenAt, ViewState, state_at, viewing_as_line,
 };
-pub use steps::step_where;
+pub use steps::{step_brief, step_where};
 pub use tokens::{FanSummary, TokenCard, Traveller, fan_summary};
 pub use whatif::{Cost, WhatIfCommand, WhatIfPlugin, WhatIfState};
 

@@ -105,6 +105,81 @@ fn every_text_is_whole_and_at_least_18_px_at_720p() {
     );
 }
 
+/// Every step's header text in `run` (neutral, viewed as each observer, each observer
+/// acting; predicting and not) keeps to the band's and the sentence's lines, whole.
+fn header_faults(name: &str, run: &plainsight::Run, out: &mut Vec<String>) {
+    use plainsight::viewer::{BAND_LINES, HEADER_LINES, Layout, Viewing, header_text};
+    for presenter in [false, true] {
+        let l = Layout::for_run(run, presenter);
+        if l.header.bottom() > l.stage.y {
+            out.push(format!("{name}: header {:?} over stage {:?}", l.header, l.stage));
+        }
+    }
+    let observers = run.scenario.observers.len();
+    let views = std::iter::once((None, None))
+        .chain((0..observers).map(|o| (Some(o), None)))
+        .chain((0..observers).map(|o| (Some(o), Some(o))));
+    for (observer, acting) in views {
+        let shown = acting.map_or(Some(run), |o| run.acting_run(o));
+        let Some(shown) = shown else { continue };
+        for hide in [false, true] {
+            let v = Viewing {
+                run: shown,
+                acting,
+                observer,
+                hide,
+                exercise: None,
+            };
+            for k in 0..shown.trace.steps.len() {
+                let t = header_text(&v, k, 1_000_000);
+                let whole = |lines: &[String], text: &str| lines.join(" ") == text;
+                if t.band_lines.len() > BAND_LINES
+                    || t.band_lines.len() + t.caption_lines.len() > HEADER_LINES
+                    || !whole(&t.band_lines, &t.band)
+                    || !whole(&t.caption_lines, &t.caption)
+                {
+                    out.push(format!(
+                        "{name} observer {observer:?} acting {acting:?} step {k}: {:?} / {:?}",
+                        t.band_lines, t.caption_lines
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// Issue 20: in an active run the header (the ACTIVE RUN banner with every place listed, and
+/// the step's whole sentence) grew to six or seven lines over the top of the stage, hiding
+/// people's names and the token card the step is about. The header now has fixed lines and
+/// says what fits, whole, for every shipped scene, and for a scene whose title, observer
+/// names and step sentences are as long as a teacher may make them.
+#[test]
+fn the_header_keeps_to_its_lines_and_never_covers_the_stage() {
+    let mut out = Vec::new();
+    for (name, _) in SHIPPED {
+        let mut run = crate::support::shipped_run(name, None);
+        run.complete_acting();
+        header_faults(name, &run, &mut out);
+    }
+    let mut sc = crate::support::shipped("nation-state");
+    sc.title = "A very long title that a teacher wrote for her class, about a state that compels \
+                servers and taps the links between them, and what it reads"
+        .into();
+    for (i, o) in sc.observers.iter_mut().enumerate() {
+        o.name = format!("{i} an observer whose name is as long as a name may be, sixty-four chars")
+            .chars()
+            .take(64)
+            .collect();
+        o.short = None;
+    }
+    let mut run = plainsight::Run::new(sc, None).expect("a long-named scene runs");
+    run.complete_acting();
+    let l = plainsight::viewer::Layout::for_run(&run, false);
+    assert!(l.title.lines.len() > 1, "{:?}", l.title);
+    header_faults("long names", &run, &mut out);
+    assert!(out.is_empty(), "{} faults:\n{}", out.len(), out.join("\n"));
+}
+
 /// A scene's `short:` names are checked: shorter than the name, at most 22 characters; the
 /// chips show them, the inspector and reports the whole name.
 #[test]

@@ -13,6 +13,7 @@ pub(super) mod actors;
 pub(super) mod cards;
 pub(super) mod chrome;
 pub(super) mod controls;
+pub(super) mod header;
 pub(super) mod icons;
 pub(super) mod motion;
 pub(super) mod observer;

@@ -7,11 +7,13 @@
 //! the servers, observers sit in a strip below, the event list on the right and the inspector
 //! along the bottom.
 
+mod header;
 mod people;
 pub(super) mod routes;
 mod servers;
 mod strip;
 mod tags;
+pub use header::{BAND_LINES, BAND_PAD, CAPTION_GAP, HEADER_LINES, LINE_H, TitleRow, model_line};
 pub use servers::{admin_lines, title_lines};
 pub use tags::TAG_SIZE;
 
@@ -148,6 +150,8 @@ pub struct Layout {
     pub font: f32,
     /// Title, model, viewing-as and step caption.
     pub header: Rect,
+    /// The header's first row: the title and the model line.
+    pub title: TitleRow,
     /// The network: people, devices, servers, links.
     pub stage: Rect,
     /// Band where tokens fly, above the servers.
@@ -255,24 +259,26 @@ struct Frame {
 
 impl Frame {
     /// The regions of the ordinary view, or of presenter mode (a caption instead of the event
-    /// list and inspector).
-    fn new(presenter: bool) -> Frame {
+    /// list and inspector), under a header whose title row is `title`.
+    fn new(presenter: bool, title: &TitleRow) -> Frame {
         if presenter {
+            let top = title.height + 4.0;
             Frame {
-                header: Rect::new(0.0, 0.0, VW, 40.0),
-                stage: Rect::new(0.0, 44.0, VW, 500.0),
+                header: Rect::new(0.0, 0.0, VW, title.height),
+                stage: Rect::new(0.0, top, VW, 544.0 - top),
                 events: NOWHERE,
                 inspector: NOWHERE,
                 caption: Rect::new(0.0, 550.0, VW, VH - 550.0),
             }
         } else {
+            // The header holds the title row and four lines at 18 px, whatever the step: up
+            // to two of "viewing as", the rest for the step's sentence (what they say is
+            // chosen to fit); the inspector gave up the room and scrolls.
+            let top = header::height(title) + 2.0;
             Frame {
-                // The header holds a title row, two lines of "viewing as" and one of the
-                // step's sentence at 18 px (more grow over the stage's top); the inspector
-                // gave up the room and scrolls.
-                header: Rect::new(0.0, 0.0, VW, 118.0),
-                stage: Rect::new(0.0, 122.0, 930.0, 456.0),
-                events: Rect::new(940.0, 122.0, VW - 948.0, 456.0),
+                header: Rect::new(0.0, 0.0, VW, top - 2.0),
+                stage: Rect::new(0.0, top, 930.0, 580.0 - top),
+                events: Rect::new(940.0, top, VW - 948.0, 578.0 - top),
                 inspector: Rect::new(0.0, 584.0, VW, VH - 584.0),
                 caption: NOWHERE,
             }
@@ -359,11 +365,24 @@ impl Layout {
         Layout::with(sc, false)
     }
 
-    /// Lays out a scenario, in presenter mode or not: the observer strip under the stage, the
-    /// device columns at its sides, the tokens' band and the servers between them, then links.
+    /// Lays out a scenario under its own model, in presenter mode or not.
     pub fn with(sc: &Scenario, presenter: bool) -> Layout {
+        Layout::under(sc, &sc.protection, presenter)
+    }
+
+    /// Lays out a run: its header names the model it ran under (`M` re-runs a scene).
+    pub fn for_run(run: &crate::Run, presenter: bool) -> Layout {
+        Layout::under(&run.scenario, &run.trace.protection, presenter)
+    }
+
+    /// Lays out a scenario run under `shown`, in presenter mode or not: the header, then the
+    /// observer strip under the stage, the device columns at its sides, the tokens' band and
+    /// the servers between them, then links.
+    fn under(sc: &Scenario, shown: &crate::scenario::Protection, presenter: bool) -> Layout {
         let font = if presenter { 22.0 } else { FONT };
-        let frame = Frame::new(presenter);
+        let model = model_line(&sc.protection, shown);
+        let title = TitleRow::new(&sc.title, &model, VW, presenter);
+        let frame = Frame::new(presenter, &title);
         let stage = frame.stage;
         let strip = Strip::new(sc.observers.len(), presenter, font, stage);
         let net = Rect::new(stage.x, stage.y, stage.w, stage.h - strip.rect.h - 6.0);
@@ -387,6 +406,7 @@ impl Layout {
             presenter,
             font,
             header: frame.header,
+            title,
             stage,
             air,
             strip: strip.rect,

@@ -431,7 +431,7 @@ pub fn refresh_shown(
     let run = runs.run();
     commands.insert_resource(Shown {
         state: state_at(run, cursor.step),
-        layout: Layout::with(&run.scenario, options.presenter),
+        layout: Layout::for_run(run, options.presenter),
         fit: Fit::new(canvas.width, canvas.height),
     });
 }

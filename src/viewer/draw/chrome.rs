@@ -5,14 +5,15 @@
 use bevy::prelude::*;
 use bevy::sprite::Anchor;
 
-use crate::Run;
 use crate::report;
 use crate::viewer::draw::{Layer, Painter, clear, palette as p};
 use crate::viewer::exercise::{ExerciseMode, predicting};
-use crate::viewer::layout::{CHAR_W, Rect, chars_fit};
+use crate::viewer::header::{Viewing, band, band_options, header_text};
+use crate::viewer::layout::{
+    BAND_LINES, BAND_PAD, CAPTION_GAP, CHAR_W, LINE_H, Rect, TitleRow, chars_fit,
+};
 use crate::viewer::panel::Panel;
 use crate::viewer::playback::{Cursor, Runs, Scroll, Shown, ViewOptions};
-use crate::viewer::state::viewing_as_line;
 pub use crate::viewer::text::wrap;
 
 /// One line of the event list, for clicks: the step it shows.
@@ -57,44 +58,21 @@ fn draw_panels(
         fit: shown.fit,
         layer: Layer::Panels,
     };
+    let viewing = Viewing {
+        run,
+        acting: runs.acting,
+        observer: options.observer,
+        hide,
+        exercise: exercise_title.as_deref(),
+    };
     if shown.layout.presenter {
-        draw_presenter(&mut pt, &runs, &shown, &options, hide);
+        draw_presenter(&mut pt, &viewing, &shown);
         return;
     }
-    draw_header(
-        &mut pt,
-        &runs,
-        &shown,
-        &options,
-        (hide, exercise_title.as_deref()),
-    );
+    draw_header(&mut pt, &viewing, &shown);
     crate::viewer::steps::draw_list(&mut pt, run, &shown, &cursor, &scroll);
     crate::viewer::steps::draw_inspector(&mut pt, run, &shown, scroll.inspector, hide);
     crate::viewer::controls::draw(&mut pt, &shown.layout, cursor.playing, *panel.get());
-}
-
-/// The model shown, said truthfully: the scenario's title describes it under its own model, so
-/// when M re-ran it under another, the header says so (`plain-web scene, run as e2e`).
-pub fn model_line(run: &Run) -> String {
-    let shown = run.trace.protection;
-    let own = run.scenario.protection.model;
-    if shown.model == own {
-        format!("model: {}", shown.label())
-    } else {
-        format!("{} scene, run as {}", own.name(), shown.label())
-    }
-}
-
-/// The largest size from `size` down to `min` at which `text` fits `width` on one line, if any.
-fn one_line_size(text: &str, width: f32, size: f32, min: f32) -> Option<f32> {
-    let mut s = size;
-    while chars_fit(width, s) < text.chars().count() {
-        if s <= min {
-            return None;
-        }
-        s -= 0.5;
-    }
-    Some(s)
 }
 
 /// The smallest text the viewer draws at 1280 x 720, for the back row of a classroom.
@@ -103,60 +81,33 @@ pub const MIN_TEXT: f32 = 18.0;
 const HZ: f32 = 8.0;
 
 /// The header: title and model, the "viewing as" band (the ACTIVE RUN banner while acting),
-/// the step's sentence and bytes so far. Every sentence is whole: the band and the sentence
-/// wrap at 18 px, and the header grows over the top of the stage when they need more lines
-/// than it has.
-fn draw_header(
-    pt: &mut Painter,
-    runs: &Runs,
-    shown: &Shown,
-    options: &ViewOptions,
-    (hide, exercise): (bool, Option<&str>),
-) {
-    let run = runs.run();
+/// the step's sentence and bytes so far. Every text is whole and within the header's lines
+/// (`draw/header.rs` picks the form that fits), so the stage under it is never covered.
+fn draw_header(pt: &mut Painter, v: &Viewing, shown: &Shown) {
     let h = shown.layout.header;
-    let (viewing, fill) = match (exercise, options.observer, runs.acting) {
-        // With an exercise open and no one viewed, the band names the exercise.
-        (Some(title), None, None) if hide => (
-            format!("Exercise: {title}. Predict, then Reveal: the answer is hidden until then"),
-            p::PANEL,
-        ),
-        (Some(title), None, None) => (format!("Exercise: {title}. Revealed"), p::PANEL),
-        _ => viewing_text(runs, options, hide),
-    };
-    let line_h = MIN_TEXT * 1.15;
-    let band_lines = wrap(&viewing, chars_fit(h.w - 20.0, MIN_TEXT));
-    let caption = header_caption_text(run, shown);
-    let wire = format!("on the wire: {} B", shown.state.wire_bytes);
-    let wire_w = wire.len() as f32 * MIN_TEXT * CHAR_W + 16.0;
-    let caption_lines = wrap(&caption, chars_fit(h.w - 16.0 - wire_w, MIN_TEXT));
-    let band_h = band_lines.len() as f32 * line_h + 6.0;
-    let band = Rect::new(h.x + 4.0, h.y + 32.0, h.w - 8.0, band_h);
-    let caption_y = band.bottom() + 4.0;
-    let bottom = caption_y + caption_lines.len() as f32 * line_h + 4.0;
-    pt.rect(
-        Rect::new(h.x, h.y, h.w, bottom.max(h.bottom()) - h.y),
-        p::INK,
-        HZ,
-    );
-    header_title(pt, run, h);
-    pt.rect(band, fill, HZ + 0.05);
-    for (i, l) in band_lines.iter().enumerate().rev() {
+    let t = header_text(v, shown.state.step, shown.state.wire_bytes);
+    let line_h = LINE_H;
+    pt.rect(h, p::INK, HZ);
+    header_title(pt, &shown.layout.title, h);
+    let band_h = t.band_lines.len() as f32 * line_h + BAND_PAD;
+    let band = Rect::new(h.x + 4.0, h.y + shown.layout.title.height, h.w - 8.0, band_h);
+    pt.rect(band, t.fill, HZ + 0.05);
+    for (i, l) in t.band_lines.iter().enumerate().rev() {
         let e = pt.text(
             band.x + 6.0,
-            band.y + 3.0 + i as f32 * line_h,
+            band.y + BAND_PAD / 2.0 + i as f32 * line_h,
             l,
             MIN_TEXT,
             p::INK,
             HZ + 0.1,
         );
         if i == 0 {
-            pt.commands
-                .entity(e)
-                .insert(ViewingAsHeader(viewing.clone()));
+            pt.commands.entity(e).insert(ViewingAsHeader(t.band.clone()));
         }
     }
-    for (i, l) in caption_lines.iter().enumerate() {
+    // Under the band's lines: the sentence has the lines the band leaves.
+    let caption_y = band.bottom() + CAPTION_GAP;
+    for (i, l) in t.caption_lines.iter().enumerate() {
         pt.text(
             h.x + 8.0,
             caption_y + i as f32 * line_h,
@@ -169,7 +120,7 @@ fn draw_header(
     pt.text_anchored(
         h.right() - 8.0,
         caption_y,
-        &wire,
+        &t.wire,
         MIN_TEXT,
         p::PAPER,
         Anchor::TOP_RIGHT,
@@ -177,85 +128,25 @@ fn draw_header(
     );
 }
 
-/// The scenario's title, as large as fits beside the model line at the header's right (never
-/// under 18 px; a title too long for that wraps under the model line... which no shipped
-/// scene needs: a test draws them all).
-fn header_title(pt: &mut Painter, run: &Run, h: Rect) {
-    let model = model_line(run);
-    let model_w = model.chars().count() as f32 * 24.0 * CHAR_W + 24.0;
-    let room = h.w - 16.0 - model_w;
-    let size = one_line_size(&run.scenario.title, room, 24.0, MIN_TEXT).unwrap_or(MIN_TEXT);
-    pt.text(
-        h.x + 8.0,
-        h.y + 4.0 + (24.0 - size) / 2.0,
-        &run.scenario.title,
-        size,
-        p::PAPER,
-        HZ + 0.1,
-    );
+/// The title row: the scenario's title at the left (wrapped at 18 px when long), the model
+/// line at the right.
+fn header_title(pt: &mut Painter, row: &TitleRow, h: Rect) {
+    for (i, l) in row.lines.iter().enumerate() {
+        let y = match row.lines.len() {
+            1 => h.y + 3.0 + (24.0 - row.size) / 2.0,
+            _ => h.y + 3.0 + i as f32 * LINE_H,
+        };
+        pt.text(h.x + 8.0, y, l, row.size, p::PAPER, HZ + 0.1);
+    }
     pt.text_anchored(
         h.right() - 8.0,
-        h.y + 4.0,
-        &model,
-        24.0,
+        h.y + 3.0,
+        &row.model,
+        row.model_size,
         p::HIGHLIGHT,
         Anchor::TOP_RIGHT,
         HZ + 0.1,
     );
-}
-
-/// What the "viewing as" band says, and its fill: the active run, the observer viewed as, or
-/// the neutral view. While the class predicts (`hide`), what the observer gets is left out.
-fn viewing_text(runs: &Runs, options: &ViewOptions, hide: bool) -> (String, Color) {
-    let run = runs.run();
-    let name = |o: usize| run.scenario.observers[o].name.clone();
-    match (runs.acting, options.observer) {
-        (Some(a), _) if hide => (
-            format!(
-                "ACTIVE RUN: {} uses its powers (A: back to the honest run). What they get: hidden until Reveal",
-                name(a)
-            ),
-            p::HIGHLIGHT,
-        ),
-        (None, Some(o)) if hide => (
-            format!("Viewing as {}. What they get: hidden until Reveal", name(o)),
-            p::REACH,
-        ),
-        (None, None) if hide => (
-            "Exercise: predict, then Reveal. Who reads is hidden until Reveal".to_string(),
-            p::PANEL,
-        ),
-        (Some(a), _) => (
-            format!(
-                "ACTIVE RUN: {} uses its powers (A: back to the honest run) and {}",
-                name(a),
-                // "The state: reads 1 of 1 message; ..." without the name said just before.
-                viewing_as_line(run, a)
-                    .strip_prefix(&format!("{}: ", name(a)))
-                    .map_or_else(|| viewing_as_line(run, a), str::to_string)
-            ),
-            p::HIGHLIGHT,
-        ),
-        (None, Some(o)) => (format!("Viewing as {}", viewing_as_line(run, o)), p::REACH),
-        (None, None) => (
-            "Neutral view: every place shown. Tab: view as an observer; ?: help; A: let them act"
-                .to_string(),
-            p::PANEL,
-        ),
-    }
-}
-
-/// The header's last line: the step's sentence.
-fn header_caption_text(run: &Run, shown: &Shown) -> String {
-    let k = shown.state.step;
-    let steps = &run.trace.steps;
-    steps.get(k).map_or("no steps".to_string(), |s| {
-        format!(
-            "Step {k}/{}: {}",
-            steps.len().saturating_sub(1),
-            ascii(&s.note)
-        )
-    })
 }
 
 /// The presenter's caption under the network, in large type.
@@ -267,35 +158,23 @@ pub struct PresenterCaption(pub String);
 /// one-sentence explanation (who can read there, from the exposure analysis) in large type.
 /// Every sentence is whole: the explanation's type shrinks (never under 18 px) until it fits,
 /// and the box grows up over the network if it still does not.
-fn draw_presenter(pt: &mut Painter, runs: &Runs, shown: &Shown, options: &ViewOptions, hide: bool) {
-    let run = runs.run();
+fn draw_presenter(pt: &mut Painter, v: &Viewing, shown: &Shown) {
+    let run = v.run;
     let l = &shown.layout;
     let h = l.header;
     pt.rect(h, p::INK, 0.1);
-    presenter_title(pt, run, h);
+    presenter_title(pt, &l.title, h);
     let c = l.caption;
     let width = c.w - 24.0;
     let small = 22.0;
-    let banner = runs.acting.map(|_| viewing_text(runs, options, hide));
-    let banner_lines = banner
-        .as_ref()
-        .map_or(Vec::new(), |(t, _)| wrap(t, chars_fit(width, small)));
-    // While acting, the banner already says who is viewed as and what they get.
-    let status_options = ViewOptions {
-        observer: options.observer.filter(|_| runs.acting.is_none()),
-        ..options.clone()
-    };
-    let (status, wire) = presenter_status_text(run, shown, &status_options, hide);
+    let wire = format!("on the wire: {} B", shown.state.wire_bytes);
     let wire_w = wire.len() as f32 * small * CHAR_W + 24.0;
+    let status = presenter_status_text(v, shown, chars_fit(width - wire_w, small));
     let status_lines = wrap(&status, chars_fit(width - wire_w, small));
-    let caption = presenter_caption_text(run, shown.state.step, hide);
+    let (banner, caption, big, lines) =
+        presenter_texts(v, shown.state.step, (width, c.h), status_lines.len());
+    let banner_lines = banner.as_ref().map_or(Vec::new(), |(_, l, _)| l.clone());
     let fixed = (banner_lines.len() + status_lines.len()) as f32 * small * 1.2 + 24.0;
-    let mut big = 28.0;
-    let mut lines = wrap(&caption, chars_fit(width, big));
-    while big > MIN_TEXT && fixed + lines.len() as f32 * big * 1.25 > c.h {
-        big -= 1.0;
-        lines = wrap(&caption, chars_fit(width, big));
-    }
     let need = fixed + lines.len() as f32 * big * 1.25;
     let c = if need > c.h {
         Rect::new(c.x, c.bottom() - need, c.w, need)
@@ -305,7 +184,7 @@ fn draw_presenter(pt: &mut Painter, runs: &Runs, shown: &Shown, options: &ViewOp
     let z = if need > l.caption.h { HZ } else { 0.1 };
     pt.boxed(c, p::PAPER, p::INK, 3.0, z);
     let mut y = c.y + 8.0;
-    if let Some((_, fill)) = banner {
+    if let Some((whole, _, fill)) = banner {
         let bar_h = banner_lines.len() as f32 * small * 1.2 + 6.0;
         pt.rect(
             Rect::new(c.x + 3.0, y - 5.0, c.w - 6.0, bar_h),
@@ -322,8 +201,7 @@ fn draw_presenter(pt: &mut Painter, runs: &Runs, shown: &Shown, options: &ViewOp
                 z + 0.1,
             );
             if i == 0 {
-                let whole = banner.as_ref().map(|(t, _)| t.clone()).unwrap_or_default();
-                pt.commands.entity(e).insert(ViewingAsHeader(whole));
+                pt.commands.entity(e).insert(ViewingAsHeader(whole.clone()));
             }
         }
         y += bar_h;
@@ -372,64 +250,108 @@ fn draw_presenter(pt: &mut Painter, runs: &Runs, shown: &Shown, options: &ViewOp
     pt.commands.entity(e).insert(PresenterCaption(caption));
 }
 
-/// The presenter's slim header: the title, as large as fits (never under 18 px), and the
-/// model line.
-fn presenter_title(pt: &mut Painter, run: &Run, h: Rect) {
-    let model = model_line(run);
-    let model_w = model.chars().count() as f32 * 26.0 * CHAR_W + 24.0;
-    let room = h.w - 16.0 - model_w;
-    let size = one_line_size(&run.scenario.title, room, 26.0, MIN_TEXT).unwrap_or(MIN_TEXT);
-    pt.text_anchored(
-        h.x + 8.0,
-        h.center().1,
-        &run.scenario.title,
-        size,
-        p::PAPER,
-        Anchor::CENTER_LEFT,
-        0.2,
-    );
+/// The presenter's slim header: the title, as large as fits (wrapped at 18 px when long), and
+/// the model line.
+fn presenter_title(pt: &mut Painter, row: &TitleRow, h: Rect) {
+    let one = row.lines.len() == 1;
+    for (i, l) in row.lines.iter().enumerate() {
+        let (y, anchor) = match one {
+            true => (h.center().1, Anchor::CENTER_LEFT),
+            false => (h.y + 4.0 + i as f32 * LINE_H, Anchor::TOP_LEFT),
+        };
+        pt.text_anchored(h.x + 8.0, y, l, row.size, p::PAPER, anchor, 0.2);
+    }
+    let (y, anchor) = match one {
+        true => (h.center().1, Anchor::CENTER_RIGHT),
+        false => (h.y + 4.0, Anchor::TOP_RIGHT),
+    };
     pt.text_anchored(
         h.right() - 8.0,
-        h.center().1,
-        &model,
-        26.0,
+        y,
+        &row.model,
+        row.model_size,
         p::HIGHLIGHT,
-        Anchor::CENTER_RIGHT,
+        anchor,
         0.2,
     );
 }
 
-/// The caption box's status: the step and who is viewed as; and the bytes on the wire.
-fn presenter_status_text(
-    run: &Run,
-    shown: &Shown,
-    options: &ViewOptions,
-    hide: bool,
-) -> (String, String) {
+/// The caption box's status, on lines of `chars`: the step and who is viewed as (while
+/// acting, the banner says it).
+fn presenter_status_text(v: &Viewing, shown: &Shown, chars: usize) -> String {
     let k = shown.state.step;
-    let steps = run.trace.steps.len().saturating_sub(1);
-    let status = match options.observer {
-        Some(o) if hide => format!(
-            "Step {k} of {steps}. Viewing as {}",
-            run.scenario.observers[o].name
-        ),
-        Some(o) => format!(
-            "Step {k} of {steps}. Viewing as {}",
-            viewing_as_line(run, o)
-        ),
-        None => format!("Step {k} of {steps}"),
-    };
-    let wire = format!("on the wire: {} B", shown.state.wire_bytes);
-    (ascii(&status), wire)
+    let steps = v.run.trace.steps.len().saturating_sub(1);
+    let at = format!("Step {k} of {steps}");
+    match (v.observer, v.acting) {
+        (Some(_), None) => {
+            let room = chars.saturating_sub(at.len() + 2);
+            let (text, _, _) = band(v, room, BAND_LINES);
+            ascii(&format!("{at}. {text}"))
+        }
+        _ => at,
+    }
 }
 
-/// Step `k`'s one-sentence explanation; while the class predicts (`hide`), only what happens,
-/// not who can read there.
-fn presenter_caption_text(run: &Run, k: usize, hide: bool) -> String {
-    match run.trace.steps.get(k) {
-        Some(s) if hide => format!("{}.", ascii(&s.note)),
+/// The ACTIVE RUN banner (while acting), and step `k`'s one-sentence explanation in large
+/// type with its size and lines, for a caption box of `room` (width, height) whose status
+/// takes `status` lines. While the class predicts (`hide`), the explanation says only what
+/// happens, not who can read there. The sentence comes first: the banner says less (down to
+/// one line) before the sentence gives way to what the step does and where, its whole
+/// sentence left to the inspector.
+fn presenter_texts(v: &Viewing, k: usize, room: (f32, f32), status: usize) -> PresenterTexts {
+    let small = 22.0;
+    let run = v.run;
+    let banners: Vec<Option<(String, Vec<String>, Color)>> = match v.acting {
+        Some(_) => {
+            let (options, fill) = band_options(v, chars_fit(room.0, small));
+            options
+                .into_iter()
+                .filter(|(_, l)| l.len() <= BAND_LINES)
+                .map(|(t, l)| Some((t, l, fill)))
+                .collect()
+        }
+        None => vec![None],
+    };
+    let whole = match run.trace.steps.get(k) {
+        Some(s) if v.hide => format!("{}.", ascii(&s.note)),
         _ => ascii(&report::caption(run, k)),
+    };
+    let height = |b: &Option<(String, Vec<String>, Color)>| {
+        let lines = b.as_ref().map_or(0, |b| b.1.len()) + status;
+        room.1 - (lines as f32 * small * 1.2 + 24.0)
+    };
+    for b in &banners {
+        if let Some((big, lines)) = large(&whole, (room.0, height(b))) {
+            return (b.clone(), whole, big, lines);
+        }
     }
+    let last = banners.last().cloned().flatten();
+    let brief = run.trace.steps.get(k).map_or(whole, |s| {
+        format!(
+            "{}. Its whole sentence is in the inspector (P: leave presenter mode)",
+            ascii(&crate::viewer::steps::step_brief(&run.scenario, s))
+        )
+    });
+    let (big, lines) = large(&brief, (room.0, height(&last)))
+        .unwrap_or_else(|| (MIN_TEXT, wrap(&brief, chars_fit(room.0, MIN_TEXT))));
+    (last, brief, big, lines)
+}
+
+/// The banner (its text, lines and fill), the explanation, its size and lines.
+type PresenterTexts = (Option<(String, Vec<String>, Color)>, String, f32, Vec<String>);
+
+/// The largest size from 28 px down to 18 at which `text` fits `room` (width, height), and
+/// its lines; none if it does not fit even at 18 px.
+fn large(text: &str, room: (f32, f32)) -> Option<(f32, Vec<String>)> {
+    let mut big: f32 = 28.0;
+    while big >= MIN_TEXT {
+        let lines = wrap(text, chars_fit(room.0, big));
+        if lines.len() as f32 * big * 1.25 <= room.1 {
+            return Some((big, lines));
+        }
+        big -= 1.0;
+    }
+    None
 }
 
 /// The panels plugin: header, event list, inspector.

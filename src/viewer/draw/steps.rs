@@ -29,6 +29,26 @@ pub fn step_where(sc: &Scenario, step: &Step) -> String {
     }
 }
 
+/// What a step does, where, to how many bytes: `mitm-open m1 at mastodon.example/app-memory,
+/// 72 bytes` (the inspector's first words; the header's when the step's sentence is too long).
+pub fn step_brief(sc: &Scenario, step: &Step) -> String {
+    let msg = step
+        .message
+        .and_then(|m| sc.messages.get(m))
+        .map_or(String::new(), |m| format!(" {}", m.id));
+    let detail = step
+        .detail
+        .as_ref()
+        .map(|d| format!(" ({d})"))
+        .unwrap_or_default();
+    format!(
+        "{}{msg} at {}{detail}, {} bytes",
+        step.action.name(),
+        step_where(sc, step),
+        step.bytes.len()
+    )
+}
+
 /// The lines of one step's row: number and action, then where, wrapped under the action.
 fn row_lines(sc: &Scenario, k: usize, step: &Step, cols: usize) -> Vec<String> {
     let mark = if holds_words(step) { "P" } else { " " };
@@ -188,16 +208,6 @@ pub fn draw_inspector(pt: &mut Painter, run: &Run, shown: &Shown, offset: usize,
 /// The inspector's items, each with its colour: the step's sentence, its bytes, their
 /// metadata, and every observer who reaches them (nested).
 fn inspector_items(run: &Run, k: usize, step: &Step, sightings: Option<&[Sighting]>) -> Vec<Item> {
-    let sc = &run.scenario;
-    let msg = step
-        .message
-        .and_then(|m| sc.messages.get(m))
-        .map_or(String::new(), |m| format!(" {}", m.id));
-    let detail = step
-        .detail
-        .as_ref()
-        .map(|d| format!(" ({d})"))
-        .unwrap_or_default();
     let bytes_color = if holds_words(step) {
         p::PLAIN
     } else {
@@ -206,10 +216,8 @@ fn inspector_items(run: &Run, k: usize, step: &Step, sightings: Option<&[Sightin
     let mut items: Vec<Item> = vec![
         Item::top(
             format!(
-                "Step {k}: {}{msg} at {}{detail}, {} bytes. {}",
-                step.action.name(),
-                step_where(sc, step),
-                step.bytes.len(),
+                "Step {k}: {}. {}",
+                step_brief(&run.scenario, step),
                 ascii(&step.note)
             ),
             p::INK,

@@ -37,6 +37,33 @@ pub fn wrap(text: &str, n: usize) -> Vec<String> {
     lines
 }
 
+/// Like [`wrap`], with a first line of at most `first` characters (something sits at its
+/// right) and the rest of at most `rest`.
+pub fn wrap_after(text: &str, first: usize, rest: usize) -> Vec<String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut line = String::new();
+    let mut used = 0;
+    for w in &words {
+        let len = line.chars().count();
+        let sep = usize::from(len > 0);
+        if len + sep + w.chars().count() > first {
+            break;
+        }
+        if sep == 1 {
+            line.push(' ');
+        }
+        line.push_str(w);
+        used += 1;
+    }
+    if used == 0 {
+        // A first word longer than the first line: every line as narrow as the first.
+        return wrap(text, first.min(rest));
+    }
+    let mut lines = vec![line];
+    lines.extend(wrap(&words[used..].join(" "), rest));
+    lines
+}
+
 /// The lines of a scrolled list that fit in `rows`, from line `offset`; when some do not fit,
 /// the last row says which lines are shown and how to see the rest.
 pub fn scrolled(lines: Vec<(String, Color)>, rows: usize, offset: usize) -> Vec<(String, Color)> {

@@ -355,47 +355,85 @@ pub fn state_at(run: &Run, k: usize) -> ViewState {
     }
 }
 
-/// The "viewing as" header line: `Database thief: reads 0 of 2 messages; sees ciphertext at ..`.
-pub fn viewing_as_line(run: &Run, observer: usize) -> String {
-    let sc = &run.scenario;
-    let (Some(o), Some(ox)) = (
-        sc.observers.get(observer),
-        run.exposure.observers.get(observer),
-    ) else {
-        return String::new();
-    };
-    let mut plain_at: Vec<String> = Vec::new();
-    let mut cipher_at: Vec<String> = Vec::new();
-    for r in &ox.readings {
-        let label = sc.reach_label(run.trace.steps[r.step].place);
-        if r.plaintext.is_some() {
-            if !plain_at.contains(&label) {
-                plain_at.push(label);
+/// What one observer gets over the whole run: how many messages they read, and the places
+/// where they see the words or only ciphertext.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reached {
+    /// Messages they read.
+    pub reads: usize,
+    /// Messages in the run.
+    pub total: usize,
+    /// Places where they see the words, in the order they first do.
+    pub plain_at: Vec<String>,
+    /// Places where they see the message's ciphertext only.
+    pub cipher_at: Vec<String>,
+}
+
+impl Reached {
+    /// What `observer` gets in `run`, from the exposure analysis.
+    pub fn of(run: &Run, observer: usize) -> Option<Reached> {
+        let sc = &run.scenario;
+        let ox = run.exposure.observers.get(observer)?;
+        let mut plain_at: Vec<String> = Vec::new();
+        let mut cipher_at: Vec<String> = Vec::new();
+        for r in &ox.readings {
+            let label = sc.reach_label(run.trace.steps[r.step].place);
+            if r.plaintext.is_some() {
+                if !plain_at.contains(&label) {
+                    plain_at.push(label);
+                }
+            } else if r.carries_content && !cipher_at.contains(&label) {
+                cipher_at.push(label);
             }
-        } else if r.carries_content && !cipher_at.contains(&label) {
-            cipher_at.push(label);
         }
+        cipher_at.retain(|c| !plain_at.contains(c));
+        let reads = ox
+            .messages
+            .iter()
+            .filter(|m| m.content == Content::Plaintext)
+            .count();
+        Some(Reached {
+            reads,
+            total: ox.messages.len(),
+            plain_at,
+            cipher_at,
+        })
     }
-    cipher_at.retain(|c| !plain_at.contains(c));
-    let total = ox.messages.len();
-    let reads = ox
-        .messages
-        .iter()
-        .filter(|m| m.content == Content::Plaintext)
-        .count();
-    let mut line = format!(
-        "{}: reads {reads} of {total} message{}",
-        o.name,
-        if total == 1 { "" } else { "s" }
-    );
-    if !plain_at.is_empty() {
-        line.push_str(&format!("; sees the words at {}", plain_at.join(", ")));
+
+    /// "reads 1 of 2 messages".
+    pub fn reads_line(&self) -> String {
+        let s = if self.total == 1 { "" } else { "s" };
+        format!("reads {} of {} message{s}", self.reads, self.total)
     }
-    if !cipher_at.is_empty() {
-        line.push_str(&format!("; sees ciphertext at {}", cipher_at.join(", ")));
+
+    /// "reads 1 of 2 messages", then where: each place named (`named`), or counted.
+    pub fn said(&self, named: bool) -> String {
+        let s = |n: usize| if n == 1 { "" } else { "s" };
+        let mut line = self.reads_line();
+        let places = |list: &[String], noun: &str| match named {
+            true => crate::words::joined(list, ", ", "places"),
+            false => format!("{} {noun}{}", list.len(), s(list.len())),
+        };
+        if !self.plain_at.is_empty() {
+            let at = places(&self.plain_at, "place");
+            line.push_str(&format!("; sees the words at {at}"));
+        }
+        if !self.cipher_at.is_empty() {
+            let at = places(&self.cipher_at, "place");
+            line.push_str(&format!("; sees ciphertext at {at}"));
+        }
+        if self.plain_at.is_empty() && self.cipher_at.is_empty() {
+            line.push_str("; reaches no message bytes");
+        }
+        line
     }
-    if plain_at.is_empty() && cipher_at.is_empty() {
-        line.push_str("; reaches no message bytes");
+}
+
+/// The "viewing as" line, every place named: `Database thief: reads 0 of 2 messages; sees
+/// ciphertext at social.example/database`.
+pub fn viewing_as_line(run: &Run, observer: usize) -> String {
+    match (run.scenario.observers.get(observer), Reached::of(run, observer)) {
+        (Some(o), Some(r)) => format!("{}: {}", o.name, r.said(true)),
+        _ => String::new(),
     }
-    line
 }
