@@ -59,9 +59,7 @@ mod render;
 // `playback/` the runs and the state at a step, `panel/` the panels over the network, `mode/`
 // the classroom modes (what-if, exercise, designer). Their files are named here, once, so the
 // rest of the viewer reaches them as `super::tokens`, wherever they sit.
-use draw::{
-    actors, cards, chrome, controls, header, icons, motion, observer, steps, text, tokens,
-};
+use draw::{actors, cards, chrome, controls, header, icons, motion, observer, steps, text, tokens};
 use layout::routes;
 use mode::{design, exercise, side_column, whatif};
 use panel::picker;
@@ -75,13 +73,13 @@ use bevy::render::settings::RenderCreation;
 
 pub use actors::{Dimmed, Footprint, PlaceMark};
 pub use chrome::{EventLine, PresenterCaption, ViewingAsHeader};
-pub use header::{HeaderText, Viewing, header_text};
 pub use compute::{ComputePlugin, Computing, ComputingMark};
 pub use controls::{ControlButton, buttons};
 pub use design::{DesignCommand, DesignMode, DesignPlugin, Selected, Tool};
 pub use draw::{Layer, Shortened};
 pub use exercise::{ExerciseCommand, ExerciseMode, ExercisePlugin, ExerciseStart, Loaded};
 pub use export::{FramesOptions, render_sequence, write_gif};
+pub use header::{HeaderText, Viewing, header_text};
 pub use held::{keeps, lingering, still_held};
 pub use icons::{Icon, IconMark};
 pub use idle::{FrameStats, FrameTimes, IdlePlugin};

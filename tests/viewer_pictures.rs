@@ -312,3 +312,38 @@ fn link_badges_sit_on_no_box_and_no_marker() {
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
+
+/// Issue 20: a card's first line wrapped to as many lines as it needed and spilled out of the
+/// card over the server's title (ten keys named in a group DM's key answer; a long message).
+/// A card too small for its whole first line says the shorter whole form: the keys counted,
+/// the words' length and where to read them.
+#[test]
+fn a_card_too_small_for_its_words_or_keys_says_a_shorter_whole_form() {
+    let long =
+        "Can you cover my shift on Friday, and the one after that, and bring the keys? ".repeat(3);
+    let text = std::fs::read_to_string("scenes/plain-web.ron").expect("plain-web");
+    let text = text.replace("Can you cover my shift on Friday?", long.trim());
+    let sc = plainsight::scenario::Scenario::parse(&text, "long.ron").expect("valid");
+    let run = Run::new(sc, None).expect("runs");
+    let k = first_step(&run, |s| s.note.contains("stores it in its database"));
+    let mut app = crate::support::viewer_app(run);
+    go_to(&mut app, k);
+    let cards = token_texts(&mut app);
+    let n = long.trim().chars().count();
+    let says = format!("the words, {n} characters");
+    assert!(cards.iter().any(|t| t.starts_with(&says)), "{cards:?}");
+    assert!(!cards.iter().any(|t| t.contains("Friday")), "{cards:?}");
+
+    let mut run = crate::support::shipped_run("group-dm", None);
+    run.complete_acting();
+    let admin = run
+        .scenario
+        .observer_named("social.example admin")
+        .expect("admin");
+    let acting = run.acting_run(admin).expect("the admin acts").clone();
+    let k = first_step(&acting, |s| s.note.contains("receives keys for bob-phone"));
+    let mut app = crate::support::viewer_app(acting);
+    go_to(&mut app, k);
+    let cards = token_texts(&mut app);
+    assert!(cards.iter().any(|t| t == "10 keys"), "{cards:?}");
+}

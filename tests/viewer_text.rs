@@ -112,7 +112,10 @@ fn header_faults(name: &str, run: &plainsight::Run, out: &mut Vec<String>) {
     for presenter in [false, true] {
         let l = Layout::for_run(run, presenter);
         if l.header.bottom() > l.stage.y {
-            out.push(format!("{name}: header {:?} over stage {:?}", l.header, l.stage));
+            out.push(format!(
+                "{name}: header {:?} over stage {:?}",
+                l.header, l.stage
+            ));
         }
     }
     let observers = run.scenario.observers.len();
@@ -166,10 +169,11 @@ fn the_header_keeps_to_its_lines_and_never_covers_the_stage() {
                 servers and taps the links between them, and what it reads"
         .into();
     for (i, o) in sc.observers.iter_mut().enumerate() {
-        o.name = format!("{i} an observer whose name is as long as a name may be, sixty-four chars")
-            .chars()
-            .take(64)
-            .collect();
+        o.name =
+            format!("{i} an observer whose name is as long as a name may be, sixty-four chars")
+                .chars()
+                .take(64)
+                .collect();
         o.short = None;
     }
     let mut run = plainsight::Run::new(sc, None).expect("a long-named scene runs");

@@ -28,20 +28,37 @@ pub(in crate::viewer) fn card_width(t: &Token) -> f32 {
             // Wide enough for its two lines at 18 px, and wider for more bytes; a card too
             // wide for the band wraps its first line (`card`).
             let (a, b) = card_lines(t);
-            let text = a.chars().count().max(b.chars().count()) as f32 * FONT * 0.6 + 60.0;
+            let a = a.first().map_or(0, |a| a.chars().count());
+            let text = a.max(b.chars().count()) as f32 * FONT * 0.6 + 60.0;
             (210.0 + t.bytes as f32 * 0.3).max(text).max(220.0)
         }
     }
 }
 
-/// A card's two lines: what the bytes are (the words, hex, keys) and their kind and size.
-fn card_lines(t: &Token) -> (String, String) {
+/// A card's lines: what the bytes are, as whole forms from the most detailed to the shortest
+/// (the words, hex, the keys named, then counted), and their kind and size.
+fn card_lines(t: &Token) -> (Vec<String>, String) {
+    let size = t.bytes;
     match &t.look {
-        Look::Words(w) => (format!("\"{w}\""), format!("words, {} B", t.bytes)),
-        Look::Sealed { what, hex } => (hex.clone(), format!("{}, {} B", what.label(), t.bytes)),
-        Look::Keys(k) => (k.clone(), format!("keys, {} B", t.bytes)),
-        Look::Code(c) => (c.clone(), format!("code, {} B", t.bytes)),
-        Look::Metadata => ("metadata".into(), format!("{} B", t.bytes)),
+        Look::Words(w) => (
+            vec![
+                format!("\"{w}\""),
+                format!(
+                    "the words, {} characters: the inspector shows them",
+                    w.chars().count()
+                ),
+            ],
+            format!("words, {size} B"),
+        ),
+        Look::Sealed { what, hex } => (vec![hex.clone()], format!("{}, {size} B", what.label())),
+        Look::Keys { said, short } => {
+            (vec![said.clone(), short.clone()], format!("keys, {size} B"))
+        }
+        Look::Code(c) => (
+            vec![c.clone(), "a web page's code".into()],
+            format!("code, {size} B"),
+        ),
+        Look::Metadata => (vec!["metadata".into()], format!("{size} B")),
     }
 }
 
@@ -51,7 +68,7 @@ pub(in crate::viewer) fn style(look: &Look) -> (Icon, Color, Color, &'static str
         Look::Words(_) => (Icon::Letter, p::PLAIN_TINT, p::PLAIN, "words"),
         Look::Sealed { .. } => (Icon::Padlock, p::SEALED_TINT, p::SEALED, "sealed"),
         Look::Metadata => (Icon::Envelope, p::SEALED_TINT, p::SEALED, "metadata"),
-        Look::Keys(_) => (Icon::Key, p::KEYS_TINT, p::KEYS, "keys"),
+        Look::Keys { .. } => (Icon::Key, p::KEYS_TINT, p::KEYS, "keys"),
         Look::Code(_) => (Icon::Browser, p::KEYS_TINT, p::KEYS, "code"),
     }
 }
@@ -72,7 +89,7 @@ pub(in crate::viewer) fn inside_line(tokens: &[Token], short: bool) -> String {
         _ if tokens.len() > 1 => format!("{} pieces", tokens.len()),
         Some(Look::Words(_)) => "the words".to_string(),
         Some(Look::Sealed { what, .. }) => format!("{} {}", article(what.label()), what.label()),
-        Some(Look::Keys(_)) => "keys".to_string(),
+        Some(Look::Keys { .. }) => "keys".to_string(),
         Some(Look::Code(_)) => "a web page's code".to_string(),
         Some(Look::Metadata) | None => "metadata".to_string(),
     };
@@ -116,15 +133,22 @@ pub(in crate::viewer) fn card(pt: &mut Painter, icons: Option<&Icons>, r: Rect, 
     let isz = (r.h - 14.0).min(32.0);
     let ir = Rect::new(r.x + 6.0, r.y + (r.h - isz) / 2.0, isz, isz);
     icons::draw(pt, icons, icon, ir, ink, z + 0.1);
-    let (line1, line2) = card_lines(t);
+    let (forms, line2) = card_lines(t);
     let x = ir.right() + 8.0;
-    // Every line whole at 18 px: the first wraps when the card cannot be wide enough.
-    let mut lines: Vec<(String, Color)> = wrap(&line1, chars_fit(r.right() - x - 4.0, FONT))
-        .into_iter()
-        .map(|l| (l, p::INK))
-        .collect();
-    lines.push((line2, p::MUTED));
     let step = FONT + 2.0;
+    // Every line whole at 18 px: the first wraps when the card cannot be wide enough, and
+    // gives way to a shorter form when it would need more rows than the card has.
+    let rows = (((r.h - 2.0) / step).floor() as usize).max(2);
+    let n = chars_fit(r.right() - x - 4.0, FONT);
+    let wrapped: Vec<Vec<String>> = forms.iter().map(|f| wrap(f, n)).collect();
+    let first = wrapped
+        .iter()
+        .find(|w| w.len() < rows)
+        .or(wrapped.last())
+        .cloned()
+        .unwrap_or_default();
+    let mut lines: Vec<(String, Color)> = first.into_iter().map(|l| (l, p::INK)).collect();
+    lines.push((line2, p::MUTED));
     let top = r.y + (r.h - lines.len() as f32 * step) / 2.0 + 1.0;
     for (k, (line, color)) in lines.iter().enumerate() {
         pt.text(x, top + k as f32 * step, line, FONT, *color, z + 0.2);
@@ -258,7 +282,7 @@ pub fn fan_summary(tokens: &[Token]) -> String {
             (Piece::BagContent, _) => "content".to_string(),
             (_, Look::Sealed { what, .. }) => what.counted().to_string(),
             (_, Look::Words(_)) => "text".to_string(),
-            (_, Look::Keys(_)) => "keys".to_string(),
+            (_, Look::Keys { .. }) => "keys".to_string(),
             (_, Look::Code(_)) => "code".to_string(),
             (_, Look::Metadata) => "metadata".to_string(),
         };

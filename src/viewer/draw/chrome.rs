@@ -90,7 +90,12 @@ fn draw_header(pt: &mut Painter, v: &Viewing, shown: &Shown) {
     pt.rect(h, p::INK, HZ);
     header_title(pt, &shown.layout.title, h);
     let band_h = t.band_lines.len() as f32 * line_h + BAND_PAD;
-    let band = Rect::new(h.x + 4.0, h.y + shown.layout.title.height, h.w - 8.0, band_h);
+    let band = Rect::new(
+        h.x + 4.0,
+        h.y + shown.layout.title.height,
+        h.w - 8.0,
+        band_h,
+    );
     pt.rect(band, t.fill, HZ + 0.05);
     for (i, l) in t.band_lines.iter().enumerate().rev() {
         let e = pt.text(
@@ -102,7 +107,9 @@ fn draw_header(pt: &mut Painter, v: &Viewing, shown: &Shown) {
             HZ + 0.1,
         );
         if i == 0 {
-            pt.commands.entity(e).insert(ViewingAsHeader(t.band.clone()));
+            pt.commands
+                .entity(e)
+                .insert(ViewingAsHeader(t.band.clone()));
         }
     }
     // Under the band's lines: the sentence has the lines the band leaves.
@@ -338,7 +345,12 @@ fn presenter_texts(v: &Viewing, k: usize, room: (f32, f32), status: usize) -> Pr
 }
 
 /// The banner (its text, lines and fill), the explanation, its size and lines.
-type PresenterTexts = (Option<(String, Vec<String>, Color)>, String, f32, Vec<String>);
+type PresenterTexts = (
+    Option<(String, Vec<String>, Color)>,
+    String,
+    f32,
+    Vec<String>,
+);
 
 /// The largest size from 28 px down to 18 at which `text` fits `room` (width, height), and
 /// its lines; none if it does not fit even at 18 px.

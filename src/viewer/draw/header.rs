@@ -128,7 +128,8 @@ fn band_forms(v: &Viewing) -> (Vec<String>, Color) {
         let ob = &sc.observers[o];
         [ob.name.clone(), ob.short_name().to_string()]
     };
-    let said = |o: usize, named: bool| Reached::of(v.run, o).map_or(String::new(), |r| r.said(named));
+    let said =
+        |o: usize, named: bool| Reached::of(v.run, o).map_or(String::new(), |r| r.said(named));
     // Every place named under each name, then places counted under the short one.
     let tiers = |o: usize, form: &dyn Fn(&str, String) -> String| {
         let [long, short] = names(o);

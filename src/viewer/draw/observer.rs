@@ -189,7 +189,8 @@ fn chip_heading(
 /// A chip's second line, what the observer got, as whole sentences from the most detailed to
 /// the shortest (the chip draws the first that fits), and its colour. A place still holding
 /// the bytes is kept longest: `reads "the words" (still in database)`, then
-/// `reads the words (still in database)`, then `reads the words`.
+/// `reads the words (still in database)`, `reads it (still in database)`, `reads it (in
+/// database)`, then `reads the words`.
 fn chip_line(observer: &Observer, seen: &Seen, mark: Option<&str>) -> (Vec<String>, Color) {
     let at = match (seen.current, seen.sighting) {
         (None, Some(s)) => format!(" (still in {})", place_word(s.place)),
@@ -203,7 +204,12 @@ fn chip_line(observer: &Observer, seen: &Seen, mark: Option<&str>) -> (Vec<Strin
     let with_at = |long: String, short: &str, tiny: &str| {
         let mut v = vec![format!("{long}{at}"), format!("{short}{at}")];
         if let Some(place) = place {
-            v.extend([format!("{tiny} (in {place})"), long, short.to_string()]);
+            v.extend([
+                format!("{tiny}{at}"),
+                format!("{tiny} (in {place})"),
+                long,
+                short.to_string(),
+            ]);
         }
         v
     };
@@ -216,7 +222,14 @@ fn chip_line(observer: &Observer, seen: &Seen, mark: Option<&str>) -> (Vec<Strin
             with_at(format!("sees {hex}"), "sees ciphertext", "sealed"),
             p::SEALED,
         ),
-        Some(Look::Keys(k)) => (vec![format!("gets {k}"), "gets keys".to_string()], p::KEYS),
+        Some(Look::Keys { said, short }) => (
+            vec![
+                format!("gets {said}"),
+                format!("gets {short}"),
+                "gets keys".to_string(),
+            ],
+            p::KEYS,
+        ),
         Some(Look::Code(c)) => (
             vec![format!("gets the code: {c}"), "gets the code".to_string()],
             p::KEYS,

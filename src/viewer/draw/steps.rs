@@ -15,7 +15,7 @@ use crate::viewer::draw::{Painter, palette as p};
 use crate::viewer::layout::{Rect, chars_fit};
 use crate::viewer::playback::{Cursor, Scroll, Shown};
 use crate::viewer::state::{Look, Sighting, holds_words};
-use crate::viewer::text::{scrolled, wrap};
+use crate::viewer::text::{scrolled, wrap, wrap_names};
 
 /// Where a step happens, in the direction it happens: on a wire, `from -> to (wire)` as the
 /// bytes travel (a reply runs `social.example -> alice-phone`, whichever way the link was
@@ -66,7 +66,7 @@ fn row_lines(sc: &Scenario, k: usize, step: &Step, cols: usize) -> Vec<String> {
         .max()
         .unwrap_or(0);
     let indent = cols.saturating_sub(longest).min(4);
-    for l in wrap(&place, cols.saturating_sub(indent).max(8)) {
+    for l in wrap_names(&place, cols.saturating_sub(indent).max(8)) {
         lines.push(format!("{}{l}", " ".repeat(indent)));
     }
     lines
@@ -163,7 +163,7 @@ fn reader_line(run: &Run, observer: usize, look: &Look, k: usize) -> String {
     let what = match look {
         Look::Words(_) => "READS the words".to_string(),
         Look::Sealed { .. } => "sees only ciphertext".to_string(),
-        Look::Keys(k) => format!("gets keys: {k}"),
+        Look::Keys { said, .. } => format!("gets keys: {said}"),
         Look::Code(c) => format!("sees the code: {c}"),
         Look::Metadata => "gets metadata".to_string(),
     };

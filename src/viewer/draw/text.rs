@@ -37,6 +37,40 @@ pub fn wrap(text: &str, n: usize) -> Vec<String> {
     lines
 }
 
+/// Like [`wrap`], but a word longer than a line (a place such as
+/// `mastodon.example/key-directory`) breaks after a `/` or before a `.` where it can, not
+/// wherever the line ends (`key-director` / `y`).
+pub fn wrap_names(text: &str, n: usize) -> Vec<String> {
+    let n = n.max(1);
+    let pieces: Vec<String> = text
+        .split_whitespace()
+        .flat_map(|w| name_pieces(w, n))
+        .collect();
+    wrap(&pieces.join(" "), n)
+}
+
+/// A word in pieces of at most `n` characters where it has a `/` or `.` to break at.
+fn name_pieces(word: &str, n: usize) -> Vec<String> {
+    let len = word.chars().count();
+    if len <= n {
+        return vec![word.to_string()];
+    }
+    // The last break within the line: after a slash, else before a dot.
+    let head: String = word.chars().take(n).collect();
+    let cut = head
+        .rfind('/')
+        .map(|i| i + 1)
+        .or_else(|| head.rfind('.').filter(|&i| i > 0));
+    match cut {
+        Some(i) if i < word.len() => {
+            let mut out = vec![word[..i].to_string()];
+            out.extend(name_pieces(&word[i..], n));
+            out
+        }
+        _ => vec![word.to_string()],
+    }
+}
+
 /// Like [`wrap`], with a first line of at most `first` characters (something sits at its
 /// right) and the rest of at most `rest`.
 pub fn wrap_after(text: &str, first: usize, rest: usize) -> Vec<String> {
@@ -170,6 +204,19 @@ fn whole_words(text: &str, n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_place_breaks_after_its_slash_not_mid_word() {
+        assert_eq!(
+            wrap_names("mastodon.example/key-directory", 26),
+            ["mastodon.example/", "key-directory"]
+        );
+        assert_eq!(
+            wrap_names("a -> verylongserver.example.org (wire)", 14),
+            ["a ->", "verylongserver", ".example.org", "(wire)"]
+        );
+        assert_eq!(wrap_names("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+    }
 
     #[test]
     fn wrap_keeps_every_word() {

@@ -29,7 +29,12 @@ pub enum Look {
     },
     /// Key material (public keys from a directory, a private key in a keystore or vault, a
     /// request for keys).
-    Keys(String),
+    Keys {
+        /// Which keys, named (a long list names a few and counts the rest).
+        said: String,
+        /// The same, counted (`10 keys`), for a card with no room for the names.
+        short: String,
+    },
     /// A web client's code on its way (a page load), changed or not.
     Code(String),
     /// Only metadata (who, when, how big), no content.
@@ -47,7 +52,7 @@ impl Look {
         match self {
             Look::Words(t) => format!("\"{t}\""),
             Look::Sealed { what, hex } => format!("[{}] {hex}", what.label()),
-            Look::Keys(k) => format!("[keys] {k}"),
+            Look::Keys { said, .. } => format!("[keys] {said}"),
             Look::Code(c) => format!("[code] {c}"),
             Look::Metadata => "metadata only".to_string(),
         }
@@ -201,12 +206,16 @@ fn tokens_of(layers: &[Layer], at: TokenAt, tunnel: Option<String>) -> Vec<Token
             hex: hex_short(layer.sealed_bytes().unwrap_or_default(), 6),
         };
         match layer {
-            Layer::Key(blob) => push(Look::Keys(blob.label()), blob.encode().len(), Piece::Whole),
+            Layer::Key(blob) => push(
+                keys_look(&[blob.label()], ""),
+                blob.encode().len(),
+                Piece::Whole,
+            ),
             Layer::Tls { sealed: b, .. } => push(sealed(Sealing::TlsRecord), b.len(), Piece::Whole),
             Layer::Words(t) => push(Look::Words(t.clone()), whole(t.len()), Piece::Whole),
             Layer::Served(keys) => {
                 let names: Vec<String> = keys.iter().map(KeyBlob::label).collect();
-                push(Look::Keys(names.join(", ")), whole(0), Piece::Whole)
+                push(keys_look(&names, ""), whole(0), Piece::Whole)
             }
             // The row's own size, as the inspector says it (not the post around it).
             Layer::AtRest { bytes, .. } => {
@@ -242,11 +251,7 @@ fn tokens_of(layers: &[Layer], at: TokenAt, tunnel: Option<String>) -> Vec<Token
                 whole(bytes.len()),
                 Piece::Whole,
             ),
-            Layer::KeyRequest(names) => push(
-                Look::Keys(format!("asks for {}", names.join(", "))),
-                whole(0),
-                Piece::Whole,
-            ),
+            Layer::KeyRequest(names) => push(keys_look(names, "asks for "), whole(0), Piece::Whole),
             Layer::Code(code) => {
                 let what = match &code.changed_by {
                     Some(who) => format!("{}'s page, changed by {who}", code.server),
@@ -302,6 +307,15 @@ pub fn sealed_hex(step: &Step) -> String {
 }
 
 /// What an observer gets at a step, from the core's reading.
+/// Keys, named and counted, after `lead` (`asks for `).
+fn keys_look<S: AsRef<str>>(names: &[S], lead: &str) -> Look {
+    let n = names.len();
+    Look::Keys {
+        said: format!("{lead}{}", crate::words::joined(names, ", ", "keys")),
+        short: format!("{lead}{n} key{}", if n == 1 { "" } else { "s" }),
+    }
+}
+
 pub(in crate::viewer) fn sighting_look(run: &Run, observer: usize, k: usize) -> Option<Look> {
     let reading = run.exposure.observers.get(observer)?.reading(k)?;
     let step = &run.trace.steps[k];
@@ -313,7 +327,7 @@ pub(in crate::viewer) fn sighting_look(run: &Run, observer: usize, k: usize) -> 
             hex: sealed_hex(step),
         }
     } else if !reading.keys.is_empty() {
-        Look::Keys(reading.keys.join(", "))
+        keys_look(&reading.keys, "")
     } else {
         Look::Metadata
     })
@@ -432,7 +446,10 @@ impl Reached {
 /// The "viewing as" line, every place named: `Database thief: reads 0 of 2 messages; sees
 /// ciphertext at social.example/database`.
 pub fn viewing_as_line(run: &Run, observer: usize) -> String {
-    match (run.scenario.observers.get(observer), Reached::of(run, observer)) {
+    match (
+        run.scenario.observers.get(observer),
+        Reached::of(run, observer),
+    ) {
         (Some(o), Some(r)) => format!("{}: {}", o.name, r.said(true)),
         _ => String::new(),
     }
