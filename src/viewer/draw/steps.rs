@@ -59,14 +59,14 @@ fn row_lines(sc: &Scenario, k: usize, step: &Step, cols: usize) -> Vec<String> {
         return vec![one];
     }
     let mut lines = vec![head];
-    // Indented under the action, less where a long name needs the room to stay whole.
-    let longest = place
-        .split(' ')
-        .map(|w| w.chars().count())
-        .max()
-        .unwrap_or(0);
-    let indent = cols.saturating_sub(longest).min(4);
-    for l in wrap_names(&place, cols.saturating_sub(indent).max(8)) {
+    // Indented under the action, unless a long name needs the room to stay whole.
+    let indented = wrap_names(&place, cols.saturating_sub(4).max(8));
+    let (indent, wrapped) = if indented.len() > wrap_names(&place, cols).len() {
+        (0, wrap_names(&place, cols))
+    } else {
+        (4, indented)
+    };
+    for l in wrapped {
         lines.push(format!("{}{l}", " ".repeat(indent)));
     }
     lines
