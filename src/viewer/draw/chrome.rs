@@ -77,7 +77,7 @@ fn draw_panels(
 
 /// The smallest text the viewer draws at 1280 x 720, for the back row of a classroom.
 pub const MIN_TEXT: f32 = 18.0;
-/// The header's depth: over the top of the stage when a long sentence makes it grow.
+/// The header's depth: above the stage's network (its lines never reach it; a test keeps them).
 const HZ: f32 = 8.0;
 
 /// The header: title and model, the "viewing as" band (the ACTIVE RUN banner while acting),

@@ -128,18 +128,24 @@ fn band_forms(v: &Viewing) -> (Vec<String>, Color) {
         let ob = &sc.observers[o];
         [ob.name.clone(), ob.short_name().to_string()]
     };
-    let said =
-        |o: usize, named: bool| Reached::of(v.run, o).map_or(String::new(), |r| r.said(named));
-    // Every place named under each name, then places counted under the short one.
+    // Every place named under each name, then places counted, then what they read, under
+    // the short one.
     let tiers = |o: usize, form: &dyn Fn(&str, String) -> String| {
         let [long, short] = names(o);
-        let reads = Reached::of(v.run, o).map_or(String::new(), |r| r.reads_line());
+        let Some(r) = Reached::of(v.run, o) else {
+            return vec![form(&long, String::new())];
+        };
         vec![
-            form(&long, said(o, true)),
-            form(&short, said(o, true)),
-            form(&short, said(o, false)),
-            form(&short, reads),
+            form(&long, r.said(true)),
+            form(&short, r.said(true)),
+            form(&short, r.said(false)),
+            form(&short, r.reads_line()),
         ]
+    };
+    let hidden = |o: usize, lead: &str, rest: &str| {
+        names(o)
+            .map(|n| format!("{lead}{n}{rest}. What they get: hidden until Reveal"))
+            .to_vec()
     };
     match (v.exercise, v.observer, v.acting) {
         (Some(title), None, None) if v.hide => (
@@ -157,13 +163,14 @@ fn band_forms(v: &Viewing) -> (Vec<String>, Color) {
             p::PANEL,
         ),
         (_, _, Some(a)) if v.hide => (
-            names(a).map(|n| format!("ACTIVE RUN: {n} uses its powers (A: back to the honest run). What they get: hidden until Reveal")).to_vec(),
+            hidden(
+                a,
+                "ACTIVE RUN: ",
+                " uses its powers (A: back to the honest run)",
+            ),
             p::HIGHLIGHT,
         ),
-        (_, Some(o), None) if v.hide => (
-            names(o).map(|n| format!("Viewing as {n}. What they get: hidden until Reveal")).to_vec(),
-            p::REACH,
-        ),
+        (_, Some(o), None) if v.hide => (hidden(o, "Viewing as ", ""), p::REACH),
         (_, None, None) if v.hide => (
             vec!["Exercise: predict, then Reveal. Who reads is hidden until Reveal".into()],
             p::PANEL,
