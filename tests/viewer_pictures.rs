@@ -160,11 +160,15 @@ fn a_tls_wire_shows_the_padlock_first_and_the_words_only_as_inside() {
         )),
         "{looks:?}"
     );
+    // The tab says what the record carries; its long form adds ", sealed by TLS" where the
+    // row has room beside the travelling pill (the record's card says it is a TLS record).
     let texts = token_texts(&mut app);
     assert!(
-        texts
-            .iter()
-            .any(|t| t.contains("inside: the words, sealed by TLS")),
+        texts.iter().any(|t| t.starts_with("inside: the words")),
+        "{texts:?}"
+    );
+    assert!(
+        texts.iter().any(|t| t == "TLS record (this hop)"),
         "{texts:?}"
     );
     let cut: String = words.chars().take(8).collect();
@@ -346,4 +350,64 @@ fn a_card_too_small_for_its_words_or_keys_says_a_shorter_whole_form() {
     go_to(&mut app, k);
     let cards = token_texts(&mut app);
     assert!(cards.iter().any(|t| t == "10 keys"), "{cards:?}");
+}
+
+/// The virtual rectangle a sprite covers (boxes are unrotated sprites of a custom size).
+fn sprite_rect(
+    fit: plainsight::viewer::Fit,
+    tf: &Transform,
+    s: &Sprite,
+) -> plainsight::viewer::Rect {
+    let size = s.custom_size.unwrap_or_default() / fit.scale;
+    let (x, y) = fit.to_virtual(
+        tf.translation.x + fit.width / 2.0,
+        fit.height / 2.0 - tf.translation.y,
+    );
+    plainsight::viewer::Rect::new(x - size.x / 2.0, y - size.y / 2.0, size.x, size.y)
+}
+
+/// Issue 20: the travelling padlock sat on the start of the TLS record's `inside:` tab (e2e,
+/// the web client's exfiltration). On every wire step of every shipped scene, where the pill
+/// travels, no card covers it: the row moves beside it, the tab says less if that makes room.
+#[test]
+fn the_travelling_pill_and_the_cards_never_cover_each_other() {
+    let mut out = Vec::new();
+    for (name, _) in SHIPPED {
+        let run = crate::support::shipped_run(name, None);
+        let wires: Vec<usize> = (0..run.trace.steps.len())
+            .filter(|&k| {
+                matches!(
+                    run.trace.steps[k].place,
+                    plainsight::scenario::Reach::Wire(_)
+                )
+            })
+            .collect();
+        let mut app = app_for(run);
+        for k in wires {
+            go_to(&mut app, k);
+            let fit = app.world().resource::<plainsight::viewer::Shown>().fit;
+            let world = app.world_mut();
+            let pills: Vec<_> = world
+                .query_filtered::<(&Transform, &Sprite), With<plainsight::viewer::Traveller>>()
+                .iter(world)
+                .map(|(tf, s)| sprite_rect(fit, tf, s))
+                .collect();
+            let cards: Vec<_> = world
+                .query_filtered::<(&Transform, &Sprite), With<plainsight::viewer::TokenCard>>()
+                .iter(world)
+                .map(|(tf, s)| sprite_rect(fit, tf, s))
+                .collect();
+            for p in &pills {
+                if let Some(c) = cards.iter().find(|c| c.overlaps(p)) {
+                    out.push(format!("{name} step {k}: pill {p:?} under card {c:?}"));
+                }
+            }
+        }
+    }
+    assert!(
+        out.is_empty(),
+        "{} overlaps:\n{}",
+        out.len(),
+        out.join("\n")
+    );
 }

@@ -11,7 +11,7 @@ use crate::viewer::layout::{FONT, MIN_FONT, Rect, chars_fit};
 use crate::viewer::routes::Point;
 use crate::viewer::state::{Look, Piece, Sealing, Token};
 use crate::viewer::text::wrap;
-use crate::viewer::tokens::{OUTER_H, TAB_H, row_x};
+use crate::viewer::tokens::{OUTER_H, TAB_H, row_clear_of, row_x};
 
 /// A token's card (or the tab inside a TLS record: what the record carries).
 #[derive(Component, Debug, Clone, PartialEq, Eq)]
@@ -179,6 +179,17 @@ pub(in crate::viewer) fn tab(pt: &mut Painter, icons: Option<&Icons>, r: Rect, t
     );
 }
 
+/// The word on the traveller's pill: `TLS` (one record however many pieces it carries), the
+/// outer layer's word, or for a fan-out row its word and count (`sealed x10`).
+pub(in crate::viewer) fn traveller_label(tokens: &[Token]) -> String {
+    match tokens.first() {
+        Some(t) if t.tunnel.is_some() => "TLS".to_string(),
+        Some(t) if tokens.len() > 1 => format!("{} x{}", style(&t.look).3, tokens.len()),
+        Some(t) => style(&t.look).3.to_string(),
+        None => String::new(),
+    }
+}
+
 /// The traveller's pill around `at` for its word.
 pub(in crate::viewer) fn traveller_rect(at: Point, label: &str) -> Rect {
     let h = 30.0;
@@ -194,17 +205,12 @@ pub(in crate::viewer) fn traveller(
     tokens: &[Token],
 ) {
     let z = 7.0;
-    let (tls, (icon, fill, ink, word)) = match tokens.first() {
-        Some(t) if t.tunnel.is_some() => (true, (Icon::Padlock, p::TLS_TINT, p::TLS, "TLS")),
-        Some(t) => (false, style(&t.look)),
+    let (icon, fill, ink, _) = match tokens.first() {
+        Some(t) if t.tunnel.is_some() => (Icon::Padlock, p::TLS_TINT, p::TLS, "TLS"),
+        Some(t) => style(&t.look),
         None => return,
     };
-    // One TLS record however many pieces it carries; a fan-out row counts its pieces.
-    let label = if tokens.len() > 1 && !tls {
-        format!("{word} x{}", tokens.len())
-    } else {
-        word.to_string()
-    };
+    let label = traveller_label(tokens);
     let r = traveller_rect(at, &label);
     let e = pt.boxed(r, fill, ink, 3.0, z);
     pt.commands.entity(e).insert(Traveller(label.clone()));
@@ -227,13 +233,37 @@ pub(in crate::viewer) fn traveller(
     );
 }
 
+/// The widths a TLS record's card and tab can take (the tab's long form, then its short
+/// one) and the band they span (top, height).
+pub(in crate::viewer) fn record_extent(air: Rect, t: &Token) -> (Vec<f32>, (f32, f32)) {
+    let (w, y) = record_shape(air, t);
+    let one = std::slice::from_ref(t);
+    let width = |line: String| {
+        let tab_w = (line.chars().count() as f32 * MIN_FONT * 0.6 + 36.0).min(air.w - 40.0);
+        w.max(tab_w + 30.0)
+    };
+    let long = width(inside_fitting(one, chars_fit(air.w - 76.0, MIN_FONT)));
+    (
+        vec![long, width(inside_line(one, true))],
+        (y, OUTER_H + TAB_H),
+    )
+}
+
+/// A TLS record card's width and top.
+fn record_shape(air: Rect, t: &Token) -> (f32, f32) {
+    let hex = t.tunnel.as_deref().unwrap_or_default();
+    let w = (hex.chars().count().max(21) as f32 * MIN_FONT * 0.6 + 52.0).min(air.w - 16.0);
+    (w, air.y + (air.h - OUTER_H - TAB_H + 4.0) / 2.0)
+}
+
 /// One token on a TLS wire: the record's card (a padlock, its hex and size) with what it
-/// carries as a tab tucked under it.
+/// carries as a tab tucked under it; over `at`, clear of the travelling `pill` where it can
+/// be (the tab says less, `inside: the words`, if that makes room).
 pub(in crate::viewer) fn record_card(
     pt: &mut Painter,
     icons: Option<&Icons>,
     air: Rect,
-    at: Point,
+    (at, pill): (Point, Option<Rect>),
     t: &Token,
 ) -> Point {
     let hex = t.tunnel.clone().unwrap_or_default();
@@ -241,13 +271,20 @@ pub(in crate::viewer) fn record_card(
         what: Sealing::TlsRecord,
         hex: hex.clone(),
     };
-    let w = (hex.chars().count().max(21) as f32 * MIN_FONT * 0.6 + 52.0).min(air.w - 16.0);
+    let (w, y) = record_shape(air, t);
     let one = std::slice::from_ref(t);
-    let line = inside_fitting(one, chars_fit(air.w - 76.0, MIN_FONT));
-    let tab_w = (line.chars().count() as f32 * MIN_FONT * 0.6 + 36.0).min(air.w - 40.0);
-    let total = w.max(tab_w + 30.0);
-    let x0 = row_x(air, at, total);
-    let y = air.y + (air.h - OUTER_H - TAB_H + 4.0) / 2.0;
+    let shape = |line: String| {
+        let tab_w = (line.chars().count() as f32 * MIN_FONT * 0.6 + 36.0).min(air.w - 40.0);
+        let total = w.max(tab_w + 30.0);
+        let x0 = row_clear_of(air, at, total, (y, OUTER_H + TAB_H), pill);
+        (tab_w, total, x0)
+    };
+    let long = shape(inside_fitting(one, chars_fit(air.w - 76.0, MIN_FONT)));
+    let (tab_w, x0) = match (long, shape(inside_line(one, true))) {
+        ((tab_w, _, Some(x0)), _) => (tab_w, x0),
+        (_, (tab_w, _, Some(x0))) => (tab_w, x0),
+        ((tab_w, total, None), _) => (tab_w, row_x(air, at, total)),
+    };
     let r = Rect::new(x0, y, w, OUTER_H);
     let e = pt.boxed(r, p::TLS_TINT, p::TLS, 3.0, 6.0);
     pt.commands.entity(e).insert(TokenCard(outer));

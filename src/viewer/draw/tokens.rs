@@ -22,7 +22,8 @@ use crate::viewer::text::wrap;
 
 pub use crate::viewer::cards::{FanSummary, TokenCard, Traveller, fan_summary};
 use crate::viewer::cards::{
-    card, card_width, fan_width, record_card, small_card, style, traveller, traveller_rect,
+    card, card_width, fan_width, record_card, small_card, style, traveller, traveller_label,
+    traveller_rect,
 };
 
 /// A card's height: room for three lines at 18 px (its first line may wrap).
@@ -46,6 +47,27 @@ const MORE_W: f32 = 124.0;
 /// Where the row of cards starts: centred over the token, inside the band.
 pub(in crate::viewer) fn row_x(air: Rect, at: Point, total: f32) -> f32 {
     (at.0 - total / 2.0).clamp(air.x + 4.0, (air.right() - total - 8.0).max(air.x + 4.0))
+}
+
+/// Where a row `total` wide, spanning `rows` (top, height), starts so that it leaves the
+/// travelling pill uncovered (issue 20: the padlock sat on the "inside:" tab): centred over
+/// the token if that is clear, else just right or left of the pill, inside the band; none if
+/// no place is clear.
+pub(in crate::viewer) fn row_clear_of(
+    air: Rect,
+    at: Point,
+    total: f32,
+    rows: (f32, f32),
+    pill: Option<Rect>,
+) -> Option<f32> {
+    let centred = row_x(air, at, total);
+    let Some(pill) = pill else {
+        return Some(centred);
+    };
+    let inside = |x: f32| x >= air.x + 4.0 - 0.5 && x + total <= air.right() - 8.0 + 0.5;
+    [centred, pill.right() + 6.0, pill.x - 6.0 - total]
+        .into_iter()
+        .find(|&x| inside(x) && !Rect::new(x, rows.0, total, rows.1).overlaps(&pill))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -80,7 +102,9 @@ fn draw_tokens(
         layer: Layer::Tokens,
     };
     let icons = icons.as_deref();
-    let bottom = draw_row(&mut pt, icons, &shown, at);
+    let moving = m.wire || m.moving(progress);
+    let pill = moving.then(|| traveller_rect(at, &traveller_label(tokens)));
+    let bottom = draw_row(&mut pt, icons, &shown, (at, pill));
     let ink = style(&tokens[0].look).2;
     let ink = if tokens[0].tunnel.is_some() {
         p::TLS
@@ -89,7 +113,6 @@ fn draw_tokens(
     };
     // Tie the cards to the token: to it while it moves or on a wire; at rest, to the edge of
     // its box (never across the words of the rows and titles on the way).
-    let moving = m.wire || m.moving(progress);
     let end = match tokens[0].at {
         TokenAt::Place(place) if !moving => tether_end(l, place, bottom),
         _ => at,
@@ -105,26 +128,31 @@ fn draw_tokens(
     }
 }
 
+/// The widths a row of one card can take, widest first, and the band it spans (top, height),
+/// so that the pill can leave room beside it; none for a fan-out (as wide as the band).
+fn row_extent(l: &Layout, tokens: &[Token]) -> Option<(Vec<f32>, (f32, f32))> {
+    let air = l.air;
+    match tokens {
+        [t] if t.tunnel.is_some() => Some(crate::viewer::cards::record_extent(air, t)),
+        [t] => Some((
+            vec![card_width(t).min(air.w - 16.0)],
+            (air.y + (air.h - CARD_H) / 2.0 - 6.0, CARD_H + 12.0),
+        )),
+        _ => None,
+    }
+}
+
 /// Where the traveller goes on a wire: at `at`, or where its pill would cover the link's
-/// `TLS` marker (issue 20: the padlock hid the marker at the start of a hop), the nearest point
-/// of the link where it does not.
+/// `TLS` marker or leave no room for the card beside it (issue 20: the padlock hid the marker
+/// at the start of a hop, and the card's tab), the nearest point of the link where it does not.
 fn clear_of_marker(l: &Layout, tokens: &[Token], at: Point) -> Point {
     let Some(TokenAt::Wire { link, .. }) = tokens.first().map(|t| t.at) else {
         return at;
     };
-    let (Some(path), Some(first)) = (l.links.get(link), tokens.first()) else {
+    let Some(path) = l.links.get(link) else {
         return at;
     };
-    let word = if first.tunnel.is_some() {
-        "TLS"
-    } else {
-        style(&first.look).3
-    };
-    let label = if tokens.len() > 1 {
-        format!("{word} x{}", tokens.len())
-    } else {
-        word.to_string()
-    };
+    let label = traveller_label(tokens);
     let markers = [l.marker_rect(link, true), l.marker_rect(link, false)];
     let boxes: Vec<Rect> = l
         .devices
@@ -132,16 +160,23 @@ fn clear_of_marker(l: &Layout, tokens: &[Token], at: Point) -> Point {
         .copied()
         .chain(l.servers.iter().map(|b| b.rect))
         .collect();
+    let (widths, rows) = row_extent(l, tokens).unwrap_or_default();
     // What the pill must not cover, most wanted first: the marker, the boxes' names and rows,
-    // the cards' band.
-    let clear = |p: Point, (marker, boxed, cards): (bool, bool, bool)| {
+    // the card `width` wide (some place of its row in the band must be clear of it).
+    let clear = |p: Point, (marker, boxed, width): (bool, bool, Option<f32>)| {
         let r = traveller_rect(p, &label);
+        let room = width.is_none_or(|w| row_clear_of(l.air, p, w, rows, Some(r)).is_some());
         !(marker && markers.iter().any(|m| r.overlaps(m))
             || boxed && boxes.iter().any(|b| r.overlaps(b))
-            || cards && r.overlaps(&l.air))
+            || !room)
     };
-    // Only a pill on the marker moves: on its way out of a box it is where the clock says.
-    if clear(at, (true, false, false)) {
+    // The card at its widest first (a TLS record's tab saying "sealed by TLS"), then
+    // narrower, then any card that fits.
+    let cards: Vec<Option<f32>> = widths.iter().copied().map(Some).collect();
+    let cards = if cards.is_empty() { vec![None] } else { cards };
+    // Only a pill on the marker or under the card moves: on its way out of a box it is where
+    // the clock says.
+    if clear(at, (true, false, cards[0])) {
         return at;
     }
     let d = |p: &Point| (p.0 - at.0).powi(2) + (p.1 - at.1).powi(2);
@@ -150,9 +185,10 @@ fn clear_of_marker(l: &Layout, tokens: &[Token], at: Point) -> Point {
         .collect();
     // Where a link is too short for the pill beside its marker (between two servers), it
     // stays where it was: a box's title matters more than the marker.
-    let tiers = [(true, true, true), (true, true, false)];
-    tiers
-        .into_iter()
+    cards
+        .iter()
+        .map(|&w| (true, true, w))
+        .chain([(true, true, None)])
         .find_map(|tier| {
             spots
                 .iter()
@@ -202,8 +238,14 @@ struct RowShape {
     card_h: f32,
 }
 
-/// The cards in the band, over `at`; returns the point under them where the tether starts.
-fn draw_row(pt: &mut Painter, icons: Option<&Icons>, shown: &Shown, at: Point) -> Point {
+/// The cards in the band, over `at` and clear of the travelling `pill` where they can be;
+/// returns the point under them where the tether starts.
+fn draw_row(
+    pt: &mut Painter,
+    icons: Option<&Icons>,
+    shown: &Shown,
+    (at, pill): (Point, Option<Rect>),
+) -> Point {
     let all = &shown.state.tokens;
     let air = shown.layout.air;
     let tunnel = all.iter().any(|t| t.tunnel.is_some());
@@ -217,7 +259,7 @@ fn draw_row(pt: &mut Painter, icons: Option<&Icons>, shown: &Shown, at: Point) -
     };
     let more = all.len() - tokens.len();
     if tunnel && !fan {
-        return record_card(pt, icons, air, at, &tokens[0]);
+        return record_card(pt, icons, air, (at, pill), &tokens[0]);
     }
     let (gap, y, card_h) = if fan {
         (4.0, air.y + if tunnel { 6.0 } else { 2.0 }, FAN_H)
@@ -235,7 +277,8 @@ fn draw_row(pt: &mut Painter, icons: Option<&Icons>, shown: &Shown, at: Point) -
     };
     let widths = row_widths(tokens, air, &row);
     let total = widths.iter().sum::<f32>() + gap * (tokens.len() as f32 - 1.0) + row.pad + row.more;
-    let x0 = row_x(air, at, total);
+    let x0 = row_clear_of(air, at, total, (y - 6.0, card_h + 12.0), pill)
+        .unwrap_or_else(|| row_x(air, at, total));
     if tunnel {
         record_frame(pt, icons, &row, x0, total);
     }
