@@ -255,12 +255,20 @@ fn reach_lines_go_around_boxes_and_chips_in_every_shipped_scene() {
                         Reach::Wire(_) => None,
                     };
                     let own = l.observers[s.observer];
+                    // A line to a link crosses not its `plain` badge (issue 20, email).
+                    let badges = match s.place {
+                        Reach::Wire(j) if st.footprint.contains_key(&s.place) => {
+                            vec![l.link_badge(j, sc.links[j].tls)]
+                        }
+                        _ => Vec::new(),
+                    };
                     let others: Vec<Rect> = l
                         .devices
                         .iter()
                         .chain(l.servers.iter().map(|b| &b.rect))
                         .chain(l.observers.iter())
                         .filter(|r| Some(**r) != node && **r != own)
+                        .chain(&badges)
                         .copied()
                         .collect();
                     // The last leg enters the place's own box; nothing else is crossed.

@@ -12,7 +12,7 @@ use crate::viewer::icons::{self, Icon, Icons};
 use crate::viewer::layout::{Layout, Rect, chars_fit};
 use crate::viewer::panel::Panel;
 use crate::viewer::playback::{Runs, Shown, ViewOptions};
-use crate::viewer::routes::Point;
+use crate::viewer::routes::{self, Point};
 use crate::viewer::state::{Look, Sighting};
 
 /// An observer's chip.
@@ -302,7 +302,26 @@ pub fn reach_line(l: &Layout, o: usize, place: Reach) -> Vec<Point> {
         .filter(|r| Some(**r) != node && **r != chip)
         .copied()
         .collect();
-    crate::viewer::routes::reach_path(chip, l.strip.y, target, node, &others)
+    let Reach::Wire(link) = place else {
+        return crate::viewer::routes::reach_path(chip, l.strip.y, target, node, &others);
+    };
+    // To a link: at its middle, or where the line crosses less, never through the link's own
+    // `plain` badge (issue 20: a reach line over the badge in the email scene).
+    let mut avoid = others.clone();
+    avoid.extend([l.link_badge(link, true), l.link_badge(link, false)]);
+    let path_to = |t: f32| {
+        let p = l
+            .links
+            .get(link)
+            .map_or(target.center(), |p| routes::along(p, t));
+        let to = Rect::new(p.0, p.1, 0.0, 0.0);
+        crate::viewer::routes::reach_path(chip, l.strip.y, to, None, &others)
+    };
+    [0.5, 0.4, 0.6, 0.3, 0.7]
+        .into_iter()
+        .map(path_to)
+        .min_by_key(|path| routes::crossings(path, &avoid))
+        .unwrap_or_default()
 }
 
 /// Where an observer chip's picture goes: on its left, as tall as its two lines.
