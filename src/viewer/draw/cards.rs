@@ -190,18 +190,22 @@ pub(in crate::viewer) fn traveller_label(tokens: &[Token]) -> String {
     }
 }
 
-/// The traveller's pill around `at` for its word.
+/// The traveller's pill around `at` for its word (none: the picture alone).
 pub(in crate::viewer) fn traveller_rect(at: Point, label: &str) -> Rect {
     let h = 30.0;
-    let w = 10.0 + 22.0 + 4.0 + label.chars().count() as f32 * MIN_FONT * 0.6 + 6.0;
+    let w = match label.chars().count() {
+        0 => 6.0 + 22.0 + 6.0,
+        n => 10.0 + 22.0 + 4.0 + n as f32 * MIN_FONT * 0.6 + 6.0,
+    };
     Rect::new(at.0 - w / 2.0, at.1 - h / 2.0, w, h)
 }
 
-/// The traveller: a pill with the outer layer's picture and its word, centred on `at`.
+/// The traveller: a pill with the outer layer's picture and its word (the picture alone when
+/// `compact`, between two servers close together), centred on `at`.
 pub(in crate::viewer) fn traveller(
     pt: &mut Painter,
     icons: Option<&Icons>,
-    at: Point,
+    (at, compact): (Point, bool),
     tokens: &[Token],
 ) {
     let z = 7.0;
@@ -211,9 +215,14 @@ pub(in crate::viewer) fn traveller(
         None => return,
     };
     let label = traveller_label(tokens);
-    let r = traveller_rect(at, &label);
+    let r = traveller_rect(at, if compact { "" } else { &label });
     let e = pt.boxed(r, fill, ink, 3.0, z);
     pt.commands.entity(e).insert(Traveller(label.clone()));
+    if compact {
+        let icon_at = Rect::new(r.x + 6.0, r.y + 4.0, 22.0, 22.0);
+        icons::draw(pt, icons, icon, icon_at, ink, z + 0.1);
+        return;
+    }
     icons::draw(
         pt,
         icons,

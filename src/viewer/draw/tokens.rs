@@ -85,7 +85,7 @@ fn draw_tokens(
     let l = &shown.layout;
     let m = motion(run, l, shown.state.step);
     let progress = drawn_progress(&anim, glide.as_deref());
-    let at = clear_of_marker(l, &shown.state.tokens, m.at(progress));
+    let (at, compact) = clear_of_marker(l, &shown.state.tokens, m.at(progress));
     // Redraw when what is shown changes, and while the token moves.
     if !shown.is_changed() && *last == Some((shown.state.step, at)) {
         return;
@@ -103,7 +103,12 @@ fn draw_tokens(
     };
     let icons = icons.as_deref();
     let moving = m.wire || m.moving(progress);
-    let pill = moving.then(|| traveller_rect(at, &traveller_label(tokens)));
+    let word = if compact {
+        String::new()
+    } else {
+        traveller_label(tokens)
+    };
+    let pill = moving.then(|| traveller_rect(at, &word));
     let bottom = draw_row(&mut pt, icons, &shown, (at, pill));
     let ink = style(&tokens[0].look).2;
     let ink = if tokens[0].tunnel.is_some() {
@@ -119,7 +124,7 @@ fn draw_tokens(
     };
     pt.dashed(bottom, end, ink, 2.0, 4.0);
     if moving {
-        traveller(&mut pt, icons, at, tokens);
+        traveller(&mut pt, icons, (at, compact), tokens);
     } else if let TokenAt::Place(place) = tokens[0].at
         && let Some(r) = l.places.get(&place)
     {
@@ -142,15 +147,17 @@ fn row_extent(l: &Layout, tokens: &[Token]) -> Option<(Vec<f32>, (f32, f32))> {
     }
 }
 
-/// Where the traveller goes on a wire: at `at`, or where its pill would cover the link's
-/// `TLS` marker or leave no room for the card beside it (issue 20: the padlock hid the marker
-/// at the start of a hop, and the card's tab), the nearest point of the link where it does not.
-fn clear_of_marker(l: &Layout, tokens: &[Token], at: Point) -> Point {
+/// Where the traveller goes on a wire, and whether it is drawn compact (its picture alone): at
+/// `at`, or where its pill would cover the link's `TLS` marker, a box (a server's name), or
+/// leave no room for the card beside it (issue 20: the padlock hid the marker at the start of
+/// a hop, the card's tab, and `mail.alice.example`'s name), the nearest point of the link
+/// where it does not. On a link too short for the pill between two servers, the picture alone.
+fn clear_of_marker(l: &Layout, tokens: &[Token], at: Point) -> (Point, bool) {
     let Some(TokenAt::Wire { link, .. }) = tokens.first().map(|t| t.at) else {
-        return at;
+        return (at, false);
     };
     let Some(path) = l.links.get(link) else {
-        return at;
+        return (at, false);
     };
     let label = traveller_label(tokens);
     let markers = [l.marker_rect(link, true), l.marker_rect(link, false)];
@@ -161,42 +168,47 @@ fn clear_of_marker(l: &Layout, tokens: &[Token], at: Point) -> Point {
         .chain(l.servers.iter().map(|b| b.rect))
         .collect();
     let (widths, rows) = row_extent(l, tokens).unwrap_or_default();
-    // What the pill must not cover, most wanted first: the marker, the boxes' names and rows,
-    // the card `width` wide (some place of its row in the band must be clear of it).
-    let clear = |p: Point, (marker, boxed, width): (bool, bool, Option<f32>)| {
-        let r = traveller_rect(p, &label);
+    // What the pill (compact or not) must not cover, most wanted first: the boxes' names and
+    // rows, the marker, the card `width` wide (some place of its row in the band must be
+    // clear of it).
+    let clear = |p: Point, (compact, marker, width): (bool, bool, Option<f32>)| {
+        let r = traveller_rect(p, if compact { "" } else { &label });
         let room = width.is_none_or(|w| row_clear_of(l.air, p, w, rows, Some(r)).is_some());
         !(marker && markers.iter().any(|m| r.overlaps(m))
-            || boxed && boxes.iter().any(|b| r.overlaps(b))
+            || boxes.iter().any(|b| r.overlaps(b))
             || !room)
     };
     // The card at its widest first (a TLS record's tab saying "sealed by TLS"), then
     // narrower, then any card that fits.
-    let cards: Vec<Option<f32>> = widths.iter().copied().map(Some).collect();
-    let cards = if cards.is_empty() { vec![None] } else { cards };
-    // Only a pill on the marker or under the card moves: on its way out of a box it is where
-    // the clock says.
-    if clear(at, (true, false, cards[0])) {
-        return at;
+    let mut cards: Vec<Option<f32>> = widths.iter().copied().map(Some).collect();
+    cards.push(None);
+    // Where the clock has it, if the card has room beside it in any of its widths (so the
+    // pill keeps moving).
+    if cards
+        .iter()
+        .any(|&w| (w.is_some() || widths.is_empty()) && clear(at, (false, true, w)))
+    {
+        return (at, false);
     }
     let d = |p: &Point| (p.0 - at.0).powi(2) + (p.1 - at.1).powi(2);
     let spots: Vec<Point> = (0..=40)
         .map(|k| crate::viewer::routes::along(path, k as f32 / 40.0))
         .collect();
-    // Where a link is too short for the pill beside its marker (between two servers), it
-    // stays where it was: a box's title matters more than the marker.
-    cards
+    let tiers = cards
         .iter()
-        .map(|&w| (true, true, w))
-        .chain([(true, true, None)])
+        .map(|&w| (false, true, w))
+        .chain([(true, true, None), (true, false, None)]);
+    tiers
+        .into_iter()
         .find_map(|tier| {
             spots
                 .iter()
                 .copied()
                 .filter(|&p| clear(p, tier))
                 .min_by(|a, b| d(a).total_cmp(&d(b)))
+                .map(|p| (p, tier.0))
         })
-        .unwrap_or(at)
+        .unwrap_or((at, false))
 }
 
 /// Where a tether from `from` (above) ends at a place at rest: the top edge of its server,
