@@ -432,6 +432,11 @@ impl Layout {
         }
     }
 
+    /// Whether a node is a device summarised in a crowd (its links drawn as the crowd's one).
+    pub fn in_crowd(&self, node: Node) -> bool {
+        matches!(node, Node::Device(d) if self.hidden.get(d) == Some(&true))
+    }
+
     /// The box of a node.
     pub fn node_rect(&self, node: Node) -> Rect {
         match node {

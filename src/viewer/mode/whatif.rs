@@ -8,7 +8,7 @@ use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 
 use crate::Run;
-use crate::scenario::{Node, Protection, Scenario};
+use crate::scenario::{Protection, Scenario};
 use crate::viewer::compute::Computing;
 use crate::viewer::draw::{Layer, Painter, palette as p};
 use crate::viewer::layout::{FONT, Layout, Rect, chars_fit};
@@ -402,8 +402,7 @@ fn draw_link_tags(pt: &mut Painter, sc: &Scenario, l: &Layout) -> Vec<(Rect, Wha
     let mut tags: Vec<(Rect, WhatIfCommand)> = Vec::new();
     for (i, link) in sc.links.iter().enumerate() {
         // A crowd's links are drawn as one line, not each with a switch of its own.
-        let crowd = |n: Node| matches!(n, Node::Device(d) if l.hidden[d]);
-        if crowd(link.from) || crowd(link.to) {
+        if l.in_crowd(link.from) || l.in_crowd(link.to) {
             continue;
         }
         let placed: Vec<Rect> = tags.iter().map(|(r, _)| *r).collect();
