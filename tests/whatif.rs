@@ -323,6 +323,38 @@ mod viewer {
         assert_eq!(fanout(&app), Fanout::PerRecipient);
     }
 
+    /// Each flip's cost starts from what is shown: the second flip's "before" is the first's
+    /// "after" (kept, not counted again in the frame of the tap), and after M shows another
+    /// model it is that model's run's cost.
+    #[test]
+    fn a_flips_cost_starts_from_the_run_shown() {
+        use plainsight::viewer::{Cost, ViewerCommand};
+        let mut app = app("group-dm");
+        send(&mut app, WhatIfCommand::Toggle);
+        let cost = |app: &App| app.world().resource::<WhatIfState>().cost.expect("a cost");
+        let shown = |app: &App| Cost::of(app.world().resource::<Runs>().honest());
+        send(&mut app, WhatIfCommand::Flip(Switch::NextFanout));
+        let (_, after) = cost(&app);
+        assert_eq!(after, shown(&app));
+        send(&mut app, WhatIfCommand::Flip(Switch::NextFanout));
+        let (before, after2) = cost(&app);
+        assert_eq!(before, after);
+        assert_eq!(after2, shown(&app));
+        app.world_mut().write_message(ViewerCommand::CycleModel);
+        app.update();
+        app.update();
+        let m = shown(&app);
+        assert_ne!(m, after2, "M shows another model's run");
+        // (Under plain-web a fan-out switch is refused: reset, which re-runs without it.)
+        send(&mut app, WhatIfCommand::Reset);
+        let msg = app.world().resource::<WhatIfState>().message.clone();
+        assert_eq!(
+            cost(&app).0,
+            m,
+            "after M, the cost of the model shown ({msg:?})"
+        );
+    }
+
     /// A switch the core refuses leaves the run as it was and says why on screen.
     #[test]
     fn a_refused_switch_is_a_message_not_a_panic() {
