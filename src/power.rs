@@ -1,15 +1,15 @@
 //! Active powers: what an observer can *do* to the bytes they can open on their way, beyond
-//! looking. One file each, listed once in [`POWERS`].
+//! looking. One file each, listed once in `POWERS`.
 //!
 //! No power is granted by a rule about a kind of place or a role. The simulation carries every
 //! message, key answer and web client's code over the links of its route; at each place it
 //! passes, an acting observer who reaches that place *and can open the bytes there* (a server
 //! part they control or compel, a wire in the clear, or one whose opportunistic TLS they strip)
-//! is offered the cargo ([`crate::cargo::Cargo`]) and each power may change it
-//! ([`Power::act`]). Whether acting pays is never declared: the active run is simulated and the
+//! is offered the cargo (`crate::cargo::Cargo`) and each power may change it
+//! (`Power::act`). Whether acting pays is never declared: the active run is simulated and the
 //! exposure analysis tries to decrypt it, as for any run.
 //!
-//! To add one: write a file beside these implementing [`Power`] and add one line to [`POWERS`].
+//! To add one: write a file beside these implementing `Power` and add one line to `POWERS`.
 
 mod code_shipping;
 mod key_substitution;

@@ -1,10 +1,10 @@
-//! Protection models: one file each, listed once in [`MODELS`]. The list drives everything that
+//! Protection models: one file each, listed once in `MODELS`. The list drives everything that
 //! names a model: scene files, `--model` parsing and its help, the viewer's M cycle and the JSON.
 //!
-//! A model decides three things (see [`ThreatModel`]): which keys exist before any message, what
+//! A model decides three things (see `ThreatModel`): which keys exist before any message, what
 //! the sender's device does before sending, and what a server stores. Everything else (hops,
 //! TLS, who reaches what, who acts) is the same under every model. To add one: write a file
-//! beside these implementing the trait, and add one line to [`MODELS`].
+//! beside these implementing the trait, and add one line to `MODELS`.
 
 mod e2e;
 mod key_sync;

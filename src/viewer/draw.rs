@@ -220,6 +220,6 @@ impl<'w, 's> Painter<'_, 'w, 's> {
     }
 }
 
-/// Marks a text drawn shorter than its whole (by [`Painter::fitted`]): the whole text.
+/// Marks a text drawn shorter than its whole (by `Painter::fitted`): the whole text.
 #[derive(Component, Debug, Clone, PartialEq, Eq)]
 pub struct Shortened(pub String);

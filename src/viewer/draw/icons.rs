@@ -63,7 +63,7 @@ pub enum Icon {
 }
 
 impl Icon {
-    /// Every icon, in the order of their handles in [`Icons`].
+    /// Every icon, in the order of their handles in `Icons`.
     pub const ALL: [Icon; 21] = [
         Icon::Phone,
         Icon::Laptop,

@@ -169,7 +169,7 @@ pub struct ViewState {
     /// Observers reaching the current step's place.
     pub sightings: Vec<Sighting>,
     /// Observers reaching another place that still holds message bytes (a database row, a
-    /// device's memory), with what they read there ([`crate::viewer::held`]).
+    /// device's memory), with what they read there (`crate::viewer::held`).
     pub lingering: Vec<Sighting>,
 }
 

@@ -47,7 +47,7 @@ pub enum Tool {
     /// next one added.
     PickRole(usize),
     /// A key of the on-screen keys (renaming, naming the file): a character, or `'\n'`
-    /// Enter, `'\u{8}'` delete, `'\u{1b}'` cancel, [`super::menus::SHIFT`] a capital next.
+    /// Enter, `'\u{8}'` delete, `'\u{1b}'` cancel, `super::menus::SHIFT` a capital next.
     Key(char),
     /// The selected node or link added to (or taken from) the observer tapped before it.
     ToggleReach,
