@@ -1,6 +1,7 @@
 //! The pieces of a token drawn: a card (picture, words or hex, size), a fan-out's small
 //! cards and their summary, a TLS record's card with the tab of what it carries inside, and
-//! the traveller that moves along the link. Placing them is `tokens.rs`'s business.
+//! the traveller that moves along the link, and where a row of cards may sit beside the
+//! traveller (`row_x`, `row_clear_of`). Choosing what to draw, and where, is `tokens.rs`'s.
 
 use bevy::prelude::*;
 use bevy::sprite::Anchor;
@@ -11,7 +12,36 @@ use crate::viewer::layout::{FONT, MIN_FONT, Rect, chars_fit};
 use crate::viewer::routes::Point;
 use crate::viewer::state::{Look, Piece, Sealing, Token};
 use crate::viewer::text::wrap;
-use crate::viewer::tokens::{OUTER_H, TAB_H, row_clear_of, row_x};
+
+/// A TLS record's card, and the tab of what it carries under it.
+const OUTER_H: f32 = 46.0;
+const TAB_H: f32 = 24.0;
+
+/// Where the row of cards starts: centred over the token, inside the band.
+pub(in crate::viewer) fn row_x(air: Rect, at: Point, total: f32) -> f32 {
+    (at.0 - total / 2.0).clamp(air.x + 4.0, (air.right() - total - 8.0).max(air.x + 4.0))
+}
+
+/// Where a row `total` wide, spanning `rows` (top, height), starts so that it leaves the
+/// travelling pill uncovered (issue 20: the padlock sat on the "inside:" tab): centred over
+/// the token if that is clear, else just right or left of the pill, inside the band; none if
+/// no place is clear.
+pub(in crate::viewer) fn row_clear_of(
+    air: Rect,
+    at: Point,
+    total: f32,
+    rows: (f32, f32),
+    pill: Option<Rect>,
+) -> Option<f32> {
+    let centred = row_x(air, at, total);
+    let Some(pill) = pill else {
+        return Some(centred);
+    };
+    let inside = |x: f32| x >= air.x + 4.0 - 0.5 && x + total <= air.right() - 8.0 + 0.5;
+    [centred, pill.right() + 6.0, pill.x - 6.0 - total]
+        .into_iter()
+        .find(|&x| inside(x) && !Rect::new(x, rows.0, total, rows.1).overlaps(&pill))
+}
 
 /// A token's card (or the tab inside a TLS record: what the record carries).
 #[derive(Component, Debug, Clone, PartialEq, Eq)]

@@ -22,15 +22,12 @@ use crate::viewer::text::wrap;
 
 pub use crate::viewer::cards::{FanSummary, TokenCard, Traveller, fan_summary};
 use crate::viewer::cards::{
-    card, card_width, fan_width, record_card, small_card, style, traveller, traveller_label,
-    traveller_rect,
+    card, card_width, fan_width, record_card, row_clear_of, row_x, small_card, style, traveller,
+    traveller_label, traveller_rect,
 };
 
 /// A card's height: room for three lines at 18 px (its first line may wrap).
 const CARD_H: f32 = 64.0;
-/// A TLS record's card, with the tab of what it carries under it.
-pub(in crate::viewer) const OUTER_H: f32 = 46.0;
-pub(in crate::viewer) const TAB_H: f32 = 24.0;
 /// Height of a card in a fan-out row.
 const FAN_H: f32 = 30.0;
 /// Fan-out cards are as wide as their real bytes at this scale, the same in every scene and
@@ -43,32 +40,6 @@ pub const PX_PER_BYTE: f32 = 0.17;
 pub const FAN_MAX: usize = 24;
 /// Width of the "+ N more" box after a cut fan-out.
 const MORE_W: f32 = 124.0;
-
-/// Where the row of cards starts: centred over the token, inside the band.
-pub(in crate::viewer) fn row_x(air: Rect, at: Point, total: f32) -> f32 {
-    (at.0 - total / 2.0).clamp(air.x + 4.0, (air.right() - total - 8.0).max(air.x + 4.0))
-}
-
-/// Where a row `total` wide, spanning `rows` (top, height), starts so that it leaves the
-/// travelling pill uncovered (issue 20: the padlock sat on the "inside:" tab): centred over
-/// the token if that is clear, else just right or left of the pill, inside the band; none if
-/// no place is clear.
-pub(in crate::viewer) fn row_clear_of(
-    air: Rect,
-    at: Point,
-    total: f32,
-    rows: (f32, f32),
-    pill: Option<Rect>,
-) -> Option<f32> {
-    let centred = row_x(air, at, total);
-    let Some(pill) = pill else {
-        return Some(centred);
-    };
-    let inside = |x: f32| x >= air.x + 4.0 - 0.5 && x + total <= air.right() - 8.0 + 0.5;
-    [centred, pill.right() + 6.0, pill.x - 6.0 - total]
-        .into_iter()
-        .find(|&x| inside(x) && !Rect::new(x, rows.0, total, rows.1).overlaps(&pill))
-}
 
 #[allow(clippy::too_many_arguments)]
 fn draw_tokens(
