@@ -355,6 +355,53 @@ mod viewer {
         );
     }
 
+    /// A fan-out switched under e2e does not block later flips after `M` shows a model
+    /// without e2e (every flip used to say "Not switched: fan-out is how end-to-end encryption
+    /// reaches each device"); it applies again when `M` comes back to e2e.
+    #[test]
+    fn a_fan_out_switched_earlier_does_not_block_flips_under_plain_web() {
+        use plainsight::crypto::Fanout;
+        use plainsight::viewer::ViewerCommand;
+        let mut app = app("e2e");
+        send(&mut app, WhatIfCommand::Toggle);
+        send(&mut app, WhatIfCommand::Flip(Switch::NextFanout));
+        assert_eq!(fanout(&app), Fanout::Bagged);
+        let e2e = |app: &App| {
+            app.world()
+                .resource::<Runs>()
+                .honest()
+                .trace
+                .protection
+                .model
+                .end_to_end()
+        };
+        while e2e(&app) {
+            app.world_mut().write_message(ViewerCommand::CycleModel);
+            app.update();
+        }
+        app.update();
+        let tls = |app: &App| app.world().resource::<Runs>().honest().scenario.links[0].tls;
+        let before = tls(&app);
+        send(&mut app, WhatIfCommand::Flip(Switch::LinkTls(0)));
+        let st = app.world().resource::<WhatIfState>();
+        assert_eq!(st.message, None);
+        assert_eq!(
+            tls(&app),
+            !before,
+            "the link's TLS flipped under a model without e2e"
+        );
+        // Back under e2e, the next flip applies the fan-out switched before.
+        while !e2e(&app) {
+            app.world_mut().write_message(ViewerCommand::CycleModel);
+            app.update();
+        }
+        app.update();
+        send(&mut app, WhatIfCommand::Flip(Switch::LinkTls(0)));
+        assert_eq!(app.world().resource::<WhatIfState>().message, None);
+        assert_eq!(tls(&app), before);
+        assert_eq!(fanout(&app), Fanout::Bagged);
+    }
+
     /// A switch the core refuses leaves the run as it was and says why on screen.
     #[test]
     fn a_refused_switch_is_a_message_not_a_panic() {

@@ -228,9 +228,16 @@ fn rerun(st: &mut WhatIfState, runs: &Runs, computing: &mut Computing, next: Wha
         return;
     };
     let shown = runs.honest().trace.protection;
-    // The model shown (M may have changed it) decides whether a fan-out applies.
+    // The model shown (M may have changed it) decides whether a fan-out applies. A fan-out
+    // switched earlier, under e2e, is kept for when M comes back to it but not applied under a
+    // model without e2e (it used to refuse every later flip); switched now, it is refused.
     base.protection.model = shown.model;
-    let edited = match next.apply(&base) {
+    let carried = !shown.model.end_to_end() && next.fanout == st.switches.fanout;
+    let applied = WhatIf {
+        fanout: next.fanout.filter(|_| !carried),
+        ..next.clone()
+    };
+    let edited = match applied.apply(&base) {
         Ok(sc) => sc,
         Err(e) => {
             st.message = Some(format!("Not switched: {e}"));
