@@ -209,7 +209,7 @@ impl<'w, 's> Painter<'_, 'w, 's> {
         let (wx, wy) = self.fit.world(x, y);
         self.commands
             .spawn((
-                Text2d::new(s.to_string()),
+                Text2d::new(drawable(s)),
                 TextFont::from_font_size((size * self.fit.scale).max(4.0)),
                 TextColor(color),
                 anchor,
@@ -220,6 +220,38 @@ impl<'w, 's> Painter<'_, 'w, 's> {
     }
 }
 
+/// Text as the built-in font can draw it: typographic quotes, dashes and arrows (a teacher's
+/// scene pasted from a word processor: `Bob’s phone`) become their ASCII forms, which the font
+/// has, instead of empty boxes.
+pub fn drawable(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{2032}' => "'".to_string(),
+            '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{2033}' => "\"".to_string(),
+            '\u{2010}'..='\u{2015}' | '\u{2212}' => "-".to_string(),
+            '\u{2192}' => "->".to_string(),
+            '\u{2190}' => "<-".to_string(),
+            '\u{00a0}' | '\u{2009}' | '\u{202f}' => " ".to_string(),
+            other => other.to_string(),
+        })
+        .collect()
+}
+
 /// Marks a text drawn shorter than its whole (by `Painter::fitted`): the whole text.
 #[derive(Component, Debug, Clone, PartialEq, Eq)]
 pub struct Shortened(pub String);
+
+#[cfg(test)]
+mod drawable_tests {
+    #[test]
+    fn typographic_punctuation_is_drawn_in_ascii() {
+        assert_eq!(
+            super::drawable("Bob’s “phone” – a→b"),
+            "Bob's \"phone\" - a->b"
+        );
+        assert_eq!(super::drawable("plain"), "plain");
+    }
+}

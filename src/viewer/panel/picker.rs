@@ -250,7 +250,7 @@ impl List<'_> {
     /// A line of text in the list's size.
     fn text(&self, s: String, color: Color) -> (Text, TextFont, TextColor) {
         (
-            Text::new(s),
+            Text::new(crate::viewer::draw::drawable(&s)),
             TextFont::from_font_size(self.font * self.scale),
             TextColor(color),
         )
