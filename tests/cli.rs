@@ -335,6 +335,8 @@ fn check_accepts_every_shipped_scene_and_trace_shows_text_and_hex() {
         out.lines().filter(|l| l.starts_with("ok ")).count(),
         scenes.len()
     );
+    // Every shipped scene gives its long observers a short form: no hint.
+    assert!(!out.contains("hint:"), "{out}");
     let trace = stdout_ok(&["trace", "scenes/e2e.ron"]);
     assert!(
         trace.contains("“Can you cover my shift on Friday?”"),
@@ -510,4 +512,27 @@ fn a_broken_exercise_exits_1_with_a_sentence() {
         "{err}"
     );
     assert!(!err.contains("panicked"));
+}
+
+/// A teacher's scene with an observer name longer than a viewer chip holds and no `short:`
+/// form: `check` accepts it and says how to keep the chip from dropping words.
+#[test]
+fn check_hints_at_a_short_form_for_a_long_observer_name() {
+    let text = std::fs::read_to_string("scenes/plain-web.ron").expect("plain-web");
+    let long = "Database thief who sells what she finds";
+    let text = text.replacen("\"Database thief\"", &format!("\"{long}\""), 1);
+    let dir = std::env::temp_dir().join(format!("plainsight-hint-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("long-name.ron");
+    std::fs::write(&file, text).expect("write");
+    let out = stdout_ok(&["check", &file.display().to_string()]);
+    assert!(out.starts_with("ok "), "{out}");
+    assert!(
+        out.contains(&format!(
+            "hint: observer \"{long}\" is {} characters",
+            long.len()
+        )),
+        "{out}"
+    );
+    assert!(out.contains("short:"), "{out}");
 }

@@ -265,7 +265,8 @@ fn check(scenes: &[String]) -> Result<i32> {
                 count(sc.links.len(), "link", "links"),
                 count(sc.messages.len(), "message", "messages"),
                 count(sc.observers.len(), "observer", "observers")
-            ))?,
+            ))
+            .and_then(|()| chip_hints(&sc))?,
             Err(e) => {
                 failed += 1;
                 out::eprintln(format_args!("error: {e:#}"));
@@ -273,6 +274,23 @@ fn check(scenes: &[String]) -> Result<i32> {
         }
     }
     Ok(if failed > 0 { 1 } else { 0 })
+}
+
+/// Hints for a scene that checks: an observer whose name is longer than its viewer chip holds
+/// and who has no `short:` form is shown on the chip by the shortening rule (words dropped
+/// from the end), which the scene's author can spare it.
+fn chip_hints(sc: &plainsight::scenario::Scenario) -> Result<()> {
+    let most = plainsight::scenario::limits::MAX_SHORT_CHARS;
+    for o in sc.observers.iter().filter(|o| o.short.is_none()) {
+        let n = o.name.chars().count();
+        if n > most {
+            out::println(format_args!(
+                "    hint: observer \"{}\" is {n} characters and its viewer chip holds {most}: add `short: \"...\"` (at most {most}) so the chip says what you choose, not the name with words dropped",
+                o.name
+            ))?;
+        }
+    }
+    Ok(())
 }
 
 /// `plainsight trace`: the honest run, or an observer's active run, as text or JSON.
