@@ -324,8 +324,8 @@ mod viewer {
     }
 
     /// Each flip's cost starts from what is shown: the second flip's "before" is the first's
-    /// "after" (kept, not counted again in the frame of the tap), and after M shows another
-    /// model it is that model's run's cost.
+    /// "after", and after M shows another model it is that model's run's cost (both counted
+    /// off the frame loop, beside the re-run).
     #[test]
     fn a_flips_cost_starts_from_the_run_shown() {
         use plainsight::viewer::{Cost, ViewerCommand};

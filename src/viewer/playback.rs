@@ -18,8 +18,9 @@ use crate::scenario::{Model, ModelChoice};
 /// The same scenario under each model (plain-web, server-encrypted, e2e), and which is shown.
 #[derive(Resource, Debug, Clone)]
 pub struct Runs {
-    /// One run per model that simulated, in teaching order.
-    pub runs: Vec<Run>,
+    /// One run per model that simulated, in teaching order (shared, so work on a run shown,
+    /// such as counting what a what-if flip costs, can run off the frame loop).
+    pub runs: Vec<std::sync::Arc<Run>>,
     /// Index of the run shown.
     pub current: usize,
     /// Showing this observer's active run (they use their powers) instead of the honest one.
@@ -59,9 +60,9 @@ impl Runs {
         for model in Model::all() {
             if model == own {
                 current = runs.len();
-                runs.extend(shown.take());
+                runs.extend(shown.take().map(std::sync::Arc::new));
             } else if let Some(Some(r)) = others.next() {
-                runs.push(r);
+                runs.push(std::sync::Arc::new(r));
             }
         }
         Runs {

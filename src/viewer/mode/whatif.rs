@@ -54,10 +54,6 @@ pub struct WhatIfState {
     pub buttons: Vec<(Rect, WhatIfCommand)>,
     /// The runs were replaced by a flip (not by the picker).
     ours: bool,
-    /// What the shown run costs, when a flip computed it (its "after"), with the index of that
-    /// run among the models' runs: the next flip starts from it instead of counting a group's
-    /// thousand uploads again in the frame of the tap, unless M showed another model since.
-    shown_cost: Option<(usize, Cost)>,
 }
 
 /// The scenario as loaded follows the picker: a new scenario clears the switches.
@@ -68,8 +64,6 @@ fn track_base(runs: Res<Runs>, mut st: ResMut<WhatIfState>) {
     if std::mem::take(&mut st.ours) {
         return;
     }
-    // Another run shown (M, the picker): its cost is counted when next needed.
-    st.shown_cost = None;
     let sc = &runs.honest().scenario;
     let same = st
         .base
@@ -255,16 +249,13 @@ fn rerun(st: &mut WhatIfState, runs: &Runs, computing: &mut Computing, next: Wha
         fanout,
         ..shown
     };
-    // What sending costs is counted in the background for the new run (a group's thousand
-    // uploads), so the frame the result arrives in stays short; for the run shown it is known
-    // from the flip before, or counted now.
-    let before = match st.shown_cost {
-        Some((current, cost)) if current == runs.current => cost,
-        _ => Cost::of(runs.honest()),
-    };
+    // What sending costs, before and after, is counted in the background too (a group's
+    // thousand uploads), so neither the frame of the tap nor the one the result arrives in
+    // waits for it.
+    let shown_run = std::sync::Arc::clone(&runs.runs[runs.current]);
     computing.start("re-running the core with the switch", move || {
         let done = Run::with(edited, protection).map(|run| {
-            let after = Cost::of(&run);
+            let (before, after) = rayon::join(|| Cost::of(&shown_run), || Cost::of(&run));
             (Runs::new(run), (before, after))
         });
         Box::new(move |world: &mut World| rerun_done(world, done, next))
@@ -292,7 +283,6 @@ fn rerun_done(
     let mut st = world.resource_mut::<WhatIfState>();
     st.changes = changes;
     st.cost = Some(cost);
-    st.shown_cost = Some((new.current, cost.1));
     st.switches = next;
     st.message = None;
     st.ours = true;
