@@ -31,6 +31,11 @@ impl Layout {
             .into_iter()
             .find_map(|(badges, cards)| {
                 let mut blockers = self.tag_blockers(link, placed, badges);
+                // Its own link's marker too, while there is room (the school year's short
+                // links had `T` peeking out from under each tag).
+                if badges {
+                    blockers.extend([self.marker_rect(link, true), self.marker_rect(link, false)]);
+                }
                 blockers.extend(cards.then_some(self.air));
                 let clear = |c: Point| {
                     let r = at(c);

@@ -282,3 +282,34 @@ fn what_if_tags_leave_the_plain_badges_clear_on_the_lesson_scenes() {
         }
     }
 }
+
+/// The school year's short links had each `TLS on` tag over its own link's `TLS` marker (a `T`
+/// peeking out at its left). On the lesson scenes and the school year, no tag covers any link's
+/// marker, its own included.
+#[test]
+fn what_if_tags_leave_every_links_marker_clear() {
+    for name in [
+        "plain-web",
+        "server-encrypted",
+        "e2e",
+        "nation-state",
+        "big-group",
+    ] {
+        let sc = Scenario::shipped(name).expect("shipped");
+        let l = Layout::new(&sc);
+        let mut placed: Vec<Rect> = Vec::new();
+        for link in (0..sc.links.len()).filter(|&i| l.same_as[i].is_none()) {
+            if l.in_crowd(sc.links[link].from) || l.in_crowd(sc.links[link].to) {
+                continue;
+            }
+            let (r, _) = l.tag_rect(link, super::tags::TAG_SIZE, &placed);
+            for j in (0..sc.links.len()).filter(|&j| l.same_as[j].is_none()) {
+                assert!(
+                    !r.overlaps(&l.marker_rect(j, sc.links[j].tls)),
+                    "{name}: link {link}'s tag covers link {j}'s marker"
+                );
+            }
+            placed.push(r);
+        }
+    }
+}
