@@ -277,15 +277,17 @@ pub(in crate::viewer) fn traveller(
 pub(in crate::viewer) fn record_extent(air: Rect, t: &Token) -> (Vec<f32>, (f32, f32)) {
     let (w, y) = record_shape(air, t);
     let one = std::slice::from_ref(t);
-    let width = |line: String| {
-        let tab_w = (line.chars().count() as f32 * MIN_FONT * 0.6 + 36.0).min(air.w - 40.0);
-        w.max(tab_w + 30.0)
-    };
+    let width = |line: String| w.max(tab_width(air, &line) + 30.0);
     let long = width(inside_fitting(one, chars_fit(air.w - 76.0, MIN_FONT)));
     (
         vec![long, width(inside_line(one, true))],
         (y, OUTER_H + TAB_H),
     )
+}
+
+/// The width of the tab under a TLS record's card that says `line`.
+fn tab_width(air: Rect, line: &str) -> f32 {
+    (line.chars().count() as f32 * MIN_FONT * 0.6 + 36.0).min(air.w - 40.0)
 }
 
 /// A TLS record card's width and top.
@@ -313,7 +315,7 @@ pub(in crate::viewer) fn record_card(
     let (w, y) = record_shape(air, t);
     let one = std::slice::from_ref(t);
     let shape = |line: String| {
-        let tab_w = (line.chars().count() as f32 * MIN_FONT * 0.6 + 36.0).min(air.w - 40.0);
+        let tab_w = tab_width(air, &line);
         let total = w.max(tab_w + 30.0);
         let x0 = row_clear_of(air, at, total, (y, OUTER_H + TAB_H), pill);
         (tab_w, total, x0)

@@ -60,11 +60,12 @@ fn row_lines(sc: &Scenario, k: usize, step: &Step, cols: usize) -> Vec<String> {
     }
     let mut lines = vec![head];
     // Indented under the action, unless a long name needs the room to stay whole.
+    // (Every step's rows are laid out on each redraw: the full-width wrap only when needed.)
     let indented = wrap_names(&place, cols.saturating_sub(4).max(8));
-    let (indent, wrapped) = if indented.len() > wrap_names(&place, cols).len() {
-        (0, wrap_names(&place, cols))
-    } else {
-        (4, indented)
+    let full = (indented.len() > 1).then(|| wrap_names(&place, cols));
+    let (indent, wrapped) = match full {
+        Some(full) if full.len() < indented.len() => (0, full),
+        _ => (4, indented),
     };
     for l in wrapped {
         lines.push(format!("{}{l}", " ".repeat(indent)));

@@ -151,14 +151,15 @@ fn clear_of_marker(l: &Layout, tokens: &[Token], at: Point) -> (Point, bool) {
     };
     // The card at its widest first (a TLS record's tab saying "sealed by TLS"), then
     // narrower, then any card that fits.
+    // Where the clock has it, if the card has room beside it in any of its widths (so the
+    // pill keeps moving); a fan-out (no widths) asks for no room.
+    let at_clock = match widths.is_empty() {
+        true => clear(at, (false, true, None)),
+        false => widths.iter().any(|&w| clear(at, (false, true, Some(w)))),
+    };
     let mut cards: Vec<Option<f32>> = widths.iter().copied().map(Some).collect();
     cards.push(None);
-    // Where the clock has it, if the card has room beside it in any of its widths (so the
-    // pill keeps moving).
-    if cards
-        .iter()
-        .any(|&w| (w.is_some() || widths.is_empty()) && clear(at, (false, true, w)))
-    {
+    if at_clock {
         return (at, false);
     }
     let d = |p: &Point| (p.0 - at.0).powi(2) + (p.1 - at.1).powi(2);

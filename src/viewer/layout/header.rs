@@ -89,11 +89,6 @@ fn largest(text: &str, width: f32, big: f32) -> Option<f32> {
     Some(s)
 }
 
-/// The band's top, below the title row.
-pub fn band_top(title: &TitleRow) -> f32 {
-    title.height
-}
-
 /// Room around the band's text (it is a filled bar).
 pub const BAND_PAD: f32 = 4.0;
 /// The gap between the band and the step's sentence.
@@ -101,7 +96,7 @@ pub const CAPTION_GAP: f32 = 2.0;
 
 /// The whole header's height in the ordinary view: the title row, the band and the sentence.
 pub fn height(title: &TitleRow) -> f32 {
-    band_top(title) + HEADER_LINES as f32 * LINE_H + BAND_PAD + CAPTION_GAP + 2.0
+    title.height + HEADER_LINES as f32 * LINE_H + BAND_PAD + CAPTION_GAP + 2.0
 }
 
 #[cfg(test)]

@@ -424,16 +424,16 @@ impl Reached {
     pub fn said(&self, named: bool) -> String {
         let s = |n: usize| if n == 1 { "" } else { "s" };
         let mut line = self.reads_line();
-        let places = |list: &[String], noun: &str| match named {
+        let places = |list: &[String]| match named {
             true => crate::words::joined(list, ", ", "places"),
-            false => format!("{} {noun}{}", list.len(), s(list.len())),
+            false => format!("{} place{}", list.len(), s(list.len())),
         };
         if !self.plain_at.is_empty() {
-            let at = places(&self.plain_at, "place");
+            let at = places(&self.plain_at);
             line.push_str(&format!("; sees the words at {at}"));
         }
         if !self.cipher_at.is_empty() {
-            let at = places(&self.cipher_at, "place");
+            let at = places(&self.cipher_at);
             line.push_str(&format!("; sees ciphertext at {at}"));
         }
         if self.plain_at.is_empty() && self.cipher_at.is_empty() {
